@@ -1,0 +1,49 @@
+/*
+ * cli.h: what the csperf tool's commands share: the global options, the
+ * client built on the public SDK, and the exit codes.
+ */
+#ifndef CSPERF_CLI_H
+#define CSPERF_CLI_H
+
+#include <csperf/csperf.h>
+
+#include "output.h"
+
+/* Exit codes, documented in `csperf --help` and docs/cli.md. */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_USAGE = 1,        /* bad command line */
+	CLI_EXIT_SERVER = 2,       /* csperfd answered with an error, or is not serving */
+	CLI_EXIT_UNREACHABLE = 3,  /* csperfd could not be reached in time */
+	CLI_EXIT_DENIED = 4,       /* no valid token, or not allowed */
+	CLI_EXIT_REJECTED = 5,     /* input records were rejected */
+	CLI_EXIT_LOCAL = 6         /* a local problem: a file, memory, output */
+};
+
+typedef struct cli_globals {
+	const char *server;
+	const char *token;
+	long long timeout_ms;
+	output_format format;
+} cli_globals;
+
+/* Makes the client for the global options; prints the error and returns
+ * NULL on failure. */
+csperf_client *cli_client(const cli_globals *globals);
+
+/* Prints an SDK failure ("csperf: <message>") and returns its exit code. */
+int cli_fail(int code);
+
+/* Prints a result; returns CLI_EXIT_OK or CLI_EXIT_LOCAL. */
+int cli_print(const cli_globals *globals, const output_result *result);
+
+typedef struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(const cli_globals *globals, int argc, char **argv);
+} cli_command;
+
+int cmd_info(const cli_globals *globals, int argc, char **argv);
+int cmd_health(const cli_globals *globals, int argc, char **argv);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * rpc.h: the only door to gRPC core in csperfd.
+ *
+ * The rpc module owns the gRPC server, one completion queue polled by a few
+ * threads, and a pool of worker threads that run handlers. Pollers only move
+ * events; handlers run on workers and may block (on the database), so a slow
+ * query never stalls the network. A handler sees a call through this header:
+ * it decodes the request, reads metadata and the deadline, and ends the call
+ * with exactly one reply or failure. No grpc_* type leaves this module.
+ */
+#ifndef CSPERF_SERVER_RPC_H
+#define CSPERF_SERVER_RPC_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../status.h"
+
+typedef struct rpc_server rpc_server;
+typedef struct rpc_call rpc_call;
+
+typedef enum rpc_method_kind {
+	RPC_UNARY,          /* one request, one reply */
+	RPC_CLIENT_STREAM,  /* many requests (rpc_call_recv), one reply */
+	RPC_SERVER_STREAM   /* one request, many replies (rpc_call_send) */
+} rpc_method_kind;
+
+/* Runs on a worker thread; `app` is what rpc_server_new was given. It must end
+ * the call with rpc_call_reply or rpc_call_fail; if it does not, the call
+ * ends with INTERNAL. */
+typedef void (*rpc_handler)(rpc_call *call, void *app);
+
+typedef struct rpc_method {
+	const char *path;  /* "/csperf.v1.Performance/GetServerInfo" */
+	rpc_method_kind kind;
+	const ProtobufCMessageDescriptor *request;
+	rpc_handler handler;
+} rpc_method;
+
+typedef struct rpc_server_options {
+	const char *listen;     /* "127.0.0.1:50051", "[::]:0", "unix:/path" */
+	int pollers;            /* threads polling the completion queue (1..6) */
+	int workers;            /* threads running handlers */
+	size_t max_message;     /* largest message received, in bytes */
+} rpc_server_options;
+
+/* Creates, binds and starts the server. On failure returns -1 and fills st
+ * with one sentence (e.g. the address is in use). *out is the caller's, freed
+ * by rpc_server_stop. */
+int rpc_server_start(rpc_server **out, const rpc_server_options *opts,
+		     const rpc_method *methods, size_t nmethods, void *app,
+		     status *st);
+
+/* The TCP port the server is bound to (useful with port 0), 0 for unix. */
+int rpc_server_port(const rpc_server *srv);
+
+/* Stops accepting calls, lets calls in flight finish for up to drain_ms,
+ * cancels the rest, waits for every handler, and frees everything. */
+void rpc_server_stop(rpc_server *srv, int drain_ms);
+
+/* ---- inside a handler ---- */
+
+/* The method's path, e.g. "/csperf.v1.Performance/GetServerInfo". */
+const char *rpc_call_method(const rpc_call *call);
+
+/* Decodes the unary or first request into a protobuf-c message the caller
+ * frees with protobuf_c_message_free_unpacked. On bad bytes returns NULL and
+ * fails nothing: the caller decides (usually INVALID_ARGUMENT). */
+ProtobufCMessage *rpc_call_request(rpc_call *call);
+
+/* Streams: receives the next client message. Returns 1 and sets *out (free
+ * with protobuf_c_message_free_unpacked), 0 at the end of the stream, -1 when
+ * the call was cancelled, timed out or sent bytes that do not decode (st says
+ * which). */
+int rpc_call_recv(rpc_call *call, ProtobufCMessage **out, status *st);
+
+/* Server streams: sends one message. Returns 0, or -1 if the client went. */
+int rpc_call_send(rpc_call *call, const ProtobufCMessage *msg);
+
+/* Ends the call with OK and a reply message (NULL after rpc_call_send). */
+void rpc_call_reply(rpc_call *call, const ProtobufCMessage *reply);
+
+/* Ends the call with a failure; the message goes to the client as is. */
+void rpc_call_fail(rpc_call *call, status_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Ends the call with st's code and message. */
+void rpc_call_fail_status(rpc_call *call, const status *st);
+
+/* Copies the first value of request metadata `key` (lower case) into buf;
+ * returns its length, or -1 if absent or longer than buf. */
+int rpc_call_metadata(const rpc_call *call, const char *key, char *buf,
+		      size_t bufsize);
+
+/* Milliseconds before the call's deadline (INT64_MAX when it has none,
+ * 0 when it has passed). */
+int64_t rpc_call_remaining_ms(const rpc_call *call);
+
+/* True once the client cancelled or the deadline passed. */
+bool rpc_call_cancelled(rpc_call *call);
+
+/* The peer's address, for logs ("ipv4:127.0.0.1:53312"). */
+const char *rpc_call_peer(rpc_call *call);
+
+#endif

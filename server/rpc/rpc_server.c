@@ -1,0 +1,737 @@
+/*
+ * rpc_server.c: gRPC core server, completion queue, pollers, workers, calls.
+ *
+ * Threads: `pollers` threads wait on one shared completion queue and only
+ * record what completed; `workers` threads take accepted calls from a queue
+ * and run their handlers, which may block on the database. A handler's sends
+ * and receives are batches whose completion a poller signals back to the
+ * worker, so handlers are written as plain sequential code.
+ *
+ * Life of a call: a requested call completes -> a fresh request is posted for
+ * the same method -> a RECV_CLOSE_ON_SERVER batch is started (it tells us
+ * about cancellation) -> the call is queued for a worker -> the handler ends
+ * it with a status -> the call is freed once both the handler and the close
+ * batch are done. Calls to methods nobody registered are answered
+ * UNIMPLEMENTED straight from the poller (gRPC core would otherwise leave them
+ * hanging until their deadline).
+ *
+ * Shutdown follows the order gRPC core needs (see docs/ARCHITECTURE.md):
+ * stop re-requesting -> grpc_server_shutdown_and_notify -> cancel all calls
+ * after the drain timeout -> wait for live calls -> stop workers -> shut the
+ * queue down and drain it -> destroy.
+ */
+#include "rpc.h"
+
+#include <errno.h>
+#include <grpc/byte_buffer.h>
+#include <grpc/byte_buffer_reader.h>
+#include <grpc/grpc.h>
+#include <grpc/grpc_security.h>
+#include <grpc/support/alloc.h>
+#include <grpc/support/time.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../log.h"
+
+/* Requests kept posted per registered method, and for unknown methods. */
+#define PENDING_PER_METHOD 4
+#define PENDING_GENERIC 2
+
+typedef enum tag_kind {
+	TAG_REQUEST,        /* a registered-method call arrived (or not, at shutdown) */
+	TAG_REQUEST_GENERIC,/* a call to an unregistered method arrived */
+	TAG_OP,             /* a handler's batch completed */
+	TAG_CLOSE,          /* RECV_CLOSE_ON_SERVER completed: the call is over */
+	TAG_UNIMPLEMENTED,  /* our UNIMPLEMENTED answer completed */
+	TAG_SHUTDOWN        /* grpc_server_shutdown_and_notify completed */
+} tag_kind;
+
+typedef struct rpc_tag {
+	tag_kind kind;
+	struct rpc_call *call;
+} rpc_tag;
+
+struct rpc_call {
+	rpc_server *srv;
+	const rpc_method *method;   /* NULL for calls to unknown methods */
+	size_t method_index;
+	grpc_call *call;
+	gpr_timespec deadline;
+	grpc_metadata_array metadata;
+	grpc_call_details details;  /* unknown methods only */
+	grpc_byte_buffer *payload;  /* unary and server-stream requests */
+	grpc_slice status_details;  /* must outlive the UNIMPLEMENTED batch */
+	char *peer;
+
+	rpc_tag request_tag, op_tag, close_tag;
+	int cancelled;              /* written by RECV_CLOSE_ON_SERVER */
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool op_done, op_ok;
+	bool close_done, handler_done, initial_metadata_sent, finished;
+
+	struct rpc_call *next_job;
+};
+
+struct rpc_server {
+	grpc_server *server;
+	grpc_completion_queue *cq;
+	const rpc_method *methods;
+	size_t nmethods;
+	void **registered;
+	void *app;
+	int port;
+
+	pthread_t *pollers;
+	int npollers;
+	pthread_t *workers;
+	int nworkers;
+
+	pthread_mutex_t mu;
+	pthread_cond_t jobs_cv;     /* a job was queued, or workers must stop */
+	pthread_cond_t idle_cv;     /* live_calls fell, or shutdown completed */
+	rpc_call *job_head, *job_tail;
+	bool accepting;
+	bool workers_stop;
+	bool shutdown_done;
+	int live_calls;
+
+	rpc_tag shutdown_tag;
+};
+
+static void call_free(rpc_call *c)
+{
+	rpc_server *srv = c->srv;
+	bool counted = c->call != NULL;
+
+	if (c->call != NULL)
+		grpc_call_unref(c->call);
+	grpc_metadata_array_destroy(&c->metadata);
+	if (c->method == NULL)
+		grpc_call_details_destroy(&c->details);
+	if (c->payload != NULL)
+		grpc_byte_buffer_destroy(c->payload);
+	grpc_slice_unref(c->status_details);
+	if (c->peer != NULL)
+		gpr_free(c->peer);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	free(c);
+
+	if (counted) {
+		pthread_mutex_lock(&srv->mu);
+		srv->live_calls--;
+		pthread_cond_broadcast(&srv->idle_cv);
+		pthread_mutex_unlock(&srv->mu);
+	}
+}
+
+static rpc_call *call_alloc(rpc_server *srv, const rpc_method *method,
+			    size_t index)
+{
+	rpc_call *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->srv = srv;
+	c->method = method;
+	c->method_index = index;
+	c->status_details = grpc_empty_slice();
+	grpc_metadata_array_init(&c->metadata);
+	if (method == NULL)
+		grpc_call_details_init(&c->details);
+	c->request_tag.kind = method != NULL ? TAG_REQUEST : TAG_REQUEST_GENERIC;
+	c->request_tag.call = c;
+	c->op_tag.kind = TAG_OP;
+	c->op_tag.call = c;
+	c->close_tag.kind = TAG_CLOSE;
+	c->close_tag.call = c;
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	return c;
+}
+
+/* Posts one request for a call to method `index` (or to any unknown method
+ * when index == nmethods). Returns 0, or -1 if gRPC refused it. */
+static int request_call(rpc_server *srv, size_t index)
+{
+	const rpc_method *method = index < srv->nmethods ? &srv->methods[index] : NULL;
+	rpc_call *c = call_alloc(srv, method, index);
+	grpc_call_error err;
+
+	if (c == NULL)
+		return -1;
+	if (method != NULL) {
+		bool has_payload = method->kind != RPC_CLIENT_STREAM;
+		err = grpc_server_request_registered_call(
+			srv->server, srv->registered[index], &c->call, &c->deadline,
+			&c->metadata, has_payload ? &c->payload : NULL, srv->cq,
+			srv->cq, &c->request_tag);
+	} else {
+		err = grpc_server_request_call(srv->server, &c->call, &c->details,
+					       &c->metadata, srv->cq, srv->cq,
+					       &c->request_tag);
+	}
+	if (err != GRPC_CALL_OK) {
+		log_error("rpc: cannot request a call (grpc_call_error %d)", (int)err);
+		c->call = NULL;
+		call_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* Frees the call when both its handler and its close batch are done. */
+static void call_release_part(rpc_call *c, bool handler_part)
+{
+	bool both;
+
+	pthread_mutex_lock(&c->mu);
+	if (handler_part)
+		c->handler_done = true;
+	else
+		c->close_done = true;
+	both = c->handler_done && c->close_done;
+	pthread_mutex_unlock(&c->mu);
+	if (both)
+		call_free(c);
+}
+
+static void answer_unimplemented(rpc_call *c)
+{
+	grpc_op ops[3];
+	char method[256];
+	size_t len = GRPC_SLICE_LENGTH(c->details.method);
+
+	if (len >= sizeof(method))
+		len = sizeof(method) - 1;
+	memcpy(method, GRPC_SLICE_START_PTR(c->details.method), len);
+	method[len] = '\0';
+	log_debug("rpc: unknown method %s: UNIMPLEMENTED", method);
+
+	c->status_details = grpc_slice_from_copied_string("method not implemented");
+	memset(ops, 0, sizeof(ops));
+	ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
+	ops[1].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+	ops[1].data.recv_close_on_server.cancelled = &c->cancelled;
+	ops[2].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+	ops[2].data.send_status_from_server.status = GRPC_STATUS_UNIMPLEMENTED;
+	ops[2].data.send_status_from_server.status_details = &c->status_details;
+	c->op_tag.kind = TAG_UNIMPLEMENTED;
+	if (grpc_call_start_batch(c->call, ops, 3, &c->op_tag, NULL) != GRPC_CALL_OK)
+		call_free(c);
+}
+
+static void enqueue_job(rpc_server *srv, rpc_call *c)
+{
+	pthread_mutex_lock(&srv->mu);
+	c->next_job = NULL;
+	if (srv->job_tail != NULL)
+		srv->job_tail->next_job = c;
+	else
+		srv->job_head = c;
+	srv->job_tail = c;
+	pthread_cond_signal(&srv->jobs_cv);
+	pthread_mutex_unlock(&srv->mu);
+}
+
+static void on_request(rpc_server *srv, rpc_call *c, bool ok)
+{
+	bool accepting;
+	grpc_op op;
+
+	pthread_mutex_lock(&srv->mu);
+	accepting = srv->accepting;
+	if (ok)
+		srv->live_calls++;
+	pthread_mutex_unlock(&srv->mu);
+
+	/* Keep a request posted for the next call to this method. */
+	if (accepting)
+		request_call(srv, c->method_index);
+	if (!ok) {
+		/* The server is shutting down: this request never got a call. */
+		c->call = NULL;
+		call_free(c);
+		return;
+	}
+	c->peer = grpc_call_get_peer(c->call);
+	if (c->method == NULL) {
+		answer_unimplemented(c);
+		return;
+	}
+	memset(&op, 0, sizeof(op));
+	op.op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+	op.data.recv_close_on_server.cancelled = &c->cancelled;
+	if (grpc_call_start_batch(c->call, &op, 1, &c->close_tag, NULL) != GRPC_CALL_OK)
+		c->close_done = true;
+	enqueue_job(srv, c);
+}
+
+static void *poller_main(void *arg)
+{
+	rpc_server *srv = arg;
+
+	for (;;) {
+		grpc_event ev = grpc_completion_queue_next(
+			srv->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+		rpc_tag *tag;
+
+		if (ev.type == GRPC_QUEUE_SHUTDOWN)
+			break;
+		if (ev.type != GRPC_OP_COMPLETE)
+			continue;
+		tag = ev.tag;
+		switch (tag->kind) {
+		case TAG_REQUEST:
+		case TAG_REQUEST_GENERIC:
+			on_request(srv, tag->call, ev.success != 0);
+			break;
+		case TAG_OP:
+			pthread_mutex_lock(&tag->call->mu);
+			tag->call->op_done = true;
+			tag->call->op_ok = ev.success != 0;
+			pthread_cond_signal(&tag->call->cv);
+			pthread_mutex_unlock(&tag->call->mu);
+			break;
+		case TAG_CLOSE:
+			call_release_part(tag->call, false);
+			break;
+		case TAG_UNIMPLEMENTED:
+			call_free(tag->call);
+			break;
+		case TAG_SHUTDOWN:
+			pthread_mutex_lock(&srv->mu);
+			srv->shutdown_done = true;
+			pthread_cond_broadcast(&srv->idle_cv);
+			pthread_mutex_unlock(&srv->mu);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Runs one batch on the call and waits for it; true if it succeeded. */
+static bool call_run_batch(rpc_call *c, const grpc_op *ops, size_t nops)
+{
+	bool ok;
+
+	pthread_mutex_lock(&c->mu);
+	c->op_done = false;
+	pthread_mutex_unlock(&c->mu);
+	if (grpc_call_start_batch(c->call, ops, nops, &c->op_tag, NULL) != GRPC_CALL_OK)
+		return false;
+	pthread_mutex_lock(&c->mu);
+	while (!c->op_done)
+		pthread_cond_wait(&c->cv, &c->mu);
+	ok = c->op_ok;
+	pthread_mutex_unlock(&c->mu);
+	return ok;
+}
+
+static grpc_byte_buffer *pack_message(const ProtobufCMessage *msg)
+{
+	size_t size = protobuf_c_message_get_packed_size(msg);
+	grpc_slice slice = grpc_slice_malloc(size);
+	grpc_byte_buffer *buffer;
+
+	protobuf_c_message_pack(msg, GRPC_SLICE_START_PTR(slice));
+	buffer = grpc_raw_byte_buffer_create(&slice, 1);
+	grpc_slice_unref(slice);
+	return buffer;
+}
+
+static ProtobufCMessage *unpack_message(grpc_byte_buffer *buffer,
+					const ProtobufCMessageDescriptor *desc)
+{
+	grpc_byte_buffer_reader reader;
+	grpc_slice slice;
+	ProtobufCMessage *msg;
+
+	if (!grpc_byte_buffer_reader_init(&reader, buffer))
+		return NULL;
+	slice = grpc_byte_buffer_reader_readall(&reader);
+	grpc_byte_buffer_reader_destroy(&reader);
+	msg = protobuf_c_message_unpack(desc, NULL, GRPC_SLICE_LENGTH(slice),
+					GRPC_SLICE_START_PTR(slice));
+	grpc_slice_unref(slice);
+	return msg;
+}
+
+static void call_finish(rpc_call *c, status_code code, const char *message,
+			const ProtobufCMessage *reply)
+{
+	grpc_op ops[3];
+	size_t n = 0;
+	grpc_byte_buffer *buffer = NULL;
+	grpc_slice details;
+
+	if (c->finished)
+		return;
+	c->finished = true;
+	memset(ops, 0, sizeof(ops));
+	if (!c->initial_metadata_sent) {
+		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
+		c->initial_metadata_sent = true;
+	}
+	if (reply != NULL && code == STATUS_OK) {
+		buffer = pack_message(reply);
+		ops[n].op = GRPC_OP_SEND_MESSAGE;
+		ops[n++].data.send_message.send_message = buffer;
+	}
+	details = grpc_slice_from_copied_string(message != NULL ? message : "");
+	ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+	ops[n].data.send_status_from_server.status = (grpc_status_code)code;
+	ops[n++].data.send_status_from_server.status_details = &details;
+	if (!call_run_batch(c, ops, n))
+		log_debug("rpc: %s: the client went before the reply", c->method->path);
+	grpc_slice_unref(details);
+	if (buffer != NULL)
+		grpc_byte_buffer_destroy(buffer);
+}
+
+static void *worker_main(void *arg)
+{
+	rpc_server *srv = arg;
+
+	for (;;) {
+		rpc_call *c;
+
+		pthread_mutex_lock(&srv->mu);
+		while (srv->job_head == NULL && !srv->workers_stop)
+			pthread_cond_wait(&srv->jobs_cv, &srv->mu);
+		c = srv->job_head;
+		if (c == NULL) {
+			pthread_mutex_unlock(&srv->mu);
+			break;
+		}
+		srv->job_head = c->next_job;
+		if (srv->job_head == NULL)
+			srv->job_tail = NULL;
+		pthread_mutex_unlock(&srv->mu);
+
+		if (rpc_call_remaining_ms(c) == 0)
+			call_finish(c, STATUS_DEADLINE_EXCEEDED,
+				    "deadline exceeded before the call started", NULL);
+		else
+			c->method->handler(c, srv->app);
+		if (!c->finished) {
+			log_error("rpc: %s ended without a status", c->method->path);
+			call_finish(c, STATUS_INTERNAL, "internal error", NULL);
+		}
+		call_release_part(c, true);
+	}
+	return NULL;
+}
+
+/* ---- public: handler side ---- */
+
+const char *rpc_call_method(const rpc_call *call)
+{
+	return call->method->path;
+}
+
+ProtobufCMessage *rpc_call_request(rpc_call *call)
+{
+	if (call->payload == NULL)
+		return NULL;
+	return unpack_message(call->payload, call->method->request);
+}
+
+int rpc_call_recv(rpc_call *call, ProtobufCMessage **out, status *st)
+{
+	grpc_op ops[2];
+	size_t n = 0;
+	grpc_byte_buffer *buffer = NULL;
+
+	*out = NULL;
+	memset(ops, 0, sizeof(ops));
+	if (!call->initial_metadata_sent) {
+		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
+		call->initial_metadata_sent = true;
+	}
+	ops[n].op = GRPC_OP_RECV_MESSAGE;
+	ops[n++].data.recv_message.recv_message = &buffer;
+	if (!call_run_batch(call, ops, n))
+		return status_set(st, STATUS_CANCELLED, "the call was cancelled");
+	if (buffer == NULL) {
+		/* End of stream, or the call ended (cancelled, deadline). */
+		if (rpc_call_cancelled(call))
+			return status_set(st, rpc_call_remaining_ms(call) == 0
+					  ? STATUS_DEADLINE_EXCEEDED : STATUS_CANCELLED,
+					  "the call ended before its stream did");
+		return 0;
+	}
+	*out = unpack_message(buffer, call->method->request);
+	grpc_byte_buffer_destroy(buffer);
+	if (*out == NULL)
+		return status_set(st, STATUS_INVALID_ARGUMENT,
+				  "a message of the stream does not decode as %s",
+				  call->method->request->name);
+	return 1;
+}
+
+int rpc_call_send(rpc_call *call, const ProtobufCMessage *msg)
+{
+	grpc_op ops[2];
+	size_t n = 0;
+	grpc_byte_buffer *buffer = pack_message(msg);
+	bool ok;
+
+	memset(ops, 0, sizeof(ops));
+	if (!call->initial_metadata_sent) {
+		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
+		call->initial_metadata_sent = true;
+	}
+	ops[n].op = GRPC_OP_SEND_MESSAGE;
+	ops[n++].data.send_message.send_message = buffer;
+	ok = call_run_batch(call, ops, n);
+	grpc_byte_buffer_destroy(buffer);
+	return ok ? 0 : -1;
+}
+
+void rpc_call_reply(rpc_call *call, const ProtobufCMessage *reply)
+{
+	call_finish(call, STATUS_OK, "", reply);
+}
+
+void rpc_call_fail(rpc_call *call, status_code code, const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	call_finish(call, code == STATUS_OK ? STATUS_UNKNOWN : code, message, NULL);
+}
+
+void rpc_call_fail_status(rpc_call *call, const status *st)
+{
+	rpc_call_fail(call, st->code, "%s", st->message);
+}
+
+int rpc_call_metadata(const rpc_call *call, const char *key, char *buf,
+		      size_t bufsize)
+{
+	size_t keylen = strlen(key);
+
+	for (size_t i = 0; i < call->metadata.count; i++) {
+		const grpc_metadata *md = &call->metadata.metadata[i];
+		size_t len;
+
+		if (GRPC_SLICE_LENGTH(md->key) != keylen ||
+		    memcmp(GRPC_SLICE_START_PTR(md->key), key, keylen) != 0)
+			continue;
+		len = GRPC_SLICE_LENGTH(md->value);
+		if (len >= bufsize)
+			return -1;
+		memcpy(buf, GRPC_SLICE_START_PTR(md->value), len);
+		buf[len] = '\0';
+		return (int)len;
+	}
+	return -1;
+}
+
+int64_t rpc_call_remaining_ms(const rpc_call *call)
+{
+	gpr_timespec deadline, now, left;
+
+	if (gpr_time_cmp(call->deadline, gpr_inf_future(call->deadline.clock_type)) == 0)
+		return INT64_MAX;
+	deadline = gpr_convert_clock_type(call->deadline, GPR_CLOCK_MONOTONIC);
+	now = gpr_now(GPR_CLOCK_MONOTONIC);
+	if (gpr_time_cmp(deadline, now) <= 0)
+		return 0;
+	left = gpr_time_sub(deadline, now);
+	return (int64_t)left.tv_sec * 1000 + left.tv_nsec / 1000000;
+}
+
+bool rpc_call_cancelled(rpc_call *call)
+{
+	bool cancelled;
+
+	pthread_mutex_lock(&call->mu);
+	cancelled = call->close_done && call->cancelled;
+	pthread_mutex_unlock(&call->mu);
+	return cancelled || rpc_call_remaining_ms(call) == 0;
+}
+
+const char *rpc_call_peer(rpc_call *call)
+{
+	return call->peer != NULL ? call->peer : "unknown";
+}
+
+/* ---- public: server side ---- */
+
+int rpc_server_port(const rpc_server *srv)
+{
+	return srv->port;
+}
+
+static void server_free(rpc_server *srv)
+{
+	free(srv->pollers);
+	free(srv->workers);
+	free(srv->registered);
+	pthread_mutex_destroy(&srv->mu);
+	pthread_cond_destroy(&srv->jobs_cv);
+	pthread_cond_destroy(&srv->idle_cv);
+	free(srv);
+}
+
+int rpc_server_start(rpc_server **out, const rpc_server_options *opts,
+		     const rpc_method *methods, size_t nmethods, void *app,
+		     status *st)
+{
+	rpc_server *srv;
+	grpc_arg args[3];
+	grpc_channel_args channel_args;
+	grpc_server_credentials *creds;
+
+	*out = NULL;
+	srv = calloc(1, sizeof(*srv));
+	if (srv == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	srv->methods = methods;
+	srv->nmethods = nmethods;
+	srv->app = app;
+	srv->npollers = opts->pollers < 1 ? 1 : opts->pollers > 6 ? 6 : opts->pollers;
+	srv->nworkers = opts->workers < 1 ? 1 : opts->workers;
+	srv->accepting = true;
+	srv->shutdown_tag.kind = TAG_SHUTDOWN;
+	pthread_mutex_init(&srv->mu, NULL);
+	pthread_cond_init(&srv->jobs_cv, NULL);
+	pthread_cond_init(&srv->idle_cv, NULL);
+	srv->registered = calloc(nmethods + 1, sizeof(void *));
+	srv->pollers = calloc((size_t)srv->npollers, sizeof(pthread_t));
+	srv->workers = calloc((size_t)srv->nworkers, sizeof(pthread_t));
+	if (srv->registered == NULL || srv->pollers == NULL || srv->workers == NULL) {
+		server_free(srv);
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	}
+
+	grpc_init();
+	memset(args, 0, sizeof(args));
+	/* A second csperfd on the same port must fail, not share it. */
+	args[0].type = GRPC_ARG_INTEGER;
+	args[0].key = GRPC_ARG_ALLOW_REUSEPORT;
+	args[0].value.integer = 0;
+	args[1].type = GRPC_ARG_INTEGER;
+	args[1].key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH;
+	args[1].value.integer = (int)opts->max_message;
+	args[2].type = GRPC_ARG_INTEGER;
+	args[2].key = GRPC_ARG_MAX_SEND_MESSAGE_LENGTH;
+	args[2].value.integer = (int)opts->max_message;
+	channel_args.num_args = 3;
+	channel_args.args = args;
+
+	srv->server = grpc_server_create(&channel_args, NULL);
+	srv->cq = grpc_completion_queue_create_for_next(NULL);
+	grpc_server_register_completion_queue(srv->server, srv->cq, NULL);
+	for (size_t i = 0; i < nmethods; i++) {
+		srv->registered[i] = grpc_server_register_method(
+			srv->server, methods[i].path, NULL,
+			methods[i].kind == RPC_CLIENT_STREAM
+				? GRPC_SRM_PAYLOAD_NONE
+				: GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER,
+			0);
+	}
+	creds = grpc_insecure_server_credentials_create();
+	srv->port = grpc_server_add_http2_port(srv->server, opts->listen, creds);
+	grpc_server_credentials_release(creds);
+	if (srv->port == 0) {
+		status_set(st, STATUS_UNAVAILABLE,
+			   "cannot listen on %s: the address is in use, or not an "
+			   "address of this machine", opts->listen);
+		grpc_server_destroy(srv->server);
+		grpc_completion_queue_shutdown(srv->cq);
+		while (grpc_completion_queue_next(srv->cq, gpr_inf_future(GPR_CLOCK_REALTIME),
+						  NULL).type != GRPC_QUEUE_SHUTDOWN)
+			;
+		grpc_completion_queue_destroy(srv->cq);
+		grpc_shutdown();
+		server_free(srv);
+		return -1;
+	}
+	if (strncmp(opts->listen, "unix:", 5) == 0)
+		srv->port = 0;
+	grpc_server_start(srv->server);
+
+	for (size_t i = 0; i < nmethods; i++)
+		for (int k = 0; k < PENDING_PER_METHOD; k++)
+			request_call(srv, i);
+	for (int k = 0; k < PENDING_GENERIC; k++)
+		request_call(srv, nmethods);
+
+	for (int i = 0; i < srv->npollers; i++)
+		pthread_create(&srv->pollers[i], NULL, poller_main, srv);
+	for (int i = 0; i < srv->nworkers; i++)
+		pthread_create(&srv->workers[i], NULL, worker_main, srv);
+	*out = srv;
+	return 0;
+}
+
+static bool wait_until(rpc_server *srv, bool *flag, const struct timespec *until)
+{
+	bool done;
+
+	pthread_mutex_lock(&srv->mu);
+	while (!*flag) {
+		if (until == NULL)
+			pthread_cond_wait(&srv->idle_cv, &srv->mu);
+		else if (pthread_cond_timedwait(&srv->idle_cv, &srv->mu, until) == ETIMEDOUT)
+			break;
+	}
+	done = *flag;
+	pthread_mutex_unlock(&srv->mu);
+	return done;
+}
+
+void rpc_server_stop(rpc_server *srv, int drain_ms)
+{
+	struct timespec until;
+
+	if (srv == NULL)
+		return;
+	pthread_mutex_lock(&srv->mu);
+	srv->accepting = false;
+	pthread_mutex_unlock(&srv->mu);
+
+	grpc_server_shutdown_and_notify(srv->server, srv->cq, &srv->shutdown_tag);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += drain_ms / 1000;
+	until.tv_nsec += (long)(drain_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	if (!wait_until(srv, &srv->shutdown_done, &until)) {
+		log_warn("rpc: calls still running after %d ms: cancelling them", drain_ms);
+		grpc_server_cancel_all_calls(srv->server);
+		wait_until(srv, &srv->shutdown_done, NULL);
+	}
+
+	pthread_mutex_lock(&srv->mu);
+	while (srv->live_calls > 0)
+		pthread_cond_wait(&srv->idle_cv, &srv->mu);
+	srv->workers_stop = true;
+	pthread_cond_broadcast(&srv->jobs_cv);
+	pthread_mutex_unlock(&srv->mu);
+	for (int i = 0; i < srv->nworkers; i++)
+		pthread_join(srv->workers[i], NULL);
+
+	grpc_completion_queue_shutdown(srv->cq);
+	for (int i = 0; i < srv->npollers; i++)
+		pthread_join(srv->pollers[i], NULL);
+	grpc_server_destroy(srv->server);
+	grpc_completion_queue_destroy(srv->cq);
+	grpc_shutdown();
+	server_free(srv);
+}

@@ -1,0 +1,35 @@
+/*
+ * store_internal.h: what the store's own files share: a pooled connection and
+ * the helpers that turn libpq results into statuses.
+ */
+#ifndef CSPERF_SERVER_STORE_INTERNAL_H
+#define CSPERF_SERVER_STORE_INTERNAL_H
+
+#include <libpq-fe.h>
+
+#include "store.h"
+
+typedef struct store_conn {
+	PGconn *pg;
+	int64_t statement_timeout_ms;  /* what the session has now, -1 unknown */
+	struct store_conn *next;       /* free list */
+} store_conn;
+
+/* Takes a connection, waiting up to timeout_ms for one, connected and with
+ * statement_timeout set to timeout_ms (capped). */
+int store_acquire(store_pool *pool, int64_t timeout_ms, store_conn **out,
+		  status *st);
+void store_release(store_pool *pool, store_conn *c);
+
+/* Runs sql with text parameters; returns the result (PQclear it) or NULL
+ * with st filled. */
+PGresult *store_query(store_conn *c, const char *sql, int nparams,
+		      const char *const *params, status *st);
+
+/* Maps a failed result to a status safe for clients; logs the detail. */
+int store_result_status(store_conn *c, const PGresult *res, status *st);
+
+/* The first line of a libpq message, in a thread-local buffer. */
+const char *store_first_line(const char *text);
+
+#endif
