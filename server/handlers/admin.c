@@ -24,7 +24,7 @@ void handle_get_server_info(rpc_call *call, void *ctx)
 	store_info info;
 	status st = STATUS_INIT;
 	struct timespec now;
-	char database_status[128];
+	char database_status[sizeof(((status *)0)->message) + 16];
 
 	if (request == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,

@@ -47,9 +47,11 @@ static long migration_version(const char *name)
 	return strtol(name, NULL, 10);
 }
 
-static int migration_filter(const struct dirent *entry)
+static int sql_file_filter(const struct dirent *entry)
 {
-	return migration_version(entry->d_name) > 0;
+	size_t len = strlen(entry->d_name);
+
+	return len > 4 && strcmp(entry->d_name + len - 4, ".sql") == 0;
 }
 
 static char *read_file(const char *path, size_t *length)
@@ -88,7 +90,7 @@ int store_migrations_read_dir(const char *dir, store_migration **out,
 
 	*out = NULL;
 	*count = 0;
-	n = scandir(dir, &entries, migration_filter, alphasort);
+	n = scandir(dir, &entries, sql_file_filter, alphasort);
 	if (n < 0)
 		return status_set(st, STATUS_FAILED_PRECONDITION,
 				  "cannot read the migrations folder %s: %s", dir,
@@ -104,6 +106,13 @@ int store_migrations_read_dir(const char *dir, store_migration **out,
 
 		snprintf(path, sizeof(path), "%s/%s", dir, entries[i]->d_name);
 		m->version = migration_version(entries[i]->d_name);
+		if (m->version <= 0) {
+			status_set(st, STATUS_FAILED_PRECONDITION,
+				   "the migration %s is not named NNNN_description.sql "
+				   "(four digits, then lower-case letters, digits and _)",
+				   entries[i]->d_name);
+			goto cleanup;
+		}
 		if (loaded > 0 && migrations[loaded - 1].version == m->version) {
 			status_set(st, STATUS_FAILED_PRECONDITION,
 				   "two migrations have the number %04ld: %s and %s",

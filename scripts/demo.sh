@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The main job, on a fresh Debian 12 machine: installs what is missing,
+# builds, starts csperfd on its own embedded PostgreSQL (data in ./var/), and
+# shows it answering. csperfd keeps running afterwards:
+#   scripts/demo.sh        set up, start (or reuse) csperfd, show it working
+#   scripts/demo.sh stop   stop csperfd (and its PostgreSQL)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+var=$PWD/var
+pidfile=$var/csperfd.pid
+
+running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+
+if [ "${1:-}" = "stop" ]; then
+  if running; then
+    pid=$(cat "$pidfile")
+    kill -TERM "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    echo "csperfd stopped"
+  else
+    echo "csperfd is not running"
+  fi
+  rm -f "$pidfile" "$var/csperfd.port"
+  exit 0
+fi
+
+scripts/deps.sh
+cmake -S . -B build >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null
+mkdir -p "$var"
+
+if ! running; then
+  rm -f "$var/csperfd.port"
+  nohup build/server/csperfd --listen 127.0.0.1:50051 --data-dir "$var/pgdata" \
+    --ready-file "$var/csperfd.port" >>"$var/csperfd.log" 2>&1 &
+  echo $! >"$pidfile"
+  for _ in $(seq 1 600); do
+    [ -s "$var/csperfd.port" ] && break
+    if ! running; then
+      echo "csperfd did not start; the end of $var/csperfd.log says:" >&2
+      tail -5 "$var/csperfd.log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  echo "csperfd started (pid $(cat "$pidfile"), log $var/csperfd.log)"
+else
+  echo "csperfd already running (pid $(cat "$pidfile"))"
+fi
+
+export CSPERF_SERVER=127.0.0.1:50051
+echo
+echo "\$ csperf info"
+build/client/csperf info
+echo
+echo "\$ csperf health"
+build/client/csperf health
+echo
+echo "csperfd is serving on $CSPERF_SERVER. Try: build/client/csperf --help"
+echo "Stop it with: scripts/demo.sh stop"

@@ -1,0 +1,329 @@
+/*
+ * fixture.c: throwaway PostgreSQL clusters and csperfd processes for the
+ * integration tests. Clusters run with fsync off: they are thrown away.
+ */
+#include "fixture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef CSPERFD_PATH
+#error "CSPERFD_PATH must name the csperfd binary"
+#endif
+#ifndef PG_BIN
+#define PG_BIN "/usr/lib/postgresql/15/bin"
+#endif
+
+long long fixture_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+bool fixture_pid_alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+int fixture_mkdtemp(char *out, size_t outsize, const char *prefix)
+{
+	snprintf(out, outsize, "/tmp/%s-XXXXXX", prefix);
+	if (mkdtemp(out) == NULL)
+		return -1;
+	chmod(out, 0777);
+	return 0;
+}
+
+char *fixture_read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	size_t used = 0, capacity = 4096, n;
+
+	if (f == NULL)
+		return NULL;
+	text = malloc(capacity);
+	while (text != NULL && (n = fread(text + used, 1, capacity - used - 1, f)) > 0) {
+		used += n;
+		if (capacity - used < 2) {
+			char *bigger = realloc(text, capacity * 2);
+
+			if (bigger == NULL) {
+				free(text);
+				text = NULL;
+				break;
+			}
+			text = bigger;
+			capacity *= 2;
+		}
+	}
+	fclose(f);
+	if (text != NULL)
+		text[used] = '\0';
+	return text;
+}
+
+/* Runs a shell command as the postgres user when we are root. */
+static int run_as_postgres(const char *command)
+{
+	char line[2048];
+
+	if (geteuid() == 0)
+		snprintf(line, sizeof(line), "runuser -u postgres -- sh -c '%s'", command);
+	else
+		snprintf(line, sizeof(line), "sh -c '%s'", command);
+	return system(line);
+}
+
+static int pg_ctl_start(fixture_pg *pg)
+{
+	char command[1024];
+
+	snprintf(command, sizeof(command),
+		 PG_BIN "/pg_ctl -D %s/data -l %s/postgresql.log -w -t 60 -o "
+		 "\"-k %s -c listen_addresses= -c fsync=off -c synchronous_commit=off "
+		 "-c full_page_writes=off\" start >/dev/null",
+		 pg->dir, pg->dir, pg->dir);
+	return run_as_postgres(command) == 0 ? 0 : -1;
+}
+
+int fixture_pg_start(fixture_pg *pg)
+{
+	char command[1024];
+	char *created;
+
+	memset(pg, 0, sizeof(*pg));
+	if (fixture_mkdtemp(pg->dir, sizeof(pg->dir), "csperf-pg") != 0)
+		return -1;
+	if (geteuid() == 0) {
+		struct passwd *pw = getpwnam("postgres");
+
+		if (pw == NULL || chown(pg->dir, pw->pw_uid, pw->pw_gid) != 0)
+			return -1;
+	}
+	chmod(pg->dir, 0700);
+	snprintf(command, sizeof(command),
+		 PG_BIN "/initdb -D %s/data -U postgres --auth=trust -E UTF8 "
+		 "--locale=C.UTF-8 --no-sync >%s/initdb.log 2>&1", pg->dir, pg->dir);
+	if (run_as_postgres(command) != 0 || pg_ctl_start(pg) != 0) {
+		fprintf(stderr, "fixture: cannot start PostgreSQL in %s\n", pg->dir);
+		return -1;
+	}
+	snprintf(pg->admin_dsn, sizeof(pg->admin_dsn),
+		 "host=%s port=5432 user=postgres dbname=postgres", pg->dir);
+	snprintf(pg->dsn, sizeof(pg->dsn), "host=%s port=5432 user=postgres dbname=csperf",
+		 pg->dir);
+	{
+		PGconn *conn = PQconnectdb(pg->admin_dsn);
+		PGresult *res = PQexec(conn, "CREATE DATABASE csperf");
+		int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+		PQclear(res);
+		PQfinish(conn);
+		if (!ok)
+			return -1;
+	}
+	created = fixture_pg_query(pg, "SELECT current_database()");
+	if (created == NULL || strcmp(created, "csperf") != 0) {
+		free(created);
+		return -1;
+	}
+	free(created);
+	return 0;
+}
+
+int fixture_pg_halt(fixture_pg *pg)
+{
+	char command[512];
+
+	snprintf(command, sizeof(command), PG_BIN "/pg_ctl -D %s/data -m fast -w stop >/dev/null",
+		 pg->dir);
+	return run_as_postgres(command) == 0 ? 0 : -1;
+}
+
+int fixture_pg_restart(fixture_pg *pg)
+{
+	return pg_ctl_start(pg);
+}
+
+void fixture_pg_destroy(fixture_pg *pg)
+{
+	char command[512];
+
+	if (pg->dir[0] == '\0')
+		return;
+	snprintf(command, sizeof(command),
+		 PG_BIN "/pg_ctl -D %s/data -m immediate -w stop >/dev/null 2>&1", pg->dir);
+	run_as_postgres(command);
+	snprintf(command, sizeof(command), "rm -rf '%s'", pg->dir);
+	if (system(command) != 0)
+		fprintf(stderr, "fixture: cannot remove %s\n", pg->dir);
+	pg->dir[0] = '\0';
+}
+
+PGconn *fixture_pg_connect(const fixture_pg *pg)
+{
+	return PQconnectdb(pg->dsn);
+}
+
+char *fixture_pg_query(const fixture_pg *pg, const char *sql)
+{
+	PGconn *conn = fixture_pg_connect(pg);
+	PGresult *res = PQexec(conn, sql);
+	char *value = NULL;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0)
+		value = strdup(PQgetvalue(res, 0, 0));
+	else if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
+		value = strdup("");
+	else
+		fprintf(stderr, "fixture: %s: %s", sql, PQerrorMessage(conn));
+	PQclear(res);
+	PQfinish(conn);
+	return value;
+}
+
+static pid_t spawn_csperfd(const char *dsn, const char *const *args, const char *ready,
+			   const char *log_path, bool listen_ephemeral)
+{
+	const char *argv[64];
+	size_t n = 0;
+	pid_t pid;
+
+	argv[n++] = CSPERFD_PATH;
+	if (listen_ephemeral) {
+		argv[n++] = "--listen";
+		argv[n++] = "127.0.0.1:0";
+	}
+	if (ready != NULL) {
+		argv[n++] = "--ready-file";
+		argv[n++] = ready;
+	}
+	if (dsn != NULL) {
+		argv[n++] = "--dsn";
+		argv[n++] = dsn;
+	}
+	for (size_t i = 0; args != NULL && args[i] != NULL && n < 62; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, STDERR_FILENO);
+			dup2(fd, STDOUT_FILENO);
+		}
+		execv(CSPERFD_PATH, (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+int fixture_server_start(fixture_server *srv, const char *dsn, const char *const *args)
+{
+	char ready[320];
+
+	memset(srv, 0, sizeof(*srv));
+	if (fixture_mkdtemp(srv->dir, sizeof(srv->dir), "csperfd") != 0)
+		return -1;
+	snprintf(ready, sizeof(ready), "%s/ready", srv->dir);
+	snprintf(srv->log_path, sizeof(srv->log_path), "%s/csperfd.log", srv->dir);
+	srv->pid = spawn_csperfd(dsn, args, ready, srv->log_path, true);
+	if (srv->pid < 0)
+		return -1;
+	for (int i = 0; i < 600; i++) {
+		char *port = fixture_read_file(ready);
+		int wstatus;
+
+		if (port != NULL) {
+			srv->port = atoi(port);
+			free(port);
+			snprintf(srv->address, sizeof(srv->address), "127.0.0.1:%d", srv->port);
+			return 0;
+		}
+		if (waitpid(srv->pid, &wstatus, WNOHANG) == srv->pid) {
+			char *log = fixture_read_file(srv->log_path);
+
+			fprintf(stderr, "fixture: csperfd exited while starting:\n%s\n",
+				log != NULL ? log : "");
+			free(log);
+			srv->pid = 0;
+			return -1;
+		}
+		sleep_ms(100);
+	}
+	kill(srv->pid, SIGKILL);
+	return -1;
+}
+
+static int wait_exit(pid_t pid, int timeout_s)
+{
+	long long until = fixture_now_ms() + timeout_s * 1000LL;
+	int wstatus;
+
+	while (fixture_now_ms() < until) {
+		pid_t rc = waitpid(pid, &wstatus, WNOHANG);
+
+		if (rc == pid)
+			return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+		if (rc < 0)
+			return -1;
+		sleep_ms(20);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &wstatus, 0);
+	return -1;
+}
+
+int fixture_server_stop(fixture_server *srv, int sig, int timeout_s)
+{
+	int rc;
+
+	if (srv->pid <= 0)
+		return -1;
+	kill(srv->pid, sig);
+	rc = wait_exit(srv->pid, timeout_s);
+	srv->pid = 0;
+	return rc;
+}
+
+int fixture_run_csperfd(const char *const *args, char *err, size_t errsize, int timeout_s)
+{
+	char dir[256], log_path[300];
+	char *log;
+	pid_t pid;
+	int rc;
+
+	if (fixture_mkdtemp(dir, sizeof(dir), "csperfd-run") != 0)
+		return -1;
+	snprintf(log_path, sizeof(log_path), "%s/csperfd.log", dir);
+	pid = spawn_csperfd(NULL, args, NULL, log_path, false);
+	rc = wait_exit(pid, timeout_s);
+	log = fixture_read_file(log_path);
+	snprintf(err, errsize, "%s", log != NULL ? log : "");
+	free(log);
+	unlink(log_path);
+	rmdir(dir);
+	return rc;
+}

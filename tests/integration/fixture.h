@@ -1,0 +1,69 @@
+/*
+ * fixture.h: what integration tests stand on: a throwaway PostgreSQL cluster
+ * (initdb + pg_ctl on a private socket folder, as the postgres user when run
+ * as root) and real csperfd processes started on an ephemeral port.
+ */
+#ifndef CSPERF_TESTS_FIXTURE_H
+#define CSPERF_TESTS_FIXTURE_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct fixture_pg {
+	char dir[256];      /* holds data/, the socket and the log */
+	char dsn[512];      /* to the database csperf */
+	char admin_dsn[512];/* to the database postgres */
+} fixture_pg;
+
+/* Makes and starts a cluster with a database `csperf`. 0 or -1. */
+int fixture_pg_start(fixture_pg *pg);
+/* Stops the cluster (fast) and keeps its files; start it again with
+ * fixture_pg_restart. */
+int fixture_pg_halt(fixture_pg *pg);
+int fixture_pg_restart(fixture_pg *pg);
+/* Stops the cluster and removes its files. */
+void fixture_pg_destroy(fixture_pg *pg);
+
+/* Connects to the fixture's csperf database (PQfinish it). */
+PGconn *fixture_pg_connect(const fixture_pg *pg);
+/* Runs one statement; returns the first column of the first row as a
+ * malloc'd string (or "" for commands), NULL on error. */
+char *fixture_pg_query(const fixture_pg *pg, const char *sql);
+
+typedef struct fixture_server {
+	pid_t pid;
+	int port;
+	char address[64];   /* "127.0.0.1:PORT" */
+	char dir[256];      /* ready file, stderr log */
+	char log_path[300];
+} fixture_server;
+
+/* Starts csperfd with the given extra arguments (NULL-terminated) plus
+ * --listen 127.0.0.1:0 and --ready-file, and waits until it serves. dsn may
+ * be NULL for the embedded database (then pass --data-dir in args).
+ * Returns 0, or -1 if it exited or did not become ready within 60 s. */
+int fixture_server_start(fixture_server *srv, const char *dsn, const char *const *args);
+
+/* Sends sig and waits for the process; returns its exit status, or -1 if it
+ * was killed by a signal or did not exit within timeout_s. */
+int fixture_server_stop(fixture_server *srv, int sig, int timeout_s);
+
+/* Runs csperfd to completion (for start-up failures) with args and returns
+ * its exit status; its standard error is copied into err. */
+int fixture_run_csperfd(const char *const *args, char *err, size_t errsize,
+			int timeout_s);
+
+/* The whole of a (small) file as a malloc'd string, or NULL. */
+char *fixture_read_file(const char *path);
+
+/* Makes a fresh folder under /tmp; the postgres user can use it. */
+int fixture_mkdtemp(char *out, size_t outsize, const char *prefix);
+
+/* Milliseconds on a monotonic clock. */
+long long fixture_now_ms(void);
+
+/* True if a process with this pid exists. */
+bool fixture_pid_alive(pid_t pid);
+
+#endif

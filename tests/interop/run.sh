@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs check.js, an independent gRPC client (@grpc/grpc-js + @grpc/proto-loader
+# from the npm registry, loading our .proto files), against a real csperfd on
+# its embedded PostgreSQL. Exit 77 (skipped) with the reason when Node.js or
+# the npm packages cannot be had.
+set -euo pipefail
+csperfd=$1 proto_dir=$2 work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "SKIP: Node.js and npm are not installed (apt-get install nodejs npm)"; exit 77
+fi
+mkdir -p "$work"
+if [ ! -d "$work/node_modules/@grpc/grpc-js" ] || [ ! -d "$work/node_modules/@grpc/proto-loader" ]; then
+  if ! (cd "$work" && timeout 300 npm install --no-save --no-package-lock --no-audit --no-fund \
+        --loglevel=error @grpc/grpc-js@^1.14 @grpc/proto-loader@^0.8 >npm.log 2>&1); then
+    echo "SKIP: could not install @grpc/grpc-js from the npm registry:"; tail -5 "$work/npm.log"; exit 77
+  fi
+fi
+
+tmp=$(mktemp -d /tmp/csperf-interop-XXXXXX)
+chmod 755 "$tmp"
+pid=
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"$csperfd" --listen 127.0.0.1:0 --data-dir "$tmp/pgdata" --ready-file "$tmp/ready" \
+  >"$tmp/csperfd.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  [ -s "$tmp/ready" ] && break
+  kill -0 "$pid" 2>/dev/null || { echo "csperfd exited:"; cat "$tmp/csperfd.log"; exit 1; }
+  sleep 0.1
+done
+[ -s "$tmp/ready" ] || { echo "csperfd did not become ready"; cat "$tmp/csperfd.log"; exit 1; }
+port=$(cat "$tmp/ready")
+
+NODE_PATH="$work/node_modules" node "$here/check.js" "127.0.0.1:$port" "$proto_dir"
+
+kill -TERM "$pid"
+status=0
+wait "$pid" || status=$?
+pid=
+[ "$status" -eq 0 ] || { echo "csperfd exited $status after SIGTERM"; cat "$tmp/csperfd.log"; exit 1; }
+if pgrep -f "postgres -D $tmp/pgdata" >/dev/null; then
+  echo "PostgreSQL outlived csperfd"; exit 1
+fi
+echo "interop: grpc-js checks passed; csperfd stopped cleanly"
