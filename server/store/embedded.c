@@ -65,7 +65,8 @@ static int find_pg_bin(const char *given, char *out, size_t outsize, status *st)
 		if (!is_executable(given, "initdb") || !is_executable(given, "postgres"))
 			return status_set(st, STATUS_FAILED_PRECONDITION,
 					  "%s has no initdb and postgres programs: give the "
-					  "folder of PostgreSQL's server programs", given);
+					  "folder of PostgreSQL's server programs (Debian package "
+					  "postgresql-15: /usr/lib/postgresql/15/bin)", given);
 		snprintf(out, outsize, "%s", given);
 		return 0;
 	}

@@ -111,6 +111,42 @@ static void test_embedded_postgres_stops_with_csperfd(void **state)
 	}
 }
 
+/* Even a kill -9 of csperfd does not leave its PostgreSQL behind: the
+ * postmaster has PR_SET_PDEATHSIG. */
+static void test_embedded_postgres_dies_with_killed_csperfd(void **state)
+{
+	char dir[256], data_dir[300];
+	fixture_server srv;
+	pid_t postmaster;
+	bool gone = false;
+
+	assert_int_equal(fixture_mkdtemp(dir, sizeof(dir), "csperf-embedded"), 0);
+	snprintf(data_dir, sizeof(data_dir), "%s/pgdata", dir);
+	assert_int_equal(fixture_server_start(&srv, NULL,
+		(const char *const[]){ "--data-dir", data_dir, NULL }), 0);
+	postmaster = postmaster_pid(data_dir);
+	assert_true(fixture_pid_alive(postmaster));
+	assert_int_equal(fixture_server_stop(&srv, SIGKILL, 30), -1);
+	for (int i = 0; i < 300 && !gone; i++) {
+		gone = !fixture_pid_alive(postmaster);
+		if (!gone)
+			usleep(100 * 1000);
+	}
+	assert_true(gone);
+}
+
+static void test_missing_postgres_programs(void **state)
+{
+	char dir[256], err[4096];
+
+	assert_int_equal(fixture_mkdtemp(dir, sizeof(dir), "csperf-nopg"), 0);
+	assert_int_equal(fixture_run_csperfd((const char *const[]){ "--pg-bin", dir,
+		"--data-dir", "/tmp/csperf-never-made", "--listen", "127.0.0.1:0", NULL },
+		err, sizeof(err), 30), 2);
+	assert_one_sentence(err, "has no initdb and postgres programs");
+	rmdir(dir);
+}
+
 static void test_migrate_command_applies_once(void **state)
 {
 	char err[4096];
@@ -316,6 +352,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_embedded_postgres_stops_with_csperfd),
+		cmocka_unit_test(test_embedded_postgres_dies_with_killed_csperfd),
+		cmocka_unit_test(test_missing_postgres_programs),
 		cmocka_unit_test(test_migrate_command_applies_once),
 		cmocka_unit_test(test_changed_migration_refuses_to_start),
 		cmocka_unit_test(test_unreachable_dsn),
