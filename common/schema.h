@@ -121,7 +121,8 @@ typedef enum csperf_validation_code {
 	CSPERF_VALIDATION_RANGE,         /* a number outside the field's range */
 	CSPERF_VALIDATION_BEFORE,        /* a date before the date it must follow */
 	CSPERF_VALIDATION_ONE_OF,        /* neither of two fields is given */
-	CSPERF_VALIDATION_INCONSISTENT   /* two values that do not go together */
+	CSPERF_VALIDATION_INCONSISTENT,  /* two values that do not go together */
+	CSPERF_VALIDATION_DUPLICATE      /* a codes value with a code twice */
 } csperf_validation_code;
 
 /* The detail of a validation failure. Strings are NUL-terminated and cut

@@ -166,7 +166,7 @@ const char *csperf_client_server(const csperf_client *client)
 	return client->server;
 }
 
-static grpc_byte_buffer *pack(const ProtobufCMessage *msg)
+grpc_byte_buffer *client_pack(const ProtobufCMessage *msg)
 {
 	size_t size = protobuf_c_message_get_packed_size(msg);
 	grpc_slice slice = grpc_slice_malloc(size);
@@ -178,8 +178,8 @@ static grpc_byte_buffer *pack(const ProtobufCMessage *msg)
 	return buffer;
 }
 
-static ProtobufCMessage *unpack(grpc_byte_buffer *buffer,
-				const ProtobufCMessageDescriptor *type)
+ProtobufCMessage *client_unpack(grpc_byte_buffer *buffer,
+				 const ProtobufCMessageDescriptor *type)
 {
 	grpc_byte_buffer_reader reader;
 	grpc_slice slice;
@@ -195,7 +195,7 @@ static ProtobufCMessage *unpack(grpc_byte_buffer *buffer,
 	return msg;
 }
 
-static void drain_and_destroy(grpc_completion_queue *cq)
+void client_cq_destroy(grpc_completion_queue *cq)
 {
 	grpc_completion_queue_shutdown(cq);
 	while (grpc_completion_queue_next(cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL).type !=
@@ -204,7 +204,7 @@ static void drain_and_destroy(grpc_completion_queue *cq)
 	grpc_completion_queue_destroy(cq);
 }
 
-static int status_error(const csperf_client *client, const char *what,
+int client_status_error(const csperf_client *client, const char *what,
 			grpc_status_code status, grpc_slice details)
 {
 	char text[512];
@@ -225,6 +225,16 @@ static int status_error(const csperf_client *client, const char *what,
 			    text[0] != '\0' ? text : csperf_strerror(code));
 }
 
+size_t client_auth_metadata(const csperf_client *client, grpc_metadata *md)
+{
+	memset(md, 0, sizeof(*md));
+	if (client->authorization == NULL)
+		return 0;
+	md->key = grpc_slice_from_static_string("authorization");
+	md->value = grpc_slice_from_static_string(client->authorization);
+	return 1;
+}
+
 int client_unary(csperf_client *client, const char *method, const char *what,
 		 const ProtobufCMessage *request,
 		 const ProtobufCMessageDescriptor *response_type,
@@ -234,7 +244,7 @@ int client_unary(csperf_client *client, const char *method, const char *what,
 	grpc_slice method_slice = grpc_slice_from_static_string(method);
 	gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
 					     gpr_time_from_millis(client->timeout_ms, GPR_TIMESPAN));
-	grpc_byte_buffer *request_buffer = pack(request), *response_buffer = NULL;
+	grpc_byte_buffer *request_buffer = client_pack(request), *response_buffer = NULL;
 	grpc_metadata_array initial_metadata, trailing_metadata;
 	grpc_metadata auth;
 	grpc_status_code status = GRPC_STATUS_UNKNOWN;
@@ -250,14 +260,9 @@ int client_unary(csperf_client *client, const char *method, const char *what,
 	call = grpc_channel_create_call(client->channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
 					method_slice, NULL, deadline, NULL);
 	memset(ops, 0, sizeof(ops));
-	memset(&auth, 0, sizeof(auth));
 	ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
-	if (client->authorization != NULL) {
-		auth.key = grpc_slice_from_static_string("authorization");
-		auth.value = grpc_slice_from_static_string(client->authorization);
-		ops[0].data.send_initial_metadata.count = 1;
-		ops[0].data.send_initial_metadata.metadata = &auth;
-	}
+	ops[0].data.send_initial_metadata.count = client_auth_metadata(client, &auth);
+	ops[0].data.send_initial_metadata.metadata = &auth;
 	ops[1].op = GRPC_OP_SEND_MESSAGE;
 	ops[1].data.send_message.send_message = request_buffer;
 	ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
@@ -280,18 +285,18 @@ int client_unary(csperf_client *client, const char *method, const char *what,
 	grpc_call_unref(call);
 
 	if (status != GRPC_STATUS_OK) {
-		rc = status_error(client, what, status, details);
+		rc = client_status_error(client, what, status, details);
 		goto cleanup;
 	}
 	if (response_buffer == NULL ||
-	    (*out = unpack(response_buffer, response_type)) == NULL) {
+	    (*out = client_unpack(response_buffer, response_type)) == NULL) {
 		rc = client_error(CSPERF_EPROTOCOL, "%s: the reply from %s is not a %s", what,
 				  client->server, response_type->name);
 		goto cleanup;
 	}
 	rc = CSPERF_OK;
 cleanup:
-	drain_and_destroy(cq);
+	client_cq_destroy(cq);
 	grpc_byte_buffer_destroy(request_buffer);
 	if (response_buffer != NULL)
 		grpc_byte_buffer_destroy(response_buffer);

@@ -33,6 +33,23 @@ int client_unary(csperf_client *client, const char *method, const char *what,
 		 const ProtobufCMessageDescriptor *response_type,
 		 ProtobufCMessage **out);
 
+/* Packs a message into a byte buffer (destroy it after the batch). */
+grpc_byte_buffer *client_pack(const ProtobufCMessage *msg);
+
+/* Unpacks a byte buffer; NULL if it is not a `type`. */
+ProtobufCMessage *client_unpack(grpc_byte_buffer *buffer,
+				 const ProtobufCMessageDescriptor *type);
+
+/* Shuts a completion queue down, drains and destroys it. */
+void client_cq_destroy(grpc_completion_queue *cq);
+
+/* Sets the last error for a failed call's status and returns its code. */
+int client_status_error(const csperf_client *client, const char *what,
+			grpc_status_code status, grpc_slice details);
+
+/* The authorization metadata for the client's token; count 0 if none. */
+size_t client_auth_metadata(const csperf_client *client, grpc_metadata *md);
+
 /* strdup that treats NULL as "". */
 char *client_strdup(const char *text);
 

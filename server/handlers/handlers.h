@@ -24,5 +24,8 @@ const rpc_method *handlers_methods(size_t *count);
 /* The per-group handlers. */
 void handle_get_server_info(rpc_call *call, void *app);
 void handle_health_check(rpc_call *call, void *app);
+void handle_load_records(rpc_call *call, void *app);
+void handle_list_loads(rpc_call *call, void *app);
+void handle_delete_load(rpc_call *call, void *app);
 
 #endif

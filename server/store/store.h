@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "../status.h"
+#include "csperf/records.h"
 
 /* ---- the embedded PostgreSQL cluster ---- */
 
@@ -90,5 +91,72 @@ typedef struct store_info {
 /* Reads the schema version and the PostgreSQL version. */
 int store_get_info(store_pool *pool, int64_t timeout_ms, store_info *out,
 		   status *st);
+
+/* ---- loads of journey records ---- */
+
+typedef struct store_load store_load;
+
+typedef struct store_load_header {
+	const char *council;
+	const char *council_name;    /* used if the council is new */
+	const char *council_nation;  /* "england" or "wales", likewise */
+	const char *source;          /* "ssda903", "cin-xml", "csv" */
+	const char *label;
+	const char *idempotency_key;
+	bool accept_valid;
+} store_load_header;
+
+/* Begins a load in its own transaction. If the council has stored this
+ * idempotency key before, nothing is begun: *out stays NULL and *replayed is
+ * that load's stored summary (malloc'd, *replayed_len bytes). */
+int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_header *header,
+		     store_load **out, uint8_t **replayed, size_t *replayed_len, status *st);
+
+/* The load's id (known from the start, for its summary). */
+int64_t store_load_id(const store_load *load);
+
+/* Stages one valid record (values in schema order, "" or NULL absent). */
+int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type,
+		   uint32_t file, uint64_t line, const char *const *values, size_t nvalues,
+		   status *st);
+
+/* A staged record whose key repeats an earlier one of the same load. */
+typedef struct store_duplicate {
+	csperf_record_type type;
+	uint64_t record_no, first_record;
+	uint32_t file, first_file;
+	uint64_t line, first_line;
+} store_duplicate;
+
+/* Ends staging and finds duplicates within the load, which leave the stage.
+ * *dups is the caller's (free). */
+int store_load_check(store_load *load, store_duplicate **dups, size_t *ndups, status *st);
+
+typedef struct store_merge_counts {
+	uint64_t stored;      /* rows the load made current */
+	uint64_t superseded;  /* earlier versions they replaced */
+} store_merge_counts;
+
+/* Merges the staged records into their tables, records the summary to replay
+ * for the same key, and commits; frees the load. On failure the caller still
+ * calls store_load_abort. */
+int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
+		      const uint8_t *summary, size_t summary_len, store_merge_counts *counts,
+		      status *st);
+
+/* Rolls the load back (nothing of it stays) and frees it; accepts NULL. */
+void store_load_abort(store_load *load);
+
+/* Called with each stored summary; non-zero stops. */
+typedef int (*store_bytes_cb)(const uint8_t *bytes, size_t len, void *ctx);
+
+/* The council's load summaries, newest first. */
+int store_list_loads(store_pool *pool, int64_t timeout_ms, const char *council, int limit,
+		     store_bytes_cb cb, void *ctx, status *st);
+
+/* Removes load_id's rows and the load; the versions it superseded become
+ * current again. NOT_FOUND if the council has no such load. */
+int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
+		      int64_t load_id, uint64_t *deleted, uint64_t *restored, status *st);
 
 #endif

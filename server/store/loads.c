@@ -1,0 +1,541 @@
+/*
+ * loads.c: storing a load of journey records, listing loads, deleting one.
+ *
+ * A load is one transaction on one connection: the load row is made (its id
+ * goes into the summary), records stream by COPY into a temporary staging
+ * table (type, values as text[]) with memory bounded by one COPY buffer,
+ * duplicates within the load are found, and each record type present is
+ * merged into its table by set-based SQL (record_tables.c): no row-by-row
+ * INSERT. Loads of one council are serialised by an advisory lock, so
+ * "which version is current" is decided by one load at a time.
+ */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../log.h"
+#include "record_tables.h"
+
+/* COPY data is sent in chunks of about this size. */
+#define COPY_CHUNK (64 * 1024)
+
+struct store_load {
+	store_pool *pool;
+	store_conn *conn;
+	int64_t id;
+	char council[16];
+	bool in_copy;
+	bool types_seen[CSPERF_RECORD_TYPE_LAST + 1];
+	char *buffer;
+	size_t used;
+};
+
+static int exec_ok(store_conn *c, const char *sql, int nparams, const char *const *params,
+		   status *st)
+{
+	PGresult *res = store_query(c, sql, nparams, params, st);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+static int lock_council(store_conn *c, const char *council, status *st)
+{
+	const char *params[1] = { council };
+
+	return exec_ok(c, "SELECT pg_advisory_xact_lock(hashtext('csperf-load:' || $1))", 1,
+		       params, st);
+}
+
+/* Sends what is buffered; in COPY mode only. */
+static int copy_flush(store_load *load, status *st)
+{
+	if (load->used == 0)
+		return 0;
+	if (PQputCopyData(load->conn->pg, load->buffer, (int)load->used) != 1) {
+		log_warn("store: COPY failed: %s", store_first_line(PQerrorMessage(load->conn->pg)));
+		return status_set(st, STATUS_UNAVAILABLE, "the database is unavailable");
+	}
+	load->used = 0;
+	return 0;
+}
+
+static int copy_reserve(store_load *load, size_t more, status *st)
+{
+	if (load->used + more > COPY_CHUNK && copy_flush(load, st) != 0)
+		return -1;
+	if (more > COPY_CHUNK) {
+		char *bigger = realloc(load->buffer, more + 1);
+
+		if (bigger == NULL)
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		load->buffer = bigger;
+	}
+	return 0;
+}
+
+/* Appends text escaped for COPY's text format, and for an array element in
+ * double quotes: backslash and double quote get a backslash (array), then
+ * backslashes, tabs, newlines and carriage returns are escaped (COPY). */
+static size_t escape_element(char *out, const char *value)
+{
+	size_t n = 0;
+
+	for (const char *p = value; *p != '\0'; p++) {
+		switch (*p) {
+		case '\\':
+			/* array: \\ ; COPY: each backslash doubled */
+			memcpy(out + n, "\\\\\\\\", 4);
+			n += 4;
+			break;
+		case '"':
+			memcpy(out + n, "\\\\\"", 3);
+			n += 3;
+			break;
+		case '\t':
+			memcpy(out + n, "\\t", 2);
+			n += 2;
+			break;
+		case '\n':
+			memcpy(out + n, "\\n", 2);
+			n += 2;
+			break;
+		case '\r':
+			memcpy(out + n, "\\r", 2);
+			n += 2;
+			break;
+		default:
+			out[n++] = *p;
+		}
+	}
+	return n;
+}
+
+int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_header *h,
+		     store_load **out, uint8_t **replayed, size_t *replayed_len, status *st)
+{
+	store_load *load;
+	PGresult *res;
+	const char *name_params[3];
+	const char *key_params[2] = { h->council, h->idempotency_key };
+	const char *insert_params[5];
+	char accept[8];
+
+	*out = NULL;
+	*replayed = NULL;
+	*replayed_len = 0;
+	load = calloc(1, sizeof(*load));
+	if (load == NULL || (load->buffer = malloc(COPY_CHUNK + 1)) == NULL) {
+		free(load);
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	}
+	load->pool = pool;
+	snprintf(load->council, sizeof(load->council), "%s", h->council);
+	if (store_acquire(pool, timeout_ms, &load->conn, st) != 0) {
+		free(load->buffer);
+		free(load);
+		return -1;
+	}
+	if (exec_ok(load->conn, "BEGIN", 0, NULL, st) != 0 ||
+	    lock_council(load->conn, h->council, st) != 0)
+		goto fail;
+
+	res = store_query(load->conn,
+			  "SELECT summary FROM load WHERE council = $1 AND idempotency_key = $2",
+			  2, key_params, st);
+	if (res == NULL)
+		goto fail;
+	if (PQntuples(res) > 0) {
+		size_t len = 0;
+		unsigned char *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
+						       &len);
+
+		PQclear(res);
+		if (bytes == NULL) {
+			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+			goto fail;
+		}
+		*replayed = malloc(len > 0 ? len : 1);
+		if (*replayed == NULL) {
+			PQfreemem(bytes);
+			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+			goto fail;
+		}
+		memcpy(*replayed, bytes, len);
+		*replayed_len = len;
+		PQfreemem(bytes);
+		store_load_abort(load);
+		return 0;
+	}
+	PQclear(res);
+
+	name_params[0] = h->council;
+	name_params[1] = h->council_name;
+	name_params[2] = h->council_nation;
+	if (exec_ok(load->conn,
+		    "INSERT INTO council (la_code, name, nation) VALUES ($1, $2, $3) "
+		    "ON CONFLICT (la_code) DO NOTHING", 3, name_params, st) != 0)
+		goto fail;
+
+	snprintf(accept, sizeof(accept), "%s", h->accept_valid ? "true" : "false");
+	insert_params[0] = h->council;
+	insert_params[1] = h->source;
+	insert_params[2] = h->label;
+	insert_params[3] = h->idempotency_key;
+	insert_params[4] = accept;
+	res = store_query(load->conn,
+			  "INSERT INTO load (council, source, label, idempotency_key, accept_valid) "
+			  "VALUES ($1, $2, $3, $4, $5) RETURNING id", 5, insert_params, st);
+	if (res == NULL)
+		goto fail;
+	load->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+
+	if (exec_ok(load->conn,
+		    "CREATE TEMP TABLE load_stage (record_no bigint NOT NULL, type smallint NOT NULL,"
+		    " file integer NOT NULL, line bigint NOT NULL, v text[] NOT NULL)"
+		    " ON COMMIT DROP", 0, NULL, st) != 0)
+		goto fail;
+	res = PQexec(load->conn->pg, "COPY pg_temp.load_stage FROM STDIN");
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		store_result_status(load->conn, res, st);
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	load->in_copy = true;
+	*out = load;
+	return 0;
+fail:
+	store_load_abort(load);
+	return -1;
+}
+
+int64_t store_load_id(const store_load *load)
+{
+	return load->id;
+}
+
+int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type,
+		   uint32_t file, uint64_t line, const char *const *values, size_t nvalues,
+		   status *st)
+{
+	size_t need = 96;
+	char *out;
+
+	for (size_t i = 0; i < nvalues; i++)
+		need += (values[i] != NULL ? strlen(values[i]) * 4 : 0) + 8;
+	if (copy_reserve(load, need, st) != 0)
+		return -1;
+	out = load->buffer + load->used;
+	out += sprintf(out, "%llu\t%d\t%u\t%llu\t{", (unsigned long long)record_no, (int)type,
+		       file, (unsigned long long)line);
+	for (size_t i = 0; i < nvalues; i++) {
+		if (i > 0)
+			*out++ = ',';
+		if (values[i] == NULL || values[i][0] == '\0') {
+			memcpy(out, "NULL", 4);
+			out += 4;
+			continue;
+		}
+		*out++ = '"';
+		out += escape_element(out, values[i]);
+		*out++ = '"';
+	}
+	*out++ = '}';
+	*out++ = '\n';
+	load->used = (size_t)(out - load->buffer);
+	if (type > 0 && type <= CSPERF_RECORD_TYPE_LAST)
+		load->types_seen[type] = true;
+	return 0;
+}
+
+static int copy_end(store_load *load, status *st)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (!load->in_copy)
+		return 0;
+	load->in_copy = false;
+	if (copy_flush(load, st) != 0)
+		return -1;
+	if (PQputCopyEnd(load->conn->pg, NULL) != 1) {
+		log_warn("store: ending COPY failed: %s",
+			 store_first_line(PQerrorMessage(load->conn->pg)));
+		return status_set(st, STATUS_UNAVAILABLE, "the database is unavailable");
+	}
+	while ((res = PQgetResult(load->conn->pg)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
+			rc = store_result_status(load->conn, res, st);
+		PQclear(res);
+	}
+	return rc;
+}
+
+int store_load_check(store_load *load, store_duplicate **dups, size_t *ndups, status *st)
+{
+	store_duplicate *found = NULL;
+	size_t count = 0, capacity = 0;
+
+	*dups = NULL;
+	*ndups = 0;
+	if (copy_end(load, st) != 0)
+		return -1;
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		const csperf_record_schema *schema;
+		char *sql;
+		PGresult *res;
+
+		if (!load->types_seen[t])
+			continue;
+		schema = csperf_schema_by_type((csperf_record_type)t);
+		sql = store_record_duplicates_sql(schema);
+		if (sql == NULL) {
+			free(found);
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		}
+		res = store_query(load->conn, sql, 0, NULL, st);
+		free(sql);
+		if (res == NULL) {
+			free(found);
+			return -1;
+		}
+		for (int row = 0; row < PQntuples(res); row++) {
+			store_duplicate *d;
+
+			if (count == capacity) {
+				size_t bigger = capacity == 0 ? 16 : capacity * 2;
+				store_duplicate *grown = realloc(found, bigger * sizeof(*found));
+
+				if (grown == NULL) {
+					PQclear(res);
+					free(found);
+					return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+				}
+				found = grown;
+				capacity = bigger;
+			}
+			d = &found[count++];
+			d->type = (csperf_record_type)t;
+			d->record_no = strtoull(PQgetvalue(res, row, 0), NULL, 10);
+			d->file = (uint32_t)strtoul(PQgetvalue(res, row, 1), NULL, 10);
+			d->line = strtoull(PQgetvalue(res, row, 2), NULL, 10);
+			d->first_record = strtoull(PQgetvalue(res, row, 3), NULL, 10);
+			d->first_file = (uint32_t)strtoul(PQgetvalue(res, row, 4), NULL, 10);
+			d->first_line = strtoull(PQgetvalue(res, row, 5), NULL, 10);
+		}
+		PQclear(res);
+	}
+	if (count > 0) {
+		/* The later copies leave the stage: "{12,40,41}". */
+		size_t size = count * 24 + 3, used = 0;
+		char *list = malloc(size);
+		const char *params[1];
+		int rc;
+
+		if (list == NULL) {
+			free(found);
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		}
+		list[used++] = '{';
+		for (size_t i = 0; i < count; i++)
+			used += (size_t)snprintf(list + used, size - used, "%s%llu", i > 0 ? "," : "",
+						 (unsigned long long)found[i].record_no);
+		snprintf(list + used, size - used, "}");
+		params[0] = list;
+		rc = exec_ok(load->conn,
+			     "DELETE FROM pg_temp.load_stage WHERE record_no = ANY ($1::bigint[])", 1,
+			     params, st);
+		free(list);
+		if (rc != 0) {
+			free(found);
+			return -1;
+		}
+	}
+	*dups = found;
+	*ndups = count;
+	return 0;
+}
+
+int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
+		      const uint8_t *summary, size_t summary_len, store_merge_counts *counts,
+		      status *st)
+{
+	char id[32], accepted_text[32], rejected_text[32];
+	const char *params[2] = { id, load->council };
+	const char *update_params[4];
+	const int formats[4] = { 0, 0, 0, 1 };
+	int lengths[4] = { 0, 0, 0, (int)summary_len };
+
+	memset(counts, 0, sizeof(*counts));
+	if (copy_end(load, st) != 0)
+		return -1;
+	snprintf(id, sizeof(id), "%lld", (long long)load->id);
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		const csperf_record_schema *schema;
+		char *merge, *supersede;
+		PGresult *res;
+
+		if (!load->types_seen[t])
+			continue;
+		schema = csperf_schema_by_type((csperf_record_type)t);
+		merge = store_record_merge_sql(schema);
+		supersede = store_record_supersede_sql(schema);
+		if (merge == NULL || supersede == NULL) {
+			free(merge);
+			free(supersede);
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		}
+		res = store_query(load->conn, merge, 2, params, st);
+		free(merge);
+		if (res == NULL) {
+			free(supersede);
+			return -1;
+		}
+		PQclear(res);
+		res = store_query(load->conn, supersede, 1, params, st);
+		free(supersede);
+		if (res == NULL)
+			return -1;
+		counts->superseded += strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+		counts->stored += strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+		PQclear(res);
+	}
+	snprintf(accepted_text, sizeof(accepted_text), "%llu", (unsigned long long)accepted);
+	snprintf(rejected_text, sizeof(rejected_text), "%llu", (unsigned long long)rejected);
+	update_params[0] = id;
+	update_params[1] = accepted_text;
+	update_params[2] = rejected_text;
+	update_params[3] = (const char *)summary;
+	{
+		PGresult *res = PQexecParams(load->conn->pg,
+			"UPDATE load SET accepted = $2, rejected = $3, summary = $4 WHERE id = $1",
+			4, NULL, update_params, lengths, formats, 0);
+
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			store_result_status(load->conn, res, st);
+			PQclear(res);
+			return -1;
+		}
+		PQclear(res);
+	}
+	if (exec_ok(load->conn, "COMMIT", 0, NULL, st) != 0)
+		return -1;
+	store_release(load->pool, load->conn);
+	load->conn = NULL;
+	free(load->buffer);
+	free(load);
+	return 0;
+}
+
+void store_load_abort(store_load *load)
+{
+	if (load == NULL)
+		return;
+	if (load->conn != NULL) {
+		if (load->in_copy && PQstatus(load->conn->pg) == CONNECTION_OK) {
+			PGresult *res;
+
+			PQputCopyEnd(load->conn->pg, "load abandoned");
+			while ((res = PQgetResult(load->conn->pg)) != NULL)
+				PQclear(res);
+		}
+		/* store_release rolls back an open transaction. */
+		store_release(load->pool, load->conn);
+	}
+	free(load->buffer);
+	free(load);
+}
+
+int store_list_loads(store_pool *pool, int64_t timeout_ms, const char *council, int limit,
+		     store_bytes_cb cb, void *ctx, status *st)
+{
+	char limit_text[16];
+	const char *params[2] = { council, limit_text };
+	store_conn *c;
+	PGresult *res;
+	int rc = 0;
+
+	snprintf(limit_text, sizeof(limit_text), "%d", limit);
+	if (store_acquire(pool, timeout_ms, &c, st) != 0)
+		return -1;
+	res = PQexecParams(c->pg,
+			   "SELECT summary FROM load WHERE council = $1 ORDER BY id DESC LIMIT $2",
+			   2, NULL, params, NULL, NULL, 1);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = store_result_status(c, res, st);
+	} else {
+		for (int row = 0; row < PQntuples(res) && rc == 0; row++)
+			rc = cb((const uint8_t *)PQgetvalue(res, row, 0),
+				(size_t)PQgetlength(res, row, 0), ctx);
+	}
+	PQclear(res);
+	store_release(pool, c);
+	return rc;
+}
+
+int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
+		      int64_t load_id, uint64_t *deleted, uint64_t *restored, status *st)
+{
+	char id[32];
+	const char *params[2] = { id, council };
+	store_conn *c;
+	PGresult *res;
+
+	*deleted = *restored = 0;
+	snprintf(id, sizeof(id), "%lld", (long long)load_id);
+	if (store_acquire(pool, timeout_ms, &c, st) != 0)
+		return -1;
+	if (exec_ok(c, "BEGIN", 0, NULL, st) != 0 || lock_council(c, council, st) != 0)
+		goto fail;
+	res = store_query(c, "SELECT 1 FROM load WHERE id = $1 AND council = $2", 2, params, st);
+	if (res == NULL)
+		goto fail;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		status_set(st, STATUS_NOT_FOUND, "council %s has no load %lld", council,
+			   (long long)load_id);
+		goto fail;
+	}
+	PQclear(res);
+	if (exec_ok(c, "CREATE TEMP TABLE delete_keys (council text, key text[]) ON COMMIT DROP",
+		    0, NULL, st) != 0)
+		goto fail;
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+		char *steps[3];
+		int failed = 0;
+
+		if (schema == NULL || store_record_delete_sql(schema, steps) != 0)
+			continue;
+		for (int s = 0; s < 3 && !failed; s++) {
+			res = store_query(c, steps[s], 1, params, st);
+			if (res == NULL) {
+				failed = 1;
+				break;
+			}
+			if (s == 1)
+				*deleted += strtoull(PQcmdTuples(res), NULL, 10);
+			else if (s == 2)
+				*restored += strtoull(PQcmdTuples(res), NULL, 10);
+			PQclear(res);
+		}
+		for (int s = 0; s < 3; s++)
+			free(steps[s]);
+		if (failed || exec_ok(c, "TRUNCATE pg_temp.delete_keys", 0, NULL, st) != 0)
+			goto fail;
+	}
+	if (exec_ok(c, "DELETE FROM load WHERE id = $1", 1, params, st) != 0 ||
+	    exec_ok(c, "COMMIT", 0, NULL, st) != 0)
+		goto fail;
+	store_release(pool, c);
+	return 0;
+fail:
+	store_release(pool, c);
+	return -1;
+}

@@ -1,0 +1,41 @@
+/*
+ * record_tables.h: the storage of journey records, derived from the record
+ * schema: each type's key, its table's DDL, and the SQL that merges a load
+ * into it or takes a load out of it.
+ */
+#ifndef CSPERF_SERVER_RECORD_TABLES_H
+#define CSPERF_SERVER_RECORD_TABLES_H
+
+#include "schema.h"
+
+/* The fields that identify one record of `type` within a council
+ * (NULL-terminated), or NULL for an unknown type. */
+const char *const *store_record_key(csperf_record_type type);
+
+/* The PostgreSQL type of a field kind ("date", "integer", ...). */
+const char *store_sql_type(csperf_field_kind kind);
+
+/* The DDL of every record table and view, as migration 0002 holds it.
+ * malloc'd; NULL when out of memory. */
+char *store_record_tables_ddl(void);
+
+/* Statements over pg_temp.load_stage (record_no, type, file, line, v text[]);
+ * $1 is the load id, $2 the council. Each is malloc'd, NULL when out of
+ * memory or for an unknown type. */
+
+/* Inserts the type's staged records as rows of load $1, not yet current. */
+char *store_record_merge_sql(const csperf_record_schema *schema);
+
+/* Makes load $1's rows current and earlier versions of them not; returns one
+ * row: (superseded, current). */
+char *store_record_supersede_sql(const csperf_record_schema *schema);
+
+/* Lists staged records whose key repeats an earlier staged record's:
+ * (record_no, file, line, first_record, first_file, first_line). */
+char *store_record_duplicates_sql(const csperf_record_schema *schema);
+
+/* The three statements that take load $1 out of the type's table and make
+ * the versions it superseded current again (see record_tables.c). */
+int store_record_delete_sql(const csperf_record_schema *schema, char *steps[3]);
+
+#endif
