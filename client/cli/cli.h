@@ -45,5 +45,7 @@ typedef struct cli_command {
 
 int cmd_info(const cli_globals *globals, int argc, char **argv);
 int cmd_health(const cli_globals *globals, int argc, char **argv);
+int cmd_load(const cli_globals *globals, int argc, char **argv);
+int cmd_loads(const cli_globals *globals, int argc, char **argv);
 
 #endif

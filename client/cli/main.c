@@ -13,6 +13,8 @@
 static const cli_command commands[] = {
 	{ "info", "show csperfd's version, schema version, database status and uptime", cmd_info },
 	{ "health", "ask whether csperfd and its database are serving", cmd_health },
+	{ "load", "load SSDA903, CIN census or csperf CSV files", cmd_load },
+	{ "loads", "list a council's loads, or delete one", cmd_loads },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -111,16 +111,23 @@ static void print_table(const output_result *result, FILE *out)
 				widths[c] = len;
 		}
 	}
-	for (size_t c = 0; c < result->ncolumns; c++)
-		fprintf(out, "%s%-*s", c > 0 ? "  " : "", (int)widths[c], result->columns[c].label);
+	for (size_t c = 0; c < result->ncolumns; c++) {
+		int right = result->columns[c].kind != OUTPUT_TEXT;
+		int last = c + 1 == result->ncolumns;
+
+		fprintf(out, "%s%*s", c > 0 ? "  " : "",
+			right ? (int)widths[c] : last ? 0 : -(int)widths[c], result->columns[c].label);
+	}
 	fputc('\n', out);
 	for (size_t r = 0; r < result->rows; r++) {
 		for (size_t c = 0; c < result->ncolumns; c++) {
 			const char *value = cell(result, r, c);
 			int right = result->columns[c].kind != OUTPUT_TEXT;
+			int last = c + 1 == result->ncolumns;
 
+			/* The last column is not padded: no trailing blanks. */
 			fprintf(out, "%s%*s", c > 0 ? "  " : "",
-				right ? (int)widths[c] : -(int)widths[c],
+				right ? (int)widths[c] : last ? 0 : -(int)widths[c],
 				value != NULL ? value : "-");
 		}
 		fputc('\n', out);

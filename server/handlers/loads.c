@@ -62,7 +62,7 @@ static void state_free(load_state *s)
 		field_names *next = s->names->next;
 
 		for (size_t i = 0; i < s->names->count; i++)
-			free(s->names->names[i]);
+			free(s->names->names[i]);  /* NULL for unnamed fields */
 		free(s->names->names);
 		free(s->names);
 		s->names = next;
@@ -223,7 +223,10 @@ static int take_fields(load_state *s, const Csperf__V1__SourceFields *f, status 
 	n->count = f->n_names;
 	n->next = s->names;
 	s->names = n;
+	/* "" is a field the file has no name for: messages use the schema's. */
 	for (size_t i = 0; i < f->n_names; i++) {
+		if (f->names[i][0] == '\0')
+			continue;
 		n->names[i] = strdup(f->names[i]);
 		if (n->names[i] == NULL)
 			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");

@@ -514,7 +514,8 @@ int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
 		if (schema == NULL || store_record_delete_sql(schema, steps) != 0)
 			continue;
 		for (int s = 0; s < 3 && !failed; s++) {
-			res = store_query(c, steps[s], 1, params, st);
+			/* The last step reads pg_temp.delete_keys and takes no $1. */
+			res = store_query(c, steps[s], s < 2 ? 1 : 0, params, st);
 			if (res == NULL) {
 				failed = 1;
 				break;

@@ -187,8 +187,9 @@ int store_result_status(store_conn *c, const PGresult *res, status *st)
 {
 	const char *sqlstate = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
+	/* Lost connections, and a server shutting down or starting up. */
 	if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD || sqlstate == NULL ||
-	    strncmp(sqlstate, "08", 2) == 0 || strncmp(sqlstate, "57P", 3) == 0) {
+	    strncmp(sqlstate, "57P", 3) == 0) {
 		log_warn("store: the database connection failed: %s",
 			 store_first_line(PQerrorMessage(c->pg)));
 		return status_set(st, STATUS_UNAVAILABLE, "the database is unavailable");

@@ -31,6 +31,8 @@ long long fixture_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int wait_exit(pid_t pid, int timeout_s);
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -326,4 +328,71 @@ int fixture_run_csperfd(const char *const *args, char *err, size_t errsize, int 
 	unlink(log_path);
 	rmdir(dir);
 	return rc;
+}
+
+int fixture_run(const char *const *argv, const char *const *env, char **out, char **err,
+		int timeout_s)
+{
+	char dir[256], out_path[300], err_path[300];
+	pid_t pid;
+	int rc;
+
+	*out = *err = NULL;
+	if (fixture_mkdtemp(dir, sizeof(dir), "csperf-run") != 0)
+		return -1;
+	snprintf(out_path, sizeof(out_path), "%s/stdout", dir);
+	snprintf(err_path, sizeof(err_path), "%s/stderr", dir);
+	pid = fork();
+	if (pid == 0) {
+		int fd_out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fd_err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd_out < 0 || fd_err < 0)
+			_exit(126);
+		dup2(fd_out, STDOUT_FILENO);
+		dup2(fd_err, STDERR_FILENO);
+		for (size_t i = 0; env != NULL && env[i] != NULL; i++)
+			putenv((char *)env[i]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	rc = wait_exit(pid, timeout_s);
+	*out = fixture_read_file(out_path);
+	*err = fixture_read_file(err_path);
+	unlink(out_path);
+	unlink(err_path);
+	rmdir(dir);
+	return rc;
+}
+
+char *fixture_pg_fingerprint(const fixture_pg *pg)
+{
+	/* One "table:md5 of its rows in order" line per table of the schema. */
+	char *sql = fixture_pg_query(pg,
+		"SELECT string_agg(format('SELECT %L || '':'' || md5(coalesce(string_agg(x::text, "
+		"''|'' ORDER BY x::text), '''')) FROM %I x', table_name, table_name), "
+		"' UNION ALL ' ORDER BY table_name) FROM information_schema.tables "
+		"WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+	PGconn *conn;
+	PGresult *res;
+	char *fingerprint = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	if (sql == NULL)
+		return NULL;
+	conn = fixture_pg_connect(pg);
+	res = PQexec(conn, sql);
+	free(sql);
+	f = open_memstream(&fingerprint, &size);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && f != NULL)
+		for (int row = 0; row < PQntuples(res); row++)
+			fprintf(f, "%s\n", PQgetvalue(res, row, 0));
+	else
+		fprintf(stderr, "fixture: fingerprint: %s", PQerrorMessage(conn));
+	if (f != NULL)
+		fclose(f);
+	PQclear(res);
+	PQfinish(conn);
+	return fingerprint;
 }

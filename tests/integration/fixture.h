@@ -54,6 +54,17 @@ int fixture_server_stop(fixture_server *srv, int sig, int timeout_s);
 int fixture_run_csperfd(const char *const *args, char *err, size_t errsize,
 			int timeout_s);
 
+/* Runs a program (argv[0] is its path) to completion with extra environment
+ * variables env ("NAME=value", NULL-terminated, may be NULL); *out and *err
+ * get its standard output and error (malloc'd). Returns its exit status, or
+ * -1 if it was killed or ran past timeout_s. */
+int fixture_run(const char *const *argv, const char *const *env, char **out, char **err,
+		int timeout_s);
+
+/* A fingerprint of everything in the csperf database's tables (an md5 per
+ * table), to check that a failed operation changed nothing. malloc'd. */
+char *fixture_pg_fingerprint(const fixture_pg *pg);
+
 /* The whole of a (small) file as a malloc'd string, or NULL. */
 char *fixture_read_file(const char *path);
 

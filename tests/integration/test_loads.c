@@ -1,0 +1,402 @@
+/*
+ * test_loads.c: loading journey records end to end, as a user does: the
+ * csperf tool reads the files and streams them to a real csperfd on a
+ * throwaway PostgreSQL. Checks the exact counts on the shared SSDA903 and
+ * CIN census samples, that bad input changes nothing, that successive
+ * returns give one version of each record, that the same load twice stores
+ * nothing more, and that deleting a load restores the earlier state exactly.
+ */
+#include <jansson.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <csperf/loads.h>
+
+#include "fixture.h"
+
+#ifndef CSPERF_CLI_PATH
+#error "CSPERF_CLI_PATH must name the csperf tool"
+#endif
+
+static fixture_pg pg;
+static fixture_server server;
+static char server_env[96];
+
+static int setup(void **state)
+{
+	if (fixture_pg_start(&pg) != 0 || fixture_server_start(&server, pg.dsn, NULL) != 0)
+		return -1;
+	snprintf(server_env, sizeof(server_env), "CSPERF_SERVER=%s", server.address);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	int rc = fixture_server_stop(&server, SIGTERM, 30);
+
+	fixture_pg_destroy(&pg);
+	return rc == 0 ? 0 : -1;
+}
+
+typedef struct cli_result {
+	int status;
+	json_t *json;   /* the summary, when the tool printed one */
+	char *out, *err;
+} cli_result;
+
+/* Runs `csperf -f json load ARGS...` and parses its summary. */
+static cli_result run_load(const char *const *args)
+{
+	const char *argv[32] = { CSPERF_CLI_PATH, "-f", "json", "load" };
+	const char *env[2] = { server_env, NULL };
+	size_t n = 4;
+	cli_result r;
+	json_error_t error;
+
+	for (size_t i = 0; args[i] != NULL && n < 31; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	r.status = fixture_run(argv, env, &r.out, &r.err, 300);
+	r.json = r.out != NULL && r.out[0] == '{' ? json_loads(r.out, 0, &error) : NULL;
+	return r;
+}
+
+static void cli_result_free(cli_result *r)
+{
+	json_decref(r->json);
+	free(r->out);
+	free(r->err);
+}
+
+static json_int_t json_int(const json_t *object, const char *key)
+{
+	return json_integer_value(json_object_get(object, key));
+}
+
+/* accepted (or rejected) count of one type in a summary; -1 if absent. */
+static json_int_t type_count(const json_t *summary, const char *type, const char *which)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(json_object_get(summary, "counts"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "type")), type) == 0)
+			return json_int(c, which);
+	return -1;
+}
+
+/* The rejection of a file's line, or NULL. */
+static json_t *rejection_at(const json_t *summary, const char *file, json_int_t line)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(json_object_get(summary, "rejections"), i, r)
+		if (strcmp(json_string_value(json_object_get(r, "file")), file) == 0 &&
+		    json_int(r, "line") == line)
+			return r;
+	return NULL;
+}
+
+static long count_rows(const char *sql)
+{
+	char *value = fixture_pg_query(&pg, sql);
+	long n;
+
+	assert_non_null(value);
+	n = atol(value);
+	free(value);
+	return n;
+}
+
+static bool have_shared_data(void)
+{
+	struct stat sb;
+
+	if (stat(CSPERF_SHARED_DATA "/ssda903-fake/episodes.csv", &sb) == 0)
+		return true;
+	printf("skipped: %s is absent (it is beside the repository in CI)\n", CSPERF_SHARED_DATA);
+	return false;
+}
+
+/* The counts on the shared SSDA903 sample, each rejection looked at by hand:
+ * oc3 (F3/P3 activity and 01/02 accommodation codes retired from the return),
+ * ad1 (number of adopters that contradicts their sexes), placed for adoption
+ * (reason ceased XXX, in both files), and 14 reviews that repeat an earlier
+ * review of the same child on the same day. */
+static void test_shared_ssda903_exact_counts(void **state)
+{
+	static const struct { const char *type; long accepted, rejected; } expected[] = {
+		{ "child", 2675, 0 }, { "la_episode", 5050, 0 }, { "la_review", 12568, 14 },
+		{ "health", 2675, 0 }, { "missing", 43, 0 }, { "care_leaver", 39, 14 },
+		{ "adoption", 17, 12 }, { "placed_for_adoption", 0, 59 },
+		{ "previous_permanence", 2675, 0 }, { "uasc", 132, 0 },
+	};
+	char *before;
+	cli_result r;
+	json_t *rej;
+
+	if (!have_shared_data())
+		skip();
+	before = fixture_pg_fingerprint(&pg);
+
+	/* Atomic (the default): rejections, and nothing stored. */
+	r = run_load((const char *const[]){ "--council", "975", "--format", "ssda903", "--year",
+		"2018", CSPERF_SHARED_DATA "/ssda903-fake", NULL });
+	assert_int_equal(r.status, 5);
+	assert_non_null(r.json);
+	assert_false(json_is_true(json_object_get(r.json, "stored")));
+	assert_int_equal(json_int(r.json, "load_id"), 0);
+	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+		assert_int_equal(type_count(r.json, expected[i].type, "accepted"), expected[i].accepted);
+		assert_int_equal(type_count(r.json, expected[i].type, "rejected"), expected[i].rejected);
+	}
+	assert_int_equal(json_int(r.json, "rejected"), 99);
+	assert_int_equal(json_int(r.json, "rejections_total"), 99);
+	rej = rejection_at(r.json, "oc3.csv", 3);
+	assert_non_null(rej);
+	assert_string_equal(json_string_value(json_object_get(rej, "field")), "ACTIV");
+	assert_string_equal(json_string_value(json_object_get(rej, "value")), "P3");
+	rej = rejection_at(r.json, "reviews.csv", 2825);
+	assert_non_null(rej);
+	assert_non_null(strstr(json_string_value(json_object_get(rej, "reason")),
+				"the same la_review as record"));
+	assert_non_null(strstr(r.err, "sw_episodes.csv: skipped"));
+	{
+		char *after = fixture_pg_fingerprint(&pg);
+
+		assert_string_equal(before, after);
+		free(after);
+	}
+	cli_result_free(&r);
+
+	/* --accept-valid: the valid records are stored, the rest reported. */
+	r = run_load((const char *const[]){ "--council", "975", "--format", "ssda903", "--year",
+		"2018", "--accept-valid", CSPERF_SHARED_DATA "/ssda903-fake", NULL });
+	assert_int_equal(r.status, 5);
+	assert_true(json_is_true(json_object_get(r.json, "stored")));
+	assert_true(json_int(r.json, "load_id") > 0);
+	assert_int_equal(json_int(r.json, "accepted"), 25874);
+	assert_int_equal(count_rows("SELECT count(*) FROM la_episode WHERE council = '975'"), 5050);
+	assert_int_equal(count_rows("SELECT count(*) FROM la_review WHERE council = '975'"), 12568);
+	assert_int_equal(count_rows("SELECT count(*) FROM placed_for_adoption WHERE council = '975'"), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM child WHERE council = '975'"), 2675);
+	free(before);
+	before = fixture_pg_fingerprint(&pg);
+	cli_result_free(&r);
+
+	/* The same files again: the first summary, and nothing more stored. */
+	r = run_load((const char *const[]){ "--council", "975", "--format", "ssda903", "--year",
+		"2018", "--accept-valid", CSPERF_SHARED_DATA "/ssda903-fake", NULL });
+	assert_true(json_is_true(json_object_get(r.json, "replayed")));
+	assert_int_equal(json_int(r.json, "accepted"), 25874);
+	{
+		char *after = fixture_pg_fingerprint(&pg);
+
+		assert_string_equal(before, after);
+		free(after);
+	}
+	free(before);
+	cli_result_free(&r);
+}
+
+static void test_shared_cin_census_exact_counts(void **state)
+{
+	cli_result r;
+	json_t *rej;
+
+	if (!have_shared_data())
+		skip();
+	r = run_load((const char *const[]){ "--council", "976", "--format", "cin-xml",
+		CSPERF_SHARED_DATA "/cin-census-fake/fake_CIN_data.xml", NULL });
+	assert_int_equal(r.status, 5);
+	assert_non_null(r.json);
+	assert_int_equal(type_count(r.json, "child", "accepted"), 327);
+	assert_int_equal(type_count(r.json, "child", "rejected"), 5);
+	assert_int_equal(type_count(r.json, "referral", "accepted"), 402);
+	assert_int_equal(type_count(r.json, "referral", "rejected"), 0);
+	/* Each of the five repeats a disability code. */
+	rej = json_array_get(json_object_get(r.json, "rejections"), 0);
+	assert_string_equal(json_string_value(json_object_get(rej, "type")), "child");
+	assert_non_null(strstr(json_string_value(json_object_get(rej, "reason")), " twice"));
+	assert_int_equal(count_rows("SELECT count(*) FROM referral WHERE council = '976'"), 0);
+	cli_result_free(&r);
+
+	r = run_load((const char *const[]){ "--council", "976", "--format", "cin-xml",
+		"--accept-valid", CSPERF_SHARED_DATA "/cin-census-fake/fake_CIN_data.xml", NULL });
+	assert_true(json_is_true(json_object_get(r.json, "stored")));
+	assert_int_equal(count_rows("SELECT count(*) FROM referral WHERE council = '976'"), 402);
+	assert_int_equal(count_rows("SELECT count(*) FROM child WHERE council = '976'"), 327);
+	cli_result_free(&r);
+}
+
+/* A bad date, an unknown code, a missing required field, each named by file,
+ * line, field and value, and the database untouched. */
+static void test_bad_rows_are_named_and_nothing_is_stored(void **state)
+{
+	char *before = fixture_pg_fingerprint(&pg), *after;
+	cli_result r = run_load((const char *const[]){ "--council", "977", "--format", "ssda903",
+		CSPERF_FIXTURES "/ssda903_episodes_messy.csv", NULL });
+	json_t *rej;
+
+	assert_int_equal(r.status, 5);
+	assert_non_null(r.json);
+	rej = rejection_at(r.json, "ssda903_episodes_messy.csv", 5);
+	assert_non_null(rej);
+	assert_string_equal(json_string_value(json_object_get(rej, "field")), "DECOM");
+	assert_string_equal(json_string_value(json_object_get(rej, "value")), "31/02/2018");
+	assert_string_equal(json_string_value(json_object_get(rej, "reason")),
+			    "DECOM 31/02/2018 is not a date");
+	rej = rejection_at(r.json, "ssda903_episodes_messy.csv", 6);
+	assert_non_null(rej);
+	assert_string_equal(json_string_value(json_object_get(rej, "field")), "LS");
+	assert_string_equal(json_string_value(json_object_get(rej, "value")), "C9");
+	assert_non_null(strstr(json_string_value(json_object_get(rej, "reason")),
+				"is not a legal status code"));
+	rej = rejection_at(r.json, "ssda903_episodes_messy.csv", 7);
+	assert_non_null(rej);
+	assert_string_equal(json_string_value(json_object_get(rej, "reason")), "CHILD is required");
+	after = fixture_pg_fingerprint(&pg);
+	assert_string_equal(before, after);
+	free(after);
+	cli_result_free(&r);
+
+	/* A truncated XML file and a CSV with the wrong header fail the whole
+	 * file, naming it, its line and the element or column. */
+	r = run_load((const char *const[]){ "--council", "977", "--format", "cin-xml",
+		CSPERF_FIXTURES "/cin_truncated.xml", NULL });
+	assert_int_equal(r.status, 5);
+	assert_non_null(strstr(r.err, "cin_truncated.xml line "));
+	assert_non_null(strstr(r.err, "(nothing was loaded)"));
+	cli_result_free(&r);
+	r = run_load((const char *const[]){ "--council", "977", "--format", "ssda903",
+		CSPERF_FIXTURES "/ssda903_episodes_no_decom.csv", NULL });
+	assert_int_equal(r.status, 5);
+	assert_non_null(strstr(r.err, "ssda903_episodes_no_decom.csv line 1, DECOM: "));
+	cli_result_free(&r);
+	after = fixture_pg_fingerprint(&pg);
+	assert_string_equal(before, after);
+	free(after);
+	free(before);
+}
+
+static json_int_t load_return(const char *year)
+{
+	char path[512];
+	cli_result r;
+	json_int_t id;
+
+	snprintf(path, sizeof(path), "%s/returns/%s", CSPERF_FIXTURES, year);
+	r = run_load((const char *const[]){ "--council", "978", "--format", "ssda903", path, NULL });
+	assert_int_equal(r.status, 0);
+	assert_true(json_is_true(json_object_get(r.json, "stored")));
+	id = json_int(r.json, "load_id");
+	cli_result_free(&r);
+	return id;
+}
+
+static char *episodes_978(void)
+{
+	return fixture_pg_query(&pg,
+		"SELECT string_agg(child_id || ' ' || start_date || ' ' || coalesce(end_date::text, "
+		"'open'), ', ' ORDER BY child_id) FROM la_episode WHERE council = '978'");
+}
+
+/* Three successive returns: each episode open at a year end appears again
+ * the next year; the latest version wins, and there is one of each. Deleting
+ * the last load brings back exactly the state before it. */
+static void test_successive_returns_and_delete(void **state)
+{
+	char *episodes, *before, *after;
+	json_int_t last;
+	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
+	csperf_client *client = NULL;
+	csperf_load_list *list = NULL;
+	uint64_t deleted = 0, restored = 0;
+
+	load_return("2017");
+	load_return("2018");
+	before = fixture_pg_fingerprint(&pg);
+	last = load_return("2019");
+	episodes = episodes_978();
+	assert_string_equal(episodes, "A1 2016-06-01 2018-01-15, B2 2016-05-01 2016-09-01, "
+				      "C3 2018-02-01 2018-06-01");
+	free(episodes);
+	assert_int_equal(count_rows("SELECT count(*) FROM rec_la_episode WHERE council = '978'"), 5);
+
+	options.server = server.address;
+	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
+	assert_int_equal(csperf_load_list_get(client, "978", 0, &list), CSPERF_OK);
+	assert_int_equal(list->count, 3);
+	assert_int_equal(list->loads[0].load_id, last);
+	assert_int_equal(list->loads[0].accepted, 2);
+	csperf_load_list_free(list);
+
+	assert_int_equal(csperf_load_delete(client, "978", last, &deleted, &restored), CSPERF_OK);
+	assert_int_equal(deleted, 2);   /* C3's episode and header of 2019 */
+	assert_int_equal(restored, 2);  /* their 2018 versions */
+	after = fixture_pg_fingerprint(&pg);
+	assert_string_equal(before, after);
+	episodes = episodes_978();
+	assert_string_equal(episodes, "A1 2016-06-01 2018-01-15, B2 2016-05-01 2016-09-01, "
+				      "C3 2018-02-01 open");
+	free(episodes);
+
+	/* Gone is gone: another council cannot name it, nor can this one again. */
+	assert_int_equal(csperf_load_delete(client, "978", last, NULL, NULL), CSPERF_ENOTFOUND);
+	assert_int_equal(csperf_load_delete(client, "975", last - 1, NULL, NULL), CSPERF_ENOTFOUND);
+	free(before);
+	free(after);
+	csperf_client_free(client);
+}
+
+/* Header checks happen on the server too, for clients that are not ours. */
+static void test_server_checks_the_header(void **state)
+{
+	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
+	csperf_load_options load_options = CSPERF_LOAD_OPTIONS_INIT;
+	csperf_client *client = NULL;
+	csperf_load *load = NULL;
+	csperf_load_summary *summary = NULL;
+
+	options.server = server.address;
+	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
+	load_options.council = "97'5; DROP TABLE load";
+	load_options.source = "ssda903";
+	load_options.idempotency_key = "k1";
+	assert_int_equal(csperf_load_begin(client, &load_options, &load), CSPERF_OK);
+	assert_int_equal(csperf_load_finish(load, &summary), CSPERF_EINVAL);
+	assert_non_null(strstr(csperf_error_last(), "council must be an LA code"));
+	csperf_load_free(load);
+
+	load_options.council = "979";
+	load_options.source = "spreadsheet";
+	assert_int_equal(csperf_load_begin(client, &load_options, &load), CSPERF_OK);
+	assert_int_equal(csperf_load_finish(load, &summary), CSPERF_EINVAL);
+	assert_non_null(strstr(csperf_error_last(), "source must be"));
+	csperf_load_free(load);
+	assert_int_equal(count_rows("SELECT count(*) FROM load WHERE council = '979'"), 0);
+	csperf_client_free(client);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shared_ssda903_exact_counts),
+		cmocka_unit_test(test_shared_cin_census_exact_counts),
+		cmocka_unit_test(test_bad_rows_are_named_and_nothing_is_stored),
+		cmocka_unit_test(test_successive_returns_and_delete),
+		cmocka_unit_test(test_server_checks_the_header),
+	};
+
+	return cmocka_run_group_tests_name("integration_loads", tests, setup, teardown);
+}
