@@ -4,14 +4,18 @@
 # shows it answering. csperfd keeps running afterwards:
 #   scripts/demo.sh        set up, start (or reuse) csperfd, show it working
 #   scripts/demo.sh stop   stop csperfd (and its PostgreSQL)
+# The first time, it makes an admin token (var/admin.token, readable by you
+# only) with `csperfd token create`, which talks to the database directly and
+# so runs while csperfd is stopped; the calls below use it as CSPERF_TOKEN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 var=$PWD/var
 pidfile=$var/csperfd.pid
+token_file=$var/admin.token
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
-if [ "${1:-}" = "stop" ]; then
+stop_csperfd() {
   if running; then
     pid=$(cat "$pidfile")
     kill -TERM "$pid"
@@ -21,6 +25,10 @@ if [ "${1:-}" = "stop" ]; then
     echo "csperfd is not running"
   fi
   rm -f "$pidfile" "$var/csperfd.port"
+}
+
+if [ "${1:-}" = "stop" ]; then
+  stop_csperfd
   exit 0
 fi
 
@@ -28,6 +36,21 @@ scripts/deps.sh
 cmake -S . -B build >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 mkdir -p "$var"
+
+# A token lives in the database: one left from a removed database is stale.
+[ -d "$var/pgdata" ] || rm -f "$token_file"
+if [ ! -s "$token_file" ]; then
+  if running; then stop_csperfd >/dev/null; fi
+  rm -f "$token_file.new"
+  if ! (umask 077; build/server/csperfd token create --role admin --name demo-admin \
+          --data-dir "$var/pgdata" >"$token_file.new" 2>>"$var/csperfd.log"); then
+    echo "csperfd could not make the admin token; the end of $var/csperfd.log says:" >&2
+    tail -5 "$var/csperfd.log" >&2
+    exit 1
+  fi
+  mv "$token_file.new" "$token_file"
+  echo "admin token made: $token_file (readable by you only)"
+fi
 
 if ! running; then
   rm -f "$var/csperfd.port"
@@ -49,6 +72,8 @@ else
 fi
 
 export CSPERF_SERVER=127.0.0.1:50051
+CSPERF_TOKEN=$(cat "$token_file")
+export CSPERF_TOKEN
 echo
 echo "\$ csperf info"
 build/client/csperf info
@@ -56,5 +81,7 @@ echo
 echo "\$ csperf health"
 build/client/csperf health
 echo
-echo "csperfd is serving on $CSPERF_SERVER. Try: build/client/csperf --help"
+echo "csperfd is serving on $CSPERF_SERVER. Calls need the admin token:"
+echo "  export CSPERF_TOKEN=\$(cat $token_file)"
+echo "Try: build/client/csperf --help, build/client/csperf token --help"
 echo "Stop it with: scripts/demo.sh stop"

@@ -1,12 +1,14 @@
 /* config.c: flags, environment and defaults for csperfd. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #ifndef CSPERF_VERSION_STRING
 #define CSPERF_VERSION_STRING "unknown"
@@ -16,11 +18,19 @@ void config_usage(const char *program)
 {
 	printf(
 "Usage: %s [migrate] [options]\n"
+"       %s token create --role ROLE --name NAME [--council CODE]... [options]\n"
 "\n"
 "csperfd serves csperf's gRPC API (csperf.v1.Performance, grpc.health.v1.Health)\n"
 "over a PostgreSQL store. With no --dsn it runs its own private PostgreSQL 15\n"
 "in --data-dir and stops it when it exits. `migrate` applies pending schema\n"
 "migrations and exits. SIGTERM or SIGINT drain calls in flight and stop.\n"
+"Every call but the health check needs a bearer token (docs/SECURITY.md).\n"
+"\n"
+"`token create` makes a token in the database directly (the first admin's, on\n"
+"the server's own machine, with the same --dsn or --data-dir; not while an\n"
+"embedded csperfd runs) and prints it once on standard output. Roles: admin\n"
+"(every council), loader, analyst, reader, finance, scrutiny (--council once\n"
+"per council, --locality once per locality).\n"
 "\n"
 "Options (environment variable in brackets; a flag wins):\n"
 "  -l, --listen ADDR        address to serve on [CSPERF_LISTEN]\n"
@@ -45,12 +55,24 @@ void config_usage(const char *program)
 "                           [CSPERF_READY_FILE]\n"
 "      --log-level LEVEL    debug, info, warn or error [CSPERF_LOG_LEVEL]\n"
 "                           (default info)\n"
+"      --migrate-dsn DSN    connection string migrations (and token create) use:\n"
+"                           the schema owner's, when --dsn is a login that may\n"
+"                           only serve [CSPERF_MIGRATE_DSN] (default: --dsn)\n"
+"      --tls-cert FILE      serve TLS with this PEM certificate chain\n"
+"                           [CSPERF_TLS_CERT]\n"
+"      --tls-key FILE       and its PEM private key [CSPERF_TLS_KEY]\n"
+"      --tls-client-ca FILE require client certificates signed by these PEM CAs\n"
+"                           [CSPERF_TLS_CLIENT_CA]\n"
+"      --insecure           allow plain TCP on an address other than loopback\n"
+"                           [CSPERF_INSECURE=1]: tokens and data travel in clear\n"
+"      --suppress-threshold N  counts from 1 to N are suppressed for the roles\n"
+"                           that need it [CSPERF_SUPPRESS_THRESHOLD] (default 4)\n"
 "  -h, --help               this text\n"
 "  -V, --version            the version\n"
 "\n"
 "Exit status: 0 after a clean stop, 1 on bad usage, 2 when csperfd cannot\n"
 "start (the reason is one sentence on standard error).\n",
-	       program);
+	       program, program);
 }
 
 static int parse_int(const char *name, const char *text, int min, int max, int *out,
@@ -77,9 +99,145 @@ static const char *env_or(const char *name, const char *fallback)
 	return value != NULL && value[0] != '\0' ? value : fallback;
 }
 
+static int parse_bool(const char *name, const char *text, bool *out, char *err,
+		      size_t errsize)
+{
+	if (strcmp(text, "1") == 0 || strcasecmp(text, "true") == 0 ||
+	    strcasecmp(text, "yes") == 0) {
+		*out = true;
+	} else if (strcmp(text, "0") == 0 || strcasecmp(text, "false") == 0 ||
+		   strcasecmp(text, "no") == 0) {
+		*out = false;
+	} else {
+		snprintf(err, errsize, "%s must be 1 or 0, not '%s'", name, text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the command words left after the options. */
+static int parse_command(config *cfg, int argc, char **argv, char *err, size_t errsize)
+{
+	int words = argc - optind;
+
+	if (words == 0)
+		return 0;
+	if (words == 1 && strcmp(argv[optind], "migrate") == 0) {
+		cfg->command = CONFIG_MIGRATE;
+		return 0;
+	}
+	if (words == 2 && strcmp(argv[optind], "token") == 0 &&
+	    strcmp(argv[optind + 1], "create") == 0) {
+		cfg->command = CONFIG_TOKEN_CREATE;
+		return 0;
+	}
+	snprintf(err, errsize, "unknown command '%s'; see %s --help",
+		 words == 2 && strcmp(argv[optind], "token") == 0 ? argv[optind + 1] : argv[optind],
+		 argv[0]);
+	return -1;
+}
+
+static int check_token_options(const config *cfg, char *err, size_t errsize)
+{
+	bool token_options = cfg->token_role != NULL || cfg->token_name != NULL ||
+			     cfg->ntoken_councils > 0 || cfg->ntoken_localities > 0;
+
+	if (cfg->command != CONFIG_TOKEN_CREATE && token_options) {
+		snprintf(err, errsize, "--role, --name, --council and --locality are for "
+			 "`csperfd token create`");
+		return -1;
+	}
+	if (cfg->command == CONFIG_TOKEN_CREATE &&
+	    (cfg->token_role == NULL || cfg->token_name == NULL)) {
+		snprintf(err, errsize, "csperfd token create needs --role and --name");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_tls_options(const config *cfg, char *err, size_t errsize)
+{
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
+		snprintf(err, errsize, "--tls-cert and --tls-key go together");
+		return -1;
+	}
+	if (cfg->tls_client_ca != NULL && cfg->tls_cert == NULL) {
+		snprintf(err, errsize, "--tls-client-ca needs --tls-cert and --tls-key");
+		return -1;
+	}
+	return 0;
+}
+
+static int add_to_list(const char **list, size_t *count, const char *value, const char *name,
+		       char *err, size_t errsize)
+{
+	if (*count == CONFIG_MAX_LIST) {
+		snprintf(err, errsize, "%s may be given at most %d times", name, CONFIG_MAX_LIST);
+		return -1;
+	}
+	list[(*count)++] = value;
+	return 0;
+}
+
+bool config_listen_is_loopback(const char *listen)
+{
+	char host[256];
+	const char *start = listen, *end;
+	struct in_addr v4;
+	struct in6_addr v6;
+	size_t len;
+
+	if (strncmp(listen, "unix:", 5) == 0 || strncmp(listen, "unix-abstract:", 14) == 0)
+		return true;
+	if (strncmp(start, "ipv4:", 5) == 0 || strncmp(start, "ipv6:", 5) == 0)
+		start += 5;
+	else if (strncmp(start, "dns:///", 7) == 0)
+		start += 7;
+	else if (strncmp(start, "dns:", 4) == 0)
+		start += 4;
+	if (start[0] == '[') {
+		start++;
+		end = strchr(start, ']');
+	} else {
+		end = strrchr(start, ':');
+	}
+	if (end == NULL)
+		end = start + strlen(start);
+	len = (size_t)(end - start);
+	if (len == 0 || len >= sizeof(host))
+		return false;  /* ":50051" is every interface */
+	memcpy(host, start, len);
+	host[len] = '\0';
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &v6) == 1) {
+		static const unsigned char mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+								0xff, 0xff };
+
+		if (IN6_IS_ADDR_LOOPBACK(&v6))
+			return true;
+		return memcmp(v6.s6_addr, mapped_prefix, 12) == 0 && v6.s6_addr[12] == 127;
+	}
+	return false;
+}
+
+int config_check_transport(const config *cfg, char *err, size_t errsize)
+{
+	if (cfg->tls_cert != NULL || cfg->insecure || config_listen_is_loopback(cfg->listen))
+		return 0;
+	snprintf(err, errsize,
+		 "refusing to serve plain TCP on %s, which is not a loopback address: give "
+		 "--tls-cert and --tls-key, or --insecure if the network is private", cfg->listen);
+	return -1;
+}
+
 enum {
 	OPT_DATA_DIR = 256, OPT_PG_BIN, OPT_PG_PORT, OPT_POLLERS, OPT_DRAIN,
-	OPT_MIGRATIONS, OPT_READY, OPT_LOG_LEVEL
+	OPT_MIGRATIONS, OPT_READY, OPT_LOG_LEVEL, OPT_MIGRATE_DSN, OPT_TLS_CERT,
+	OPT_TLS_KEY, OPT_TLS_CLIENT_CA, OPT_INSECURE, OPT_SUPPRESS, OPT_ROLE, OPT_NAME,
+	OPT_COUNCIL, OPT_LOCALITY
 };
 
 int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
@@ -96,11 +254,21 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		{ "migrations-dir", required_argument, NULL, OPT_MIGRATIONS },
 		{ "ready-file", required_argument, NULL, OPT_READY },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+		{ "migrate-dsn", required_argument, NULL, OPT_MIGRATE_DSN },
+		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+		{ "tls-client-ca", required_argument, NULL, OPT_TLS_CLIENT_CA },
+		{ "insecure", no_argument, NULL, OPT_INSECURE },
+		{ "suppress-threshold", required_argument, NULL, OPT_SUPPRESS },
+		{ "role", required_argument, NULL, OPT_ROLE },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "council", required_argument, NULL, OPT_COUNCIL },
+		{ "locality", required_argument, NULL, OPT_LOCALITY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *threads, *pollers, *drain, *pg_port, *level;
+	const char *threads, *pollers, *drain, *pg_port, *level, *insecure, *suppress;
 	int drain_s = 10, opt;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -116,6 +284,12 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 	drain = env_or("CSPERF_DRAIN_TIMEOUT", "10");
 	pg_port = env_or("CSPERF_PG_PORT", "5432");
 	level = env_or("CSPERF_LOG_LEVEL", "info");
+	cfg->migrate_dsn = env_or("CSPERF_MIGRATE_DSN", NULL);
+	cfg->tls_cert = env_or("CSPERF_TLS_CERT", NULL);
+	cfg->tls_key = env_or("CSPERF_TLS_KEY", NULL);
+	cfg->tls_client_ca = env_or("CSPERF_TLS_CLIENT_CA", NULL);
+	insecure = env_or("CSPERF_INSECURE", "0");
+	suppress = env_or("CSPERF_SUPPRESS_THRESHOLD", "4");
 
 	optind = 0;  /* 0 makes glibc start afresh (tests parse more than once) */
 	opterr = 0;
@@ -132,6 +306,24 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		case OPT_MIGRATIONS: cfg->migrations_dir = optarg; break;
 		case OPT_READY: cfg->ready_file = optarg; break;
 		case OPT_LOG_LEVEL: level = optarg; break;
+		case OPT_MIGRATE_DSN: cfg->migrate_dsn = optarg; break;
+		case OPT_TLS_CERT: cfg->tls_cert = optarg; break;
+		case OPT_TLS_KEY: cfg->tls_key = optarg; break;
+		case OPT_TLS_CLIENT_CA: cfg->tls_client_ca = optarg; break;
+		case OPT_INSECURE: insecure = "1"; break;
+		case OPT_SUPPRESS: suppress = optarg; break;
+		case OPT_ROLE: cfg->token_role = optarg; break;
+		case OPT_NAME: cfg->token_name = optarg; break;
+		case OPT_COUNCIL:
+			if (add_to_list(cfg->token_councils, &cfg->ntoken_councils, optarg,
+					"--council", err, errsize) != 0)
+				return -1;
+			break;
+		case OPT_LOCALITY:
+			if (add_to_list(cfg->token_localities, &cfg->ntoken_localities, optarg,
+					"--locality", err, errsize) != 0)
+				return -1;
+			break;
 		case 'h':
 			config_usage(argv[0]);
 			return 1;
@@ -146,23 +338,27 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		}
 	}
 	/* GNU getopt moves the command past the options wherever it stood. */
-	if (optind < argc) {
-		if (strcmp(argv[optind], "migrate") != 0 || optind + 1 < argc) {
-			snprintf(err, errsize, "unknown command '%s'; see %s --help",
-				 argv[optind], argv[0]);
-			return -1;
-		}
-		cfg->command = CONFIG_MIGRATE;
-	}
+	if (parse_command(cfg, argc, argv, err, errsize) != 0 ||
+	    check_token_options(cfg, err, errsize) != 0 ||
+	    check_tls_options(cfg, err, errsize) != 0)
+		return -1;
 	if (parse_int("--threads", threads, 1, 64, &cfg->threads, err, errsize) != 0 ||
 	    parse_int("--pollers", pollers, 1, 6, &cfg->pollers, err, errsize) != 0 ||
 	    parse_int("--drain-timeout", drain, 0, 3600, &drain_s, err, errsize) != 0 ||
-	    parse_int("--pg-port", pg_port, 1, 65535, &cfg->pg_port, err, errsize) != 0)
+	    parse_int("--pg-port", pg_port, 1, 65535, &cfg->pg_port, err, errsize) != 0 ||
+	    parse_int("--suppress-threshold", suppress, 1, 100, &cfg->suppress_threshold, err,
+		      errsize) != 0 ||
+	    parse_bool("--insecure (CSPERF_INSECURE)", insecure, &cfg->insecure, err, errsize) != 0)
 		return -1;
 	cfg->drain_timeout_ms = drain_s * 1000;
 	if (log_level_parse(level, &cfg->level) != 0) {
 		snprintf(err, errsize,
 			 "--log-level must be debug, info, warn or error, not '%s'", level);
+		return -1;
+	}
+	if (cfg->migrate_dsn != NULL && cfg->dsn == NULL) {
+		snprintf(err, errsize, "--migrate-dsn goes with --dsn (the embedded PostgreSQL "
+			 "has its own owner)");
 		return -1;
 	}
 	if (cfg->listen[0] == '\0') {

@@ -5,14 +5,19 @@
 #ifndef CSPERF_SERVER_CONFIG_H
 #define CSPERF_SERVER_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "log.h"
 
 typedef enum config_command {
-	CONFIG_SERVE,    /* csperfd [options] */
-	CONFIG_MIGRATE   /* csperfd migrate [options]: apply migrations and exit */
+	CONFIG_SERVE,        /* csperfd [options] */
+	CONFIG_MIGRATE,      /* csperfd migrate [options]: apply migrations and exit */
+	CONFIG_TOKEN_CREATE  /* csperfd token create --role R --name N ...: print a new token */
 } config_command;
+
+/* The most --council or --locality flags `token create` takes. */
+#define CONFIG_MAX_LIST 200
 
 typedef struct config {
 	config_command command;
@@ -27,6 +32,20 @@ typedef struct config {
 	int drain_timeout_ms;        /* CSPERF_DRAIN_TIMEOUT (seconds) */
 	int pg_port;                 /* CSPERF_PG_PORT: embedded socket's number */
 	log_level level;             /* CSPERF_LOG_LEVEL */
+	const char *migrate_dsn;     /* CSPERF_MIGRATE_DSN: the owner's, for migrations;
+				      * NULL: dsn */
+	const char *tls_cert;        /* CSPERF_TLS_CERT: PEM certificate chain */
+	const char *tls_key;         /* CSPERF_TLS_KEY: its PEM private key */
+	const char *tls_client_ca;   /* CSPERF_TLS_CLIENT_CA: require client certificates */
+	bool insecure;               /* CSPERF_INSECURE: plain TCP beyond loopback */
+	int suppress_threshold;      /* CSPERF_SUPPRESS_THRESHOLD: counts 1..N suppressed */
+	/* token create */
+	const char *token_role;
+	const char *token_name;
+	const char *token_councils[CONFIG_MAX_LIST];
+	size_t ntoken_councils;
+	const char *token_localities[CONFIG_MAX_LIST];
+	size_t ntoken_localities;
 } config;
 
 /* Reads argv and the environment into cfg. Returns 0 to run, 1 when --help
@@ -35,5 +54,13 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize);
 
 /* Prints the usage text to stdout. */
 void config_usage(const char *program);
+
+/* Whether a listen address stays on this machine: 127.0.0.0/8, [::1],
+ * localhost, or a unix socket. */
+bool config_listen_is_loopback(const char *listen);
+
+/* Plain TCP (no --tls-cert) only on loopback unless --insecure: returns 0,
+ * or -1 with one sentence in err. */
+int config_check_transport(const config *cfg, char *err, size_t errsize);
 
 #endif

@@ -25,6 +25,9 @@ typedef struct cli_globals {
 	const char *token;
 	long long timeout_ms;
 	output_format format;
+	const char *tls_ca;      /* --tls-ca: csperfd's CA (implies TLS) */
+	const char *tls_cert;    /* --tls-cert, --tls-key: a client certificate */
+	const char *tls_key;
 } cli_globals;
 
 /* Makes the client for the global options; prints the error and returns
@@ -47,5 +50,11 @@ int cmd_info(const cli_globals *globals, int argc, char **argv);
 int cmd_health(const cli_globals *globals, int argc, char **argv);
 int cmd_load(const cli_globals *globals, int argc, char **argv);
 int cmd_loads(const cli_globals *globals, int argc, char **argv);
+int cmd_scorecard(const cli_globals *globals, int argc, char **argv);
+int cmd_exceptions(const cli_globals *globals, int argc, char **argv);
+int cmd_indicators(const cli_globals *globals, int argc, char **argv);
+int cmd_series(const cli_globals *globals, int argc, char **argv);
+int cmd_token(const cli_globals *globals, int argc, char **argv);
+int cmd_audit(const cli_globals *globals, int argc, char **argv);
 
 #endif

@@ -15,6 +15,12 @@ static const cli_command commands[] = {
 	{ "health", "ask whether csperfd and its database are serving", cmd_health },
 	{ "load", "load SSDA903, CIN census or csperf CSV files", cmd_load },
 	{ "loads", "list a council's loads, or delete one", cmd_loads },
+	{ "scorecard", "a council's scorecard for a period: value, target, RAG, direction", cmd_scorecard },
+	{ "exceptions", "the indicators a committee must discuss, and why", cmd_exceptions },
+	{ "indicators", "list, show or put indicator definitions", cmd_indicators },
+	{ "series", "an indicator's values over time", cmd_series },
+	{ "token", "create, list or revoke bearer tokens (admin)", cmd_token },
+	{ "audit", "read the audit trail of calls (admin)", cmd_audit },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -34,6 +40,11 @@ static void usage(FILE *out)
 "Global options (environment variable in brackets; a flag wins):\n"
 "  -s, --server ADDR   csperfd's address [CSPERF_SERVER] (default %s)\n"
 "      --token TOKEN   bearer token [CSPERF_TOKEN]\n"
+"      --tls-ca FILE   speak TLS; csperfd's certificate is signed by a CA in\n"
+"                      this PEM file [CSPERF_TLS_CA]\n"
+"      --tls-cert FILE a PEM client certificate, for a csperfd that asks for\n"
+"                      one [CSPERF_TLS_CLIENT_CERT]\n"
+"      --tls-key FILE  its PEM private key [CSPERF_TLS_CLIENT_KEY]\n"
 "      --timeout S     seconds each call may take [CSPERF_TIMEOUT] (default %d)\n"
 "  -f, --format FMT    table, json or csv (default table)\n"
 "  -h, --help          this text; `csperf COMMAND --help` for a command\n"
@@ -58,6 +69,9 @@ csperf_client *cli_client(const cli_globals *globals)
 	options.server = globals->server;
 	options.token = globals->token;
 	options.timeout_ms = globals->timeout_ms;
+	options.tls_ca_file = globals->tls_ca;
+	options.tls_cert_file = globals->tls_cert;
+	options.tls_key_file = globals->tls_key;
 	if (csperf_client_new(&client, &options) != CSPERF_OK) {
 		fprintf(stderr, "csperf: %s\n", csperf_error_last());
 		return NULL;
@@ -122,6 +136,9 @@ int main(int argc, char **argv)
 		{ "token", required_argument, NULL, 'T' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "tls-ca", required_argument, NULL, 'C' },
+		{ "tls-cert", required_argument, NULL, 'E' },
+		{ "tls-key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -133,6 +150,9 @@ int main(int argc, char **argv)
 	memset(&globals, 0, sizeof(globals));
 	globals.server = env_or("CSPERF_SERVER", CSPERF_DEFAULT_SERVER);
 	globals.token = env_or("CSPERF_TOKEN", NULL);
+	globals.tls_ca = env_or("CSPERF_TLS_CA", NULL);
+	globals.tls_cert = env_or("CSPERF_TLS_CLIENT_CERT", NULL);
+	globals.tls_key = env_or("CSPERF_TLS_CLIENT_KEY", NULL);
 	globals.format = OUTPUT_TABLE;
 	opterr = 0;
 	/* '+': stop at the command; its options are its own. */
@@ -140,6 +160,9 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 's': globals.server = optarg; break;
 		case 'T': globals.token = optarg; break;
+		case 'C': globals.tls_ca = optarg; break;
+		case 'E': globals.tls_cert = optarg; break;
+		case 'K': globals.tls_key = optarg; break;
 		case 't': timeout = optarg; break;
 		case 'f':
 			if (output_format_parse(optarg, &globals.format) != 0) {

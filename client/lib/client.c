@@ -1,6 +1,6 @@
 /*
- * client.c: libcsperf's channel, calls and errors: the only file of the SDK
- * that speaks gRPC core.
+ * client.c: libcsperf's channel (plain TCP or TLS), calls and errors: the
+ * only file of the SDK that speaks gRPC core.
  */
 #include "client_internal.h"
 
@@ -8,13 +8,17 @@
 #include <grpc/byte_buffer_reader.h>
 #include <grpc/support/alloc.h>
 #include <grpc/support/time.h>
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Largest reply accepted; scorecards and pages of cases are far smaller. */
 #define MAX_MESSAGE_BYTES (64 * 1024 * 1024)
+/* PEM files are small; anything bigger is not one. */
+#define MAX_PEM_BYTES (1024 * 1024)
 
 static _Thread_local char last_error[1024];
 
@@ -93,13 +97,94 @@ char *client_strdup(const char *text)
 	return strdup(text != NULL ? text : "");
 }
 
+/* Reads a PEM file into a malloc'd string; sets the last error on failure. */
+static char *read_pem(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	size_t used;
+
+	if (f == NULL) {
+		client_error(CSPERF_EINVAL, "csperf_client_new: cannot read the %s %s: %s", what,
+			     path, strerror(errno));
+		return NULL;
+	}
+	text = malloc(MAX_PEM_BYTES + 1);
+	if (text == NULL) {
+		fclose(f);
+		client_error(CSPERF_ENOMEM, "csperf_client_new: out of memory");
+		return NULL;
+	}
+	used = fread(text, 1, MAX_PEM_BYTES + 1, f);
+	if (ferror(f) || used > MAX_PEM_BYTES || used == 0) {
+		fclose(f);
+		free(text);
+		client_error(CSPERF_EINVAL, "csperf_client_new: the %s %s is not a PEM file", what,
+			     path);
+		return NULL;
+	}
+	fclose(f);
+	text[used] = '\0';
+	return text;
+}
+
+static bool wants_tls(const csperf_client_options *opts)
+{
+	return opts->tls != 0 || opts->tls_ca_file != NULL || opts->tls_cert_file != NULL ||
+	       opts->tls_key_file != NULL;
+}
+
+/* The channel's credentials: TLS as the options ask, or plain TCP. Returns
+ * a CSPERF_E* code (the last error set). */
+static int channel_credentials(const csperf_client_options *opts,
+			       grpc_channel_credentials **out)
+{
+	grpc_ssl_pem_key_cert_pair pair = { NULL, NULL };
+	char *ca = NULL, *cert = NULL, *key = NULL;
+	int rc = CSPERF_OK;
+
+	*out = NULL;
+	if (!wants_tls(opts)) {
+		*out = grpc_insecure_credentials_create();
+		return CSPERF_OK;
+	}
+	if ((opts->tls_cert_file == NULL) != (opts->tls_key_file == NULL))
+		return client_error(CSPERF_EINVAL,
+				    "csperf_client_new: tls_cert_file and tls_key_file go together");
+	if (opts->tls_ca_file != NULL && (ca = read_pem(opts->tls_ca_file, "TLS CA file")) == NULL)
+		return CSPERF_EINVAL;
+	if (opts->tls_cert_file != NULL) {
+		cert = read_pem(opts->tls_cert_file, "TLS certificate");
+		key = cert != NULL ? read_pem(opts->tls_key_file, "TLS key") : NULL;
+		if (key == NULL) {
+			rc = CSPERF_EINVAL;
+			goto cleanup;
+		}
+		pair.cert_chain = cert;
+		pair.private_key = key;
+	}
+	/* gRPC copies what it needs. */
+	*out = grpc_ssl_credentials_create(ca, cert != NULL ? &pair : NULL, NULL, NULL);
+	if (*out == NULL)
+		rc = client_error(CSPERF_EINVAL, "csperf_client_new: gRPC refused the TLS files");
+cleanup:
+	if (key != NULL) {
+		explicit_bzero(key, strlen(key));
+		free(key);
+	}
+	free(cert);
+	free(ca);
+	return rc;
+}
+
 int csperf_client_new(csperf_client **out, const csperf_client_options *opts)
 {
 	csperf_client_options defaults = CSPERF_CLIENT_OPTIONS_INIT;
 	csperf_client *client;
-	grpc_channel_credentials *creds;
+	grpc_channel_credentials *creds = NULL;
 	grpc_arg args[2];
 	grpc_channel_args channel_args;
+	int rc;
 
 	if (out == NULL)
 		return client_error(CSPERF_EINVAL, "csperf_client_new: out is NULL");
@@ -132,6 +217,12 @@ int csperf_client_new(csperf_client **out, const csperf_client_options *opts)
 	}
 
 	grpc_init();
+	rc = channel_credentials(opts, &creds);
+	if (rc != CSPERF_OK) {
+		grpc_shutdown();
+		csperf_client_free(client);
+		return rc;
+	}
 	memset(args, 0, sizeof(args));
 	args[0].type = GRPC_ARG_INTEGER;
 	args[0].key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH;
@@ -141,7 +232,6 @@ int csperf_client_new(csperf_client **out, const csperf_client_options *opts)
 	args[1].value.integer = MAX_MESSAGE_BYTES;
 	channel_args.num_args = 2;
 	channel_args.args = args;
-	creds = grpc_insecure_credentials_create();
 	client->channel = grpc_channel_create(client->server, creds, &channel_args);
 	grpc_channel_credentials_release(creds);
 	*out = client;

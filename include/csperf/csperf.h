@@ -35,7 +35,7 @@ typedef struct csperf_client csperf_client;
 
 #define CSPERF_CLIENT_OPTIONS_VERSION 1
 
-/* Defaults: server 127.0.0.1:50051, 30 s per call, no token. */
+/* Defaults: server 127.0.0.1:50051, 30 s per call, no token, plain TCP. */
 #define CSPERF_DEFAULT_SERVER "127.0.0.1:50051"
 #define CSPERF_DEFAULT_TIMEOUT_MS 30000
 
@@ -48,9 +48,20 @@ typedef struct csperf_client_options {
 	/* A bearer token sent with every call as `authorization: Bearer ...`;
 	 * NULL for none. Copied: the caller may free it after csperf_client_new. */
 	const char *token;
+	/* TLS (added within version 1: zero or NULL means unset, as before).
+	 * Files are read by csperf_client_new. With tls_ca_file, csperfd's
+	 * certificate must be signed by one of its PEM CAs and name the server
+	 * address's host; with tls non-zero and no tls_ca_file, the system's CAs
+	 * are used. tls_cert_file and tls_key_file are a PEM client certificate
+	 * and its key, for a csperfd that asks for one (--tls-client-ca); they
+	 * imply TLS too. Otherwise the connection is plain TCP. */
+	int tls;
+	const char *tls_ca_file;
+	const char *tls_cert_file;
+	const char *tls_key_file;
 } csperf_client_options;
 
-#define CSPERF_CLIENT_OPTIONS_INIT { CSPERF_CLIENT_OPTIONS_VERSION, 0, 0, 0 }
+#define CSPERF_CLIENT_OPTIONS_INIT { CSPERF_CLIENT_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0 }
 
 /* Makes a client. Connecting is lazy: an unreachable server shows at the
  * first call (CSPERF_EUNAVAILABLE). opts may be NULL for the defaults.

@@ -6,6 +6,7 @@
 #ifndef CSPERF_SERVER_HANDLERS_H
 #define CSPERF_SERVER_HANDLERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -16,6 +17,8 @@ typedef struct app {
 	store_pool *pool;
 	struct timespec started;   /* CLOCK_MONOTONIC */
 	const char *database_mode; /* "embedded" or "external" */
+	int suppress_threshold;    /* counts 1..this are suppressed for roles that need it */
+	struct access_cache *access_cache;  /* access.c: principals verified recently */
 } app;
 
 /* Every method, for rpc_server_start. */
@@ -27,5 +30,20 @@ void handle_health_check(rpc_call *call, void *app);
 void handle_load_records(rpc_call *call, void *app);
 void handle_list_loads(rpc_call *call, void *app);
 void handle_delete_load(rpc_call *call, void *app);
+void handle_list_indicators(rpc_call *call, void *app);
+void handle_get_indicator(rpc_call *call, void *app);
+void handle_put_indicator(rpc_call *call, void *app);
+void handle_get_indicator_series(rpc_call *call, void *app);
+void handle_get_scorecard(rpc_call *call, void *app);
+void handle_get_exceptions(rpc_call *call, void *app);
+
+/* Checks shared by handlers: an LA code (3 to 9 letters and digits), an
+ * indicator id (2 to 16 capitals and digits, a letter first). */
+bool handlers_valid_council(const char *code);
+bool handlers_valid_indicator_id(const char *id);
+void handle_create_token(rpc_call *call, void *app);
+void handle_list_tokens(rpc_call *call, void *app);
+void handle_revoke_token(rpc_call *call, void *app);
+void handle_get_audit(rpc_call *call, void *app);
 
 #endif

@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include "handlers.h"
+#include "access.h"
+#include "../compute.h"
 #include "../log.h"
 #include "schema.h"
 
@@ -129,7 +131,7 @@ static int reject(load_state *s, uint64_t record_no, uint32_t file, uint64_t lin
 	return 0;
 }
 
-static bool valid_council(const char *code)
+bool handlers_valid_council(const char *code)
 {
 	size_t len = strlen(code);
 
@@ -156,7 +158,7 @@ static bool printable_line(const char *text, size_t max)
 /* Checks the header; fills st and returns -1 if it will not do. */
 static int check_header(const Csperf__V1__LoadHeader *h, status *st)
 {
-	if (!valid_council(h->council))
+	if (!handlers_valid_council(h->council))
 		return status_set(st, STATUS_INVALID_ARGUMENT,
 				  "council must be an LA code of 3 to 9 letters and digits");
 	if (strcmp(h->source, "ssda903") != 0 && strcmp(h->source, "cin-xml") != 0 &&
@@ -323,7 +325,8 @@ static void build_summary(LoadSummary *summary, load_state *s, TypeCount *counts
 		rejected += s->rejected[t];
 		n++;
 	}
-	qsort(s->rejections, s->nrejections, sizeof(*s->rejections), compare_rejections);
+	if (s->nrejections > 0)
+		qsort(s->rejections, s->nrejections, sizeof(*s->rejections), compare_rejections);
 	summary->load_id = stored ? load_id : 0;
 	summary->council = s->header->council;
 	summary->source = s->header->source;
@@ -372,6 +375,18 @@ static void reply_replayed(rpc_call *call, const uint8_t *bytes, size_t len)
 	csperf__v1__load_summary__free_unpacked(summary, NULL);
 }
 
+/* After a load or a deletion, the council's indicators are computed again in
+ * the same request, so that the caller's next scorecard is current and reads
+ * never compute. A failure here leaves the stored records as they are. */
+static void recompute(app *a, rpc_call *call, const char *council)
+{
+	store_compute_stats stats;
+	status st = STATUS_INIT;
+
+	if (compute_council(a->pool, rpc_call_remaining_ms(call), council, NULL, &stats, &st) != 0)
+		log_error("compute: council %s was not recomputed: %s", council, st.message);
+}
+
 void handle_load_records(rpc_call *call, void *ctx)
 {
 	app *a = ctx;
@@ -413,8 +428,13 @@ void handle_load_records(rpc_call *call, void *ctx)
 		protobuf_c_message_free_unpacked(msg, NULL);
 		msg = NULL;
 	}
+	/* The council is known only now: the gate checked the role. */
+	if (access_require_council(call, s.header->council) != 0)
+		goto cleanup;
 	if (check_header(s.header, &st) != 0)
 		goto fail;
+	access_note_params(call, "source=%s accept_valid=%s", s.header->source,
+			   s.header->accept_valid ? "true" : "false");
 
 	snprintf(council_name, sizeof(council_name), "LA %s", s.header->council);
 	header.council = s.header->council;
@@ -480,6 +500,7 @@ void handle_load_records(rpc_call *call, void *ctx)
 			log_info("load: council %s: %llu rejected of %llu: nothing stored",
 				 s.header->council, (unsigned long long)summary.rejected,
 				 (unsigned long long)(summary.accepted + summary.rejected));
+			access_note_rows(call, 0);
 			rpc_call_reply(call, &summary.base);
 			goto cleanup;
 		}
@@ -498,6 +519,8 @@ void handle_load_records(rpc_call *call, void *ctx)
 			 "versions), %llu rejected", (long long)summary.load_id, s.header->council,
 			 s.header->source, (unsigned long long)summary.accepted,
 			 (unsigned long long)merged.superseded, (unsigned long long)summary.rejected);
+		recompute(a, call, s.header->council);
+		access_note_rows(call, (int64_t)summary.accepted);
 		rpc_call_reply(call, &summary.base);
 	}
 	goto cleanup;
@@ -551,7 +574,7 @@ void handle_list_loads(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a ListLoadsRequest");
 		return;
 	}
-	if (!valid_council(req->council)) {
+	if (!handlers_valid_council(req->council)) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
 			      "council must be an LA code of 3 to 9 letters and digits");
 		goto cleanup;
@@ -569,6 +592,7 @@ void handle_list_loads(rpc_call *call, void *ctx)
 	/* A list says what each load was, not every rejection again. */
 	for (size_t i = 0; i < l.count; i++)
 		l.loads[i]->n_rejections = 0;
+	access_note_rows(call, (int64_t)l.count);
 	reply.n_loads = l.count;
 	reply.loads = l.loads;
 	rpc_call_reply(call, &reply.base);
@@ -591,7 +615,7 @@ void handle_delete_load(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a DeleteLoadRequest");
 		return;
 	}
-	if (!valid_council(req->council) || req->load_id <= 0) {
+	if (!handlers_valid_council(req->council) || req->load_id <= 0) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
 			      "council must be an LA code and load_id a load's number");
 	} else if (store_delete_load(a->pool, rpc_call_remaining_ms(call), req->council,
@@ -601,7 +625,9 @@ void handle_delete_load(rpc_call *call, void *ctx)
 		log_info("load %lld of council %s deleted: %llu rows removed, %llu restored",
 			 (long long)req->load_id, req->council, (unsigned long long)deleted,
 			 (unsigned long long)restored);
+		recompute(a, call, req->council);
 		reply.load_id = req->load_id;
+		access_note_rows(call, (int64_t)deleted);
 		reply.rows_deleted = deleted;
 		reply.rows_restored = restored;
 		rpc_call_reply(call, &reply.base);

@@ -1,8 +1,13 @@
-/* methods.c: the method table: each RPC's path, kind, request and handler. */
+/* methods.c: the method table: each RPC's path, kind, request and handler.
+ * Each method also needs its row in the access policy (server/auth/policy.c);
+ * without one it is refused to everyone. */
 #include "handlers.h"
 
+#include "csperf/v1/access.pb-c.h"
 #include "csperf/v1/admin.pb-c.h"
+#include "csperf/v1/indicators.pb-c.h"
 #include "csperf/v1/records.pb-c.h"
+#include "csperf/v1/scorecards.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
 
 static const rpc_method methods[] = {
@@ -14,6 +19,26 @@ static const rpc_method methods[] = {
 	  &csperf__v1__list_loads_request__descriptor, handle_list_loads },
 	{ "/csperf.v1.Performance/DeleteLoad", RPC_UNARY,
 	  &csperf__v1__delete_load_request__descriptor, handle_delete_load },
+	{ "/csperf.v1.Performance/CreateToken", RPC_UNARY,
+	  &csperf__v1__create_token_request__descriptor, handle_create_token },
+	{ "/csperf.v1.Performance/ListTokens", RPC_UNARY,
+	  &csperf__v1__list_tokens_request__descriptor, handle_list_tokens },
+	{ "/csperf.v1.Performance/RevokeToken", RPC_UNARY,
+	  &csperf__v1__revoke_token_request__descriptor, handle_revoke_token },
+	{ "/csperf.v1.Performance/GetAudit", RPC_UNARY,
+	  &csperf__v1__get_audit_request__descriptor, handle_get_audit },
+	{ "/csperf.v1.Performance/ListIndicators", RPC_UNARY,
+	  &csperf__v1__list_indicators_request__descriptor, handle_list_indicators },
+	{ "/csperf.v1.Performance/GetIndicator", RPC_UNARY,
+	  &csperf__v1__get_indicator_request__descriptor, handle_get_indicator },
+	{ "/csperf.v1.Performance/PutIndicator", RPC_UNARY,
+	  &csperf__v1__put_indicator_request__descriptor, handle_put_indicator },
+	{ "/csperf.v1.Performance/GetIndicatorSeries", RPC_UNARY,
+	  &csperf__v1__get_indicator_series_request__descriptor, handle_get_indicator_series },
+	{ "/csperf.v1.Performance/GetScorecard", RPC_UNARY,
+	  &csperf__v1__get_scorecard_request__descriptor, handle_get_scorecard },
+	{ "/csperf.v1.Performance/GetExceptions", RPC_UNARY,
+	  &csperf__v1__get_exceptions_request__descriptor, handle_get_exceptions },
 	{ "/grpc.health.v1.Health/Check", RPC_UNARY,
 	  &grpc__health__v1__health_check_request__descriptor, handle_health_check },
 };

@@ -6,7 +6,9 @@
  * events; handlers run on workers and may block (on the database), so a slow
  * query never stalls the network. A handler sees a call through this header:
  * it decodes the request, reads metadata and the deadline, and ends the call
- * with exactly one reply or failure. No grpc_* type leaves this module.
+ * with exactly one reply or failure. A gate (authentication) may run before
+ * every handler and a hook (the audit trail) after every call. Requests whose
+ * strings are not UTF-8 do not decode. No grpc_* type leaves this module.
  */
 #ifndef CSPERF_SERVER_RPC_H
 #define CSPERF_SERVER_RPC_H
@@ -39,11 +41,28 @@ typedef struct rpc_method {
 	rpc_handler handler;
 } rpc_method;
 
+/* Runs on the worker before the handler. Returns true to run the handler,
+ * false when it has ended the call itself (e.g. UNAUTHENTICATED). */
+typedef bool (*rpc_gate)(rpc_call *call, void *app);
+
+/* Runs on the worker when the call's status is decided, however it ends,
+ * before the status (and a unary reply) is sent: e.g. to record the call in
+ * the audit trail before its caller has the answer. */
+typedef void (*rpc_finish_hook)(rpc_call *call, void *app);
+
 typedef struct rpc_server_options {
 	const char *listen;     /* "127.0.0.1:50051", "[::]:0", "unix:/path" */
 	int pollers;            /* threads polling the completion queue (1..6) */
 	int workers;            /* threads running handlers */
 	size_t max_message;     /* largest message received, in bytes */
+	rpc_gate gate;          /* NULL: every call runs its handler */
+	rpc_finish_hook before_finish;  /* NULL: nothing */
+	/* TLS, as PEM text: with a certificate and key the server speaks only
+	 * TLS; with client_ca too, clients must show a certificate it signed.
+	 * NULL: plain TCP (main.c allows that only on loopback). */
+	const char *tls_cert_pem;
+	const char *tls_key_pem;
+	const char *tls_client_ca_pem;
 } rpc_server_options;
 
 /* Creates, binds and starts the server. On failure returns -1 and fills st
@@ -66,8 +85,9 @@ void rpc_server_stop(rpc_server *srv, int drain_ms);
 const char *rpc_call_method(const rpc_call *call);
 
 /* Decodes the unary or first request into a protobuf-c message the caller
- * frees with protobuf_c_message_free_unpacked. On bad bytes returns NULL and
- * fails nothing: the caller decides (usually INVALID_ARGUMENT). */
+ * frees with protobuf_c_message_free_unpacked. On bad bytes (or a string that
+ * is not UTF-8) returns NULL and fails nothing: the caller decides (usually
+ * INVALID_ARGUMENT). */
 ProtobufCMessage *rpc_call_request(rpc_call *call);
 
 /* Streams: receives the next client message. Returns 1 and sets *out (free
@@ -103,5 +123,16 @@ bool rpc_call_cancelled(rpc_call *call);
 
 /* The peer's address, for logs ("ipv4:127.0.0.1:53312"). */
 const char *rpc_call_peer(rpc_call *call);
+
+/* The method's kind (a client stream has no request until rpc_call_recv). */
+rpc_method_kind rpc_call_kind(const rpc_call *call);
+
+/* A pointer the gate and handlers share for the call (e.g. the caller's
+ * identity); NULL until set. The rpc module never looks at it. */
+void rpc_call_set_context(rpc_call *call, void *context);
+void *rpc_call_context(const rpc_call *call);
+
+/* The status the call ends with (STATUS_OK before it is decided). */
+status_code rpc_call_status_code(const rpc_call *call);
 
 #endif

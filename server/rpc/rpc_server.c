@@ -37,6 +37,7 @@
 #include <time.h>
 
 #include "../log.h"
+#include "message_check.h"
 
 /* Requests kept posted per registered method, and for unknown methods. */
 #define PENDING_PER_METHOD 4
@@ -75,6 +76,8 @@ struct rpc_call {
 	pthread_cond_t cv;
 	bool op_done, op_ok;
 	bool close_done, handler_done, initial_metadata_sent, finished;
+	status_code final_code;     /* what call_finish sent */
+	void *context;              /* the gate's and handlers' (rpc_call_set_context) */
 
 	struct rpc_call *next_job;
 };
@@ -87,6 +90,8 @@ struct rpc_server {
 	void **registered;
 	void *app;
 	int port;
+	rpc_gate gate;
+	rpc_finish_hook before_finish;
 
 	pthread_t *pollers;
 	int npollers;
@@ -361,6 +366,10 @@ static ProtobufCMessage *unpack_message(grpc_byte_buffer *buffer,
 	msg = protobuf_c_message_unpack(desc, NULL, GRPC_SLICE_LENGTH(slice),
 					GRPC_SLICE_START_PTR(slice));
 	grpc_slice_unref(slice);
+	if (msg != NULL && !message_strings_valid(msg)) {
+		protobuf_c_message_free_unpacked(msg, NULL);
+		return NULL;
+	}
 	return msg;
 }
 
@@ -375,6 +384,9 @@ static void call_finish(rpc_call *c, status_code code, const char *message,
 	if (c->finished)
 		return;
 	c->finished = true;
+	c->final_code = code;
+	if (c->srv->before_finish != NULL)
+		c->srv->before_finish(c, c->srv->app);
 	memset(ops, 0, sizeof(ops));
 	if (!c->initial_metadata_sent) {
 		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
@@ -419,7 +431,7 @@ static void *worker_main(void *arg)
 		if (rpc_call_remaining_ms(c) == 0)
 			call_finish(c, STATUS_DEADLINE_EXCEEDED,
 				    "deadline exceeded before the call started", NULL);
-		else
+		else if (srv->gate == NULL || srv->gate(c, srv->app))
 			c->method->handler(c, srv->app);
 		if (!c->finished) {
 			log_error("rpc: %s ended without a status", c->method->path);
@@ -568,11 +580,49 @@ const char *rpc_call_peer(rpc_call *call)
 	return call->peer != NULL ? call->peer : "unknown";
 }
 
+rpc_method_kind rpc_call_kind(const rpc_call *call)
+{
+	return call->method->kind;
+}
+
+void rpc_call_set_context(rpc_call *call, void *context)
+{
+	call->context = context;
+}
+
+void *rpc_call_context(const rpc_call *call)
+{
+	return call->context;
+}
+
+status_code rpc_call_status_code(const rpc_call *call)
+{
+	return call->final_code;
+}
+
 /* ---- public: server side ---- */
 
 int rpc_server_port(const rpc_server *srv)
 {
 	return srv->port;
+}
+
+/* TLS when a certificate is given (client certificates required and
+ * verified against client_ca when that is given too), else plain TCP. */
+static grpc_server_credentials *server_credentials(const rpc_server_options *opts)
+{
+	grpc_ssl_pem_key_cert_pair pair;
+
+	if (opts->tls_cert_pem == NULL || opts->tls_key_pem == NULL)
+		return grpc_insecure_server_credentials_create();
+	pair.private_key = opts->tls_key_pem;
+	pair.cert_chain = opts->tls_cert_pem;
+	return grpc_ssl_server_credentials_create_ex(
+		opts->tls_client_ca_pem, &pair, 1,
+		opts->tls_client_ca_pem != NULL
+			? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+			: GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE,
+		NULL);
 }
 
 static void server_free(rpc_server *srv)
@@ -602,6 +652,8 @@ int rpc_server_start(rpc_server **out, const rpc_server_options *opts,
 	srv->methods = methods;
 	srv->nmethods = nmethods;
 	srv->app = app;
+	srv->gate = opts->gate;
+	srv->before_finish = opts->before_finish;
 	srv->npollers = opts->pollers < 1 ? 1 : opts->pollers > 6 ? 6 : opts->pollers;
 	srv->nworkers = opts->workers < 1 ? 1 : opts->workers;
 	srv->accepting = true;
@@ -643,13 +695,15 @@ int rpc_server_start(rpc_server **out, const rpc_server_options *opts,
 				: GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER,
 			0);
 	}
-	creds = grpc_insecure_server_credentials_create();
+	creds = server_credentials(opts);
 	srv->port = grpc_server_add_http2_port(srv->server, opts->listen, creds);
 	grpc_server_credentials_release(creds);
 	if (srv->port == 0) {
 		status_set(st, STATUS_UNAVAILABLE,
 			   "cannot listen on %s: the address is in use, or not an "
-			   "address of this machine", opts->listen);
+			   "address of this machine%s", opts->listen,
+			   opts->tls_cert_pem != NULL
+			   ? " (or gRPC refused the TLS certificate and key)" : "");
 		grpc_server_destroy(srv->server);
 		grpc_completion_queue_shutdown(srv->cq);
 		while (grpc_completion_queue_next(srv->cq, gpr_inf_future(GPR_CLOCK_REALTIME),

@@ -405,6 +405,14 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 		counts->superseded += strtoull(PQgetvalue(res, 0, 0), NULL, 10);
 		counts->stored += strtoull(PQgetvalue(res, 0, 1), NULL, 10);
 		PQclear(res);
+		/* Fresh statistics: indicators are computed from these rows next. */
+		{
+			char analyze[96];
+
+			snprintf(analyze, sizeof(analyze), "ANALYZE rec_%s", schema->name);
+			if (exec_ok(load->conn, analyze, 0, NULL, st) != 0)
+				return -1;
+		}
 	}
 	snprintf(accepted_text, sizeof(accepted_text), "%llu", (unsigned long long)accepted);
 	snprintf(rejected_text, sizeof(rejected_text), "%llu", (unsigned long long)rejected);

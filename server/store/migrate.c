@@ -167,6 +167,16 @@ static int exec_command(PGconn *pg, const char *sql, const char *what, status *s
 	return rc;
 }
 
+static bool schema_migrations_exists(PGconn *pg)
+{
+	PGresult *res = PQexec(pg, "SELECT to_regclass('schema_migrations') IS NOT NULL");
+	bool exists = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+		      strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+
+	PQclear(res);
+	return exists;
+}
+
 static int apply_one(PGconn *pg, const store_migration *m, const char *checksum,
 		     status *st)
 {
@@ -212,15 +222,18 @@ int store_migrate(const char *dsn, const store_migration *migrations, size_t cou
 		goto cleanup;
 	}
 	PQclear(PQexec(pg, "SET client_min_messages = warning"));
+	/* Created only when missing: a login that may only serve (no CREATE on
+	 * the schema) still starts a csperfd whose schema is up to date. */
 	if (exec_command(pg, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")",
 			 "taking the migration lock", st) != 0 ||
-	    exec_command(pg,
+	    (!schema_migrations_exists(pg) &&
+	     exec_command(pg,
 			 "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			 " version bigint PRIMARY KEY,"
 			 " name text NOT NULL,"
 			 " checksum text NOT NULL,"
 			 " applied_at timestamptz NOT NULL DEFAULT now())",
-			 "creating schema_migrations", st) != 0)
+			 "creating schema_migrations", st) != 0))
 		goto cleanup;
 
 	res = PQexec(pg, "SELECT version, name, checksum FROM schema_migrations ORDER BY version");
@@ -257,14 +270,21 @@ int store_migrate(const char *dsn, const store_migration *migrations, size_t cou
 	}
 	for (size_t i = 0; i < count; i++) {
 		char checksum[65];
+		bool applied_before = false;
 
-		if (migrations[i].version <= *schema_version)
+		/* Pending means not recorded, even below the newest applied one
+		 * (a migration merged from a branch that numbered it earlier). */
+		for (int row = 0; row < PQntuples(res); row++)
+			if (strtol(PQgetvalue(res, row, 0), NULL, 10) == migrations[i].version)
+				applied_before = true;
+		if (applied_before)
 			continue;
 		store_migration_checksum(&migrations[i], checksum);
 		if (apply_one(pg, &migrations[i], checksum, st) != 0)
 			goto cleanup;
 		log_info("store: applied migration %s", migrations[i].name);
-		*schema_version = migrations[i].version;
+		if (migrations[i].version > *schema_version)
+			*schema_version = migrations[i].version;
 		(*applied)++;
 	}
 	rc = 0;

@@ -159,4 +159,133 @@ int store_list_loads(store_pool *pool, int64_t timeout_ms, const char *council, 
 int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
 		      int64_t load_id, uint64_t *deleted, uint64_t *restored, status *st);
 
+/* ---- computing indicators (the SQL comes from the engine) ---- */
+
+/* The earliest and latest event dates of a council's journey records
+ * ("YYYY-MM-DD"); both "" when it has none. */
+int store_data_range(store_pool *pool, int64_t timeout_ms, const char *council,
+		     char from[16], char to[16], status *st);
+
+typedef struct store_definition {
+	const char *indicator_id;
+	int version;
+	const char *kind;
+	const char *params;        /* JSON */
+	const char *period_types;  /* "month,quarter,year" */
+} store_definition;
+
+typedef int (*store_definition_cb)(const store_definition *definition, void *ctx);
+
+/* The current definition of every indicator (or only of indicator_id when
+ * not NULL), in catalogue order. */
+int store_list_definitions(store_pool *pool, int64_t timeout_ms, const char *indicator_id,
+			   store_definition_cb cb, void *ctx, status *st);
+
+/* A period to compute: the engine's label, type name and ISO dates. */
+typedef struct store_period {
+	char label[24];
+	const char *type;
+	char start[16];
+	char end[16];
+} store_period;
+
+typedef struct store_compute store_compute;
+
+typedef struct store_compute_stats {
+	int indicators;
+	int failures;
+	long values;
+	long milliseconds;
+} store_compute_stats;
+
+/* Begins writing a council's values: one transaction, the periods in
+ * pg_temp.engine_period. Values of periods ending after data_to are marked
+ * provisional. */
+int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *council,
+			const char *data_to, const store_period *periods, size_t nperiods,
+			store_compute **out, status *st);
+
+/* Replaces one indicator's values for the council with what `sql` gives
+ * ($1 council, $2 indicator id) for the periods of the listed types. A
+ * failure is logged and counted, and the rest goes on. */
+int store_compute_indicator(store_compute *cmp, const char *indicator_id, int version,
+			    const char *period_types, const char *sql, status *st);
+
+/* Records the run (with other_failures: definitions that failed before
+ * reaching the store) and commits; frees cmp either way. */
+int store_compute_commit(store_compute *cmp, const char *data_from, int other_failures,
+			 store_compute_stats *stats, status *st);
+
+/* Rolls back and frees; accepts NULL. */
+void store_compute_abort(store_compute *cmp);
+
+/* ---- indicator definitions and values ---- */
+
+/* One version of a definition; strings are "" when absent. */
+typedef struct store_indicator_row {
+	const char *indicator_id;
+	int version;
+	const char *title, *stage, *unit, *polarity, *kind;
+	const char *params;        /* JSON object */
+	const char *period_types;  /* "month,quarter,year" */
+	const char *targets;       /* JSON: {"2018-19": {"target": 90, "tolerance": 5}} */
+	const char *corporate_risk, *budget_line;
+	int small_number_threshold;
+	const char *definition, *source, *created_at, *created_by;
+	int sort_order;
+} store_indicator_row;
+
+typedef int (*store_indicator_cb)(const store_indicator_row *row, void *ctx);
+
+/* The current definitions (stage and indicator_id narrow it when not NULL),
+ * or with history every version, newest first within an indicator. */
+int store_indicators_list(store_pool *pool, int64_t timeout_ms, const char *stage,
+			  const char *indicator_id, bool history, store_indicator_cb cb, void *ctx,
+			  status *st);
+
+/* Stores the next version of a definition (checked by the caller). */
+int store_indicator_put(store_pool *pool, int64_t timeout_ms, const store_indicator_row *row,
+			int *version, status *st);
+
+typedef int (*store_text_cb)(const char *text, void *ctx);
+
+/* Every council csperfd holds. */
+int store_list_councils(store_pool *pool, int64_t timeout_ms, store_text_cb cb, void *ctx,
+			status *st);
+
+/* One computed value; numbers are text, NULL when absent. */
+typedef struct store_series_row {
+	const char *period, *period_start, *period_end, *breakdown;
+	const char *numerator, *denominator, *value;
+	bool provisional;
+	int version;
+} store_series_row;
+
+typedef int (*store_series_cb)(const store_series_row *row, void *ctx);
+
+/* An indicator's values for a council, org unit and period type, periods
+ * ending from from_end to to_end ("YYYY-MM-DD"; NULL for no bound), in order. */
+int store_series(store_pool *pool, int64_t timeout_ms, const char *council,
+		 const char *indicator_id, const char *org_unit, const char *period_type,
+		 const char *from_end, const char *to_end, store_series_cb cb, void *ctx, status *st);
+
+/* Values of every indicator (of `stage`, when not NULL) for a council in the
+ * listed periods ("2018-19:Q4,2018-19:Q3"); period_start and period_end of
+ * the rows are "". */
+typedef int (*store_value_cb)(const char *indicator_id, const store_series_row *row, void *ctx);
+int store_values_for_periods(store_pool *pool, int64_t timeout_ms, const char *council,
+			     const char *periods_csv, const char *stage, store_value_cb cb, void *ctx,
+			     status *st);
+
+/* The average of each indicator's value over the other councils csperfd
+ * holds, for a period. */
+typedef int (*store_average_cb)(const char *indicator_id, double average, int councils, void *ctx);
+int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *council,
+			const char *period, store_average_cb cb, void *ctx, status *st);
+
+/* A council's name and the latest date of its data ("" before any
+ * compute); NOT_FOUND for a council csperfd does not hold. */
+int store_council_info(store_pool *pool, int64_t timeout_ms, const char *council,
+		       char name[128], char data_to[16], status *st);
+
 #endif

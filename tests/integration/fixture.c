@@ -6,6 +6,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -242,11 +246,49 @@ static pid_t spawn_csperfd(const char *dsn, const char *const *args, const char 
 	return pid;
 }
 
+int fixture_token_create(const char *dsn, const char *const *args, const char *role,
+			 const char *name, const char *const *councils, char *token,
+			 size_t tokensize)
+{
+	const char *argv[128] = { CSPERFD_PATH, "token", "create", "--role", role, "--name", name };
+	size_t n = 7;
+	char *out = NULL, *err = NULL;
+	int rc;
+
+	if (dsn != NULL) {
+		argv[n++] = "--dsn";
+		argv[n++] = dsn;
+	}
+	for (size_t i = 0; councils != NULL && councils[i] != NULL && n < 100; i++) {
+		argv[n++] = "--council";
+		argv[n++] = councils[i];
+	}
+	for (size_t i = 0; args != NULL && args[i] != NULL && n < 126; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	rc = fixture_run(argv, NULL, &out, &err, 120);
+	if (rc != 0 || out == NULL || strlen(out) < 2) {
+		fprintf(stderr, "fixture: csperfd token create failed (%d): %s\n", rc,
+			err != NULL ? err : "");
+		rc = -1;
+	} else {
+		out[strcspn(out, "\n")] = '\0';
+		snprintf(token, tokensize, "%s", out);
+	}
+	free(out);
+	free(err);
+	return rc == 0 ? 0 : -1;
+}
+
 int fixture_server_start(fixture_server *srv, const char *dsn, const char *const *args)
 {
 	char ready[320];
 
 	memset(srv, 0, sizeof(*srv));
+	if (fixture_token_create(dsn, args, "admin", "fixture-admin", NULL, srv->token,
+				 sizeof(srv->token)) != 0)
+		return -1;
+	setenv("CSPERF_TOKEN", srv->token, 1);
 	if (fixture_mkdtemp(srv->dir, sizeof(srv->dir), "csperfd") != 0)
 		return -1;
 	snprintf(ready, sizeof(ready), "%s/ready", srv->dir);
@@ -367,12 +409,15 @@ int fixture_run(const char *const *argv, const char *const *env, char **out, cha
 
 char *fixture_pg_fingerprint(const fixture_pg *pg)
 {
-	/* One "table:md5 of its rows in order" line per table of the schema. */
+	/* One "table:md5 of its rows in order" line per table of journey
+	 * records, loads and councils: what a load stores. (The audit trail and
+	 * the computed values change on every call, by design.) */
 	char *sql = fixture_pg_query(pg,
 		"SELECT string_agg(format('SELECT %L || '':'' || md5(coalesce(string_agg(x::text, "
 		"''|'' ORDER BY x::text), '''')) FROM %I x', table_name, table_name), "
 		"' UNION ALL ' ORDER BY table_name) FROM information_schema.tables "
-		"WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+		"WHERE table_schema = 'public' AND table_type = 'BASE TABLE' "
+		"AND (table_name LIKE 'rec\\_%' OR table_name IN ('load', 'council'))");
 	PGconn *conn;
 	PGresult *res;
 	char *fingerprint = NULL;
@@ -395,4 +440,107 @@ char *fixture_pg_fingerprint(const fixture_pg *pg)
 	PQclear(res);
 	PQfinish(conn);
 	return fingerprint;
+}
+
+static int add_extension(X509 *cert, X509V3_CTX *ctx, int nid, const char *value)
+{
+	X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, ctx, nid, value);
+	int ok = ext != NULL && X509_add_ext(cert, ext, -1) == 1;
+
+	X509_EXTENSION_free(ext);
+	return ok ? 0 : -1;
+}
+
+/* A certificate for key, signed by issuer (NULL: self-signed), valid a day. */
+static X509 *make_certificate(EVP_PKEY *key, const char *common_name, X509 *issuer,
+			      EVP_PKEY *issuer_key, bool ca, const char *alt_names, long serial)
+{
+	X509 *cert = X509_new();
+	X509_NAME *name;
+	X509V3_CTX ctx;
+	int rc = 0;
+
+	if (cert == NULL)
+		return NULL;
+	X509_set_version(cert, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(cert), serial);
+	X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+	X509_gmtime_adj(X509_getm_notAfter(cert), 86400);
+	X509_set_pubkey(cert, key);
+	name = X509_get_subject_name(cert);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)common_name,
+				   -1, -1, 0);
+	X509_set_issuer_name(cert, issuer != NULL ? X509_get_subject_name(issuer) : name);
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, issuer != NULL ? issuer : cert, cert, NULL, NULL, 0);
+	rc |= add_extension(cert, &ctx, NID_basic_constraints, ca ? "critical,CA:TRUE" : "CA:FALSE");
+	rc |= add_extension(cert, &ctx, NID_key_usage,
+			    ca ? "critical,keyCertSign,cRLSign"
+			       : "critical,digitalSignature,keyEncipherment");
+	rc |= add_extension(cert, &ctx, NID_subject_key_identifier, "hash");
+	if (!ca)
+		rc |= add_extension(cert, &ctx, NID_ext_key_usage, "serverAuth,clientAuth");
+	if (alt_names != NULL)
+		rc |= add_extension(cert, &ctx, NID_subject_alt_name, alt_names);
+	if (rc != 0 || X509_sign(cert, issuer_key != NULL ? issuer_key : key, EVP_sha256()) == 0) {
+		X509_free(cert);
+		return NULL;
+	}
+	return cert;
+}
+
+static int write_pem(const char *dir, const char *file, X509 *cert, EVP_PKEY *key)
+{
+	char path[512];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -1;
+	ok = cert != NULL ? PEM_write_X509(f, cert)
+		: PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
+	if (fclose(f) != 0)
+		ok = 0;
+	/* csperfd may run as another user than the test's. */
+	chmod(path, 0644);
+	return ok ? 0 : -1;
+}
+
+int fixture_tls_make(const char *dir)
+{
+	EVP_PKEY *ca_key = EVP_EC_gen("P-256"), *server_key = EVP_EC_gen("P-256");
+	EVP_PKEY *client_key = EVP_EC_gen("P-256"), *other_key = EVP_EC_gen("P-256");
+	X509 *ca = NULL, *server = NULL, *client = NULL, *other = NULL;
+	int rc = -1;
+
+	if (ca_key == NULL || server_key == NULL || client_key == NULL || other_key == NULL)
+		goto cleanup;
+	ca = make_certificate(ca_key, "csperf test CA", NULL, NULL, true, NULL, 1);
+	other = make_certificate(other_key, "another CA", NULL, NULL, true, NULL, 2);
+	server = ca != NULL ? make_certificate(server_key, "localhost", ca, ca_key, false,
+					       "DNS:localhost,IP:127.0.0.1", 3) : NULL;
+	client = ca != NULL ? make_certificate(client_key, "csperf test client", ca, ca_key,
+					       false, NULL, 4) : NULL;
+	if (other == NULL || server == NULL || client == NULL)
+		goto cleanup;
+	if (write_pem(dir, "ca.pem", ca, NULL) != 0 ||
+	    write_pem(dir, "other-ca.pem", other, NULL) != 0 ||
+	    write_pem(dir, "server.pem", server, NULL) != 0 ||
+	    write_pem(dir, "server.key", NULL, server_key) != 0 ||
+	    write_pem(dir, "client.pem", client, NULL) != 0 ||
+	    write_pem(dir, "client.key", NULL, client_key) != 0)
+		goto cleanup;
+	rc = 0;
+cleanup:
+	X509_free(ca);
+	X509_free(other);
+	X509_free(server);
+	X509_free(client);
+	EVP_PKEY_free(ca_key);
+	EVP_PKEY_free(server_key);
+	EVP_PKEY_free(client_key);
+	EVP_PKEY_free(other_key);
+	return rc;
 }

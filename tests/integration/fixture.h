@@ -1,7 +1,9 @@
 /*
  * fixture.h: what integration tests stand on: a throwaway PostgreSQL cluster
  * (initdb + pg_ctl on a private socket folder, as the postgres user when run
- * as root) and real csperfd processes started on an ephemeral port.
+ * as root), real csperfd processes started on an ephemeral port, each with an
+ * admin token made by `csperfd token create`, and TLS certificates made for
+ * the test.
  */
 #ifndef CSPERF_TESTS_FIXTURE_H
 #define CSPERF_TESTS_FIXTURE_H
@@ -37,13 +39,29 @@ typedef struct fixture_server {
 	char address[64];   /* "127.0.0.1:PORT" */
 	char dir[256];      /* ready file, stderr log */
 	char log_path[300];
+	char token[128];    /* an admin token for this server's database */
 } fixture_server;
 
 /* Starts csperfd with the given extra arguments (NULL-terminated) plus
  * --listen 127.0.0.1:0 and --ready-file, and waits until it serves. dsn may
- * be NULL for the embedded database (then pass --data-dir in args).
+ * be NULL for the embedded database (then pass --data-dir in args). First
+ * makes an admin token with `csperfd token create` and the same arguments,
+ * into srv->token and the environment's CSPERF_TOKEN (for the csperf tool).
  * Returns 0, or -1 if it exited or did not become ready within 60 s. */
 int fixture_server_start(fixture_server *srv, const char *dsn, const char *const *args);
+
+/* Runs `csperfd token create --role ROLE --name NAME [--council C]...` with
+ * the database arguments args (and --dsn dsn unless NULL); copies the token
+ * into token. councils is NULL-terminated (may be NULL). 0 or -1. */
+int fixture_token_create(const char *dsn, const char *const *args, const char *role,
+			 const char *name, const char *const *councils, char *token,
+			 size_t tokensize);
+
+/* Writes TLS material made for the test into dir: ca.pem (a CA),
+ * server.pem + server.key (signed by it, for localhost and 127.0.0.1),
+ * client.pem + client.key (signed by it), other-ca.pem (an unrelated CA).
+ * 0 or -1. */
+int fixture_tls_make(const char *dir);
 
 /* Sends sig and waits for the process; returns its exit status, or -1 if it
  * was killed by a signal or did not exit within timeout_s. */
@@ -61,7 +79,7 @@ int fixture_run_csperfd(const char *const *args, char *err, size_t errsize,
 int fixture_run(const char *const *argv, const char *const *env, char **out, char **err,
 		int timeout_s);
 
-/* A fingerprint of everything in the csperf database's tables (an md5 per
+/* A fingerprint of the journey records, loads and councils (an md5 per
  * table), to check that a failed operation changed nothing. malloc'd. */
 char *fixture_pg_fingerprint(const fixture_pg *pg);
 

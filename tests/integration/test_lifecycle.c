@@ -82,6 +82,7 @@ static void test_embedded_postgres_stops_with_csperfd(void **state)
 		(const char *const[]){ "--data-dir", data_dir, NULL }), 0);
 
 	options.server = srv.address;
+	options.token = srv.token;
 	options.timeout_ms = 10000;
 	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
 	assert_int_equal(csperf_server_info_get(client, &info), CSPERF_OK);
@@ -282,6 +283,7 @@ static void test_bad_usage(void **state)
 
 typedef struct slow_call {
 	const char *address;
+	const char *token;
 	int rc;
 } slow_call;
 
@@ -293,6 +295,7 @@ static void *slow_call_main(void *arg)
 	csperf_server_info *info = NULL;
 
 	options.server = call->address;
+	options.token = call->token;
 	options.timeout_ms = 60000;
 	csperf_client_new(&client, &options);
 	call->rc = csperf_server_info_get(client, &info);
@@ -307,13 +310,14 @@ static void test_drain_timeout_cancels_and_exits_cleanly(void **state)
 {
 	fixture_server srv;
 	PGconn *locker = fixture_pg_connect(&pg);
-	slow_call call = { NULL, 0 };
+	slow_call call = { NULL, NULL, 0 };
 	pthread_t thread;
 	long long started;
 
 	assert_int_equal(fixture_server_start(&srv, pg.dsn,
 		(const char *const[]){ "--drain-timeout", "1", NULL }), 0);
 	call.address = srv.address;
+	call.token = srv.token;
 	PQclear(PQexec(locker, "BEGIN"));
 	PQclear(PQexec(locker, "LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE"));
 	pthread_create(&thread, NULL, slow_call_main, &call);

@@ -304,6 +304,11 @@ static json_int_t load_return(const char *year)
 	return id;
 }
 
+/* The council's computed figures, as one digest (computed_at left out). */
+#define VALUES_978 "SELECT md5(string_agg(indicator_id || period || breakdown || " \
+	"coalesce(value::text, '-'), '|' ORDER BY indicator_id, period, breakdown)) " \
+	"FROM indicator_value WHERE council = '978'"
+
 static char *episodes_978(void)
 {
 	return fixture_pg_query(&pg,
@@ -316,7 +321,7 @@ static char *episodes_978(void)
  * the last load brings back exactly the state before it. */
 static void test_successive_returns_and_delete(void **state)
 {
-	char *episodes, *before, *after;
+	char *episodes, *before, *after, *values_before, *values_after;
 	json_int_t last;
 	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
 	csperf_client *client = NULL;
@@ -326,6 +331,7 @@ static void test_successive_returns_and_delete(void **state)
 	load_return("2017");
 	load_return("2018");
 	before = fixture_pg_fingerprint(&pg);
+	values_before = fixture_pg_query(&pg, VALUES_978);
 	last = load_return("2019");
 	episodes = episodes_978();
 	assert_string_equal(episodes, "A1 2016-06-01 2018-01-15, B2 2016-05-01 2016-09-01, "
@@ -334,6 +340,7 @@ static void test_successive_returns_and_delete(void **state)
 	assert_int_equal(count_rows("SELECT count(*) FROM rec_la_episode WHERE council = '978'"), 5);
 
 	options.server = server.address;
+	options.token = server.token;
 	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
 	assert_int_equal(csperf_load_list_get(client, "978", 0, &list), CSPERF_OK);
 	assert_int_equal(list->count, 3);
@@ -346,6 +353,13 @@ static void test_successive_returns_and_delete(void **state)
 	assert_int_equal(restored, 2);  /* their 2018 versions */
 	after = fixture_pg_fingerprint(&pg);
 	assert_string_equal(before, after);
+	/* ... and so are the figures computed from them. */
+	values_after = fixture_pg_query(&pg, VALUES_978);
+	assert_non_null(values_before);
+	assert_non_null(values_after);
+	assert_string_equal(values_before, values_after);
+	free(values_before);
+	free(values_after);
 	episodes = episodes_978();
 	assert_string_equal(episodes, "A1 2016-06-01 2018-01-15, B2 2016-05-01 2016-09-01, "
 				      "C3 2018-02-01 open");
@@ -369,6 +383,7 @@ static void test_server_checks_the_header(void **state)
 	csperf_load_summary *summary = NULL;
 
 	options.server = server.address;
+	options.token = server.token;
 	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
 	load_options.council = "97'5; DROP TABLE load";
 	load_options.source = "ssda903";

@@ -47,6 +47,7 @@ static csperf_client *client_with_timeout(long long timeout_ms)
 	csperf_client *client = NULL;
 
 	options.server = server.address;
+	options.token = server.token;
 	options.timeout_ms = timeout_ms;
 	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
 	return client;
@@ -208,6 +209,7 @@ static void *concurrent_worker(void *arg)
 	csperf_client *client = NULL;
 
 	options.server = server.address;
+	options.token = server.token;
 	options.timeout_ms = 10000;
 	if (csperf_client_new(&client, &options) != CSPERF_OK) {
 		result->failures = 1000;

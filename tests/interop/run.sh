@@ -27,6 +27,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The first admin token, made on the server's machine as an operator would.
+(umask 077; "$csperfd" token create --role admin --name interop --data-dir "$tmp/pgdata" \
+  >"$tmp/token" 2>"$tmp/token.log") || { echo "csperfd token create failed:"; cat "$tmp/token.log"; exit 1; }
+
 "$csperfd" --listen 127.0.0.1:0 --data-dir "$tmp/pgdata" --ready-file "$tmp/ready" \
   >"$tmp/csperfd.log" 2>&1 &
 pid=$!
@@ -38,7 +42,8 @@ done
 [ -s "$tmp/ready" ] || { echo "csperfd did not become ready"; cat "$tmp/csperfd.log"; exit 1; }
 port=$(cat "$tmp/ready")
 
-NODE_PATH="$work/node_modules" node "$here/check.js" "127.0.0.1:$port" "$proto_dir"
+CSPERF_TOKEN=$(cat "$tmp/token") NODE_PATH="$work/node_modules" \
+  node "$here/check.js" "127.0.0.1:$port" "$proto_dir"
 
 kill -TERM "$pid"
 status=0

@@ -15,6 +15,8 @@ static void clear_env(void)
 		"CSPERF_LISTEN", "CSPERF_DSN", "CSPERF_DATA_DIR", "CSPERF_PG_BIN",
 		"CSPERF_MIGRATIONS_DIR", "CSPERF_READY_FILE", "CSPERF_THREADS",
 		"CSPERF_POLLERS", "CSPERF_DRAIN_TIMEOUT", "CSPERF_PG_PORT", "CSPERF_LOG_LEVEL",
+		"CSPERF_MIGRATE_DSN", "CSPERF_TLS_CERT", "CSPERF_TLS_KEY", "CSPERF_TLS_CLIENT_CA",
+		"CSPERF_INSECURE", "CSPERF_SUPPRESS_THRESHOLD",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -119,6 +121,103 @@ static void test_errors_name_the_value(void **state)
 	clear_env();
 }
 
+static void test_loopback_addresses(void **state)
+{
+	static const char *const local[] = {
+		"127.0.0.1:50051", "127.1.2.3:0", "localhost:50051", "LOCALHOST:1", "[::1]:50051",
+		"[::ffff:127.0.0.1]:1", "unix:/tmp/csperfd.sock", "unix-abstract:csperfd",
+		"ipv4:127.0.0.1:50051", "ipv6:[::1]:50051", "dns:///localhost:50051",
+	};
+	static const char *const remote[] = {
+		"0.0.0.0:50051", "[::]:50051", ":50051", "10.0.0.5:50051", "128.0.0.1:1",
+		"db.example.org:50051", "[::2]:1", "localhost.example.org:1", "ipv4:0.0.0.0:1", "",
+	};
+
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if (!config_listen_is_loopback(local[i]))
+			fail_msg("%s should be loopback", local[i]);
+	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
+		if (config_listen_is_loopback(remote[i]))
+			fail_msg("%s should not be loopback", remote[i]);
+}
+
+static void test_plain_tcp_only_on_loopback(void **state)
+{
+	config cfg;
+	char err[256] = "";
+	char *wide[] = { "csperfd", "--listen", "0.0.0.0:50051", NULL };
+	char *insecure[] = { "csperfd", "--listen", "0.0.0.0:50051", "--insecure", NULL };
+	char *tls[] = { "csperfd", "--listen", "0.0.0.0:50051", "--tls-cert", "c.pem",
+			"--tls-key", "k.pem", NULL };
+
+	clear_env();
+	assert_int_equal(parse(&cfg, err, 3, wide), 0);
+	assert_int_equal(config_check_transport(&cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "refusing to serve plain TCP on 0.0.0.0:50051, which is not a "
+			    "loopback address: give --tls-cert and --tls-key, or --insecure if "
+			    "the network is private");
+	assert_int_equal(parse(&cfg, err, 4, insecure), 0);
+	assert_int_equal(config_check_transport(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(parse(&cfg, err, 7, tls), 0);
+	assert_int_equal(config_check_transport(&cfg, err, sizeof(err)), 0);
+
+	setenv("CSPERF_INSECURE", "1", 1);
+	assert_int_equal(parse(&cfg, err, 3, wide), 0);
+	assert_true(cfg.insecure);
+	setenv("CSPERF_INSECURE", "perhaps", 1);
+	assert_int_equal(parse(&cfg, err, 3, wide), -1);
+	assert_string_equal(err, "--insecure (CSPERF_INSECURE) must be 1 or 0, not 'perhaps'");
+	clear_env();
+}
+
+static void test_tls_and_access_options(void **state)
+{
+	config cfg;
+	char err[256] = "";
+	char *cert_only[] = { "csperfd", "--tls-cert", "c.pem", NULL };
+	char *ca_only[] = { "csperfd", "--tls-client-ca", "ca.pem", NULL };
+	char *threshold[] = { "csperfd", "--suppress-threshold", "0", NULL };
+	char *migrate_alone[] = { "csperfd", "--migrate-dsn", "x", NULL };
+
+	clear_env();
+	assert_int_equal(parse(&cfg, err, 3, cert_only), -1);
+	assert_string_equal(err, "--tls-cert and --tls-key go together");
+	assert_int_equal(parse(&cfg, err, 3, ca_only), -1);
+	assert_string_equal(err, "--tls-client-ca needs --tls-cert and --tls-key");
+	assert_int_equal(parse(&cfg, err, 3, threshold), -1);
+	assert_string_equal(err, "--suppress-threshold must be a whole number from 1 to 100, not '0'");
+	assert_int_equal(parse(&cfg, err, 3, migrate_alone), -1);
+	assert_non_null(strstr(err, "--migrate-dsn goes with --dsn"));
+	assert_int_equal(parse(&cfg, err, 1, (char *[]){ "csperfd", NULL }), 0);
+	assert_int_equal(cfg.suppress_threshold, 4);
+	assert_false(cfg.insecure);
+}
+
+static void test_token_create_command(void **state)
+{
+	config cfg;
+	char err[256] = "";
+	char *create[] = { "csperfd", "token", "--role", "loader", "create", "--name", "etl",
+			   "--council", "975", "--council", "976", "--dsn", "x", NULL };
+	char *unnamed[] = { "csperfd", "token", "create", "--role", "admin", NULL };
+	char *stray[] = { "csperfd", "--role", "admin", NULL };
+	char *unknown[] = { "csperfd", "token", "delete", NULL };
+
+	clear_env();
+	assert_int_equal(parse(&cfg, err, 13, create), 0);
+	assert_int_equal(cfg.command, CONFIG_TOKEN_CREATE);
+	assert_string_equal(cfg.token_role, "loader");
+	assert_string_equal(cfg.token_name, "etl");
+	assert_int_equal(cfg.ntoken_councils, 2);
+	assert_string_equal(cfg.token_councils[1], "976");
+	assert_int_equal(parse(&cfg, err, 5, unnamed), -1);
+	assert_string_equal(err, "csperfd token create needs --role and --name");
+	assert_int_equal(parse(&cfg, err, 3, stray), -1);
+	assert_non_null(strstr(err, "are for `csperfd token create`"));
+	assert_int_equal(parse(&cfg, err, 3, unknown), -1);
+	assert_non_null(strstr(err, "unknown command 'delete'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +225,10 @@ int main(void)
 		cmocka_unit_test(test_environment_then_flags),
 		cmocka_unit_test(test_migrate_command_anywhere),
 		cmocka_unit_test(test_errors_name_the_value),
+		cmocka_unit_test(test_loopback_addresses),
+		cmocka_unit_test(test_plain_tcp_only_on_loopback),
+		cmocka_unit_test(test_tls_and_access_options),
+		cmocka_unit_test(test_token_create_command),
 	};
 
 	return cmocka_run_group_tests_name("unit_config", tests, NULL, NULL);

@@ -1,0 +1,368 @@
+/*
+ * cmd_indicators.c: `csperf indicators list|show|put` and `csperf series`.
+ *
+ * `put` takes a definition as a JSON file with the fields of
+ * docs/indicators.md ("indicator_id", "title", "stage", "unit", "polarity",
+ * "kind", "params" (an object), "period_types", "targets" ({"2018-19":
+ * {"target": 90, "tolerance": 5}}), "corporate_risk", "budget_line",
+ * "small_number_threshold", "definition", "source"); `show --format json`
+ * prints a definition in the same form, so show, edit and put round-trip.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csperf/scorecards.h>
+
+#include "cli.h"
+
+static json_t *indicator_json(const csperf_indicator *ind)
+{
+	json_t *o = json_object(), *types = json_array(), *targets = json_object();
+	json_t *params = json_loads(ind->params_json, 0, NULL);
+
+	json_object_set_new(o, "indicator_id", json_string(ind->indicator_id));
+	json_object_set_new(o, "version", json_integer(ind->version));
+	json_object_set_new(o, "title", json_string(ind->title));
+	json_object_set_new(o, "stage", json_string(ind->stage));
+	json_object_set_new(o, "unit", json_string(ind->unit));
+	json_object_set_new(o, "polarity", json_string(ind->polarity));
+	json_object_set_new(o, "kind", json_string(ind->kind));
+	json_object_set_new(o, "params", params != NULL ? params : json_object());
+	for (size_t i = 0; i < ind->nperiod_types; i++)
+		json_array_append_new(types, json_string(ind->period_types[i]));
+	json_object_set_new(o, "period_types", types);
+	for (size_t i = 0; i < ind->ntargets; i++) {
+		json_t *t = json_object();
+
+		json_object_set_new(t, "target", json_real(ind->targets[i].target));
+		json_object_set_new(t, "tolerance", json_real(ind->targets[i].tolerance));
+		json_object_set_new(targets, ind->targets[i].year, t);
+	}
+	json_object_set_new(o, "targets", targets);
+	json_object_set_new(o, "corporate_risk", json_string(ind->corporate_risk));
+	json_object_set_new(o, "budget_line", json_string(ind->budget_line));
+	json_object_set_new(o, "small_number_threshold", json_integer(ind->small_number_threshold));
+	json_object_set_new(o, "definition", json_string(ind->definition));
+	json_object_set_new(o, "source", json_string(ind->source));
+	json_object_set_new(o, "created_at", json_string(ind->created_at));
+	json_object_set_new(o, "created_by", json_string(ind->created_by));
+	return o;
+}
+
+static int print_list(const cli_globals *g, const csperf_indicator_list *list, bool whole)
+{
+	static const output_column columns[] = {
+		{ "indicator_id", "ID", OUTPUT_TEXT }, { "version", "Ver", OUTPUT_INTEGER },
+		{ "stage", "Stage", OUTPUT_TEXT }, { "kind", "Kind", OUTPUT_TEXT },
+		{ "unit", "Unit", OUTPUT_TEXT }, { "polarity", "Polarity", OUTPUT_TEXT },
+		{ "title", "Title", OUTPUT_TEXT },
+	};
+	output_result *result;
+	int rc;
+
+	if (g->format == OUTPUT_JSON) {
+		json_t *root;
+
+		if (whole && list->count > 0) {
+			root = indicator_json(&list->indicators[0]);
+			if (list->count > 1) {
+				json_t *history = json_array();
+
+				for (size_t i = 1; i < list->count; i++)
+					json_array_append_new(history, indicator_json(&list->indicators[i]));
+				json_object_set_new(root, "history", history);
+			}
+		} else {
+			json_t *rows = json_array();
+
+			root = json_object();
+			for (size_t i = 0; i < list->count; i++)
+				json_array_append_new(rows, indicator_json(&list->indicators[i]));
+			json_object_set_new(root, "indicators", rows);
+		}
+		rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0
+			? CLI_EXIT_OK : CLI_EXIT_LOCAL;
+		fputc('\n', stdout);
+		json_decref(root);
+		return rc;
+	}
+	if (whole && list->count > 0 && g->format == OUTPUT_TABLE) {
+		const csperf_indicator *ind = &list->indicators[0];
+
+		printf("%s (version %d): %s\n", ind->indicator_id, ind->version, ind->title);
+		printf("stage %s, unit %s, polarity %s, kind %s\n", ind->stage, ind->unit, ind->polarity,
+		       ind->kind);
+		printf("parameters: %s\n", ind->params_json);
+		for (size_t i = 0; i < ind->ntargets; i++)
+			printf("target %s: %g (tolerance %g)\n", ind->targets[i].year,
+			       ind->targets[i].target, ind->targets[i].tolerance);
+		if (ind->corporate_risk[0] != '\0')
+			printf("corporate risk: %s\n", ind->corporate_risk);
+		if (ind->budget_line[0] != '\0')
+			printf("budget line: %s\n", ind->budget_line);
+		printf("\n%s\n", ind->definition);
+		if (ind->source[0] != '\0')
+			printf("Source: %s\n", ind->source);
+		return CLI_EXIT_OK;
+	}
+	result = output_result_new(columns, 7, 0);
+	for (size_t i = 0; result != NULL && i < list->count; i++) {
+		const csperf_indicator *ind = &list->indicators[i];
+		char version[16];
+		const char *values[7] = { ind->indicator_id, version, ind->stage, ind->kind, ind->unit,
+					  ind->polarity, ind->title };
+
+		snprintf(version, sizeof(version), "%d", ind->version);
+		output_result_add(result, values);
+	}
+	rc = result != NULL ? cli_print(g, result) : CLI_EXIT_LOCAL;
+	output_result_free(result);
+	return rc;
+}
+
+static const char *json_text(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Reads a definition file into ind; what it points to lives in *root. */
+static int read_definition(const char *path, json_t **root, csperf_indicator *ind,
+			   csperf_target **targets, const char ***types, char **params)
+{
+	json_error_t err;
+	json_t *o, *v;
+	const char *key;
+	size_t i;
+
+	*targets = NULL;
+	*types = NULL;
+	*params = NULL;
+	o = json_load_file(path, 0, &err);
+	if (o == NULL || !json_is_object(o)) {
+		fprintf(stderr, "csperf indicators put: %s line %d: %s\n", path, err.line,
+			o == NULL ? err.text : "the definition must be a JSON object");
+		json_decref(o);
+		return -1;
+	}
+	*root = o;
+	memset(ind, 0, sizeof(*ind));
+	ind->indicator_id = json_text(o, "indicator_id");
+	ind->title = json_text(o, "title");
+	ind->stage = json_text(o, "stage");
+	ind->unit = json_text(o, "unit");
+	ind->polarity = json_text(o, "polarity");
+	ind->kind = json_text(o, "kind");
+	ind->corporate_risk = json_text(o, "corporate_risk");
+	ind->budget_line = json_text(o, "budget_line");
+	ind->definition = json_text(o, "definition");
+	ind->source = json_text(o, "source");
+	v = json_object_get(o, "small_number_threshold");
+	ind->small_number_threshold = json_is_integer(v) ? (int)json_integer_value(v) : 5;
+	v = json_object_get(o, "params");
+	*params = json_dumps(v != NULL ? v : json_object(), JSON_COMPACT);
+	ind->params_json = *params;
+	v = json_object_get(o, "period_types");
+	if (json_is_array(v)) {
+		json_t *t;
+
+		*types = calloc(json_array_size(v) + 1, sizeof(char *));
+		json_array_foreach(v, i, t)
+			if (*types != NULL && json_is_string(t))
+				(*types)[ind->nperiod_types++] = json_string_value(t);
+		ind->period_types = *types;
+	}
+	v = json_object_get(o, "targets");
+	if (json_is_object(v)) {
+		json_t *t;
+
+		*targets = calloc(json_object_size(v) + 1, sizeof(**targets));
+		json_object_foreach(v, key, t) {
+			if (*targets == NULL)
+				break;
+			(*targets)[ind->ntargets].year = key;
+			(*targets)[ind->ntargets].target = json_number_value(json_object_get(t, "target"));
+			(*targets)[ind->ntargets].tolerance =
+				json_number_value(json_object_get(t, "tolerance"));
+			ind->ntargets++;
+		}
+		ind->targets = *targets;
+	}
+	return 0;
+}
+
+int cmd_indicators(const cli_globals *g, int argc, char **argv)
+{
+	static const char usage[] =
+"Usage: csperf indicators list [--stage STAGE]\n"
+"       csperf indicators show ID [--history]\n"
+"       csperf indicators put FILE.json\n"
+"\n"
+"list shows the current definitions; show one in full (--format json gives the\n"
+"form `put` takes: docs/indicators.md); put stores a new version of a definition\n"
+"(admin), checked against the record schema, and computes it for every council.\n";
+	static const struct option options[] = {
+		{ "stage", required_argument, NULL, 's' },
+		{ "history", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *stage = NULL, *action;
+	csperf_indicator_list *list = NULL;
+	csperf_client *client;
+	int history = 0, opt, rc;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+	}
+	action = argv[1];
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc - 1, argv + 1, ":h", options, NULL)) != -1) {
+		if (opt == 's')
+			stage = optarg;
+		else if (opt == 'H')
+			history = 1;
+		else if (opt == 'h') {
+			fputs(usage, stdout);
+			return CLI_EXIT_OK;
+		} else {
+			fprintf(stderr, "csperf indicators: unknown option '%s'\n%s", argv[optind], usage);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	optind++;  /* past the action, in argv's numbering */
+	if ((strcmp(action, "show") == 0 || strcmp(action, "put") == 0) && optind >= argc) {
+		fprintf(stderr, "csperf indicators %s: which %s?\n%s", action,
+			action[0] == 's' ? "indicator" : "file", usage);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(action, "list") != 0 && strcmp(action, "show") != 0 && strcmp(action, "put") != 0) {
+		fprintf(stderr, "csperf indicators: unknown action '%s'\n%s", action, usage);
+		return CLI_EXIT_USAGE;
+	}
+	client = cli_client(g);
+	if (client == NULL)
+		return CLI_EXIT_USAGE;
+	if (strcmp(action, "list") == 0) {
+		rc = csperf_indicators_list(client, stage, &list);
+		rc = rc == CSPERF_OK ? print_list(g, list, false) : cli_fail(rc);
+	} else if (strcmp(action, "show") == 0) {
+		rc = csperf_indicator_get(client, argv[optind], history, &list);
+		rc = rc == CSPERF_OK ? print_list(g, list, true) : cli_fail(rc);
+	} else {
+		json_t *root = NULL;
+		csperf_indicator ind;
+		csperf_target *targets = NULL;
+		const char **types = NULL;
+		char *params = NULL;
+
+		if (read_definition(argv[optind], &root, &ind, &targets, &types, &params) != 0) {
+			rc = CLI_EXIT_USAGE;
+		} else {
+			rc = csperf_indicator_put(client, &ind, &list);
+			if (rc == CSPERF_OK && g->format == OUTPUT_TABLE)
+				printf("%s version %d stored and computed.\n", list->indicators[0].indicator_id,
+				       list->indicators[0].version);
+			else if (rc == CSPERF_OK)
+				rc = print_list(g, list, true);
+			else
+				rc = cli_fail(rc);
+		}
+		json_decref(root);
+		free(targets);
+		free(types);
+		free(params);
+	}
+	csperf_indicator_list_free(list);
+	csperf_client_free(client);
+	return rc;
+}
+
+int cmd_series(const cli_globals *g, int argc, char **argv)
+{
+	static const char usage[] =
+"Usage: csperf series --council CODE --indicator ID [--type TYPE] [--from PERIOD] [--to PERIOD]\n"
+"\n"
+"An indicator's values over time, with numerators and denominators. TYPE:\n"
+"month, quarter (default), year, rolling12, ytd.\n";
+	static const output_column columns[] = {
+		{ "period", "Period", OUTPUT_TEXT }, { "breakdown", "Code", OUTPUT_TEXT },
+		{ "numerator", "Numerator", OUTPUT_NUMBER }, { "denominator", "Denominator", OUTPUT_NUMBER },
+		{ "value", "Value", OUTPUT_NUMBER }, { "provisional", "Provisional", OUTPUT_TEXT },
+	};
+	static const struct option options[] = {
+		{ "council", required_argument, NULL, 'c' }, { "indicator", required_argument, NULL, 'i' },
+		{ "type", required_argument, NULL, 't' }, { "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 'T' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *council = NULL, *indicator = NULL, *type = NULL, *from = NULL, *to = NULL;
+	csperf_series *series = NULL;
+	csperf_client *client;
+	output_result *result;
+	int opt, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': council = optarg; break;
+		case 'i': indicator = optarg; break;
+		case 't': type = optarg; break;
+		case 'f': from = optarg; break;
+		case 'T': to = optarg; break;
+		case 'h':
+			fputs(usage, stdout);
+			return CLI_EXIT_OK;
+		default:
+			fprintf(stderr, "csperf series: unknown option '%s'\n%s", argv[optind - 1], usage);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (council == NULL || indicator == NULL) {
+		fprintf(stderr, "csperf series: --council and --indicator are required\n%s", usage);
+		return CLI_EXIT_USAGE;
+	}
+	client = cli_client(g);
+	if (client == NULL)
+		return CLI_EXIT_USAGE;
+	rc = csperf_series_get(client, council, indicator, type, from, to, &series);
+	if (rc != CSPERF_OK) {
+		rc = cli_fail(rc);
+		csperf_client_free(client);
+		return rc;
+	}
+	result = output_result_new(columns, 6, 0);
+	for (size_t i = 0; result != NULL && i < series->count; i++) {
+		const csperf_series_point *p = &series->points[i];
+		char num[32], den[32], value[32];
+		const char *values[6] = { p->period, p->breakdown, NULL, NULL, NULL,
+					  p->provisional ? "yes" : "no" };
+
+		if (p->numerator.present) {
+			snprintf(num, sizeof(num), "%g", p->numerator.value);
+			values[2] = num;
+		}
+		if (p->denominator.present) {
+			snprintf(den, sizeof(den), "%g", p->denominator.value);
+			values[3] = den;
+		}
+		if (p->value.present) {
+			snprintf(value, sizeof(value), "%.4g", p->value.value);
+			values[4] = value;
+		}
+		output_result_add(result, values);
+	}
+	rc = result != NULL ? cli_print(g, result) : CLI_EXIT_LOCAL;
+	output_result_free(result);
+	csperf_series_free(series);
+	csperf_client_free(client);
+	return rc;
+}

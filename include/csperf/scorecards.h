@@ -1,0 +1,215 @@
+/*
+ * csperf/scorecards.h: indicator definitions, their values, scorecards and
+ * exceptions.
+ *
+ * Every figure is a csperf_figure: a number that may be absent (no data, a
+ * zero denominator, or hidden from the caller because it rests on a small
+ * number). Strings and arrays in a result belong to it, until its _free.
+ */
+#ifndef CSPERF_SCORECARDS_H
+#define CSPERF_SCORECARDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csperf/csperf.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A number that may be absent. */
+typedef struct csperf_figure {
+	int present;
+	double value;
+} csperf_figure;
+
+/* ---- indicator definitions ---- */
+
+typedef struct csperf_target {
+	const char *year;          /* financial year, "2018-19" */
+	double target;
+	double tolerance;          /* the amber band, in the indicator's unit */
+} csperf_target;
+
+typedef struct csperf_indicator {
+	const char *indicator_id;  /* "CN02" */
+	int version;
+	const char *title;
+	const char *stage;         /* early_help, front_door, assessment, ... */
+	const char *unit;          /* count, percent, rate, days, pounds, number */
+	const char *polarity;      /* up, down, none */
+	const char *kind;          /* docs/indicators.md */
+	const char *params_json;
+	size_t nperiod_types;
+	const char *const *period_types;
+	size_t ntargets;
+	const csperf_target *targets;
+	const char *corporate_risk;
+	const char *budget_line;
+	int small_number_threshold;
+	const char *definition;
+	const char *source;
+	const char *created_at;
+	const char *created_by;
+} csperf_indicator;
+
+typedef struct csperf_indicator_list {
+	size_t count;
+	const csperf_indicator *indicators;
+	void *internal;            /* the SDK's */
+} csperf_indicator_list;
+
+/* The current definitions (of `stage`, or all when NULL or ""). */
+int csperf_indicators_list(csperf_client *client, const char *stage,
+			   csperf_indicator_list **out);
+
+/* One indicator: its current definition first, then with `history` non-zero
+ * every earlier version, newest first. CSPERF_ENOTFOUND if there is none. */
+int csperf_indicator_get(csperf_client *client, const char *indicator_id, int history,
+			 csperf_indicator_list **out);
+
+/* Stores a new version of a definition (its version field is ignored) and
+ * has it computed for every council; *out (may be NULL) is what was stored.
+ * CSPERF_EINVAL with the reason when the definition does not hold. */
+int csperf_indicator_put(csperf_client *client, const csperf_indicator *indicator,
+			 csperf_indicator_list **out);
+
+void csperf_indicator_list_free(csperf_indicator_list *list);
+
+/* ---- values ---- */
+
+typedef struct csperf_series_point {
+	const char *period;        /* "2018-19:Q4" */
+	const char *period_start;  /* "2019-01-01" */
+	const char *period_end;
+	const char *breakdown;     /* "" for the figure, else a code */
+	csperf_figure numerator;
+	csperf_figure denominator;
+	csperf_figure value;
+	int provisional;
+	int version;
+} csperf_series_point;
+
+typedef struct csperf_series {
+	size_t count;
+	const csperf_series_point *points;
+	void *internal;
+} csperf_series;
+
+/* An indicator's values for a council, for periods of `period_type` (month,
+ * quarter, year, rolling12, ytd; NULL: quarter) ending from `from` to `to`
+ * (periods such as "2017-18:Q1"; NULL for no bound). */
+int csperf_series_get(csperf_client *client, const char *council, const char *indicator_id,
+		      const char *period_type, const char *from, const char *to,
+		      csperf_series **out);
+
+void csperf_series_free(csperf_series *series);
+
+/* ---- scorecards ---- */
+
+typedef struct csperf_period_value {
+	const char *period;
+	csperf_figure value;
+} csperf_period_value;
+
+typedef struct csperf_comparator {
+	const char *name;          /* "other councils in csperf", "England", ... */
+	const char *area_type;     /* computed, england, region, statistical_neighbours */
+	const char *year;
+	csperf_figure value;
+	const char *source;
+} csperf_comparator;
+
+typedef struct csperf_breakdown_row {
+	const char *code;
+	csperf_figure numerator;
+	csperf_figure value;       /* percent of the indicator's total */
+} csperf_breakdown_row;
+
+typedef struct csperf_scorecard_row {
+	const char *indicator_id;
+	const char *title;
+	const char *stage;
+	const char *unit;
+	const char *polarity;
+	const char *period;
+	csperf_figure value;
+	csperf_figure numerator;
+	csperf_figure denominator;
+	csperf_figure last_year;   /* the previous financial year's out-turn */
+	size_t ntrend;             /* this year's quarters, or the last 12 months */
+	const csperf_period_value *trend;
+	csperf_figure target;
+	csperf_figure tolerance;
+	const char *rag;           /* red, amber, green, none */
+	const char *direction;     /* against the previous period: improving, steady, worsening, none */
+	const char *direction_year;/* against the same period a year before */
+	csperf_figure previous;
+	csperf_figure year_ago;
+	size_t ncomparators;
+	const csperf_comparator *comparators;
+	int provisional;
+	int small_number;
+	int suppressed;            /* hidden from this caller: it rests on a small number */
+	size_t nbreakdown;
+	const csperf_breakdown_row *breakdown;
+	const char *corporate_risk;
+	const char *budget_line;
+	int version;
+} csperf_scorecard_row;
+
+typedef struct csperf_scorecard {
+	const char *council;
+	const char *council_name;
+	const char *period;
+	const char *period_start;
+	const char *period_end;
+	const char *data_to;       /* the latest date in the council's data */
+	size_t nrows;
+	const csperf_scorecard_row *rows;
+	void *internal;
+} csperf_scorecard;
+
+#define CSPERF_SCORECARD_QUERY_VERSION 1
+
+typedef struct csperf_scorecard_query {
+	unsigned int version;      /* CSPERF_SCORECARD_QUERY_VERSION */
+	const char *council;       /* required */
+	const char *period;        /* required: 2018-19:Q4, 2019-01, 2018-19, r12:2019-03, ytd:2019-01 */
+	const char *stage;         /* NULL for every stage */
+	const char *org_unit;      /* NULL for the council */
+} csperf_scorecard_query;
+
+#define CSPERF_SCORECARD_QUERY_INIT { CSPERF_SCORECARD_QUERY_VERSION, 0, 0, 0, 0 }
+
+int csperf_scorecard_get(csperf_client *client, const csperf_scorecard_query *query,
+			 csperf_scorecard **out);
+void csperf_scorecard_free(csperf_scorecard *scorecard);
+
+typedef struct csperf_exception {
+	const char *indicator_id;
+	const char *title;
+	size_t ncriteria;
+	const char *const *criteria; /* off_target, worsening, budget, corporate_risk */
+	const char *reason;          /* one sentence */
+	const csperf_scorecard_row *row;
+} csperf_exception;
+
+typedef struct csperf_exceptions {
+	const char *council;
+	const char *period;
+	size_t count;
+	const csperf_exception *exceptions;
+	void *internal;
+} csperf_exceptions;
+
+int csperf_exceptions_get(csperf_client *client, const char *council, const char *period,
+			  csperf_exceptions **out);
+void csperf_exceptions_free(csperf_exceptions *exceptions);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

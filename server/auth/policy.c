@@ -1,0 +1,61 @@
+/*
+ * policy.c: the access policy, one row per RPC: which roles may call it and
+ * whether its request names a council that must be in the caller's scope.
+ *
+ * A new RPC adds its row here (docs/SECURITY.md lists the planned ones). A
+ * method with no row is refused to everyone, and tests/unit/test_auth.c
+ * checks that every method csperfd serves has a row. For AUTH_SCOPE_COUNCIL,
+ * unary requests are checked by the gate from their string field `council`;
+ * a client stream checks the council of its first message in its handler
+ * (access_require_council).
+ */
+#include "auth.h"
+
+#include <string.h>
+
+#define ROLE(r) AUTH_ROLE_BIT(AUTH_ROLE_##r)
+
+static const auth_policy policies[] = {
+	{ "/grpc.health.v1.Health/Check", 0, AUTH_SCOPE_NONE, true },
+	{ "/csperf.v1.Performance/GetServerInfo", AUTH_ROLES_ALL, AUTH_SCOPE_NONE, false },
+
+	{ "/csperf.v1.Performance/LoadRecords", ROLE(ADMIN) | ROLE(LOADER),
+	  AUTH_SCOPE_COUNCIL, false },
+	{ "/csperf.v1.Performance/DeleteLoad", ROLE(ADMIN) | ROLE(LOADER),
+	  AUTH_SCOPE_COUNCIL, false },
+	{ "/csperf.v1.Performance/ListLoads", ROLE(ADMIN) | ROLE(LOADER) | ROLE(ANALYST),
+	  AUTH_SCOPE_COUNCIL, false },
+
+	/* Definitions are public knowledge; changing one is an admin's. */
+	{ "/csperf.v1.Performance/ListIndicators", AUTH_ROLES_ALL, AUTH_SCOPE_NONE, false },
+	{ "/csperf.v1.Performance/GetIndicator", AUTH_ROLES_ALL, AUTH_SCOPE_NONE, false },
+	{ "/csperf.v1.Performance/PutIndicator", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+	/* Aggregates: every reading role, for its councils. */
+	{ "/csperf.v1.Performance/GetIndicatorSeries", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
+	  ROLE(FINANCE) | ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+	{ "/csperf.v1.Performance/GetScorecard", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
+	  ROLE(FINANCE) | ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+	{ "/csperf.v1.Performance/GetExceptions", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
+	  ROLE(FINANCE) | ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+
+	{ "/csperf.v1.Performance/CreateToken", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+	{ "/csperf.v1.Performance/ListTokens", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+	{ "/csperf.v1.Performance/RevokeToken", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+	{ "/csperf.v1.Performance/GetAudit", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+};
+
+const auth_policy *auth_policy_find(const char *method)
+{
+	if (method == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
+		if (strcmp(policies[i].method, method) == 0)
+			return &policies[i];
+	return NULL;
+}
+
+const auth_policy *auth_policies(size_t *count)
+{
+	*count = sizeof(policies) / sizeof(policies[0]);
+	return policies;
+}

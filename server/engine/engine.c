@@ -1,0 +1,1057 @@
+/*
+ * engine.c: indicator kinds: parsing their parameters and writing their SQL.
+ *
+ * A definition's parameters are checked against the record schema: every
+ * field must exist in the record, every code must be in the field's list,
+ * every parameter must belong to the kind. The SQL written reads the record
+ * views (the current version of each record), joins the periods of
+ * pg_temp.engine_period, and returns (label, breakdown, numerator,
+ * denominator, value) for each period. Codes and numbers are written into the
+ * SQL only after those checks; free text is written as a quoted literal.
+ */
+#include "engine.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+
+typedef enum condition_op {
+	COND_IN = 1, COND_NOT_IN, COND_IS_NULL, COND_NOT_NULL, COND_EQUALS, COND_RANGE, COND_AGE
+} condition_op;
+
+typedef struct condition {
+	condition_op op;
+	int field;            /* index in the schema; -1 for age */
+	char **values;        /* in, not_in, equals */
+	size_t nvalues;
+	bool has_min, has_max;
+	double min, max;
+} condition;
+
+struct engine_indicator {
+	engine_kind kind;
+	const csperf_record_schema *schema;
+	int date, start, end, from, to, by, prior_field;
+	condition *where;
+	size_t nwhere;
+	condition *numerator;
+	size_t nnumerator;
+	bool children;
+	bool of_open;         /* rate: open cases, not events */
+	bool working_days;
+	int within, months, min, min_placements, max_age, care_months, placement_months;
+	double threshold;
+	char reported_id[32];
+	bool needs_child;     /* an age condition joins the child's record */
+};
+
+static const struct {
+	engine_kind kind;
+	const char *name;
+} kind_names[] = {
+	{ ENGINE_COUNT, "count" },
+	{ ENGINE_SNAPSHOT_COUNT, "snapshot_count" },
+	{ ENGINE_INTERVAL_COUNT, "interval_count" },
+	{ ENGINE_PROPORTION, "proportion" },
+	{ ENGINE_SNAPSHOT_PROPORTION, "snapshot_proportion" },
+	{ ENGINE_RATE, "rate" },
+	{ ENGINE_TIMELINESS, "timeliness" },
+	{ ENGINE_AVERAGE_DURATION, "average_duration" },
+	{ ENGINE_MEDIAN_DURATION, "median_duration" },
+	{ ENGINE_REPEAT_WITHIN, "repeat_within" },
+	{ ENGINE_SECOND_SUBSEQUENT, "second_subsequent" },
+	{ ENGINE_CHILDREN_WITH_EVENTS, "children_with_events" },
+	{ ENGINE_STABILITY_SHORT, "stability_short" },
+	{ ENGINE_STABILITY_LONG, "stability_long" },
+	{ ENGINE_BREAKDOWN, "breakdown" },
+	{ ENGINE_SNAPSHOT_BREAKDOWN, "snapshot_breakdown" },
+	{ ENGINE_REPORTED, "reported" },
+	{ ENGINE_COST_SUM, "cost_sum" },
+	{ ENGINE_COST_AVERAGE, "cost_average" },
+	{ ENGINE_COST_COUNT_OVER, "cost_count_over" },
+};
+
+#define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
+
+const char *engine_kind_name(engine_kind kind)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kind_names[i].kind == kind)
+			return kind_names[i].name;
+	return NULL;
+}
+
+engine_kind engine_kind_from_name(const char *name)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (strcmp(kind_names[i].name, name) == 0)
+			return kind_names[i].kind;
+	return 0;
+}
+
+/* What each kind reads. */
+typedef enum shape {
+	SHAPE_EVENT,     /* record + date */
+	SHAPE_OPEN,      /* record + start/end */
+	SHAPE_FIXED      /* no record parameter (reported, stability, cost) */
+} shape;
+
+static shape kind_shape(engine_kind kind, bool of_open)
+{
+	switch (kind) {
+	case ENGINE_SNAPSHOT_COUNT:
+	case ENGINE_INTERVAL_COUNT:
+	case ENGINE_SNAPSHOT_PROPORTION:
+	case ENGINE_SNAPSHOT_BREAKDOWN:
+		return SHAPE_OPEN;
+	case ENGINE_RATE:
+		return of_open ? SHAPE_OPEN : SHAPE_EVENT;
+	case ENGINE_STABILITY_SHORT:
+	case ENGINE_STABILITY_LONG:
+	case ENGINE_REPORTED:
+	case ENGINE_COST_SUM:
+	case ENGINE_COST_AVERAGE:
+	case ENGINE_COST_COUNT_OVER:
+		return SHAPE_FIXED;
+	default:
+		return SHAPE_EVENT;
+	}
+}
+
+/* The parameters each kind takes, beyond record/date/start/end/where. */
+static const char *const proportion_params[] = { "numerator", NULL };
+static const char *const rate_params[] = { "of", NULL };
+static const char *const timeliness_params[] = { "from", "to", "within", "days", NULL };
+static const char *const duration_params[] = { "from", "to", NULL };
+static const char *const repeat_params[] = { "months", NULL };
+static const char *const second_params[] = { "prior_field", NULL };
+static const char *const children_params[] = { "min", NULL };
+static const char *const breakdown_params[] = { "by", NULL };
+
+static bool kind_takes(engine_kind kind, const char *key)
+{
+	static const char *const common_event[] = { "record", "date", "where", "children",
+						     "start", "end", NULL };
+	const char *const *extra = NULL;
+
+	switch (kind) {
+	case ENGINE_PROPORTION:
+	case ENGINE_SNAPSHOT_PROPORTION:
+		extra = proportion_params;
+		break;
+	case ENGINE_RATE:
+		extra = rate_params;
+		break;
+	case ENGINE_TIMELINESS:
+		extra = timeliness_params;
+		break;
+	case ENGINE_AVERAGE_DURATION:
+	case ENGINE_MEDIAN_DURATION:
+		extra = duration_params;
+		break;
+	case ENGINE_REPEAT_WITHIN:
+		extra = repeat_params;
+		break;
+	case ENGINE_SECOND_SUBSEQUENT:
+		extra = second_params;
+		break;
+	case ENGINE_CHILDREN_WITH_EVENTS:
+		extra = children_params;
+		break;
+	case ENGINE_STABILITY_SHORT:
+		return strcmp(key, "min_placements") == 0;
+	case ENGINE_STABILITY_LONG:
+		return strcmp(key, "max_age") == 0 || strcmp(key, "care_months") == 0 ||
+		       strcmp(key, "placement_months") == 0;
+	case ENGINE_BREAKDOWN:
+	case ENGINE_SNAPSHOT_BREAKDOWN:
+		extra = breakdown_params;
+		break;
+	case ENGINE_REPORTED:
+		return strcmp(key, "indicator") == 0;
+	case ENGINE_COST_SUM:
+	case ENGINE_COST_AVERAGE:
+		return strcmp(key, "where") == 0;
+	case ENGINE_COST_COUNT_OVER:
+		return strcmp(key, "where") == 0 || strcmp(key, "threshold") == 0;
+	default:
+		break;
+	}
+	for (size_t i = 0; common_event[i] != NULL; i++)
+		if (strcmp(key, common_event[i]) == 0)
+			return true;
+	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
+		if (strcmp(key, extra[i]) == 0)
+			return true;
+	return false;
+}
+
+static void free_conditions(condition *conds, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t v = 0; v < conds[i].nvalues; v++)
+			free(conds[i].values[v]);
+		free(conds[i].values);
+	}
+	free(conds);
+}
+
+void engine_indicator_free(engine_indicator *indicator)
+{
+	if (indicator == NULL)
+		return;
+	free_conditions(indicator->where, indicator->nwhere);
+	free_conditions(indicator->numerator, indicator->nnumerator);
+	free(indicator);
+}
+
+static int fail(char *err, size_t errsize, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errsize, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errsize, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Looks up a field parameter; kinds lists the field kinds it may have (0
+ * ends the list). */
+static int field_param(const engine_indicator *ind, json_t *params, const char *key,
+		       bool required, const csperf_field_kind *kinds, int *out, char *err,
+		       size_t errsize)
+{
+	json_t *value = json_object_get(params, key);
+	int index;
+
+	*out = -1;
+	if (value == NULL) {
+		if (required)
+			return fail(err, errsize, "%s needs '%s', a field of %s",
+				    engine_kind_name(ind->kind), key, ind->schema->name);
+		return 0;
+	}
+	if (!json_is_string(value))
+		return fail(err, errsize, "'%s' must be a field name", key);
+	index = csperf_schema_field_index(ind->schema, json_string_value(value));
+	if (index < 0)
+		return fail(err, errsize, "'%s': %s has no field %.64s", key, ind->schema->name,
+			    json_string_value(value));
+	if (kinds != NULL) {
+		bool ok = false;
+
+		for (size_t i = 0; kinds[i] != 0; i++)
+			if (ind->schema->fields[index].kind == kinds[i])
+				ok = true;
+		if (!ok)
+			return fail(err, errsize, "'%s': %s.%s is a %s field, not one this needs",
+				    key, ind->schema->name, ind->schema->fields[index].name,
+				    csperf_field_kind_name(ind->schema->fields[index].kind));
+	}
+	*out = index;
+	return 0;
+}
+
+static const csperf_field_kind date_kinds[] = { CSPERF_FIELD_DATE, 0 };
+static const csperf_field_kind code_kinds[] = { CSPERF_FIELD_CODE, CSPERF_FIELD_CODES, 0 };
+static const csperf_field_kind number_kinds[] = { CSPERF_FIELD_INT, CSPERF_FIELD_DECIMAL, 0 };
+
+static int int_param(json_t *params, const char *key, int min, int max, int fallback,
+		     bool required, int *out, const char *kind, char *err, size_t errsize)
+{
+	json_t *value = json_object_get(params, key);
+
+	*out = fallback;
+	if (value == NULL) {
+		if (required)
+			return fail(err, errsize, "%s needs '%s', a whole number from %d to %d", kind,
+				    key, min, max);
+		return 0;
+	}
+	if (!json_is_integer(value) || json_integer_value(value) < min ||
+	    json_integer_value(value) > max)
+		return fail(err, errsize, "'%s' must be a whole number from %d to %d", key, min, max);
+	*out = (int)json_integer_value(value);
+	return 0;
+}
+
+static char *dup_checked(const char *text)
+{
+	return strdup(text != NULL ? text : "");
+}
+
+static int parse_condition(engine_indicator *ind, json_t *obj, condition *c, char *err,
+			   size_t errsize)
+{
+	json_t *field = json_object_get(obj, "field"), *age = json_object_get(obj, "age");
+	const csperf_field *f;
+	const char *key;
+	json_t *value;
+	int tests = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->field = -1;
+	if (!json_is_object(obj))
+		return fail(err, errsize, "a condition must be an object");
+	if (age != NULL) {
+		json_t *min = json_object_get(age, "min"), *max = json_object_get(age, "max");
+
+		if (json_object_size(obj) != 1 || !json_is_object(age) || (min == NULL && max == NULL) ||
+		    (min != NULL && !json_is_integer(min)) || (max != NULL && !json_is_integer(max)))
+			return fail(err, errsize, "an age condition is {\"age\": {\"min\": n, \"max\": n}}");
+		if (csperf_schema_field_index(ind->schema, "child_id") < 0)
+			return fail(err, errsize, "%s records have no child, so no age", ind->schema->name);
+		c->op = COND_AGE;
+		c->has_min = min != NULL;
+		c->has_max = max != NULL;
+		c->min = min != NULL ? (double)json_integer_value(min) : 0;
+		c->max = max != NULL ? (double)json_integer_value(max) : 0;
+		ind->needs_child = true;
+		return 0;
+	}
+	if (!json_is_string(field))
+		return fail(err, errsize, "a condition needs 'field' (or is an age condition)");
+	c->field = csperf_schema_field_index(ind->schema, json_string_value(field));
+	if (c->field < 0)
+		return fail(err, errsize, "condition: %s has no field %.64s", ind->schema->name,
+			    json_string_value(field));
+	f = &ind->schema->fields[c->field];
+	json_object_foreach(obj, key, value) {
+		if (strcmp(key, "field") == 0)
+			continue;
+		if (strcmp(key, "in") == 0 || strcmp(key, "not_in") == 0) {
+			size_t i;
+			json_t *code;
+
+			tests++;
+			c->op = strcmp(key, "in") == 0 ? COND_IN : COND_NOT_IN;
+			if (!json_is_array(value) || json_array_size(value) == 0)
+				return fail(err, errsize, "'%s' must be a list of codes", key);
+			if (f->codes == NULL)
+				return fail(err, errsize, "'%s': %s.%s has no code list", key,
+					    ind->schema->name, f->name);
+			c->values = calloc(json_array_size(value), sizeof(char *));
+			if (c->values == NULL)
+				return fail(err, errsize, "out of memory");
+			json_array_foreach(value, i, code) {
+				if (!json_is_string(code) ||
+				    !csperf_code_list_contains(f->codes, json_string_value(code)))
+					return fail(err, errsize, "'%s': %.32s is not a %s code", key,
+						    json_is_string(code) ? json_string_value(code) : "?",
+						    f->codes->name);
+				c->values[c->nvalues] = dup_checked(json_string_value(code));
+				if (c->values[c->nvalues++] == NULL)
+					return fail(err, errsize, "out of memory");
+			}
+		} else if (strcmp(key, "is_null") == 0) {
+			tests++;
+			if (!json_is_boolean(value))
+				return fail(err, errsize, "'is_null' must be true or false");
+			c->op = json_is_true(value) ? COND_IS_NULL : COND_NOT_NULL;
+		} else if (strcmp(key, "equals") == 0) {
+			tests++;
+			c->op = COND_EQUALS;
+			if (!json_is_string(value) || strlen(json_string_value(value)) > 200)
+				return fail(err, errsize, "'equals' must be text of at most 200 characters");
+			if (f->kind == CSPERF_FIELD_BOOL && strcmp(json_string_value(value), "true") != 0 &&
+			    strcmp(json_string_value(value), "false") != 0)
+				return fail(err, errsize, "'equals': %s is true or false", f->name);
+			c->values = calloc(1, sizeof(char *));
+			if (c->values == NULL || (c->values[0] = dup_checked(json_string_value(value))) == NULL)
+				return fail(err, errsize, "out of memory");
+			c->nvalues = 1;
+		} else if (strcmp(key, "min") == 0 || strcmp(key, "max") == 0) {
+			if (c->op != COND_RANGE)
+				tests++;
+			c->op = COND_RANGE;
+			if (f->kind != CSPERF_FIELD_INT && f->kind != CSPERF_FIELD_DECIMAL)
+				return fail(err, errsize, "'%s': %s.%s is not a number", key,
+					    ind->schema->name, f->name);
+			if (!json_is_number(value))
+				return fail(err, errsize, "'%s' must be a number", key);
+			if (key[1] == 'i') {
+				c->has_min = true;
+				c->min = json_number_value(value);
+			} else {
+				c->has_max = true;
+				c->max = json_number_value(value);
+			}
+		} else {
+			return fail(err, errsize, "a condition has no '%.32s': use in, not_in, is_null, "
+				    "equals, min or max", key);
+		}
+	}
+	if (tests != 1)
+		return fail(err, errsize, "a condition on %s has one test: in, not_in, is_null, "
+			    "equals, or min and max", f->name);
+	return 0;
+}
+
+static int parse_conditions(engine_indicator *ind, json_t *params, const char *key,
+			    condition **out, size_t *count, char *err, size_t errsize)
+{
+	json_t *list = json_object_get(params, key), *item;
+	size_t i;
+
+	*out = NULL;
+	*count = 0;
+	if (list == NULL)
+		return 0;
+	if (!json_is_array(list))
+		return fail(err, errsize, "'%s' must be a list of conditions", key);
+	*out = calloc(json_array_size(list) + 1, sizeof(condition));
+	if (*out == NULL)
+		return fail(err, errsize, "out of memory");
+	json_array_foreach(list, i, item) {
+		(*count)++;
+		if (parse_condition(ind, item, &(*out)[i], err, errsize) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int engine_indicator_parse(const char *kind, const char *params_json, engine_indicator **out,
+			   char *err, size_t errsize)
+{
+	engine_indicator *ind;
+	json_error_t jerr;
+	json_t *params, *value;
+	const char *key, *record_name = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	ind = calloc(1, sizeof(*ind));
+	if (ind == NULL)
+		return fail(err, errsize, "out of memory");
+	ind->date = ind->start = ind->end = ind->from = ind->to = ind->by = ind->prior_field = -1;
+	ind->kind = engine_kind_from_name(kind);
+	params = json_loads(params_json != NULL && params_json[0] != '\0' ? params_json : "{}",
+			    0, &jerr);
+	if (ind->kind == 0) {
+		fail(err, errsize, "'%.32s' is not a kind of indicator (see docs/indicators.md)", kind);
+		goto cleanup;
+	}
+	if (params == NULL || !json_is_object(params)) {
+		fail(err, errsize, "the parameters are not a JSON object%s%s",
+		     params == NULL ? ": " : "", params == NULL ? jerr.text : "");
+		goto cleanup;
+	}
+	json_object_foreach(params, key, value) {
+		if (!kind_takes(ind->kind, key)) {
+			fail(err, errsize, "%s takes no parameter '%.32s'", kind, key);
+			goto cleanup;
+		}
+	}
+	if (ind->kind == ENGINE_RATE) {
+		json_t *of = json_object_get(params, "of");
+
+		if (of != NULL && (!json_is_string(of) || (strcmp(json_string_value(of), "events") != 0 &&
+							  strcmp(json_string_value(of), "open") != 0))) {
+			fail(err, errsize, "'of' is events or open");
+			goto cleanup;
+		}
+		ind->of_open = of != NULL && strcmp(json_string_value(of), "open") == 0;
+	}
+
+	switch (ind->kind) {
+	case ENGINE_STABILITY_SHORT:
+	case ENGINE_STABILITY_LONG:
+		record_name = "la_episode";
+		break;
+	case ENGINE_COST_SUM:
+	case ENGINE_COST_AVERAGE:
+	case ENGINE_COST_COUNT_OVER:
+		record_name = "placement_cost";
+		break;
+	case ENGINE_REPORTED:
+		record_name = "reported_figure";
+		break;
+	default:
+		value = json_object_get(params, "record");
+		if (!json_is_string(value)) {
+			fail(err, errsize, "%s needs 'record', a record type (la_episode, referral, ...)",
+			     kind);
+			goto cleanup;
+		}
+		record_name = json_string_value(value);
+		break;
+	}
+	ind->schema = csperf_schema_by_name(record_name);
+	if (ind->schema == NULL) {
+		fail(err, errsize, "'%.32s' is not a record type", record_name);
+		goto cleanup;
+	}
+	if (json_is_true(json_object_get(params, "children")) &&
+	    csperf_schema_field_index(ind->schema, "child_id") < 0) {
+		fail(err, errsize, "%s records have no child to count", ind->schema->name);
+		goto cleanup;
+	}
+	ind->children = json_is_true(json_object_get(params, "children"));
+
+	switch (kind_shape(ind->kind, ind->of_open)) {
+	case SHAPE_EVENT:
+		if (field_param(ind, params, "date", true, date_kinds, &ind->date, err, errsize) != 0)
+			goto cleanup;
+		break;
+	case SHAPE_OPEN:
+		if (field_param(ind, params, "start", true, date_kinds, &ind->start, err, errsize) != 0 ||
+		    field_param(ind, params, "end", false, date_kinds, &ind->end, err, errsize) != 0)
+			goto cleanup;
+		break;
+	case SHAPE_FIXED:
+		break;
+	}
+	if (parse_conditions(ind, params, "where", &ind->where, &ind->nwhere, err, errsize) != 0 ||
+	    parse_conditions(ind, params, "numerator", &ind->numerator, &ind->nnumerator, err,
+			     errsize) != 0)
+		goto cleanup;
+	if ((ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION) &&
+	    ind->nnumerator == 0) {
+		fail(err, errsize, "%s needs 'numerator', the conditions of the numerator", kind);
+		goto cleanup;
+	}
+
+	switch (ind->kind) {
+	case ENGINE_TIMELINESS: {
+		json_t *days = json_object_get(params, "days");
+
+		if (field_param(ind, params, "from", true, date_kinds, &ind->from, err, errsize) != 0 ||
+		    field_param(ind, params, "to", true, date_kinds, &ind->to, err, errsize) != 0 ||
+		    int_param(params, "within", 0, 3650, 0, true, &ind->within, kind, err, errsize) != 0)
+			goto cleanup;
+		if (!json_is_string(days) || (strcmp(json_string_value(days), "working") != 0 &&
+					      strcmp(json_string_value(days), "calendar") != 0)) {
+			fail(err, errsize, "timeliness needs 'days': working or calendar");
+			goto cleanup;
+		}
+		ind->working_days = strcmp(json_string_value(days), "working") == 0;
+		break;
+	}
+	case ENGINE_AVERAGE_DURATION:
+	case ENGINE_MEDIAN_DURATION:
+		if (field_param(ind, params, "from", true, date_kinds, &ind->from, err, errsize) != 0 ||
+		    field_param(ind, params, "to", true, date_kinds, &ind->to, err, errsize) != 0)
+			goto cleanup;
+		break;
+	case ENGINE_REPEAT_WITHIN:
+		if (int_param(params, "months", 1, 120, 0, true, &ind->months, kind, err, errsize) != 0)
+			goto cleanup;
+		break;
+	case ENGINE_SECOND_SUBSEQUENT:
+		if (field_param(ind, params, "prior_field", false, number_kinds, &ind->prior_field,
+				err, errsize) != 0)
+			goto cleanup;
+		break;
+	case ENGINE_CHILDREN_WITH_EVENTS:
+		if (int_param(params, "min", 1, 1000, 0, true, &ind->min, kind, err, errsize) != 0)
+			goto cleanup;
+		break;
+	case ENGINE_STABILITY_SHORT:
+		if (int_param(params, "min_placements", 2, 100, 3, false, &ind->min_placements, kind,
+			      err, errsize) != 0)
+			goto cleanup;
+		break;
+	case ENGINE_STABILITY_LONG:
+		if (int_param(params, "max_age", 1, 25, 16, false, &ind->max_age, kind, err, errsize) != 0 ||
+		    int_param(params, "care_months", 1, 240, 30, false, &ind->care_months, kind, err,
+			      errsize) != 0 ||
+		    int_param(params, "placement_months", 1, 240, 24, false, &ind->placement_months,
+			      kind, err, errsize) != 0)
+			goto cleanup;
+		break;
+	case ENGINE_BREAKDOWN:
+	case ENGINE_SNAPSHOT_BREAKDOWN:
+		if (field_param(ind, params, "by", true, code_kinds, &ind->by, err, errsize) != 0)
+			goto cleanup;
+		break;
+	case ENGINE_REPORTED:
+		value = json_object_get(params, "indicator");
+		if (value != NULL) {
+			const char *id = json_is_string(value) ? json_string_value(value) : "";
+
+			if (strlen(id) < 2 || strlen(id) > 16 || strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(id)) {
+				fail(err, errsize, "'indicator' must be an indicator id such as WF01");
+				goto cleanup;
+			}
+			snprintf(ind->reported_id, sizeof(ind->reported_id), "%s", id);
+		}
+		break;
+	case ENGINE_COST_COUNT_OVER: {
+		json_t *threshold = json_object_get(params, "threshold");
+
+		if (!json_is_number(threshold) || json_number_value(threshold) < 0) {
+			fail(err, errsize, "cost_count_over needs 'threshold', pounds a week");
+			goto cleanup;
+		}
+		ind->threshold = json_number_value(threshold);
+		break;
+	}
+	default:
+		break;
+	}
+	*out = ind;
+	ind = NULL;
+	rc = 0;
+cleanup:
+	json_decref(params);
+	engine_indicator_free(ind);
+	return rc;
+}
+
+/* ---- SQL ---- */
+
+typedef struct sql {
+	char *text;
+	size_t length, capacity;
+	bool failed;
+} sql;
+
+static void add(sql *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(sql *s, const char *fmt, ...)
+{
+	va_list ap;
+	int needed;
+
+	if (s->failed)
+		return;
+	va_start(ap, fmt);
+	needed = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (s->length + (size_t)needed + 1 > s->capacity) {
+		size_t capacity = (s->capacity + (size_t)needed + 1) * 2;
+		char *text = realloc(s->text, capacity);
+
+		if (text == NULL) {
+			s->failed = true;
+			return;
+		}
+		s->text = text;
+		s->capacity = capacity;
+	}
+	va_start(ap, fmt);
+	vsnprintf(s->text + s->length, s->capacity - s->length, fmt, ap);
+	va_end(ap);
+	s->length += (size_t)needed;
+}
+
+/* A string literal: quotes doubled (standard_conforming_strings is on). */
+static void add_literal(sql *s, const char *text)
+{
+	add(s, "'");
+	for (const char *p = text; *p != '\0'; p++)
+		add(s, *p == '\'' ? "''" : "%c", *p);
+	add(s, "'");
+}
+
+static const char *fname(const engine_indicator *ind, int field)
+{
+	return ind->schema->fields[field].name;
+}
+
+/* One condition on alias `e`; `refdate` is the date ages are taken on. */
+static void add_condition(sql *s, const engine_indicator *ind, const condition *c,
+			  const char *refdate)
+{
+	switch (c->op) {
+	case COND_IN:
+	case COND_NOT_IN:
+		if (ind->schema->fields[c->field].kind == CSPERF_FIELD_CODES) {
+			/* any of the listed codes among the space-separated ones */
+			add(s, "%s(string_to_array(e.%s, ' ') && ARRAY[", c->op == COND_IN ? "coalesce(" : "NOT coalesce(",
+			    fname(ind, c->field));
+			for (size_t i = 0; i < c->nvalues; i++) {
+				add(s, "%s", i > 0 ? ", " : "");
+				add_literal(s, c->values[i]);
+			}
+			add(s, "]::text[], false)");
+			break;
+		}
+		add(s, "e.%s %s (", fname(ind, c->field), c->op == COND_IN ? "IN" : "NOT IN");
+		for (size_t i = 0; i < c->nvalues; i++) {
+			add(s, "%s", i > 0 ? ", " : "");
+			add_literal(s, c->values[i]);
+		}
+		add(s, ")");
+		if (c->op == COND_NOT_IN)
+			add(s, " IS NOT FALSE");  /* an absent code is not one of them */
+		break;
+	case COND_IS_NULL:
+		add(s, "e.%s IS NULL", fname(ind, c->field));
+		break;
+	case COND_NOT_NULL:
+		add(s, "e.%s IS NOT NULL", fname(ind, c->field));
+		break;
+	case COND_EQUALS:
+		add(s, "e.%s::text = ", fname(ind, c->field));
+		add_literal(s, c->values[0]);
+		break;
+	case COND_RANGE:
+		add(s, "(true");
+		if (c->has_min)
+			add(s, " AND e.%s >= %.17g", fname(ind, c->field), c->min);
+		if (c->has_max)
+			add(s, " AND e.%s <= %.17g", fname(ind, c->field), c->max);
+		add(s, ")");
+		break;
+	case COND_AGE:
+		add(s, "(true");
+		if (c->has_min)
+			add(s, " AND date_part('year', age(%s, c.birth_date)) >= %d", refdate, (int)c->min);
+		if (c->has_max)
+			add(s, " AND date_part('year', age(%s, c.birth_date)) <= %d", refdate, (int)c->max);
+		add(s, ")");
+		break;
+	}
+}
+
+static void add_conditions(sql *s, const engine_indicator *ind, const condition *conds,
+			   size_t n, const char *refdate)
+{
+	for (size_t i = 0; i < n; i++) {
+		add(s, " AND ");
+		add_condition(s, ind, &conds[i], refdate);
+	}
+}
+
+/* Snapshot kinds depend only on a period's last day, which periods share
+ * (a month, its rolling year, its year to date, and a quarter or a year may
+ * all end on 31 March): they are computed once per last day. */
+static bool by_end_date(const engine_indicator *ind)
+{
+	switch (ind->kind) {
+	case ENGINE_SNAPSHOT_COUNT:
+	case ENGINE_SNAPSHOT_PROPORTION:
+	case ENGINE_SNAPSHOT_BREAKDOWN:
+	case ENGINE_STABILITY_SHORT:
+	case ENGINE_STABILITY_LONG:
+	case ENGINE_COST_AVERAGE:
+	case ENGINE_COST_COUNT_OVER:
+		return true;
+	case ENGINE_RATE:
+		return ind->of_open;
+	default:
+		return false;
+	}
+}
+
+/* The periods an indicator is computed over, as `p` (label, end_date, ...). */
+static const char *period_source(const engine_indicator *ind)
+{
+	return by_end_date(ind) ? "pg_temp.engine_end_date p" : "pg_temp.engine_period p";
+}
+
+/* The records in each period: FROM periods p JOIN view e ON ... [child c].
+ * Events reach their periods through their month (pg_temp.engine_period_month
+ * lists the months of each period), an equality the database can hash, so
+ * the work grows with the events, not events x periods. */
+static void add_from(sql *s, const engine_indicator *ind, shape how)
+{
+	if (how == SHAPE_EVENT) {
+		add(s, " FROM pg_temp.engine_period_month pm JOIN pg_temp.engine_period p ON "
+		    "p.label = pm.label JOIN %s e ON e.council = $1 AND date_trunc('month', e.%s)::date "
+		    "= pm.month", ind->schema->name, fname(ind, ind->date));
+	} else if (ind->kind == ENGINE_INTERVAL_COUNT) {
+		add(s, " FROM %s JOIN %s e ON e.council = $1 AND e.%s <= p.end_date", period_source(ind),
+		    ind->schema->name, fname(ind, ind->start));
+		if (ind->end >= 0)
+			add(s, " AND (e.%s IS NULL OR e.%s >= p.start_date)", fname(ind, ind->end),
+			    fname(ind, ind->end));
+	} else {
+		add(s, " FROM %s JOIN %s e ON e.council = $1 AND e.%s <= p.end_date", period_source(ind),
+		    ind->schema->name, fname(ind, ind->start));
+		if (ind->end >= 0)
+			add(s, " AND (e.%s IS NULL OR e.%s > p.end_date)", fname(ind, ind->end),
+			    fname(ind, ind->end));
+	}
+	if (ind->needs_child)
+		add(s, " LEFT JOIN child c ON c.council = e.council AND c.child_id = e.child_id");
+}
+
+static const char *refdate(const engine_indicator *ind, shape how)
+{
+	static __thread char buffer[80];
+
+	if (how == SHAPE_EVENT) {
+		snprintf(buffer, sizeof(buffer), "e.%s", fname(ind, ind->date));
+		return buffer;
+	}
+	return "p.end_date";
+}
+
+static const char *counted(const engine_indicator *ind)
+{
+	return ind->children ? "DISTINCT e.child_id" : "*";
+}
+
+/* The inner query: (label, breakdown, num, den) per period with data. */
+static void add_inner(sql *s, const engine_indicator *ind)
+{
+	shape how = kind_shape(ind->kind, ind->of_open);
+	const char *ref = how == SHAPE_FIXED ? "p.end_date" : refdate(ind, how);
+
+	switch (ind->kind) {
+	case ENGINE_COUNT:
+	case ENGINE_SNAPSHOT_COUNT:
+	case ENGINE_INTERVAL_COUNT:
+	case ENGINE_RATE:
+		add(s, "SELECT p.label, ''::text AS breakdown, count(%s)::numeric AS num, "
+		    "NULL::numeric AS den", counted(ind));
+		add_from(s, ind, how);
+		add(s, " WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		add(s, " GROUP BY p.label");
+		break;
+	case ENGINE_PROPORTION:
+	case ENGINE_SNAPSHOT_PROPORTION:
+		add(s, "SELECT p.label, ''::text AS breakdown, count(%s) FILTER (WHERE true",
+		    counted(ind));
+		add_conditions(s, ind, ind->numerator, ind->nnumerator, ref);
+		add(s, ")::numeric AS num, count(%s)::numeric AS den", counted(ind));
+		add_from(s, ind, how);
+		add(s, " WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		add(s, " GROUP BY p.label");
+		break;
+	case ENGINE_TIMELINESS:
+		if (ind->working_days)
+			add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE "
+			    "ct.wd_index - cf.wd_index <= %d)::numeric AS num, count(*)::numeric AS den",
+			    ind->within);
+		else
+			add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE "
+			    "e.%s - e.%s <= %d)::numeric AS num, count(*)::numeric AS den",
+			    fname(ind, ind->to), fname(ind, ind->from), ind->within);
+		add_from(s, ind, how);
+		if (ind->working_days)
+			add(s, " JOIN calendar_day cf ON cf.nation = (SELECT nation FROM council WHERE "
+			    "la_code = $1) AND cf.day = e.%s JOIN calendar_day ct ON ct.nation = cf.nation "
+			    "AND ct.day = e.%s", fname(ind, ind->from), fname(ind, ind->to));
+		add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
+		    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->to),
+		    fname(ind, ind->from));
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		add(s, " GROUP BY p.label");
+		break;
+	case ENGINE_AVERAGE_DURATION:
+	case ENGINE_MEDIAN_DURATION:
+		if (ind->kind == ENGINE_AVERAGE_DURATION)
+			add(s, "SELECT p.label, ''::text AS breakdown, sum(e.%s - e.%s)::numeric AS num, "
+			    "count(*)::numeric AS den", fname(ind, ind->to), fname(ind, ind->from));
+		else
+			add(s, "SELECT p.label, ''::text AS breakdown, percentile_cont(0.5) WITHIN GROUP "
+			    "(ORDER BY e.%s - e.%s)::numeric AS num, count(*)::numeric AS den",
+			    fname(ind, ind->to), fname(ind, ind->from));
+		add_from(s, ind, how);
+		add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
+		    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->to),
+		    fname(ind, ind->from));
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		add(s, " GROUP BY p.label");
+		break;
+	case ENGINE_REPEAT_WITHIN:
+	case ENGINE_SECOND_SUBSEQUENT: {
+		const char *date = fname(ind, ind->date);
+
+		add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE EXISTS (SELECT 1 "
+		    "FROM %s e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND "
+		    "e2.%s < e.%s", ind->schema->name, date, date);
+		if (ind->kind == ENGINE_REPEAT_WITHIN)
+			add(s, " AND e2.%s >= e.%s - interval '%d months'", date, date, ind->months);
+		add(s, ")");
+		if (ind->prior_field >= 0)
+			add(s, " OR e.%s > 0", fname(ind, ind->prior_field));
+		add(s, ")::numeric AS num, count(*)::numeric AS den");
+		add_from(s, ind, how);
+		add(s, " WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		add(s, " GROUP BY p.label");
+		break;
+	}
+	case ENGINE_CHILDREN_WITH_EVENTS:
+		add(s, "SELECT label, ''::text AS breakdown, count(*) FILTER (WHERE n >= %d)::numeric "
+		    "AS num, NULL::numeric AS den FROM (SELECT p.label, e.child_id, count(*) AS n",
+		    ind->min);
+		add_from(s, ind, how);
+		add(s, " WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		add(s, " GROUP BY p.label, e.child_id) y GROUP BY label");
+		break;
+	case ENGINE_STABILITY_SHORT:
+		/* Placements in the twelve months to the last day: episodes
+		 * overlapping them that began a placement (every reason but L, a
+		 * change of legal status only), and at least the one the child
+		 * is in. */
+		add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE pl.n >= %d)::numeric "
+		    "AS num, count(*)::numeric AS den FROM %s JOIN la_episode e ON "
+		    "e.council = $1 AND e.start_date <= p.end_date AND (e.end_date IS NULL OR e.end_date > "
+		    "p.end_date) AND e.legal_status NOT IN ('V3', 'V4') CROSS JOIN LATERAL (SELECT "
+		    "greatest(1, count(*) FILTER (WHERE e2.new_episode_reason <> 'L')) AS n FROM la_episode "
+		    "e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND e2.start_date <= "
+		    "p.end_date AND (e2.end_date IS NULL OR e2.end_date >= (p.end_date - interval '1 year' "
+		    "+ interval '1 day')::date)) pl GROUP BY p.label", ind->min_placements,
+		    period_source(ind));
+		break;
+	case ENGINE_STABILITY_LONG:
+		/* Children under max_age on the last day, looked after then
+		 * (not on short breaks) and continuously since their care began
+		 * (their latest episode with reason S) at least care_months
+		 * before; of those, in the same placement (since their latest
+		 * episode that began a placement) for placement_months, or, when
+		 * placed for adoption (A3 to A6), in that placement and the one
+		 * before it together for placement_months (the DfE's rule). */
+		add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE st.placement_start "
+		    "<= (p.end_date - interval '%d months')::date)::numeric AS num, count(*)::numeric AS den "
+		    "FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= "
+		    "p.end_date AND (e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT "
+		    "IN ('V3', 'V4') JOIN child c ON c.council = e.council AND c.child_id = e.child_id AND "
+		    "date_part('year', age(p.end_date, c.birth_date)) < %d CROSS JOIN LATERAL (SELECT "
+		    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason = 'S') AS care_start, "
+		    "CASE WHEN e.placement_type IN ('A3', 'A4', 'A5', 'A6') THEN coalesce((array_agg("
+		    "e2.start_date ORDER BY e2.start_date DESC) FILTER (WHERE e2.new_episode_reason <> "
+		    "'L'))[2], max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L')) ELSE "
+		    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L') END AS placement_start "
+		    "FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND "
+		    "e2.start_date <= p.end_date) st WHERE st.care_start <= (p.end_date - interval '%d "
+		    "months')::date GROUP BY p.label", ind->placement_months, period_source(ind),
+		    ind->max_age, ind->care_months);
+		break;
+	case ENGINE_BREAKDOWN:
+	case ENGINE_SNAPSHOT_BREAKDOWN: {
+		char code[96];
+
+		/* A codes field (several codes in one value) counts once per code. */
+		if (ind->schema->fields[ind->by].kind == CSPERF_FIELD_CODES)
+			snprintf(code, sizeof(code), "g.code");
+		else
+			snprintf(code, sizeof(code), "e.%s", fname(ind, ind->by));
+		add(s, "SELECT label, code AS breakdown, n::numeric AS num, (sum(n) FILTER (WHERE "
+		    "code = '') OVER (PARTITION BY label))::numeric AS den FROM (SELECT p.label, "
+		    "coalesce(%s, 'not recorded') AS code, count(%s) AS n", code, counted(ind));
+		add_from(s, ind, how);
+		if (code[0] == 'g')
+			add(s, " LEFT JOIN LATERAL unnest(string_to_array(e.%s, ' ')) AS g(code) ON true",
+			    fname(ind, ind->by));
+		add(s, " WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		add(s, " GROUP BY p.label, 2 UNION ALL SELECT p.label, '' AS code, count(%s) AS n",
+		    counted(ind));
+		add_from(s, ind, how);
+		add(s, " WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		add(s, " GROUP BY p.label) b");
+		break;
+	}
+	case ENGINE_REPORTED:
+		add(s, "SELECT p.label, ''::text AS breakdown, max(r.value)::numeric AS num, "
+		    "NULL::numeric AS den FROM pg_temp.engine_period p JOIN reported_figure r ON "
+		    "r.council = $1 AND r.indicator_id = ");
+		if (ind->reported_id[0] != '\0')
+			add_literal(s, ind->reported_id);
+		else
+			add(s, "$2");
+		add(s, " AND r.org_unit IN ('council', '') AND r.period_start = p.start_date AND "
+		    "r.period_end = p.end_date GROUP BY p.label");
+		break;
+	case ENGINE_COST_SUM:
+		add(s, "SELECT p.label, ''::text AS breakdown, sum((least(coalesce(e.end_date, "
+		    "p.end_date), p.end_date) - greatest(e.start_date, p.start_date) + 1) * "
+		    "(e.weekly_cost - coalesce(e.health_contribution, 0) - "
+		    "coalesce(e.education_contribution, 0)) / 7.0)::numeric(16, 2) AS num, NULL::numeric "
+		    "AS den FROM pg_temp.engine_period p JOIN placement_cost e ON e.council = $1 AND "
+		    "e.start_date <= p.end_date AND (e.end_date IS NULL OR e.end_date >= p.start_date) "
+		    "WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, "p.end_date");
+		add(s, " GROUP BY p.label");
+		break;
+	case ENGINE_COST_AVERAGE:
+	case ENGINE_COST_COUNT_OVER:
+		if (ind->kind == ENGINE_COST_AVERAGE)
+			add(s, "SELECT p.label, ''::text AS breakdown, sum(e.weekly_cost)::numeric AS num, "
+			    "count(*)::numeric AS den");
+		else
+			add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE "
+			    "e.weekly_cost > %.17g)::numeric AS num, NULL::numeric AS den", ind->threshold);
+		add(s, " FROM %s JOIN placement_cost e ON e.council = $1 AND "
+		    "e.start_date <= p.end_date AND (e.end_date IS NULL OR e.end_date >= p.end_date) "
+		    "WHERE true", period_source(ind));
+		add_conditions(s, ind, ind->where, ind->nwhere, "p.end_date");
+		add(s, " GROUP BY p.label");
+		break;
+	}
+}
+
+/* How each kind turns numerator and denominator into its value. */
+static const char *value_expression(engine_kind kind)
+{
+	switch (kind) {
+	case ENGINE_PROPORTION:
+	case ENGINE_SNAPSHOT_PROPORTION:
+	case ENGINE_TIMELINESS:
+	case ENGINE_REPEAT_WITHIN:
+	case ENGINE_SECOND_SUBSEQUENT:
+	case ENGINE_STABILITY_SHORT:
+	case ENGINE_STABILITY_LONG:
+	case ENGINE_BREAKDOWN:
+	case ENGINE_SNAPSHOT_BREAKDOWN:
+		return "round(100.0 * x.num / nullif(x.den, 0), 4)";
+	case ENGINE_AVERAGE_DURATION:
+	case ENGINE_COST_AVERAGE:
+		return "round(x.num / nullif(x.den, 0), 4)";
+	default:
+		return "x.num";
+	}
+}
+
+char *engine_indicator_sql(const engine_indicator *ind)
+{
+	sql s = { NULL, 0, 0, false };
+	const char *join;
+	bool zero_fill;
+
+	/* Counts are 0 in a period without events; a reported figure that was
+	 * not reported is absent, not 0. */
+	zero_fill = ind->kind != ENGINE_REPORTED && ind->kind != ENGINE_MEDIAN_DURATION;
+	join = by_end_date(ind) ? "x.label = p.end_date::text" : "x.label = p.label";
+	add(&s, "WITH x AS (");
+	add_inner(&s, ind);
+	add(&s, ") ");
+	if (ind->kind == ENGINE_RATE) {
+		/* The denominator: the latest under-18 estimate for a year up to
+		 * the period's last. */
+		add(&s, "SELECT p.label, ''::text AS breakdown, coalesce(x.num, 0) AS numerator, "
+		    "pop.n AS denominator, round(10000.0 * coalesce(x.num, 0) / nullif(pop.n, 0), 4) AS "
+		    "value FROM pg_temp.engine_period p LEFT JOIN x ON %s LEFT JOIN "
+		    "LATERAL (SELECT under_18_estimate::numeric AS n FROM population WHERE council = $1 "
+		    "AND year <= extract(year FROM p.end_date) ORDER BY year DESC LIMIT 1) pop ON true",
+		    join);
+	} else if (ind->kind == ENGINE_BREAKDOWN || ind->kind == ENGINE_SNAPSHOT_BREAKDOWN) {
+		/* The '' row is the total; each code's share is of it. */
+		add(&s, "SELECT p.label, coalesce(x.breakdown, '') AS breakdown, coalesce(x.num, 0) AS "
+		    "numerator, CASE WHEN coalesce(x.breakdown, '') = '' THEN NULL ELSE x.den END AS "
+		    "denominator, CASE WHEN coalesce(x.breakdown, '') = '' THEN coalesce(x.num, 0) ELSE "
+		    "%s END AS value FROM pg_temp.engine_period p LEFT JOIN x ON %s",
+		    value_expression(ind->kind), join);
+	} else {
+		bool has_denominator = strcmp(value_expression(ind->kind), "x.num") != 0 ||
+				       ind->kind == ENGINE_MEDIAN_DURATION;
+
+		add(&s, "SELECT p.label, ''::text AS breakdown, %s AS numerator, %s AS denominator, "
+		    "%s AS value FROM pg_temp.engine_period p LEFT JOIN x ON %s",
+		    zero_fill ? "coalesce(x.num, 0)" : "x.num",
+		    has_denominator ? "coalesce(x.den, 0)" : "x.den",
+		    has_denominator ? value_expression(ind->kind)
+				    : zero_fill ? "coalesce(x.num, 0)" : "x.num", join);
+	}
+	if (s.failed) {
+		free(s.text);
+		return NULL;
+	}
+	return s.text;
+}

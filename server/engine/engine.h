@@ -1,0 +1,107 @@
+/*
+ * engine.h: the indicator engine: definitions as data, turned into
+ * parameterised SQL over the journey record views.
+ *
+ * The engine knows the record schema (common/) but neither gRPC nor libpq:
+ * it parses and checks an indicator's kind and parameters (JSON), and writes
+ * the SQL that computes the indicator for every period of a council at once.
+ * The store runs that SQL; tests pin each kind on hand-built journeys.
+ *
+ * Every kind's SQL has the same shape. It reads the temporary tables
+ * pg_temp.engine_period (label, period_type, start_date, end_date) holding
+ * the periods to compute, pg_temp.engine_period_month (label, month: the
+ * months of each period) and pg_temp.engine_end_date (end_date, label: each
+ * distinct last day, label its ISO text), takes $1 = the council, and returns rows
+ * (label, breakdown, numerator, denominator, value): one per period (and per
+ * code, for breakdowns). A user never supplies SQL: field names are checked
+ * against the record schema and every value is a bound parameter or a
+ * literal the engine quoted itself from a checked code list.
+ *
+ * The parameters of each kind are documented in docs/indicators.md.
+ */
+#ifndef CSPERF_SERVER_ENGINE_H
+#define CSPERF_SERVER_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum engine_kind {
+	ENGINE_COUNT = 1,           /* events dated in the period */
+	ENGINE_SNAPSHOT_COUNT,      /* open on the period's last day */
+	ENGINE_INTERVAL_COUNT,      /* open at any time in the period */
+	ENGINE_PROPORTION,          /* events in the period meeting a condition */
+	ENGINE_SNAPSHOT_PROPORTION, /* open on the last day, meeting a condition */
+	ENGINE_RATE,                /* events (or open cases) per 10,000 under-18s */
+	ENGINE_TIMELINESS,          /* events whose interval is within N days */
+	ENGINE_AVERAGE_DURATION,    /* mean days between two dates, events in the period */
+	ENGINE_MEDIAN_DURATION,     /* median of the same */
+	ENGINE_REPEAT_WITHIN,       /* events whose child had one within N months before */
+	ENGINE_SECOND_SUBSEQUENT,   /* events whose child had one at any time before */
+	ENGINE_CHILDREN_WITH_EVENTS,/* children with at least N events in the period */
+	ENGINE_STABILITY_SHORT,     /* looked after at the end with >= N placements in 12 months */
+	ENGINE_STABILITY_LONG,      /* the DfE long-term stability rule */
+	ENGINE_BREAKDOWN,           /* events in the period, by a code */
+	ENGINE_SNAPSHOT_BREAKDOWN,  /* open on the last day, by a code */
+	ENGINE_REPORTED,            /* a figure loaded as reported_figure */
+	ENGINE_COST_SUM,            /* placement spend in the period, pro rata by day */
+	ENGINE_COST_AVERAGE,        /* average weekly cost of placements open at the end */
+	ENGINE_COST_COUNT_OVER      /* placements open at the end costing over a threshold */
+} engine_kind;
+
+/* The name of a kind as definitions write it ("timeliness"), or NULL. */
+const char *engine_kind_name(engine_kind kind);
+/* The kind named `name`, or 0. */
+engine_kind engine_kind_from_name(const char *name);
+
+typedef struct engine_indicator engine_indicator;
+
+/* Parses and checks a kind and its parameters (a JSON object). On failure
+ * returns -1 and writes one sentence into err ("timeliness needs 'within', a
+ * whole number of days from 1 to 3650"). *out is the caller's, freed with
+ * engine_indicator_free. */
+int engine_indicator_parse(const char *kind, const char *params_json, engine_indicator **out,
+			   char *err, size_t errsize);
+void engine_indicator_free(engine_indicator *indicator);
+
+/* Writes the SQL computing the indicator for the periods of
+ * pg_temp.engine_period; $1 is the council, $2 the indicator's id (used by
+ * `reported`). malloc'd; NULL when out of memory. */
+char *engine_indicator_sql(const engine_indicator *indicator);
+
+/* ---- periods ---- */
+
+typedef enum engine_period_type {
+	ENGINE_PERIOD_MONTH = 1,  /* 2019-01 */
+	ENGINE_PERIOD_QUARTER,    /* 2018-19:Q4 (Q1 = April to June) */
+	ENGINE_PERIOD_YEAR,       /* 2018-19, 1 April to 31 March */
+	ENGINE_PERIOD_ROLLING12,  /* r12:2019-03, the twelve months ending March 2019 */
+	ENGINE_PERIOD_YTD         /* ytd:2019-01, April 2018 to January 2019 */
+} engine_period_type;
+
+typedef struct engine_period {
+	engine_period_type type;
+	char label[24];
+	int start;   /* day numbers (common/dates.h) */
+	int end;     /* the last day, inclusive */
+} engine_period;
+
+/* Parses a period as users write it; -1 with a sentence in err if it is not
+ * one. */
+int engine_period_parse(const char *text, engine_period *out, char *err, size_t errsize);
+
+/* Writes the label of the period of `type` that contains `day`. */
+void engine_period_containing(engine_period_type type, int day, engine_period *out);
+
+/* The name of a period type ("month", "quarter", "year", "rolling12", "ytd"). */
+const char *engine_period_type_name(engine_period_type type);
+
+/* Every standard period (all five types) whose end falls in the months from
+ * first_day's month to last_day's month. Returns the count; *out is
+ * malloc'd (free it). */
+size_t engine_standard_periods(int first_day, int last_day, engine_period **out);
+
+/* The period of the same type just before (previous = true) or a year before
+ * (previous = false). */
+void engine_period_shift(const engine_period *period, bool previous, engine_period *out);
+
+#endif

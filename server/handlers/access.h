@@ -1,0 +1,55 @@
+/*
+ * access.h: every call's passage through access control, between the rpc
+ * module and the handlers.
+ *
+ * The gate runs before each handler: it finds the method's policy row
+ * (server/auth/policy.c), authenticates the bearer token (UNAUTHENTICATED),
+ * checks the role and, for unary calls, the request's council
+ * (PERMISSION_DENIED), and keeps the caller for the handler. When the call
+ * ends, however it ends, it is appended to the audit trail with what the
+ * handler noted (rows returned), before the answer leaves: no caller holds
+ * data whose reading is not recorded. Health checks pass unrecorded.
+ */
+#ifndef CSPERF_SERVER_ACCESS_H
+#define CSPERF_SERVER_ACCESS_H
+
+#include <stdint.h>
+
+#include "handlers.h"
+#include "../auth/auth.h"
+
+/* Principals verified recently, used only while the database cannot be
+ * reached (so that GetServerInfo can still say so). */
+typedef struct access_cache access_cache;
+
+int access_cache_new(access_cache **out);
+void access_cache_free(access_cache *cache);
+
+/* The rpc_gate of csperfd. */
+bool access_gate(rpc_call *call, void *app);
+
+/* The rpc_finish_hook of csperfd: appends the call to the audit trail
+ * before its answer is sent. */
+void access_call_finishing(rpc_call *call, void *app);
+
+/* The caller of a call that passed the gate; NULL for public calls. */
+const auth_principal *access_principal(const rpc_call *call);
+
+/* For a call whose council is not in a unary request (LoadRecords: in its
+ * first message). Returns 0 when the caller may see the council's data;
+ * otherwise ends the call with PERMISSION_DENIED, with the same message
+ * whether or not the council exists, and returns -1. */
+int access_require_council(rpc_call *call, const char *council);
+
+/* What the audit trail records besides what the gate saw: the rows the call
+ * returned (or changed), and parameters in brief (never tokens, child
+ * identifiers or postcodes). */
+void access_note_rows(rpc_call *call, int64_t rows);
+void access_note_params(rpc_call *call, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Whether the caller's figures must be suppressed, and the threshold: for
+ * handlers that return counts, percentages or rates (scorecards). */
+auth_suppression access_suppression(const rpc_call *call, const app *a);
+
+#endif

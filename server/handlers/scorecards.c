@@ -1,0 +1,725 @@
+/*
+ * scorecards.c: GetScorecard and GetExceptions.
+ *
+ * Both read precomputed values only (indicator_value, by its primary key):
+ * the period asked for, the one before, the same one a year before, last
+ * year's out-turn, this year's quarters (or the last twelve months) and the
+ * periods the "worse three times running" criterion needs, in one query.
+ * The engine's judge turns them into RAG, direction and exception criteria.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "access.h"
+#include "../engine/engine.h"
+#include "../engine/judge.h"
+#include "../log.h"
+#include "dates.h"
+
+#include "csperf/v1/indicators.pb-c.h"
+#include "csperf/v1/scorecards.pb-c.h"
+
+#define MAX_PERIODS 32
+
+typedef Csperf__V1__ScorecardRow Row;
+typedef Csperf__V1__Figure Figure;
+
+/* The periods a scorecard reads, by role. */
+typedef struct period_set {
+	engine_period asked, previous, year_ago, last_year;
+	engine_period trend[12];
+	size_t ntrend;
+	engine_period before[3];   /* the three periods before `previous` */
+	char csv[MAX_PERIODS * 24];
+} period_set;
+
+typedef struct value_row {
+	char indicator_id[20];
+	char period[24];
+	char breakdown[64];
+	judge_figure numerator, denominator, value;
+	bool provisional;
+	int version;
+} value_row;
+
+typedef struct value_table {
+	value_row *rows;
+	size_t count, capacity;
+	bool failed;
+} value_table;
+
+typedef struct definition {
+	char *id, *title, *stage, *unit, *polarity, *kind, *risk, *budget_line, *targets;
+	int threshold;
+} definition;
+
+typedef struct definitions {
+	definition *items;
+	size_t count;
+	bool failed;
+} definitions;
+
+typedef struct peer {
+	char indicator_id[20];
+	double average;
+	int councils;
+} peer;
+
+typedef struct peers {
+	peer *items;
+	size_t count;
+} peers;
+
+static void add_label(period_set *ps, const engine_period *p)
+{
+	size_t len = strlen(ps->csv);
+
+	if (strstr(ps->csv, p->label) != NULL) {
+		/* Labels never contain one another but for a prefix match such
+		 * as 2018-19 in 2018-19:Q1: check for the whole label. */
+		char needle[32];
+
+		snprintf(needle, sizeof(needle), ",%s,", p->label);
+		if (strstr(ps->csv, needle) != NULL)
+			return;
+	}
+	snprintf(ps->csv + len, sizeof(ps->csv) - len, "%s%s,", len == 0 ? "," : "", p->label);
+}
+
+static void make_period_set(const engine_period *asked, period_set *ps)
+{
+	engine_period year, cursor;
+	int y, m, d;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->asked = *asked;
+	engine_period_shift(asked, true, &ps->previous);
+	engine_period_shift(asked, false, &ps->year_ago);
+	engine_period_containing(ENGINE_PERIOD_YEAR, asked->start, &year);
+	engine_period_shift(&year, true, &ps->last_year);
+	cursor = ps->previous;
+	for (int i = 2; i >= 0; i--) {
+		engine_period_shift(&cursor, true, &ps->before[i]);
+		cursor = ps->before[i];
+	}
+	csperf_date_to_ymd(asked->end, &y, &m, &d);
+	if (asked->type == ENGINE_PERIOD_MONTH) {
+		/* The twelve months ending with the one asked for. */
+		cursor = *asked;
+		for (int i = 11; i >= 0; i--) {
+			ps->trend[i] = cursor;
+			engine_period_shift(&cursor, true, &cursor);
+		}
+		ps->ntrend = 12;
+	} else {
+		/* This financial year's quarters, up to the period's end. */
+		for (int q = 0; q < 4; q++) {
+			engine_period quarter;
+
+			engine_period_containing(ENGINE_PERIOD_QUARTER, year.start + 92 * q + 15, &quarter);
+			if (quarter.end <= asked->end)
+				ps->trend[ps->ntrend++] = quarter;
+		}
+	}
+	add_label(ps, &ps->asked);
+	add_label(ps, &ps->previous);
+	add_label(ps, &ps->year_ago);
+	add_label(ps, &ps->last_year);
+	for (size_t i = 0; i < 3; i++)
+		add_label(ps, &ps->before[i]);
+	for (size_t i = 0; i < ps->ntrend; i++)
+		add_label(ps, &ps->trend[i]);
+	/* Drop the leading and trailing commas kept for matching. */
+	memmove(ps->csv, ps->csv + 1, strlen(ps->csv));
+	ps->csv[strlen(ps->csv) - 1] = '\0';
+}
+
+static judge_figure parse_figure(const char *text)
+{
+	judge_figure f = { text != NULL, text != NULL ? strtod(text, NULL) : 0 };
+
+	return f;
+}
+
+static int keep_value(const char *indicator_id, const store_series_row *r, void *ctx)
+{
+	value_table *t = ctx;
+	value_row *row;
+
+	if (t->count == t->capacity) {
+		size_t capacity = t->capacity == 0 ? 256 : t->capacity * 2;
+		value_row *grown = realloc(t->rows, capacity * sizeof(*grown));
+
+		if (grown == NULL) {
+			t->failed = true;
+			return 1;
+		}
+		t->rows = grown;
+		t->capacity = capacity;
+	}
+	row = &t->rows[t->count++];
+	snprintf(row->indicator_id, sizeof(row->indicator_id), "%s", indicator_id);
+	snprintf(row->period, sizeof(row->period), "%s", r->period);
+	snprintf(row->breakdown, sizeof(row->breakdown), "%s", r->breakdown);
+	row->numerator = parse_figure(r->numerator);
+	row->denominator = parse_figure(r->denominator);
+	row->value = parse_figure(r->value);
+	row->provisional = r->provisional;
+	row->version = r->version;
+	return 0;
+}
+
+static const value_row *find_value(const value_table *t, const char *id, const char *period,
+				   const char *breakdown)
+{
+	for (size_t i = 0; i < t->count; i++)
+		if (strcmp(t->rows[i].indicator_id, id) == 0 && strcmp(t->rows[i].period, period) == 0 &&
+		    strcmp(t->rows[i].breakdown, breakdown) == 0)
+			return &t->rows[i];
+	return NULL;
+}
+
+static judge_figure value_of(const value_table *t, const char *id, const char *period)
+{
+	const value_row *r = find_value(t, id, period, "");
+	judge_figure none = { false, 0 };
+
+	return r != NULL ? r->value : none;
+}
+
+static int keep_definition(const store_indicator_row *r, void *ctx)
+{
+	definitions *defs = ctx;
+	definition *grown = realloc(defs->items, (defs->count + 1) * sizeof(*grown)), *d;
+
+	if (grown == NULL) {
+		defs->failed = true;
+		return 1;
+	}
+	defs->items = grown;
+	d = &grown[defs->count++];
+	d->id = strdup(r->indicator_id);
+	d->title = strdup(r->title);
+	d->stage = strdup(r->stage);
+	d->unit = strdup(r->unit);
+	d->polarity = strdup(r->polarity);
+	d->kind = strdup(r->kind);
+	d->risk = strdup(r->corporate_risk);
+	d->budget_line = strdup(r->budget_line);
+	d->targets = strdup(r->targets);
+	d->threshold = r->small_number_threshold;
+	if (d->id == NULL || d->title == NULL || d->stage == NULL || d->unit == NULL ||
+	    d->polarity == NULL || d->kind == NULL || d->risk == NULL || d->budget_line == NULL ||
+	    d->targets == NULL)
+		defs->failed = true;
+	return defs->failed ? 1 : 0;
+}
+
+static void definitions_free(definitions *defs)
+{
+	for (size_t i = 0; i < defs->count; i++) {
+		definition *d = &defs->items[i];
+
+		free(d->id);
+		free(d->title);
+		free(d->stage);
+		free(d->unit);
+		free(d->polarity);
+		free(d->kind);
+		free(d->risk);
+		free(d->budget_line);
+		free(d->targets);
+	}
+	free(defs->items);
+}
+
+static int keep_peer(const char *indicator_id, double average, int councils, void *ctx)
+{
+	peers *p = ctx;
+	peer *grown = realloc(p->items, (p->count + 1) * sizeof(*grown));
+
+	if (grown == NULL)
+		return 1;
+	p->items = grown;
+	snprintf(grown[p->count].indicator_id, sizeof(grown[p->count].indicator_id), "%s",
+		 indicator_id);
+	grown[p->count].average = average;
+	grown[p->count].councils = councils;
+	p->count++;
+	return 0;
+}
+
+/* The target for the financial year of `period` from {"2018-19": {...}}. */
+static void target_for(const char *targets_json, const engine_period *period, judge_figure *target,
+		       double *tolerance)
+{
+	engine_period year;
+	char key[32];
+	const char *at, *t;
+
+	target->present = false;
+	target->value = 0;
+	*tolerance = 0;
+	engine_period_containing(ENGINE_PERIOD_YEAR, period->start, &year);
+	snprintf(key, sizeof(key), "\"%s\"", year.label);
+	at = strstr(targets_json, key);
+	if (at == NULL)
+		return;
+	/* The stored JSON is compact and made by csperfd (handlers/indicators.c). */
+	t = strstr(at, "\"target\":");
+	if (t != NULL) {
+		target->present = true;
+		target->value = strtod(t + strlen("\"target\":"), NULL);
+	}
+	t = strstr(at, "\"tolerance\":");
+	if (t != NULL)
+		*tolerance = strtod(t + strlen("\"tolerance\":"), NULL);
+}
+
+static Figure *new_figure(judge_figure f)
+{
+	Figure *out = malloc(sizeof(*out));
+
+	if (out == NULL)
+		return NULL;
+	csperf__v1__figure__init(out);
+	out->present = f.present;
+	out->value = f.present ? f.value : 0;
+	return out;
+}
+
+static void row_free(Row *row)
+{
+	if (row == NULL)
+		return;
+	free(row->value);
+	free(row->numerator);
+	free(row->denominator);
+	free(row->last_year);
+	free(row->target);
+	free(row->tolerance);
+	free(row->previous);
+	free(row->year_ago);
+	for (size_t i = 0; i < row->n_trend; i++) {
+		free(row->trend[i]->period);
+		free(row->trend[i]->value);
+		free(row->trend[i]);
+	}
+	free(row->trend);
+	for (size_t i = 0; i < row->n_comparators; i++) {
+		free(row->comparators[i]->value);
+		free(row->comparators[i]);
+	}
+	free(row->comparators);
+	for (size_t i = 0; i < row->n_breakdown; i++) {
+		free(row->breakdown[i]->code);
+		free(row->breakdown[i]->numerator);
+		free(row->breakdown[i]->value);
+		free(row->breakdown[i]);
+	}
+	free(row->breakdown);
+	free(row);
+}
+
+/* Builds one row; the strings it points to are the definition's and the
+ * period set's, which outlive the reply. NULL when out of memory. */
+/* A figure computed from a count from 1 to `threshold` is hidden from
+ * callers who must not see small numbers (threshold 0: nobody). */
+static bool hide(const value_row *v, int threshold)
+{
+	return threshold > 0 && v != NULL &&
+	       ((v->numerator.present && v->numerator.value >= 1 && v->numerator.value <= threshold) ||
+		(v->denominator.present && v->denominator.value >= 1 &&
+		 v->denominator.value <= threshold));
+}
+
+static Row *build_row(const definition *d, const period_set *ps, const value_table *values,
+		      const peers *peer_averages, int suppress_threshold)
+{
+	Row *row = malloc(sizeof(*row));
+	judge_polarity polarity = judge_polarity_parse(d->polarity);
+	const value_row *now = find_value(values, d->id, ps->asked.label, "");
+	judge_figure none = { false, 0 }, value, target;
+	double tolerance;
+	bool failed = false;
+
+	if (row == NULL)
+		return NULL;
+	csperf__v1__scorecard_row__init(row);
+	row->indicator_id = d->id;
+	row->title = d->title;
+	row->stage = d->stage;
+	/* A breakdown's own figure is its total, a count; its codes' shares
+	 * (in its unit) are the breakdown rows. */
+	row->unit = strstr(d->kind, "breakdown") != NULL ? "count" : d->unit;
+	row->polarity = d->polarity;
+	row->period = (char *)ps->asked.label;
+	row->corporate_risk = d->risk;
+	row->budget_line = d->budget_line;
+	value = now != NULL ? now->value : none;
+	row->suppressed = hide(now, suppress_threshold);
+	if (row->suppressed)
+		value = none;
+	row->value = new_figure(value);
+	row->numerator = new_figure(now != NULL && !row->suppressed ? now->numerator : none);
+	row->denominator = new_figure(now != NULL && !row->suppressed ? now->denominator : none);
+	row->provisional = now != NULL && now->provisional;
+	row->version = now != NULL ? now->version : 0;
+	row->small_number = now != NULL && now->numerator.present && now->numerator.value >= 1 &&
+			    now->numerator.value <= d->threshold;
+	row->last_year = new_figure(value_of(values, d->id, ps->last_year.label));
+	row->previous = new_figure(value_of(values, d->id, ps->previous.label));
+	row->year_ago = new_figure(value_of(values, d->id, ps->year_ago.label));
+	target_for(d->targets, &ps->asked, &target, &tolerance);
+	row->target = new_figure(target);
+	row->tolerance = new_figure((judge_figure){ target.present, tolerance });
+	row->rag = (char *)judge_rag_name(judge_rag_of(polarity, value, target, tolerance));
+	row->direction = (char *)judge_direction_name(
+		judge_direction_of(polarity, value, value_of(values, d->id, ps->previous.label)));
+	row->direction_year = (char *)judge_direction_name(
+		judge_direction_of(polarity, value, value_of(values, d->id, ps->year_ago.label)));
+
+	row->trend = calloc(ps->ntrend + 1, sizeof(*row->trend));
+	for (size_t i = 0; row->trend != NULL && i < ps->ntrend; i++) {
+		Csperf__V1__PeriodValue *pv = malloc(sizeof(*pv));
+
+		if (pv == NULL) {
+			failed = true;
+			break;
+		}
+		csperf__v1__period_value__init(pv);
+		pv->period = strdup(ps->trend[i].label);
+		pv->value = new_figure(hide(find_value(values, d->id, ps->trend[i].label, ""),
+					    suppress_threshold)
+				       ? none : value_of(values, d->id, ps->trend[i].label));
+		row->trend[row->n_trend++] = pv;
+		failed |= pv->period == NULL || pv->value == NULL;
+	}
+
+	row->comparators = calloc(2, sizeof(*row->comparators));
+	for (size_t i = 0; row->comparators != NULL && i < peer_averages->count; i++) {
+		Csperf__V1__Comparator *c;
+
+		if (strcmp(peer_averages->items[i].indicator_id, d->id) != 0)
+			continue;
+		c = malloc(sizeof(*c));
+		if (c == NULL) {
+			failed = true;
+			break;
+		}
+		csperf__v1__comparator__init(c);
+		c->name = "other councils in csperf";
+		c->area_type = "computed";
+		c->year = (char *)ps->asked.label;
+		c->value = new_figure((judge_figure){ true, peer_averages->items[i].average });
+		c->source = "csperf";
+		row->comparators[row->n_comparators++] = c;
+		failed |= c->value == NULL;
+	}
+
+	/* Breakdown rows: every code of the period, in code order. */
+	for (size_t i = 0; i < values->count; i++) {
+		const value_row *v = &values->rows[i];
+		Csperf__V1__BreakdownRow *b, **grown;
+
+		if (v->breakdown[0] == '\0' || strcmp(v->indicator_id, d->id) != 0 ||
+		    strcmp(v->period, ps->asked.label) != 0)
+			continue;
+		grown = realloc(row->breakdown, (row->n_breakdown + 1) * sizeof(*grown));
+		b = malloc(sizeof(*b));
+		if (grown == NULL || b == NULL) {
+			free(b);
+			if (grown != NULL)
+				row->breakdown = grown;
+			failed = true;
+			break;
+		}
+		row->breakdown = grown;
+		csperf__v1__breakdown_row__init(b);
+		b->code = strdup(v->breakdown);
+		b->numerator = new_figure(hide(v, suppress_threshold) ? none : v->numerator);
+		b->value = new_figure(hide(v, suppress_threshold) ? none : v->value);
+		row->breakdown[row->n_breakdown++] = b;
+		failed |= b->code == NULL || b->numerator == NULL || b->value == NULL;
+	}
+	if (failed || row->value == NULL || row->numerator == NULL || row->denominator == NULL ||
+	    row->last_year == NULL || row->previous == NULL || row->year_ago == NULL ||
+	    row->target == NULL || row->tolerance == NULL || row->trend == NULL ||
+	    row->comparators == NULL) {
+		row_free(row);
+		return NULL;
+	}
+	return row;
+}
+
+typedef struct scorecard {
+	period_set periods;
+	definitions defs;
+	value_table values;
+	peers peer_averages;
+	char council_name[128];
+	char data_to[16];
+	Row **rows;
+	size_t nrows;
+} scorecard;
+
+static void scorecard_free(scorecard *sc)
+{
+	for (size_t i = 0; i < sc->nrows; i++)
+		row_free(sc->rows[i]);
+	free(sc->rows);
+	definitions_free(&sc->defs);
+	free(sc->values.rows);
+	free(sc->peer_averages.items);
+}
+
+/* Checks the request and reads and judges everything. On failure fills st. */
+static int build_scorecard(app *a, rpc_call *call, const char *council, const char *period,
+			   const char *stage, scorecard *sc, status *st)
+{
+	static const char *const stages[] = {
+		"early_help", "front_door", "assessment", "child_protection", "looked_after",
+		"adoption", "care_leavers", "workforce", "youth_justice", "finance", NULL
+	};
+	engine_period asked;
+	char err[256];
+	int64_t timeout = rpc_call_remaining_ms(call);
+	bool stage_ok = stage == NULL;
+	auth_suppression suppression = access_suppression(call, a);
+
+	memset(sc, 0, sizeof(*sc));
+	if (!handlers_valid_council(council))
+		return status_set(st, STATUS_INVALID_ARGUMENT,
+				  "council must be an LA code of 3 to 9 letters and digits");
+	if (engine_period_parse(period, &asked, err, sizeof(err)) != 0)
+		return status_set(st, STATUS_INVALID_ARGUMENT, "%s", err);
+	for (size_t i = 0; stages[i] != NULL && !stage_ok; i++)
+		stage_ok = strcmp(stage, stages[i]) == 0;
+	if (!stage_ok)
+		return status_set(st, STATUS_INVALID_ARGUMENT, "stage must be one of early_help, "
+				  "front_door, assessment, child_protection, looked_after, adoption, "
+				  "care_leavers, workforce, youth_justice, finance");
+	make_period_set(&asked, &sc->periods);
+	if (store_council_info(a->pool, timeout, council, sc->council_name, sc->data_to, st) != 0 ||
+	    store_indicators_list(a->pool, timeout, stage, NULL, false, keep_definition, &sc->defs,
+				  st) != 0 ||
+	    store_values_for_periods(a->pool, timeout, council, sc->periods.csv, stage, keep_value,
+				     &sc->values, st) != 0 ||
+	    store_peer_averages(a->pool, timeout, council, asked.label, keep_peer,
+				&sc->peer_averages, st) != 0) {
+		if (sc->defs.failed || sc->values.failed)
+			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		return -1;
+	}
+	sc->rows = calloc(sc->defs.count + 1, sizeof(*sc->rows));
+	if (sc->rows == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	for (size_t i = 0; i < sc->defs.count; i++) {
+		Row *row = build_row(&sc->defs.items[i], &sc->periods, &sc->values, &sc->peer_averages,
+				     suppression.suppress ? suppression.threshold : 0);
+
+		if (row == NULL)
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		sc->rows[sc->nrows++] = row;
+	}
+	return 0;
+}
+
+void handle_get_scorecard(rpc_call *call, void *ctx)
+{
+	app *a = ctx;
+	Csperf__V1__GetScorecardRequest *req = (Csperf__V1__GetScorecardRequest *)rpc_call_request(call);
+	Csperf__V1__GetScorecardResponse reply = CSPERF__V1__GET_SCORECARD_RESPONSE__INIT;
+	scorecard sc;
+	status st = STATUS_INIT;
+	char start[16], end[16];
+
+	memset(&sc, 0, sizeof(sc));
+	if (req == NULL) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a GetScorecardRequest");
+		return;
+	}
+	if (req->org_unit[0] != '\0' && strcmp(req->org_unit, "council") != 0) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
+			      "org_unit must be council (localities and teams are not computed yet)");
+		goto cleanup;
+	}
+	if (build_scorecard(a, call, req->council, req->period,
+			    req->stage[0] != '\0' ? req->stage : NULL, &sc, &st) != 0) {
+		rpc_call_fail_status(call, &st);
+		goto cleanup;
+	}
+	csperf_date_format_iso(sc.periods.asked.start, start);
+	csperf_date_format_iso(sc.periods.asked.end, end);
+	reply.council = req->council;
+	reply.council_name = sc.council_name;
+	reply.period = sc.periods.asked.label;
+	reply.period_start = start;
+	reply.period_end = end;
+	reply.data_to = sc.data_to;
+	reply.n_rows = sc.nrows;
+	reply.rows = sc.rows;
+	access_note_rows(call, (int64_t)sc.nrows);
+	access_note_params(call, "period=%s stage=%s", sc.periods.asked.label,
+			   req->stage[0] != '\0' ? req->stage : "all");
+	rpc_call_reply(call, &reply.base);
+cleanup:
+	scorecard_free(&sc);
+	protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
+/* ---- exceptions ---- */
+
+typedef struct exception_text {
+	char *criteria[4];
+	size_t ncriteria;
+	char reason[768];
+} exception_text;
+
+static void append_reason(exception_text *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void append_reason(exception_text *e, const char *fmt, ...)
+{
+	size_t len = strlen(e->reason);
+	va_list ap;
+
+	if (len > 0 && len + 2 < sizeof(e->reason)) {
+		snprintf(e->reason + len, sizeof(e->reason) - len, "; ");
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(e->reason + len, sizeof(e->reason) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* The four criteria of Norfolk's exception reporting, with the sentence
+ * that says which hold and why. Returns true if any holds. */
+static bool judge_exception(const definition *d, const Row *row, const period_set *ps,
+			    const value_table *values, exception_text *e)
+{
+	judge_polarity polarity = judge_polarity_parse(d->polarity);
+	judge_figure value = { row->value->present, row->value->value };
+	judge_figure target = { row->target->present, row->target->value };
+	judge_figure variance = judge_adverse_variance(polarity, value, target);
+	judge_figure series[4];
+	char shown[64], target_shown[64];
+	bool red = strcmp(row->rag, "red") == 0;
+
+	memset(e, 0, sizeof(*e));
+	judge_format(d->unit, value, shown, sizeof(shown));
+	judge_format(d->unit, target, target_shown, sizeof(target_shown));
+	if (red || (variance.present && variance.value >= 5.0)) {
+		e->criteria[e->ncriteria++] = "off_target";
+		if (variance.present)
+			append_reason(e, "%s %s: %s against a target of %s - %s, %.0f%% worse than "
+				      "target", d->id, d->title, shown, target_shown,
+				      red ? "Red" : "Amber", variance.value);
+		else
+			append_reason(e, "%s %s: %s against a target of %s - Red", d->id, d->title,
+				      shown, target_shown);
+	}
+	series[0] = value_of(values, d->id, ps->before[1].label);
+	series[1] = value_of(values, d->id, ps->before[2].label);
+	series[2] = row->previous->present
+		? (judge_figure){ true, row->previous->value } : (judge_figure){ false, 0 };
+	series[3] = value;
+	{
+		/* Worse three periods running: four values, each worse than the
+		 * one before. */
+		judge_figure four[4] = { series[0], series[1], series[2], series[3] };
+
+		if (judge_worse_three_running(polarity, four, 4)) {
+			char a[32], b[32], c[32], dd[32];
+
+			judge_format(d->unit, four[0], a, sizeof(a));
+			judge_format(d->unit, four[1], b, sizeof(b));
+			judge_format(d->unit, four[2], c, sizeof(c));
+			judge_format(d->unit, four[3], dd, sizeof(dd));
+			e->criteria[e->ncriteria++] = "worsening";
+			append_reason(e, "%s worse three %s running: %s, %s, %s, %s", d->id,
+				      ps->asked.type == ENGINE_PERIOD_MONTH ? "months"
+				      : ps->asked.type == ENGINE_PERIOD_QUARTER ? "quarters" : "periods",
+				      a, b, c, dd);
+		}
+	}
+	if (d->budget_line[0] != '\0' && strcmp(d->unit, "pounds") == 0 && strcmp(row->rag, "red") == 0) {
+		e->criteria[e->ncriteria++] = "budget";
+		append_reason(e, "%s is linked to the budget line %s and is over its target", d->id,
+			      d->budget_line);
+	}
+	if (d->risk[0] != '\0' && (strcmp(row->rag, "red") == 0 || strcmp(row->rag, "amber") == 0 ||
+				   strcmp(row->direction, "worsening") == 0)) {
+		e->criteria[e->ncriteria++] = "corporate_risk";
+		append_reason(e, "%s bears on the corporate risk %s and is %s", d->id, d->risk,
+			      strcmp(row->rag, "red") == 0 ? "Red"
+			      : strcmp(row->rag, "amber") == 0 ? "Amber" : "worsening");
+	}
+	return e->ncriteria > 0;
+}
+
+void handle_get_exceptions(rpc_call *call, void *ctx)
+{
+	app *a = ctx;
+	Csperf__V1__GetExceptionsRequest *req =
+		(Csperf__V1__GetExceptionsRequest *)rpc_call_request(call);
+	Csperf__V1__GetExceptionsResponse reply = CSPERF__V1__GET_EXCEPTIONS_RESPONSE__INIT;
+	Csperf__V1__Exception **exceptions = NULL;
+	exception_text *texts = NULL;
+	size_t count = 0;
+	scorecard sc;
+	status st = STATUS_INIT;
+
+	memset(&sc, 0, sizeof(sc));
+	if (req == NULL) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a GetExceptionsRequest");
+		return;
+	}
+	if (build_scorecard(a, call, req->council, req->period, NULL, &sc, &st) != 0) {
+		rpc_call_fail_status(call, &st);
+		goto cleanup;
+	}
+	exceptions = calloc(sc.nrows + 1, sizeof(*exceptions));
+	texts = calloc(sc.nrows + 1, sizeof(*texts));
+	if (exceptions == NULL || texts == NULL) {
+		rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < sc.nrows; i++) {
+		Csperf__V1__Exception *x;
+
+		if (!judge_exception(&sc.defs.items[i], sc.rows[i], &sc.periods, &sc.values,
+				     &texts[count]))
+			continue;
+		x = malloc(sizeof(*x));
+		if (x == NULL) {
+			rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+			goto cleanup;
+		}
+		csperf__v1__exception__init(x);
+		x->indicator_id = sc.rows[i]->indicator_id;
+		x->title = sc.rows[i]->title;
+		x->n_criteria = texts[count].ncriteria;
+		x->criteria = texts[count].criteria;
+		x->reason = texts[count].reason;
+		x->row = sc.rows[i];
+		exceptions[count++] = x;
+	}
+	reply.council = req->council;
+	reply.period = sc.periods.asked.label;
+	reply.n_exceptions = count;
+	reply.exceptions = exceptions;
+	access_note_rows(call, (int64_t)count);
+	access_note_params(call, "period=%s", sc.periods.asked.label);
+	rpc_call_reply(call, &reply.base);
+cleanup:
+	for (size_t i = 0; exceptions != NULL && i < count; i++)
+		free(exceptions[i]);
+	free(exceptions);
+	free(texts);
+	scorecard_free(&sc);
+	protobuf_c_message_free_unpacked(&req->base, NULL);
+}

@@ -1,0 +1,91 @@
+/*
+ * message_check.c: walking a protobuf-c message by its descriptor to check
+ * its strings.
+ */
+#include "message_check.h"
+
+#include <stdint.h>
+#include <string.h>
+
+bool message_utf8_valid(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t extra;
+		uint32_t code;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			extra = 1;
+			code = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			extra = 2;
+			code = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			extra = 3;
+			code = c & 0x07;
+		} else {
+			return false;  /* a continuation byte, 0xc0, 0xc1 or 0xf5.. */
+		}
+		if (len - i <= extra)
+			return false;
+		for (size_t k = 1; k <= extra; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			code = (code << 6) | (s[i + k] & 0x3f);
+		}
+		if ((extra == 2 && code < 0x800) || (extra == 3 && code < 0x10000) ||
+		    (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff)
+			return false;
+		i += extra + 1;
+	}
+	return true;
+}
+
+static bool string_valid(const char *text)
+{
+	return text == NULL || message_utf8_valid(text, strlen(text));
+}
+
+bool message_strings_valid(const ProtobufCMessage *msg)
+{
+	const ProtobufCMessageDescriptor *desc;
+
+	if (msg == NULL)
+		return true;
+	desc = msg->descriptor;
+	for (unsigned i = 0; i < desc->n_fields; i++) {
+		const ProtobufCFieldDescriptor *field = &desc->fields[i];
+		const char *base = (const char *)msg;
+		const void *member = base + field->offset;
+
+		if (field->type != PROTOBUF_C_TYPE_STRING && field->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		/* A oneof member shares its storage: read it only when it is the one set. */
+		if ((field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0 &&
+		    *(const uint32_t *)(base + field->quantifier_offset) != field->id)
+			continue;
+		if (field->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t count = *(const size_t *)(base + field->quantifier_offset);
+			void *const *items = *(void *const *const *)member;
+
+			for (size_t k = 0; k < count; k++) {
+				if (field->type == PROTOBUF_C_TYPE_STRING ? !string_valid(items[k])
+				    : !message_strings_valid(items[k]))
+					return false;
+			}
+		} else if (field->type == PROTOBUF_C_TYPE_STRING) {
+			if (!string_valid(*(const char *const *)member))
+				return false;
+		} else if (!message_strings_valid(*(const ProtobufCMessage *const *)member)) {
+			return false;
+		}
+	}
+	return true;
+}

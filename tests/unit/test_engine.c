@@ -1,0 +1,182 @@
+/* test_engine.c: periods as users write them, and indicator definitions
+ * checked against the record schema before any SQL is written. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dates.h"
+#include "engine/engine.h"
+
+static void assert_period(const char *text, const char *label, const char *start, const char *end)
+{
+	engine_period p;
+	char err[256], s[16], e[16];
+
+	assert_int_equal(engine_period_parse(text, &p, err, sizeof(err)), 0);
+	csperf_date_format_iso(p.start, s);
+	csperf_date_format_iso(p.end, e);
+	assert_string_equal(p.label, label);
+	assert_string_equal(s, start);
+	assert_string_equal(e, end);
+}
+
+static void test_periods_parse(void **state)
+{
+	assert_period("2018-19", "2018-19", "2018-04-01", "2019-03-31");
+	assert_period("2018-19:Q1", "2018-19:Q1", "2018-04-01", "2018-06-30");
+	assert_period("2018-19:Q4", "2018-19:Q4", "2019-01-01", "2019-03-31");
+	assert_period("2019-02", "2019-02", "2019-02-01", "2019-02-28");
+	assert_period("2020-02", "2020-02", "2020-02-01", "2020-02-29");   /* leap year */
+	assert_period("r12:2019-03", "r12:2019-03", "2018-04-01", "2019-03-31");
+	assert_period("r12:2019-01", "r12:2019-01", "2018-02-01", "2019-01-31");
+	assert_period("ytd:2019-01", "ytd:2019-01", "2018-04-01", "2019-01-31");
+	assert_period("ytd:2018-04", "ytd:2018-04", "2018-04-01", "2018-04-30");
+	/* 2010-11 is November 2010; the financial year is written fy:2010-11. */
+	assert_period("2010-11", "2010-11", "2010-11-01", "2010-11-30");
+	assert_period("fy:2010-11", "fy:2010-11", "2010-04-01", "2011-03-31");
+	assert_period("2010-11:Q2", "2010-11:Q2", "2010-07-01", "2010-09-30");
+}
+
+static void test_periods_refused(void **state)
+{
+	engine_period p;
+	char err[256];
+	const char *bad[] = { "2018-20", "2018-19:Q5", "2019-13", "r12:2019", "2018", "",
+			      "2018-19; DROP TABLE load", "%s%s", "ytd:19-01" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(engine_period_parse(bad[i], &p, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "is not a period"));
+	}
+}
+
+static void test_periods_shift_and_standard(void **state)
+{
+	engine_period p, q;
+	engine_period *all = NULL;
+	char err[256];
+	int32_t first, last;
+	size_t n;
+
+	engine_period_parse("2018-19:Q1", &p, err, sizeof(err));
+	engine_period_shift(&p, true, &q);
+	assert_string_equal(q.label, "2017-18:Q4");
+	engine_period_shift(&p, false, &q);
+	assert_string_equal(q.label, "2017-18:Q1");
+	engine_period_parse("2019-01", &p, err, sizeof(err));
+	engine_period_shift(&p, true, &q);
+	assert_string_equal(q.label, "2018-12");
+	engine_period_parse("2018-19", &p, err, sizeof(err));
+	engine_period_shift(&p, true, &q);
+	assert_string_equal(q.label, "2017-18");
+
+	/* April 2018 to March 2019: 12 months, 12 rolling years, 12 ytd, 4
+	 * quarters, 1 year. */
+	csperf_date_parse_iso("2018-04-10", &first);
+	csperf_date_parse_iso("2019-03-02", &last);
+	n = engine_standard_periods(first, last, &all);
+	assert_int_equal(n, 12 + 12 + 12 + 4 + 1);
+	assert_string_equal(all[n - 1].label, "2018-19");
+	free(all);
+
+	/* Labels are unique even where a year and a month would share one. */
+	csperf_date_parse_iso("2010-04-01", &first);
+	csperf_date_parse_iso("2012-03-31", &last);
+	n = engine_standard_periods(first, last, &all);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (strcmp(all[i].label, all[j].label) == 0)
+				fail_msg("two periods are labelled %s", all[i].label);
+	free(all);
+}
+
+static void assert_refused(const char *kind, const char *params, const char *expected)
+{
+	engine_indicator *ind = NULL;
+	char err[256] = "";
+
+	assert_int_equal(engine_indicator_parse(kind, params, &ind, err, sizeof(err)), -1);
+	assert_null(ind);
+	if (strstr(err, expected) == NULL)
+		fail_msg("%s %s: '%s' does not say '%s'", kind, params, err, expected);
+}
+
+static void test_definitions_are_checked(void **state)
+{
+	assert_refused("spreadsheet", "{}", "is not a kind of indicator");
+	assert_refused("count", "[1,2]", "not a JSON object");
+	assert_refused("count", "{\"record\":\"referral\"}", "needs 'date'");
+	assert_refused("count", "{\"record\":\"nothing\",\"date\":\"x\"}", "is not a record type");
+	assert_refused("count", "{\"record\":\"referral\",\"date\":\"when\"}", "has no field when");
+	assert_refused("count", "{\"record\":\"referral\",\"date\":\"referral_source\"}",
+		       "is a code field");
+	assert_refused("count", "{\"record\":\"referral\",\"date\":\"referral_date\",\"sql\":\"1\"}",
+		       "takes no parameter 'sql'");
+	assert_refused("count", "{\"record\":\"la_episode\",\"date\":\"start_date\",\"where\":"
+		       "[{\"field\":\"legal_status\",\"in\":[\"X9\"]}]}", "X9 is not a legal status code");
+	assert_refused("count", "{\"record\":\"la_episode\",\"date\":\"start_date\",\"where\":"
+		       "[{\"field\":\"legal_status\",\"in\":[\"C2\"],\"is_null\":true}]}", "has one test");
+	assert_refused("proportion", "{\"record\":\"referral\",\"date\":\"referral_date\"}",
+		       "needs 'numerator'");
+	assert_refused("timeliness", "{\"record\":\"assessment\",\"date\":\"authorisation_date\","
+		       "\"from\":\"start_date\",\"to\":\"authorisation_date\",\"within\":45}",
+		       "'days': working or calendar");
+	assert_refused("timeliness", "{\"record\":\"assessment\",\"date\":\"authorisation_date\","
+		       "\"from\":\"start_date\",\"to\":\"authorisation_date\",\"within\":-1,"
+		       "\"days\":\"working\"}", "from 0 to 3650");
+	assert_refused("reported", "{\"indicator\":\"x'; DROP\"}", "an indicator id");
+}
+
+static void test_sql_is_built_from_checked_parts(void **state)
+{
+	engine_indicator *ind = NULL;
+	char err[256];
+	char *sql;
+
+	assert_int_equal(engine_indicator_parse("timeliness",
+		"{\"record\":\"assessment\",\"date\":\"authorisation_date\",\"from\":\"start_date\","
+		"\"to\":\"authorisation_date\",\"within\":45,\"days\":\"working\"}", &ind, err,
+		sizeof(err)), 0);
+	sql = engine_indicator_sql(ind);
+	assert_non_null(sql);
+	assert_non_null(strstr(sql, "ct.wd_index - cf.wd_index <= 45"));
+	assert_non_null(strstr(sql, "JOIN assessment e ON e.council = $1"));
+	free(sql);
+	engine_indicator_free(ind);
+
+	/* A text value is quoted, its quotes doubled. */
+	assert_int_equal(engine_indicator_parse("count",
+		"{\"record\":\"contact\",\"date\":\"contact_date\",\"where\":[{\"field\":\"outcome\","
+		"\"equals\":\"it's\"}]}", &ind, err, sizeof(err)), 0);
+	sql = engine_indicator_sql(ind);
+	assert_non_null(strstr(sql, "e.outcome::text = 'it''s'"));
+	free(sql);
+	engine_indicator_free(ind);
+
+	/* Snapshots are computed once per last day. */
+	assert_int_equal(engine_indicator_parse("snapshot_count",
+		"{\"record\":\"la_episode\",\"start\":\"start_date\",\"end\":\"end_date\","
+		"\"children\":true}", &ind, err, sizeof(err)), 0);
+	sql = engine_indicator_sql(ind);
+	assert_non_null(strstr(sql, "pg_temp.engine_end_date p"));
+	assert_non_null(strstr(sql, "count(DISTINCT e.child_id)"));
+	free(sql);
+	engine_indicator_free(ind);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_periods_parse),
+		cmocka_unit_test(test_periods_refused),
+		cmocka_unit_test(test_periods_shift_and_standard),
+		cmocka_unit_test(test_definitions_are_checked),
+		cmocka_unit_test(test_sql_is_built_from_checked_parts),
+	};
+
+	return cmocka_run_group_tests_name("unit_engine", tests, NULL, NULL);
+}
