@@ -73,9 +73,9 @@ INSERT INTO indicator_version (indicator_id, version, title, stage, unit, polari
 
 ('FD02', 1, 'Contacts that led to a referral', 'front_door', 'percent', 'none',
  'proportion',
- '{"record": "contact", "date": "contact_date", "numerator": [{"field": "outcome", "equals": "Referral to CSC"}]}',
+ '{"record": "contact", "date": "contact_date", "numerator": [{"field": "outcome", "equals": "Referral to children''s social care"}]}',
  '{month,quarter,year,rolling12,ytd}', '{}', NULL, NULL, 5,
- 'Contacts received in the period whose outcome is "Referral to CSC", of all contacts received in the period. The outcome is in the council''s words: a council that writes it otherwise adds a version with its own wording.',
+ 'Contacts received in the period whose outcome is "Referral to children''s social care", of all contacts received in the period. The outcome is in the council''s words: a council that writes it otherwise adds a version with its own wording.',
  'Walsall 2017-18 out-turn (42% of initial contacts led to a referral)', 202),
 
 ('FD03', 1, 'Referrals', 'front_door', 'count', 'none',

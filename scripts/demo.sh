@@ -77,11 +77,36 @@ export CSPERF_TOKEN
 echo
 echo "\$ csperf info"
 build/client/csperf info
+
+# Sample data: a synthetic council (no real child), generated once from a
+# seed, loaded once (the same files again store nothing more).
+sample=$var/sample
+council=900
+if [ ! -s "$sample/manifest.json" ]; then
+  rm -rf "$sample"
+  build/client/gen/csperf-gen --council "$council" --children 3000 --years 4 --seed 1 \
+    --end-year 2024 --out "$sample" >/dev/null
+fi
+build/client/csperf council put --council "$council" --name "Sample Council" \
+  --nation england --region "Sample Region" >/dev/null
 echo
-echo "\$ csperf health"
-build/client/csperf health
+echo "Loading sample data for council $council (CIN census, SSDA903, csperf CSV)..."
+for year in 2021 2022 2023 2024; do
+  build/client/csperf load --council "$council" --format cin-xml "$sample/cin/$year.xml" \
+    2>/dev/null | head -1
+  build/client/csperf load --council "$council" --format ssda903 "$sample/ssda903/$year" \
+    2>/dev/null | head -1
+done
+build/client/csperf load --council "$council" --format csv "$sample/csv" 2>/dev/null | head -1
+
+echo
+echo "\$ csperf scorecard --council $council --period 2023-24"
+build/client/csperf scorecard --council "$council" --period 2023-24
+echo
+echo "\$ csperf exceptions --council $council --period 2023-24:Q4"
+build/client/csperf exceptions --council "$council" --period 2023-24:Q4
 echo
 echo "csperfd is serving on $CSPERF_SERVER. Calls need the admin token:"
-echo "  export CSPERF_TOKEN=\$(cat $token_file)"
-echo "Try: build/client/csperf --help, build/client/csperf token --help"
+echo "  export CSPERF_SERVER=$CSPERF_SERVER CSPERF_TOKEN=\$(cat $token_file)"
+echo "Try: build/client/csperf --help"
 echo "Stop it with: scripts/demo.sh stop"

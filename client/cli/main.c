@@ -17,8 +17,11 @@ static const cli_command commands[] = {
 	{ "loads", "list a council's loads, or delete one", cmd_loads },
 	{ "scorecard", "a council's scorecard for a period: value, target, RAG, direction", cmd_scorecard },
 	{ "exceptions", "the indicators a committee must discuss, and why", cmd_exceptions },
+	{ "report", "a committee report for a period as one HTML file, ready to print", cmd_report },
 	{ "indicators", "list, show or put indicator definitions", cmd_indicators },
 	{ "series", "an indicator's values over time", cmd_series },
+	{ "comparators", "load published figures to compare with (England, region, neighbours)", cmd_comparators },
+	{ "council", "set a council's name, nation, region and statistical neighbours", cmd_council },
 	{ "token", "create, list or revoke bearer tokens (admin)", cmd_token },
 	{ "audit", "read the audit trail of calls (admin)", cmd_audit },
 };

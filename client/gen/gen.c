@@ -22,8 +22,8 @@
  * The model and its rates (W Walsall 2017-18, N Norfolk 2018-19, Wv
  * Wolverhampton Q1 2017-18, C Cardiff 2018-19: the reports in
  * shared/seeds; E England's published statistics for 2022-23). The constants
- * live in gen_journey.c; in brackets, what 40,000 children over 5 years come
- * to (seed 1), against the councils' figures.
+ * live in gen_journey.c and gen_care.c; in brackets, what 40,000 children
+ * over 5 years come to (seed 1), against the councils' figures.
  *   front door   a new child's contact leads to a referral 33% of the time,
  *                a child referred before 62%, after a CP plan 72%, an unborn
  *                child's 80% [42% of contacts; W 42%]; otherwise Early Help

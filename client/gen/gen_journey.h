@@ -25,7 +25,7 @@
 #include "gen_calendar.h"
 #include "gen_random.h"
 
-/* A growable array of `type`; see gen_journey.c for how it grows. */
+/* A growable array of `type`; gen_simulation.h appends to it. */
 #define GEN_LIST(type) struct { type *items; size_t count, capacity; }
 
 /* The longest child id: SSDA903 allows 10 characters. */

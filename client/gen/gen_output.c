@@ -1015,10 +1015,12 @@ bool gen_output_journey_in_window(const gen_window *window,
 	return journey->care_leavers.count > 0;
 }
 
-#define COUNT_WRITTEN(journey, list, type) \
+/* Adds the items of a journey's list that were written to the distinct
+ * records of their type. */
+#define COUNT_WRITTEN(out, journey, list, type) \
 	do { \
 		for (size_t i = 0; i < (journey)->list.count; i++) \
-			out->distinct[type] += (journey)->list.items[i].written ? 1 : 0; \
+			(out)->distinct[type] += (journey)->list.items[i].written ? 1 : 0; \
 	} while (0)
 
 static void count_distinct(gen_output *out, const gen_journey *journey)
@@ -1031,24 +1033,24 @@ static void count_distinct(gen_output *out, const gen_journey *journey)
 	out->distinct[CSPERF_RECORD_UASC] += child->uasc_written ? 1 : 0;
 	out->distinct[CSPERF_RECORD_ADOPTION] +=
 		journey->adopted && journey->adoption.written ? 1 : 0;
-	COUNT_WRITTEN(journey, contacts, CSPERF_RECORD_CONTACT);
-	COUNT_WRITTEN(journey, early_help, CSPERF_RECORD_EARLY_HELP);
-	COUNT_WRITTEN(journey, referrals, CSPERF_RECORD_REFERRAL);
-	COUNT_WRITTEN(journey, assessments, CSPERF_RECORD_ASSESSMENT);
-	COUNT_WRITTEN(journey, cin_plans, CSPERF_RECORD_CIN_PLAN);
-	COUNT_WRITTEN(journey, s47s, CSPERF_RECORD_S47);
-	COUNT_WRITTEN(journey, cp_plans, CSPERF_RECORD_CP_PLAN);
-	COUNT_WRITTEN(journey, cp_reviews, CSPERF_RECORD_CP_REVIEW);
-	COUNT_WRITTEN(journey, cp_visits, CSPERF_RECORD_CP_VISIT);
-	COUNT_WRITTEN(journey, la_episodes, CSPERF_RECORD_LA_EPISODE);
-	COUNT_WRITTEN(journey, la_reviews, CSPERF_RECORD_LA_REVIEW);
-	COUNT_WRITTEN(journey, la_visits, CSPERF_RECORD_LA_VISIT);
-	COUNT_WRITTEN(journey, missing, CSPERF_RECORD_MISSING);
-	COUNT_WRITTEN(journey, health, CSPERF_RECORD_HEALTH);
-	COUNT_WRITTEN(journey, care_leavers, CSPERF_RECORD_CARE_LEAVER);
-	COUNT_WRITTEN(journey, placed_for_adoption,
+	COUNT_WRITTEN(out, journey, contacts, CSPERF_RECORD_CONTACT);
+	COUNT_WRITTEN(out, journey, early_help, CSPERF_RECORD_EARLY_HELP);
+	COUNT_WRITTEN(out, journey, referrals, CSPERF_RECORD_REFERRAL);
+	COUNT_WRITTEN(out, journey, assessments, CSPERF_RECORD_ASSESSMENT);
+	COUNT_WRITTEN(out, journey, cin_plans, CSPERF_RECORD_CIN_PLAN);
+	COUNT_WRITTEN(out, journey, s47s, CSPERF_RECORD_S47);
+	COUNT_WRITTEN(out, journey, cp_plans, CSPERF_RECORD_CP_PLAN);
+	COUNT_WRITTEN(out, journey, cp_reviews, CSPERF_RECORD_CP_REVIEW);
+	COUNT_WRITTEN(out, journey, cp_visits, CSPERF_RECORD_CP_VISIT);
+	COUNT_WRITTEN(out, journey, la_episodes, CSPERF_RECORD_LA_EPISODE);
+	COUNT_WRITTEN(out, journey, la_reviews, CSPERF_RECORD_LA_REVIEW);
+	COUNT_WRITTEN(out, journey, la_visits, CSPERF_RECORD_LA_VISIT);
+	COUNT_WRITTEN(out, journey, missing, CSPERF_RECORD_MISSING);
+	COUNT_WRITTEN(out, journey, health, CSPERF_RECORD_HEALTH);
+	COUNT_WRITTEN(out, journey, care_leavers, CSPERF_RECORD_CARE_LEAVER);
+	COUNT_WRITTEN(out, journey, placed_for_adoption,
 		CSPERF_RECORD_PLACED_FOR_ADOPTION);
-	COUNT_WRITTEN(journey, placement_costs, CSPERF_RECORD_PLACEMENT_COST);
+	COUNT_WRITTEN(out, journey, placement_costs, CSPERF_RECORD_PLACEMENT_COST);
 }
 
 int gen_output_write_journey(gen_output *out, gen_journey *journey)

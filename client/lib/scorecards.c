@@ -494,3 +494,70 @@ void csperf_exceptions_free(csperf_exceptions *exceptions)
 	free((void *)exceptions->exceptions);
 	free(exceptions);
 }
+
+/* ---- comparators and councils ---- */
+
+int csperf_comparators_load(csperf_client *client, const csperf_comparator_figure *figures,
+			    size_t count, uint64_t *stored)
+{
+	Csperf__V1__LoadComparatorsRequest req = CSPERF__V1__LOAD_COMPARATORS_REQUEST__INIT;
+	Csperf__V1__LoadComparatorsResponse *reply = NULL;
+	Csperf__V1__ComparatorFigure *rows, **ptrs;
+	int rc;
+
+	if (client == NULL || (figures == NULL && count > 0))
+		return client_error(CSPERF_EINVAL, "LoadComparators: client or figures is NULL");
+	rows = calloc(count + 1, sizeof(*rows));
+	ptrs = calloc(count + 1, sizeof(*ptrs));
+	if (rows == NULL || ptrs == NULL) {
+		free(rows);
+		free(ptrs);
+		return client_error(CSPERF_ENOMEM, "LoadComparators: out of memory");
+	}
+	for (size_t i = 0; i < count; i++) {
+		csperf__v1__comparator_figure__init(&rows[i]);
+		rows[i].indicator_id = (char *)(figures[i].indicator_id ? figures[i].indicator_id : "");
+		rows[i].area_type = (char *)(figures[i].area_type ? figures[i].area_type : "");
+		rows[i].area = (char *)(figures[i].area ? figures[i].area : "");
+		rows[i].period = (char *)(figures[i].period ? figures[i].period : "");
+		rows[i].value = figures[i].value;
+		rows[i].source = (char *)(figures[i].source ? figures[i].source : "");
+		rows[i].line = figures[i].line;
+		ptrs[i] = &rows[i];
+	}
+	req.n_figures = count;
+	req.figures = ptrs;
+	rc = client_unary(client, "/csperf.v1.Performance/LoadComparators", "LoadComparators",
+			  &req.base, &csperf__v1__load_comparators_response__descriptor,
+			  (ProtobufCMessage **)&reply);
+	free(rows);
+	free(ptrs);
+	if (rc != CSPERF_OK)
+		return rc;
+	if (stored != NULL)
+		*stored = reply->stored;
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+	return CSPERF_OK;
+}
+
+int csperf_council_put(csperf_client *client, const csperf_council *council)
+{
+	Csperf__V1__PutCouncilRequest req = CSPERF__V1__PUT_COUNCIL_REQUEST__INIT;
+	Csperf__V1__PutCouncilResponse *reply = NULL;
+	int rc;
+
+	if (client == NULL || council == NULL || council->council == NULL)
+		return client_error(CSPERF_EINVAL, "PutCouncil: client or council is NULL");
+	req.council = (char *)council->council;
+	req.name = (char *)(council->name != NULL ? council->name : "");
+	req.nation = (char *)(council->nation != NULL ? council->nation : "england");
+	req.region = (char *)(council->region != NULL ? council->region : "");
+	req.n_neighbours = council->nneighbours;
+	req.neighbours = (char **)council->neighbours;
+	rc = client_unary(client, "/csperf.v1.Performance/PutCouncil", "PutCouncil", &req.base,
+			  &csperf__v1__put_council_response__descriptor, (ProtobufCMessage **)&reply);
+	if (rc != CSPERF_OK)
+		return rc;
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+	return CSPERF_OK;
+}

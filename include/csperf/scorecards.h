@@ -208,6 +208,37 @@ int csperf_exceptions_get(csperf_client *client, const char *council, const char
 			  csperf_exceptions **out);
 void csperf_exceptions_free(csperf_exceptions *exceptions);
 
+/* ---- comparators and councils ---- */
+
+/* A published figure to compare with. */
+typedef struct csperf_comparator_figure {
+	const char *indicator_id;
+	const char *area_type;     /* england, wales, region, statistical_neighbours, other */
+	const char *area;          /* "England", "West Midlands", or the LA code of the council
+	                            * whose statistical neighbours these are */
+	const char *period;        /* 2017-18, 2018-19:Q2, ... */
+	double value;
+	const char *source;
+	unsigned int line;         /* the line of the file it came from, for messages */
+} csperf_comparator_figure;
+
+/* Stores published figures, all or nothing: the first bad one refuses the
+ * lot (CSPERF_EINVAL, naming its line). *stored may be NULL. */
+int csperf_comparators_load(csperf_client *client, const csperf_comparator_figure *figures,
+			    size_t count, uint64_t *stored);
+
+typedef struct csperf_council {
+	const char *council;       /* LA code */
+	const char *name;
+	const char *nation;        /* england or wales */
+	const char *region;        /* may be NULL */
+	size_t nneighbours;
+	const char *const *neighbours;  /* statistical neighbours' LA codes */
+} csperf_council;
+
+/* Creates or updates a council's details and replaces its neighbours. */
+int csperf_council_put(csperf_client *client, const csperf_council *council);
+
 #ifdef __cplusplus
 }
 #endif

@@ -38,6 +38,12 @@ static const auth_policy policies[] = {
 	{ "/csperf.v1.Performance/GetExceptions", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
 	  ROLE(FINANCE) | ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 
+	/* Published comparators are public figures; a council's details and
+	 * neighbours are an admin's to set. */
+	{ "/csperf.v1.Performance/LoadComparators", ROLE(ADMIN) | ROLE(LOADER), AUTH_SCOPE_NONE,
+	  false },
+	{ "/csperf.v1.Performance/PutCouncil", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+
 	{ "/csperf.v1.Performance/CreateToken", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
 	{ "/csperf.v1.Performance/ListTokens", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
 	{ "/csperf.v1.Performance/RevokeToken", ROLE(ADMIN), AUTH_SCOPE_NONE, false },

@@ -956,7 +956,8 @@ static void add_inner(sql *s, const engine_indicator *ind)
 			add_literal(s, ind->reported_id);
 		else
 			add(s, "$2");
-		add(s, " AND r.org_unit IN ('council', '') AND r.period_start = p.start_date AND "
+		/* Council-wide figures: org_unit "council", or the council's own code. */
+		add(s, " AND r.org_unit IN ('council', '', $1) AND r.period_start = p.start_date AND "
 		    "r.period_end = p.end_date GROUP BY p.label");
 		break;
 	case ENGINE_COST_SUM:

@@ -36,6 +36,8 @@ void handle_put_indicator(rpc_call *call, void *app);
 void handle_get_indicator_series(rpc_call *call, void *app);
 void handle_get_scorecard(rpc_call *call, void *app);
 void handle_get_exceptions(rpc_call *call, void *app);
+void handle_load_comparators(rpc_call *call, void *app);
+void handle_put_council(rpc_call *call, void *app);
 
 /* Checks shared by handlers: an LA code (3 to 9 letters and digits), an
  * indicator id (2 to 16 capitals and digits, a letter first). */

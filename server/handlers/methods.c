@@ -39,6 +39,10 @@ static const rpc_method methods[] = {
 	  &csperf__v1__get_scorecard_request__descriptor, handle_get_scorecard },
 	{ "/csperf.v1.Performance/GetExceptions", RPC_UNARY,
 	  &csperf__v1__get_exceptions_request__descriptor, handle_get_exceptions },
+	{ "/csperf.v1.Performance/LoadComparators", RPC_UNARY,
+	  &csperf__v1__load_comparators_request__descriptor, handle_load_comparators },
+	{ "/csperf.v1.Performance/PutCouncil", RPC_UNARY,
+	  &csperf__v1__put_council_request__descriptor, handle_put_council },
 	{ "/grpc.health.v1.Health/Check", RPC_UNARY,
 	  &grpc__health__v1__health_check_request__descriptor, handle_health_check },
 };

@@ -30,7 +30,7 @@ typedef Csperf__V1__Figure Figure;
 
 /* The periods a scorecard reads, by role. */
 typedef struct period_set {
-	engine_period asked, previous, year_ago, last_year;
+	engine_period asked, previous, year_ago, last_year, year_before_last;
 	engine_period trend[12];
 	size_t ntrend;
 	engine_period before[3];   /* the three periods before `previous` */
@@ -67,12 +67,28 @@ typedef struct peer {
 	char indicator_id[20];
 	double average;
 	int councils;
+	bool neighbours;      /* over the council's statistical neighbours */
 } peer;
 
 typedef struct peers {
 	peer *items;
 	size_t count;
+	bool collecting_neighbours;
 } peers;
+
+/* A published comparator, and how well its period fits the one asked for
+ * (0 = the same period, 1 = its financial year, 2 = last year, ...). */
+typedef struct published {
+	char indicator_id[20], area_type[32], area[64], period[24], source[160];
+	double value;
+	int fit;
+} published;
+
+typedef struct published_list {
+	published *items;
+	size_t count;
+	const period_set *periods;
+} published_list;
 
 static void add_label(period_set *ps, const engine_period *p)
 {
@@ -101,6 +117,7 @@ static void make_period_set(const engine_period *asked, period_set *ps)
 	engine_period_shift(asked, false, &ps->year_ago);
 	engine_period_containing(ENGINE_PERIOD_YEAR, asked->start, &year);
 	engine_period_shift(&year, true, &ps->last_year);
+	engine_period_shift(&ps->last_year, true, &ps->year_before_last);
 	cursor = ps->previous;
 	for (int i = 2; i >= 0; i--) {
 		engine_period_shift(&cursor, true, &ps->before[i]);
@@ -249,7 +266,55 @@ static int keep_peer(const char *indicator_id, double average, int councils, voi
 		 indicator_id);
 	grown[p->count].average = average;
 	grown[p->count].councils = councils;
+	grown[p->count].neighbours = p->collecting_neighbours;
 	p->count++;
+	return 0;
+}
+
+static int keep_published(const store_comparator *m, void *ctx)
+{
+	published_list *l = ctx;
+	published *grown, *p;
+	const char *fits[4];
+	int fit = -1;
+	engine_period year;
+
+	engine_period_containing(ENGINE_PERIOD_YEAR, l->periods->asked.start, &year);
+	fits[0] = l->periods->asked.label;
+	fits[1] = year.label;
+	fits[2] = l->periods->last_year.label;
+	fits[3] = l->periods->year_before_last.label;
+	for (int i = 0; i < 4 && fit < 0; i++)
+		if (strcmp(m->period, fits[i]) == 0)
+			fit = i;
+	if (fit < 0)
+		return 0;
+	/* Keep the best fitting figure of each indicator and area. */
+	for (size_t i = 0; i < l->count; i++) {
+		p = &l->items[i];
+		if (strcmp(p->indicator_id, m->indicator_id) == 0 &&
+		    strcmp(p->area_type, m->area_type) == 0 && strcmp(p->area, m->area) == 0) {
+			if (fit < p->fit) {
+				snprintf(p->period, sizeof(p->period), "%s", m->period);
+				snprintf(p->source, sizeof(p->source), "%s", m->source);
+				p->value = m->value;
+				p->fit = fit;
+			}
+			return 0;
+		}
+	}
+	grown = realloc(l->items, (l->count + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return 1;
+	l->items = grown;
+	p = &grown[l->count++];
+	snprintf(p->indicator_id, sizeof(p->indicator_id), "%s", m->indicator_id);
+	snprintf(p->area_type, sizeof(p->area_type), "%s", m->area_type);
+	snprintf(p->area, sizeof(p->area), "%s", m->area);
+	snprintf(p->period, sizeof(p->period), "%s", m->period);
+	snprintf(p->source, sizeof(p->source), "%s", m->source);
+	p->value = m->value;
+	p->fit = fit;
 	return 0;
 }
 
@@ -338,7 +403,7 @@ static bool hide(const value_row *v, int threshold)
 }
 
 static Row *build_row(const definition *d, const period_set *ps, const value_table *values,
-		      const peers *peer_averages, int suppress_threshold)
+		      const peers *peer_averages, const published_list *pub, int suppress_threshold)
 {
 	Row *row = malloc(sizeof(*row));
 	judge_polarity polarity = judge_polarity_parse(d->polarity);
@@ -400,11 +465,15 @@ static Row *build_row(const definition *d, const period_set *ps, const value_tab
 		failed |= pv->period == NULL || pv->value == NULL;
 	}
 
-	row->comparators = calloc(2, sizeof(*row->comparators));
-	for (size_t i = 0; row->comparators != NULL && i < peer_averages->count; i++) {
+	/* Published figures first (England, region, statistical neighbours as
+	 * published), then what csperf computes: the council's statistical
+	 * neighbours it holds, and every other council it holds. */
+	row->comparators = calloc(pub->count + peer_averages->count + 1, sizeof(*row->comparators));
+	for (size_t i = 0; row->comparators != NULL && i < pub->count; i++) {
+		const published *p = &pub->items[i];
 		Csperf__V1__Comparator *c;
 
-		if (strcmp(peer_averages->items[i].indicator_id, d->id) != 0)
+		if (strcmp(p->indicator_id, d->id) != 0)
 			continue;
 		c = malloc(sizeof(*c));
 		if (c == NULL) {
@@ -412,11 +481,32 @@ static Row *build_row(const definition *d, const period_set *ps, const value_tab
 			break;
 		}
 		csperf__v1__comparator__init(c);
-		c->name = "other councils in csperf";
-		c->area_type = "computed";
+		c->name = strcmp(p->area_type, "statistical_neighbours") == 0 ? "statistical neighbours"
+			  : (char *)p->area;
+		c->area_type = (char *)p->area_type;
+		c->year = (char *)p->period;
+		c->value = new_figure((judge_figure){ true, p->value });
+		c->source = (char *)p->source;
+		row->comparators[row->n_comparators++] = c;
+		failed |= c->value == NULL;
+	}
+	for (size_t i = 0; row->comparators != NULL && i < peer_averages->count; i++) {
+		const peer *pe = &peer_averages->items[i];
+		Csperf__V1__Comparator *c;
+
+		if (strcmp(pe->indicator_id, d->id) != 0)
+			continue;
+		c = malloc(sizeof(*c));
+		if (c == NULL) {
+			failed = true;
+			break;
+		}
+		csperf__v1__comparator__init(c);
+		c->name = pe->neighbours ? "statistical neighbours in csperf" : "other councils in csperf";
+		c->area_type = pe->neighbours ? "statistical_neighbours" : "computed";
 		c->year = (char *)ps->asked.label;
-		c->value = new_figure((judge_figure){ true, peer_averages->items[i].average });
-		c->source = "csperf";
+		c->value = new_figure((judge_figure){ true, pe->average });
+		c->source = "computed by csperf";
 		row->comparators[row->n_comparators++] = c;
 		failed |= c->value == NULL;
 	}
@@ -461,6 +551,7 @@ typedef struct scorecard {
 	definitions defs;
 	value_table values;
 	peers peer_averages;
+	published_list published;
 	char council_name[128];
 	char data_to[16];
 	Row **rows;
@@ -475,6 +566,7 @@ static void scorecard_free(scorecard *sc)
 	definitions_free(&sc->defs);
 	free(sc->values.rows);
 	free(sc->peer_averages.items);
+	free(sc->published.items);
 }
 
 /* Checks the request and reads and judges everything. On failure fills st. */
@@ -490,6 +582,7 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 	int64_t timeout = rpc_call_remaining_ms(call);
 	bool stage_ok = stage == NULL;
 	auth_suppression suppression = access_suppression(call, a);
+	char published_periods[128];
 
 	memset(sc, 0, sizeof(*sc));
 	if (!handlers_valid_council(council))
@@ -504,13 +597,26 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 				  "front_door, assessment, child_protection, looked_after, adoption, "
 				  "care_leavers, workforce, youth_justice, finance");
 	make_period_set(&asked, &sc->periods);
+	sc->published.periods = &sc->periods;
+	{
+		engine_period year;
+
+		engine_period_containing(ENGINE_PERIOD_YEAR, asked.start, &year);
+		snprintf(published_periods, sizeof(published_periods), "%s,%s,%s,%s", asked.label,
+			 year.label, sc->periods.last_year.label, sc->periods.year_before_last.label);
+	}
 	if (store_council_info(a->pool, timeout, council, sc->council_name, sc->data_to, st) != 0 ||
 	    store_indicators_list(a->pool, timeout, stage, NULL, false, keep_definition, &sc->defs,
 				  st) != 0 ||
 	    store_values_for_periods(a->pool, timeout, council, sc->periods.csv, stage, keep_value,
 				     &sc->values, st) != 0 ||
-	    store_peer_averages(a->pool, timeout, council, asked.label, keep_peer,
-				&sc->peer_averages, st) != 0) {
+	    store_peer_averages(a->pool, timeout, council, asked.label, false, keep_peer,
+				&sc->peer_averages, st) != 0 ||
+	    (sc->peer_averages.collecting_neighbours = true,
+	     store_peer_averages(a->pool, timeout, council, asked.label, true, keep_peer,
+				 &sc->peer_averages, st)) != 0 ||
+	    store_published_comparators(a->pool, timeout, council, published_periods,
+					keep_published, &sc->published, st) != 0) {
 		if (sc->defs.failed || sc->values.failed)
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		return -1;
@@ -520,7 +626,7 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	for (size_t i = 0; i < sc->defs.count; i++) {
 		Row *row = build_row(&sc->defs.items[i], &sc->periods, &sc->values, &sc->peer_averages,
-				     suppression.suppress ? suppression.threshold : 0);
+				     &sc->published, suppression.suppress ? suppression.threshold : 0);
 
 		if (row == NULL)
 			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");

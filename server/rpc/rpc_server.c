@@ -9,9 +9,10 @@
  *
  * Life of a call: a requested call completes -> a fresh request is posted for
  * the same method -> a RECV_CLOSE_ON_SERVER batch is started (it tells us
- * about cancellation) -> the call is queued for a worker -> the handler ends
- * it with a status -> the call is freed once both the handler and the close
- * batch are done. Calls to methods nobody registered are answered
+ * about cancellation) -> the call is queued for a worker -> the gate, if
+ * any, lets it through (or ends it) -> the handler ends it with a status,
+ * the finish hook running just before that status is sent -> the call is
+ * freed once both the handler and the close batch are done. Calls to methods nobody registered are answered
  * UNIMPLEMENTED straight from the poller (gRPC core would otherwise leave them
  * hanging until their deadline).
  *

@@ -220,9 +220,10 @@ int store_values_for_periods(store_pool *pool, int64_t timeout_ms, const char *c
 }
 
 int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *council,
-			const char *period, store_average_cb cb, void *ctx, status *st)
+			const char *period, bool neighbours_only, store_average_cb cb, void *ctx,
+			status *st)
 {
-	const char *params[2] = { council, period };
+	const char *params[3] = { council, period, neighbours_only ? "true" : "false" };
 	store_conn *c;
 	PGresult *res;
 	int rc = 0;
@@ -232,7 +233,8 @@ int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *counci
 	res = store_query(c,
 		"SELECT indicator_id, avg(value)::float8, count(*) FROM indicator_value "
 		"WHERE period = $2 AND org_unit = 'council' AND breakdown = '' AND council <> $1 "
-		"AND value IS NOT NULL GROUP BY indicator_id", 2, params, st);
+		"AND value IS NOT NULL AND (NOT $3::boolean OR council IN (SELECT neighbour FROM "
+		"council_neighbour WHERE council = $1)) GROUP BY indicator_id", 3, params, st);
 	store_release(pool, c);
 	if (res == NULL)
 		return -1;

@@ -398,6 +398,19 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 			return -1;
 		}
 		PQclear(res);
+		{
+			char *fill = store_record_fill_sql(schema);
+
+			if (fill != NULL) {
+				res = store_query(load->conn, fill, 1, params, st);
+				free(fill);
+				if (res == NULL) {
+					free(supersede);
+					return -1;
+				}
+				PQclear(res);
+			}
+		}
 		res = store_query(load->conn, supersede, 1, params, st);
 		free(supersede);
 		if (res == NULL)

@@ -272,3 +272,34 @@ int store_record_delete_sql(const csperf_record_schema *schema, char *steps[3])
 	steps[2] = restore.text;
 	return 0;
 }
+
+char *store_record_fill_sql(const csperf_record_schema *schema)
+{
+	const char *const *key = store_record_key(schema->type);
+	buffer b = { NULL, 0, 0, false };
+	bool first = true;
+
+	/* A child is described by several returns (SSDA903's header has no
+	 * disabilities, the CIN census has no UASC date...): what a later
+	 * version leaves absent, the current one still knows. Other records
+	 * are whole statements of a return and replace each other whole. */
+	if (key == NULL || schema->type != CSPERF_RECORD_CHILD)
+		return NULL;
+	append(&b, "UPDATE rec_%s new SET ", schema->name);
+	for (size_t f = 0; f < schema->nfields; f++) {
+		bool is_key = false;
+
+		for (size_t k = 0; key[k] != NULL; k++)
+			is_key |= strcmp(key[k], schema->fields[f].name) == 0;
+		if (is_key)
+			continue;
+		append(&b, "%s%s = coalesce(new.%s, old.%s)", first ? "" : ", ",
+		       schema->fields[f].name, schema->fields[f].name, schema->fields[f].name);
+		first = false;
+	}
+	append(&b, " FROM rec_%s old WHERE new.load_id = $1 AND old.is_current AND "
+	       "old.council = new.council", schema->name);
+	for (size_t k = 0; key[k] != NULL; k++)
+		append(&b, " AND old.%s = new.%s", key[k], key[k]);
+	return b.failed ? NULL : b.text;
+}

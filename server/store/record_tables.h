@@ -26,6 +26,12 @@ char *store_record_tables_ddl(void);
 /* Inserts the type's staged records as rows of load $1, not yet current. */
 char *store_record_merge_sql(const csperf_record_schema *schema);
 
+/* For record types whose versions complete each other (a child, described
+ * by several returns): fills what load $1's rows leave absent from the
+ * current version. NULL for the other types, whose versions replace each
+ * other whole. */
+char *store_record_fill_sql(const csperf_record_schema *schema);
+
 /* Makes load $1's rows current and earlier versions of them not; returns one
  * row: (superseded, current). */
 char *store_record_supersede_sql(const csperf_record_schema *schema);

@@ -277,15 +277,42 @@ int store_values_for_periods(store_pool *pool, int64_t timeout_ms, const char *c
 			     const char *periods_csv, const char *stage, store_value_cb cb, void *ctx,
 			     status *st);
 
-/* The average of each indicator's value over the other councils csperfd
- * holds, for a period. */
+/* The average of each indicator's value for a period over the other
+ * councils csperfd holds, or only over the council's statistical
+ * neighbours. */
 typedef int (*store_average_cb)(const char *indicator_id, double average, int councils, void *ctx);
 int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *council,
-			const char *period, store_average_cb cb, void *ctx, status *st);
+			const char *period, bool neighbours_only, store_average_cb cb, void *ctx,
+			status *st);
 
 /* A council's name and the latest date of its data ("" before any
  * compute); NOT_FOUND for a council csperfd does not hold. */
 int store_council_info(store_pool *pool, int64_t timeout_ms, const char *council,
 		       char name[128], char data_to[16], status *st);
+
+/* ---- comparators and councils ---- */
+
+typedef struct store_comparator {
+	const char *indicator_id, *area_type, *area, *period;
+	double value;
+	const char *source;
+} store_comparator;
+
+typedef int (*store_comparator_cb)(const store_comparator *row, void *ctx);
+
+/* Stores published figures in one transaction (a figure already held for
+ * the same indicator, area and period is replaced). */
+int store_load_comparators(store_pool *pool, int64_t timeout_ms, const store_comparator *rows,
+			   size_t count, uint64_t *stored, status *st);
+
+/* Creates or updates a council and replaces its statistical neighbours. */
+int store_put_council(store_pool *pool, int64_t timeout_ms, const char *council,
+		      const char *name, const char *nation, const char *region,
+		      const char *const *neighbours, size_t nneighbours, status *st);
+
+/* The published figures that apply to a council (its nation, its region,
+ * its own statistical neighbours) for the listed periods, newest first. */
+int store_published_comparators(store_pool *pool, int64_t timeout_ms, const char *council,
+				const char *periods_csv, store_comparator_cb cb, void *ctx, status *st);
 
 #endif

@@ -450,6 +450,8 @@ static const rpc_row matrix[] = {
 	  NULL },
 	{ "/csperf.v1.Performance/GetExceptions", "admin analyst reader finance scrutiny", true,
 	  NULL },
+	{ "/csperf.v1.Performance/LoadComparators", "admin loader", false, NULL },
+	{ "/csperf.v1.Performance/PutCouncil", "admin", false, NULL },
 };
 
 static const rpc_row *matrix_row(const char *method)

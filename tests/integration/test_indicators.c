@@ -331,15 +331,15 @@ static void test_catalogue_is_complete_and_computed(void **state)
  * EH05 stepped up: E1, ended in Q3. EH05D stepped down: E5, started in Q2.
  *
  * Contacts (contacts.csv), with the working days to the decision:
- *   K1 Thu 2019-04-18 decided Tue 04-23: 1 (Good Friday, Easter Monday); Referral to CSC
+ *   K1 Thu 2019-04-18 decided Tue 04-23: 1 (Good Friday, Easter Monday); Referral to children's social care
  *   K1 Fri 2019-05-03 decided Tue 05-07: 1 (6 May bank holiday); Early Help
- *   K2 Sat 2019-04-06 decided Tue 04-09: 1 (counted from Monday); Referral to CSC
+ *   K2 Sat 2019-04-06 decided Tue 04-09: 1 (counted from Monday); Referral to children's social care
  *   K3 Fri 2019-06-28 decided Tue 07-02 (in Q2): 2, late; No further action
  *   K4 Sun 2019-06-30 (Q1's last day): no decision yet, no outcome
  *   K5 Wed 2019-05-29 decided Fri 05-31: 2, late; Advice
- *   K2 Mon 2019-07-01 decided the same day: 0; Referral to CSC
+ *   K2 Mon 2019-07-01 decided the same day: 0; Referral to children's social care
  * FD01: Q1 6 (K4 on the last day counts), 2019-20 7.
- * FD02 "Referral to CSC": Q1 K1, K2 = 2 of 6 = 33.33%; 2019-20 3 of 7 = 42.86%.
+ * FD02 "Referral to children's social care": Q1 K1, K2 = 2 of 6 = 33.33%; 2019-20 3 of 7 = 42.86%.
  * FD06 children with 2 or more contacts: Q1 K1 = 1; 2019-20 K1, K2 = 2;
  *   April 2019 none (K1 once, K2 once).
  * FD07 by decision date, within 1 working day: Q1 K1, K1, K2 of K1, K1, K2,

@@ -64,8 +64,9 @@ static void exec_sql(const char *sql)
 	free(r);
 }
 
-static void put_value(const char *id, const char *period, const char *type, const char *start,
-		      const char *end, double value, double numerator, double denominator)
+static void put_council_value(const char *council, const char *id, const char *period,
+			      const char *type, const char *start, const char *end, double value,
+			      double numerator, double denominator)
 {
 	char sql[1024], v[32], n[32], d[32];
 
@@ -74,9 +75,15 @@ static void put_value(const char *id, const char *period, const char *type, cons
 	snprintf(d, sizeof(d), denominator < 0 ? "NULL" : "%g", denominator);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO indicator_value (indicator_id, version, council, period_type, period, "
-		 "period_start, period_end, numerator, denominator, value) VALUES ('%s', 1, '950', "
-		 "'%s', '%s', '%s', '%s', %s, %s, %s)", id, type, period, start, end, n, d, v);
+		 "period_start, period_end, numerator, denominator, value) VALUES ('%s', 1, '%s', "
+		 "'%s', '%s', '%s', '%s', %s, %s, %s)", id, council, type, period, start, end, n, d, v);
 	exec_sql(sql);
+}
+
+static void put_value(const char *id, const char *period, const char *type, const char *start,
+		      const char *end, double value, double numerator, double denominator)
+{
+	put_council_value("950", id, period, type, start, end, value, numerator, denominator);
 }
 
 static int setup(void **state)
@@ -292,6 +299,70 @@ static void test_exceptions(void **state)
 	csperf_client_free(client);
 }
 
+static const csperf_comparator *comparator_of(const csperf_scorecard_row *r, const char *name)
+{
+	for (size_t i = 0; i < r->ncomparators; i++)
+		if (strcmp(r->comparators[i].name, name) == 0)
+			return &r->comparators[i];
+	return NULL;
+}
+
+/* Comparators: published figures (England for the year, the region for the
+ * quarter, a later published figure ignored), and averages csperf computes
+ * over the council's statistical neighbours and over every other council. */
+static void test_comparators(void **state)
+{
+	csperf_client *client = client_with(server.token);
+	const char *neighbours[] = { "951", "952" };
+	csperf_council council = { "950", "Testshire", "england", "Middle Region", 2, neighbours };
+	csperf_comparator_figure figures[] = {
+		{ "TUPGREEN", "england", "England", "2018-19", 85.5, "DfE 2019", 2 },
+		{ "TUPGREEN", "england", "England", "2019-20", 99.0, "DfE 2020", 3 },
+		{ "TUPGREEN", "region", "Middle Region", "2018-19:Q4", 88.0, "Region Q4", 4 },
+		{ "TUPGREEN", "region", "Other Region", "2018-19:Q4", 11.0, "elsewhere", 5 },
+	};
+	csperf_comparator_figure bad = { "TUPGREEN", "planet", "Mars", "2018-19", 1, "x", 7 };
+	csperf_scorecard *sc;
+	const csperf_scorecard_row *r;
+	const csperf_comparator *c;
+	uint64_t stored = 0;
+
+	exec_sql("INSERT INTO council (la_code, name, nation) VALUES ('951', 'A', 'england'), "
+		 "('952', 'B', 'england'), ('953', 'C', 'england')");
+	put_council_value("951", "TUPGREEN", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31",
+			  80, -1, -1);
+	put_council_value("952", "TUPGREEN", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31",
+			  90, -1, -1);
+	put_council_value("953", "TUPGREEN", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31",
+			  40, -1, -1);
+
+	assert_int_equal(csperf_council_put(client, &council), CSPERF_OK);
+	assert_int_equal(csperf_comparators_load(client, figures, 4, &stored), CSPERF_OK);
+	assert_int_equal(stored, 4);
+	assert_int_equal(csperf_comparators_load(client, &bad, 1, NULL), CSPERF_EINVAL);
+	assert_non_null(strstr(csperf_error_last(), "line 7: area_type must be"));
+
+	sc = scorecard(client);
+	r = row_of(sc, "TUPGREEN");
+	c = comparator_of(r, "England");
+	assert_non_null(c);
+	assert_true(c->value.value == 85.5);
+	assert_string_equal(c->year, "2018-19");
+	assert_string_equal(c->source, "DfE 2019");
+	c = comparator_of(r, "Middle Region");
+	assert_non_null(c);
+	assert_true(c->value.value == 88.0);
+	assert_null(comparator_of(r, "Other Region"));
+	c = comparator_of(r, "statistical neighbours in csperf");
+	assert_non_null(c);
+	assert_true(c->value.value == 85.0);             /* (80 + 90) / 2 */
+	c = comparator_of(r, "other councils in csperf");
+	assert_non_null(c);
+	assert_true(c->value.value == 70.0);             /* (80 + 90 + 40) / 3 */
+	csperf_scorecard_free(sc);
+	csperf_client_free(client);
+}
+
 static void test_bad_requests(void **state)
 {
 	csperf_client *client = client_with(server.token);
@@ -315,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_rag_and_direction),
 		cmocka_unit_test(test_small_numbers_suppressed_for_scrutiny),
 		cmocka_unit_test(test_exceptions),
+		cmocka_unit_test(test_comparators),
 		cmocka_unit_test(test_bad_requests),
 	};
 

@@ -465,8 +465,9 @@ static dataset *large_dataset(runs *shared)
 	return &shared->large_data;
 }
 
-/* Whether `sorted` (by key) holds a record of key `key`. */
-static bool has_key(stored_record **sorted, size_t count, const char *key)
+/* The record of key `key` in `sorted` (by key), or NULL. */
+static stored_record *find_record(stored_record **sorted, size_t count,
+	const char *key)
 {
 	size_t low = 0, high = count;
 
@@ -475,13 +476,18 @@ static bool has_key(stored_record **sorted, size_t count, const char *key)
 		int order = strcmp(sorted[middle]->key, key);
 
 		if (order == 0)
-			return true;
+			return sorted[middle];
 		if (order < 0)
 			low = middle + 1;
 		else
 			high = middle;
 	}
-	return false;
+	return NULL;
+}
+
+static bool has_key(stored_record **sorted, size_t count, const char *key)
+{
+	return find_record(sorted, count, key) != NULL;
 }
 
 /* ---- Files and manifest ---- */
@@ -658,8 +664,9 @@ static void test_open_episodes_appear_in_the_next_return(void **state)
 	free(sorted);
 }
 
-/* A record is the same across returns whatever else changes: no key holds
- * two children or two dates. Reviews and OC2/OC3 are in one return each. */
+/* What happens once, or belongs to one collection year (reviews, OC2, OC3,
+ * AD1, contacts), is written once: only what stays open is carried from one
+ * return to the next. */
 static void test_yearly_records_are_in_one_return(void **state)
 {
 	dataset *data = first_dataset(*state);
@@ -982,9 +989,26 @@ static int compare_doubles(const void *left, const void *right)
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-static const char *budget_line(const stored_record *episode);
-static stored_record *find_record(stored_record **sorted, size_t count,
-	const char *key);
+/* The budget line a placement is costed to, from its episode, as
+ * csperf-gen's finance system has them. */
+static const char *budget_line(const stored_record *episode)
+{
+	const char *place = value_of(episode, "placement_type");
+	const char *provider = value_of(episode, "placement_provider");
+
+	if (strcmp(place, "U4") == 0 || strcmp(place, "U6") == 0)
+		return strcmp(provider, "PR1") == 0 ? "In-house fostering" :
+			"Agency fostering";
+	if (strcmp(place, "U1") == 0 || strcmp(place, "U3") == 0)
+		return "Family and friends care";
+	if (strcmp(place, "K2") == 0 || strcmp(place, "R3") == 0)
+		return "Residential care";
+	if (strcmp(place, "K1") == 0)
+		return "Secure accommodation";
+	if (strcmp(place, "H5") == 0)
+		return "Semi-independent accommodation";
+	return NULL;
+}
 
 /* The typical weekly cost of each kind of placement: in-house fostering
  * 400-500 pounds, agency 800-1,000, residential 4,000-6,000, plus yearly
@@ -1035,46 +1059,6 @@ static void test_placement_costs_by_kind(void **state)
 	free(weekly);
 	free(episodes);
 	free(costs);
-}
-
-/* The budget line a placement is costed to, from its episode, as
- * csperf-gen's finance system has them. */
-static const char *budget_line(const stored_record *episode)
-{
-	const char *place = value_of(episode, "placement_type");
-	const char *provider = value_of(episode, "placement_provider");
-
-	if (strcmp(place, "U4") == 0 || strcmp(place, "U6") == 0)
-		return strcmp(provider, "PR1") == 0 ? "In-house fostering" :
-			"Agency fostering";
-	if (strcmp(place, "U1") == 0 || strcmp(place, "U3") == 0)
-		return "Family and friends care";
-	if (strcmp(place, "K2") == 0 || strcmp(place, "R3") == 0)
-		return "Residential care";
-	if (strcmp(place, "K1") == 0)
-		return "Secure accommodation";
-	if (strcmp(place, "H5") == 0)
-		return "Semi-independent accommodation";
-	return NULL;
-}
-
-static stored_record *find_record(stored_record **sorted, size_t count,
-	const char *key)
-{
-	size_t low = 0, high = count;
-
-	while (low < high) {
-		size_t middle = (low + high) / 2;
-		int order = strcmp(sorted[middle]->key, key);
-
-		if (order == 0)
-			return sorted[middle];
-		if (order < 0)
-			low = middle + 1;
-		else
-			high = middle;
-	}
-	return NULL;
 }
 
 /* Each budget line is within 12% (and the rounding to thousands) of what
@@ -1154,6 +1138,51 @@ static void test_budget_is_near_the_spend(void **state)
 	free(episodes);
 	free(costs);
 	free(budget);
+}
+
+/* The working days the rates are counted in: the bank holidays of England
+ * and Wales as GOV.UK published them, 2019 to 2024. */
+static void test_bank_holidays_are_the_published_ones(void **state)
+{
+	static const char *const published[] = {
+		"2019-01-01", "2019-04-19", "2019-04-22", "2019-05-06", "2019-05-27",
+		"2019-08-26", "2019-12-25", "2019-12-26", "2020-01-01", "2020-04-10",
+		"2020-04-13", "2020-05-08", "2020-05-25", "2020-08-31", "2020-12-25",
+		"2020-12-28", "2021-01-01", "2021-04-02", "2021-04-05", "2021-05-03",
+		"2021-05-31", "2021-08-30", "2021-12-27", "2021-12-28", "2022-01-03",
+		"2022-04-15", "2022-04-18", "2022-05-02", "2022-06-02", "2022-06-03",
+		"2022-08-29", "2022-09-19", "2022-12-26", "2022-12-27", "2023-01-02",
+		"2023-04-07", "2023-04-10", "2023-05-01", "2023-05-08", "2023-05-29",
+		"2023-08-28", "2023-12-25", "2023-12-26", "2024-01-01", "2024-03-29",
+		"2024-04-01", "2024-05-06", "2024-05-27", "2024-08-26", "2024-12-25",
+		"2024-12-26",
+	};
+	gen_calendar *calendar = gen_calendar_new(2018, 2025);
+	size_t weekdays_off = 0;
+
+	(void)state;
+	assert_non_null(calendar);
+	for (gen_day day = day_of("2019-01-01"); day <= day_of("2024-12-31"); day++) {
+		char text[GEN_DAY_TEXT_SIZE];
+		bool listed = false;
+
+		gen_day_format(day, text);
+		for (size_t i = 0; i < COUNT_OF(published) && !listed; i++)
+			listed = strcmp(published[i], text) == 0;
+		if (gen_day_weekday(day) >= 5)
+			continue;
+		if (listed == gen_calendar_is_working_day(calendar, day))
+			fail_msg("%s is %sa bank holiday", text, listed ? "" : "not ");
+		weekdays_off += listed ? 1 : 0;
+	}
+	assert_int_equal(weekdays_off, COUNT_OF(published));
+	/* From 1 January to 2 April 2024, exclusive: Good Friday and Easter
+	 * Monday off. */
+	assert_int_equal(gen_calendar_working_days(calendar, day_of("2024-01-01"),
+		day_of("2024-04-02")), 63);
+	assert_int_equal(gen_calendar_add_working_days(calendar,
+		day_of("2024-03-28"), 1), day_of("2024-04-02"));
+	gen_calendar_free(calendar);
 }
 
 /* ---- Arguments ---- */
@@ -1247,6 +1276,7 @@ int main(void)
 		cmocka_unit_test(test_looked_after_rates),
 		cmocka_unit_test(test_placement_costs_by_kind),
 		cmocka_unit_test(test_budget_is_near_the_spend),
+		cmocka_unit_test(test_bank_holidays_are_the_published_ones),
 		cmocka_unit_test(test_bad_arguments_are_refused),
 		cmocka_unit_test(test_help_describes_the_layout),
 	};

@@ -74,6 +74,29 @@ static void test_unreachable_server(void **state)
 	csperf_client_free(client);
 }
 
+static void test_tls_options_are_checked(void **state)
+{
+	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
+	csperf_client *client = (csperf_client *)&options;
+
+	options.tls_cert_file = "/nonexistent/client.pem";
+	assert_int_equal(csperf_client_new(&client, &options), CSPERF_EINVAL);
+	assert_null(client);
+	assert_string_equal(csperf_error_last(),
+			    "csperf_client_new: tls_cert_file and tls_key_file go together");
+
+	options.tls_cert_file = NULL;
+	options.tls_ca_file = "/nonexistent/ca.pem";
+	assert_int_equal(csperf_client_new(&client, &options), CSPERF_EINVAL);
+	assert_non_null(strstr(csperf_error_last(), "cannot read the TLS CA file /nonexistent/ca.pem"));
+
+	/* TLS with the system's CAs needs no file. */
+	options.tls_ca_file = NULL;
+	options.tls = 1;
+	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
+	csperf_client_free(client);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +105,7 @@ int main(void)
 		cmocka_unit_test(test_options_are_checked),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_unreachable_server),
+		cmocka_unit_test(test_tls_options_are_checked),
 	};
 
 	return cmocka_run_group_tests_name("unit_sdk", tests, NULL, NULL);
