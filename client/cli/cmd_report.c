@@ -787,6 +787,16 @@ static const char style[] =
 "h2,h3{break-after:avoid;page-break-after:avoid;}a{color:inherit;text-decoration:none;}"
 ".cards{grid-template-columns:1fr 1fr;}}\n";
 
+/* Whether row i is the first of its stage: stages are written in the order
+ * they first appear, each with all its rows. */
+static bool first_of_stage(const csperf_scorecard *sc, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(sc->rows[k].stage, sc->rows[i].stage) == 0)
+			return false;
+	return true;
+}
+
 static void write_head(FILE *f, const report *r, const char *period)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -806,7 +816,6 @@ static void write_title_block(FILE *f, const report *r, const char *period)
 {
 	const csperf_scorecard *sc = r->scorecard;
 	char start[40], end[40], data_to[40];
-	const char *stage = NULL;
 
 	format_date(sc->period_start, start, sizeof(start));
 	format_date(sc->period_end, end, sizeof(end));
@@ -838,16 +847,15 @@ static void write_title_block(FILE *f, const report *r, const char *period)
 		put_escaped(f, data_to);
 		fputs(", before the period does: figures may change when the rest is loaded.</p>\n", f);
 	}
-	fputs("<nav class=\"contents\">Contents: <a href=\"#exceptions\">Exceptions</a>", f);
+	fputs("<nav class=\"contents\">Contents: <a href=\"#exceptions\">Exceptions</a>\n", f);
 	for (size_t i = 0; i < sc->nrows; i++) {
-		if (stage != NULL && strcmp(stage, sc->rows[i].stage) == 0)
+		if (!first_of_stage(sc, i))
 			continue;
-		stage = sc->rows[i].stage;
 		fputs("<a href=\"#stage-", f);
-		put_escaped(f, stage);
+		put_escaped(f, sc->rows[i].stage);
 		fputs("\">", f);
-		put_escaped(f, stage_name(stage));
-		fputs("</a>", f);
+		put_escaped(f, stage_name(sc->rows[i].stage));
+		fputs("</a>\n", f);
 	}
 	fputs("<a href=\"#definitions\">Definitions</a></nav>\n</header>\n", f);
 }
@@ -1047,15 +1055,19 @@ static void write_row(FILE *f, const report *r, size_t row_index, const char *co
 	*any_suppressed |= row->suppressed != 0;
 }
 
-static void write_stage(FILE *f, const report *r, size_t first, size_t last, const char *period)
+static void write_stage(FILE *f, const report *r, size_t first, const char *period)
 {
 	const csperf_scorecard *sc = r->scorecard;
 	const char *quarters[MAX_QUARTER_COLUMNS];
 	size_t nquarters = quarter_columns(r, &sc->rows[first], quarters);
 	char last_year[16], label[48];
 	int year, month, day;
+	const char *stage = sc->rows[first].stage;
 	bool any_suppressed = false, any_provisional = false;
+	size_t count = 0;
 
+	for (size_t i = first; i < sc->nrows; i++)
+		count += strcmp(sc->rows[i].stage, stage) == 0;
 	/* Last year's out-turn is the financial year before the period's. */
 	if (parse_date(sc->period_start, &year, &month, &day)) {
 		int start = (month >= 4 ? year : year - 1) - 1;
@@ -1068,8 +1080,8 @@ static void write_stage(FILE *f, const report *r, size_t first, size_t last, con
 	put_escaped(f, sc->rows[first].stage);
 	fputs("\">\n<h2>", f);
 	put_escaped(f, stage_name(sc->rows[first].stage));
-	fprintf(f, " <span class=\"count\">(%zu indicator%s)</span></h2>\n", last - first,
-		last - first == 1 ? "" : "s");
+	fprintf(f, " <span class=\"count\">(%zu indicator%s)</span></h2>\n", count,
+		count == 1 ? "" : "s");
 	fputs("<p class=\"key\">Charts: <span class=\"swatch sw-values\"></span>this council "
 	      "<span class=\"swatch sw-target\"></span>target <span class=\"swatch sw-band\"></span>"
 	      "amber band (within tolerance of target) <span class=\"swatch sw-comparator\"></span>"
@@ -1089,8 +1101,9 @@ static void write_stage(FILE *f, const report *r, size_t first, size_t last, con
 	fputs("</th><th scope=\"col\">Target</th><th scope=\"col\" class=\"l\">RAG</th>"
 	      "<th scope=\"col\" class=\"l\">Direction</th><th scope=\"col\">Comparator</th>"
 	      "<th scope=\"col\" class=\"l\">Recent periods</th></tr></thead>\n<tbody>\n", f);
-	for (size_t i = first; i < last; i++)
-		write_row(f, r, i, quarters, nquarters, &any_suppressed, &any_provisional);
+	for (size_t i = first; i < sc->nrows; i++)
+		if (strcmp(sc->rows[i].stage, stage) == 0)
+			write_row(f, r, i, quarters, nquarters, &any_suppressed, &any_provisional);
 	fputs("</tbody>\n</table>\n", f);
 	if (any_suppressed)
 		fputs("<p class=\"footnote\">* Not shown: the figure rests on a small number of "
@@ -1104,32 +1117,41 @@ static void write_stage(FILE *f, const report *r, size_t first, size_t last, con
 	      "is better.</p>\n</section>\n", f);
 }
 
+static void write_definition(FILE *f, const report *r, const csperf_scorecard_row *row)
+{
+	const csperf_indicator *def = definition_of(r, row->indicator_id);
+
+	fputs("<dt>", f);
+	put_escaped(f, row->indicator_id);
+	fputs(" ", f);
+	put_escaped(f, row->title);
+	fputs("</dt><dd>", f);
+	if (def != NULL && def->definition[0] != '\0') {
+		put_escaped(f, def->definition);
+		fputc(' ', f);
+	}
+	fputs(strcmp(row->polarity, "up") == 0 ? "Higher is better."
+	      : strcmp(row->polarity, "down") == 0 ? "Lower is better."
+	      : "Context only: neither higher nor lower is better.", f);
+	if (def != NULL && def->source[0] != '\0') {
+		fputs(" Source: ", f);
+		put_escaped(f, def->source);
+		fputc('.', f);
+	}
+	fputs("</dd>\n", f);
+}
+
 static void write_definitions(FILE *f, const report *r)
 {
-	fputs("<section class=\"definitions\" id=\"definitions\">\n<h2>Definitions</h2>\n<dl>\n", f);
-	for (size_t i = 0; i < r->scorecard->nrows; i++) {
-		const csperf_scorecard_row *row = &r->scorecard->rows[i];
-		const csperf_indicator *def = definition_of(r, row->indicator_id);
+	const csperf_scorecard *sc = r->scorecard;
 
-		fputs("<dt>", f);
-		put_escaped(f, row->indicator_id);
-		fputs(" ", f);
-		put_escaped(f, row->title);
-		fputs("</dt><dd>", f);
-		if (def != NULL && def->definition[0] != '\0') {
-			put_escaped(f, def->definition);
-			fputc(' ', f);
-		}
-		fputs(strcmp(row->polarity, "up") == 0 ? "Higher is better."
-		      : strcmp(row->polarity, "down") == 0 ? "Lower is better."
-		      : "Context only: neither higher nor lower is better.", f);
-		if (def != NULL && def->source[0] != '\0') {
-			fputs(" Source: ", f);
-			put_escaped(f, def->source);
-			fputc('.', f);
-		}
-		fputs("</dd>\n", f);
-	}
+	fputs("<section class=\"definitions\" id=\"definitions\">\n<h2>Definitions</h2>\n<dl>\n", f);
+	/* In the order of the scorecards: a stage at a time. */
+	for (size_t first = 0; first < sc->nrows; first++)
+		if (first_of_stage(sc, first))
+			for (size_t i = first; i < sc->nrows; i++)
+				if (strcmp(sc->rows[i].stage, sc->rows[first].stage) == 0)
+					write_definition(f, r, &sc->rows[i]);
 	fputs("</dl>\n</section>\n", f);
 }
 
@@ -1137,19 +1159,15 @@ static void write_html(FILE *f, const report *r)
 {
 	const csperf_scorecard *sc = r->scorecard;
 	char period[48];
-	size_t first = 0;
 
 	format_period(sc->period, r->series_type, period, sizeof(period));
 	write_head(f, r, period);
 	write_title_block(f, r, period);
 	write_summary(f, r);
 	write_exceptions(f, r);
-	/* The rows come a stage at a time. */
-	for (size_t i = 1; i <= sc->nrows; i++)
-		if (i == sc->nrows || strcmp(sc->rows[i].stage, sc->rows[first].stage) != 0) {
-			write_stage(f, r, first, i, period);
-			first = i;
-		}
+	for (size_t i = 0; i < sc->nrows; i++)
+		if (first_of_stage(sc, i))
+			write_stage(f, r, i, period);
 	if (sc->nrows == 0)
 		fputs("<p class=\"none-found\">No indicators have figures for this council.</p>\n", f);
 	write_definitions(f, r);

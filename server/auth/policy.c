@@ -30,13 +30,16 @@ static const auth_policy policies[] = {
 	{ "/csperf.v1.Performance/ListIndicators", AUTH_ROLES_ALL, AUTH_SCOPE_NONE, false },
 	{ "/csperf.v1.Performance/GetIndicator", AUTH_ROLES_ALL, AUTH_SCOPE_NONE, false },
 	{ "/csperf.v1.Performance/PutIndicator", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
-	/* Aggregates: every reading role, for its councils. */
-	{ "/csperf.v1.Performance/GetIndicatorSeries", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
-	  ROLE(FINANCE) | ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+	/* Aggregates, for the caller's councils. Series (every period, with
+	 * numerators) are an analyst's tool, and scrutiny's with small numbers
+	 * suppressed; scorecards and exceptions are also for readers. Finance
+	 * reads cost metrics (its own RPCs, issue 7), not scorecards. */
+	{ "/csperf.v1.Performance/GetIndicatorSeries", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(SCRUTINY),
+	  AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetScorecard", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
-	  ROLE(FINANCE) | ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetExceptions", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
-	  ROLE(FINANCE) | ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 
 	/* Published comparators are public figures; a council's details and
 	 * neighbours are an admin's to set. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "access.h"
 #include "../compute.h"
 #include "../engine/engine.h"
 #include "../log.h"
@@ -419,7 +420,17 @@ typedef struct series {
 	Csperf__V1__SeriesPoint **points;
 	size_t count;
 	bool failed;
+	int suppress_threshold;   /* 0: the caller may see small numbers */
 } series;
+
+/* A count from 1 to the threshold, and anything computed from one, is
+ * hidden from callers who must not see small numbers. */
+static bool small(const char *count, int threshold)
+{
+	double n = count != NULL ? strtod(count, NULL) : 0;
+
+	return threshold > 0 && count != NULL && n >= 1 && n <= threshold;
+}
 
 static Csperf__V1__Figure *figure(const char *text)
 {
@@ -450,9 +461,15 @@ static int collect_point(const store_series_row *r, void *ctx)
 	p->period_start = strdup(r->period_start);
 	p->period_end = strdup(r->period_end);
 	p->breakdown = strdup(r->breakdown);
-	p->numerator = figure(r->numerator);
-	p->denominator = figure(r->denominator);
-	p->value = figure(r->value);
+	if (small(r->numerator, s->suppress_threshold) || small(r->denominator, s->suppress_threshold)) {
+		p->numerator = figure(NULL);
+		p->denominator = figure(NULL);
+		p->value = figure(NULL);
+	} else {
+		p->numerator = figure(r->numerator);
+		p->denominator = figure(r->denominator);
+		p->value = figure(r->value);
+	}
 	p->provisional = r->provisional;
 	p->version = r->version;
 	s->points[s->count++] = p;
@@ -485,9 +502,10 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 	Csperf__V1__GetIndicatorSeriesRequest *req =
 		(Csperf__V1__GetIndicatorSeriesRequest *)rpc_call_request(call);
 	Csperf__V1__GetIndicatorSeriesResponse reply = CSPERF__V1__GET_INDICATOR_SERIES_RESPONSE__INIT;
-	series s = { NULL, 0, false };
+	series s = { NULL, 0, false, 0 };
 	status st = STATUS_INIT;
 	engine_period from, to;
+	auth_suppression suppression = access_suppression(call, a);
 	char err[256], from_end[16] = "", to_end[16] = "";
 	const char *type;
 
@@ -521,6 +539,7 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 		csperf_date_format_iso(from.end, from_end);
 	if (req->to[0] != '\0')
 		csperf_date_format_iso(to.end, to_end);
+	s.suppress_threshold = suppression.suppress ? suppression.threshold : 0;
 	if (store_series(a->pool, rpc_call_remaining_ms(call), req->council, req->indicator_id,
 			 "council", type, from_end[0] != '\0' ? from_end : NULL,
 			 to_end[0] != '\0' ? to_end : NULL, collect_point, &s, &st) != 0 && !s.failed) {
@@ -533,6 +552,7 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 	}
 	reply.n_points = s.count;
 	reply.points = s.points;
+	access_note_rows(call, (int64_t)s.count);
 	rpc_call_reply(call, &reply.base);
 cleanup:
 	series_free(&s);

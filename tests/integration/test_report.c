@@ -241,6 +241,7 @@ static void test_report_html(void **state)
 	char *err = NULL, *html;
 	const char *path = report_path("report.html");
 	const char *exceptions, *first_stage;
+	size_t rows;
 
 	assert_int_equal(run_report(server.token, "2018-19:Q4", path, &err), 0);
 	free(err);
@@ -263,13 +264,15 @@ static void test_report_html(void **state)
 	assert_non_null(strstr(exceptions, "Off target"));
 	assert_non_null(strstr(exceptions, "Worse three periods running"));
 	assert_non_null(strstr(exceptions, "Corporate risk CR-7"));
-	assert_int_equal(count_of(html, "<section class=\"stage\""), 3);
+	/* The catalogue's stages are there too (its indicators, without values). */
+	assert_true(count_of(html, "<section class=\"stage\"") >= 3);
 
 	/* Every indicator, each in a row with one chart. */
 	for (size_t i = 0; i < NCASES; i++)
 		assert_non_null(strstr(first_stage, cases[i].id));
-	assert_int_equal(count_of(html, "<tr class=\"indicator\">"), NCASES);
-	assert_int_equal(count_of(html, "<svg"), NCASES);
+	rows = count_of(html, "<tr class=\"indicator\">");
+	assert_true(rows >= NCASES);
+	assert_int_equal(count_of(html, "<svg"), rows);
 
 	/* RAG in words as well as colour. */
 	assert_non_null(strstr(first_stage, "Red</span>"));
@@ -325,7 +328,7 @@ static void test_small_numbers_hidden_from_scrutiny(void **state)
 	assert_non_null(strstr(html, "Q4 18-19 *"));
 	/* Large numbers are shown to scrutiny as to anyone. */
 	assert_non_null(strstr(html, "24.5%"));
-	assert_int_equal(count_of(html, "<svg"), NCASES);
+	assert_int_equal(count_of(html, "<svg"), count_of(html, "<tr class=\"indicator\">"));
 	free(html);
 }
 

@@ -245,6 +245,27 @@ static void test_small_numbers_suppressed_for_scrutiny(void **state)
 	assert_true(r->value.present && r->value.value == 88.2);
 	csperf_scorecard_free(sc);
 
+	/* The series too hides the quarter that rests on 3 of 4. */
+	{
+		csperf_series *series = NULL;
+		int checked = 0;
+
+		assert_int_equal(csperf_series_get(client, "950", "TSMALL", "quarter", "2018-19:Q1",
+						   "2018-19:Q4", &series), CSPERF_OK);
+		for (size_t i = 0; i < series->count; i++) {
+			if (strcmp(series->points[i].period, "2018-19:Q4") == 0) {
+				assert_false(series->points[i].value.present);
+				assert_false(series->points[i].numerator.present);
+				checked++;
+			} else if (strcmp(series->points[i].period, "2018-19:Q1") == 0) {
+				assert_true(series->points[i].value.present);
+				checked++;
+			}
+		}
+		assert_int_equal(checked, 2);
+		csperf_series_free(series);
+	}
+
 	/* Another council's scorecard: refused, as if it did not exist. */
 	{
 		csperf_scorecard_query query = CSPERF_SCORECARD_QUERY_INIT;
