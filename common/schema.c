@@ -112,6 +112,11 @@ CODE_LIST(previous_permanence_option, "previous permanence",
 /* csperf's own: no statutory return has these. */
 CODE_LIST(rag_rating, "RAG rating", "RED", "AMBER", "GREEN");
 CODE_LIST(social_care_step, "social care step", "UP", "DOWN");
+/* What kind of placement a cost line pays for, and the budget line it is
+ * charged to: a placement cost and a budget line match on this code. */
+CODE_LIST(placement_category, "placement category",
+	"in_house_foster", "agency_foster", "residential", "secure",
+	"semi_independent", "other");
 
 #define FIELD_TEXT(field_name, is_required, length, description) \
 	{ .name = field_name, .kind = CSPERF_FIELD_TEXT, \
@@ -491,6 +496,13 @@ static const csperf_field placement_cost_fields[] = {
 		"Weekly contribution from health, in pounds."),
 	FIELD_MONEY("education_contribution", OPTIONAL,
 		"Weekly contribution from education, in pounds."),
+	/* Added by record schema version 2: fields only ever go at the end. */
+	{ .name = "placement_category", .kind = CSPERF_FIELD_CODE, .required = OPTIONAL,
+	  .codes = &placement_category, .since = 2,
+	  .doc = "The kind of placement, and the budget line (a budget's placement_category) it is charged to." },
+	{ .name = "locality", .kind = CSPERF_FIELD_TEXT, .required = OPTIONAL,
+	  .max_length = 64, .since = 2,
+	  .doc = "The council's locality the placement is managed in, named as tokens name localities." },
 };
 static const csperf_field_rule placement_cost_rules[] = {
 	RULE_NOT_BEFORE("end_date", "start_date"),
@@ -499,8 +511,8 @@ static const csperf_field_rule placement_cost_rules[] = {
 static const csperf_field budget_fields[] = {
 	FIELD_INT("financial_year", REQUIRED, 2000, 2100,
 		"The year the financial year starts: 2024 for April 2024 to March 2025."),
-	FIELD_TEXT("placement_category", REQUIRED, 100,
-		"The budget line, in the council's words."),
+	FIELD_CODE("placement_category", REQUIRED, placement_category,
+		"The budget line: the placement category whose costs it pays for."),
 	FIELD_MONEY("amount", REQUIRED,
 		"The budget for the year, in pounds."),
 };

@@ -59,6 +59,8 @@ typedef struct csperf_field {
 	double min_value;
 	double max_value;
 	const char *doc;                 /* one line saying what the field means */
+	int since;                       /* the record schema version that added it
+	                                  * (CSPERF_RECORD_SCHEMA_VERSION); 0 for 1 */
 } csperf_field;
 
 /* Cross-field checks of a record type. */

@@ -54,6 +54,7 @@ int cmd_scorecard(const cli_globals *globals, int argc, char **argv);
 int cmd_exceptions(const cli_globals *globals, int argc, char **argv);
 int cmd_indicators(const cli_globals *globals, int argc, char **argv);
 int cmd_series(const cli_globals *globals, int argc, char **argv);
+int cmd_cases(const cli_globals *globals, int argc, char **argv);
 int cmd_report(const cli_globals *globals, int argc, char **argv);
 int cmd_comparators(const cli_globals *globals, int argc, char **argv);
 int cmd_council(const cli_globals *globals, int argc, char **argv);

@@ -8,6 +8,7 @@
  * "small_number_threshold", "definition", "source"); `show --format json`
  * prints a definition in the same form, so show, edit and put round-trip.
  */
+#include <csv.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <jansson.h>
@@ -363,6 +364,101 @@ int cmd_series(const cli_globals *g, int argc, char **argv)
 	rc = result != NULL ? cli_print(g, result) : CLI_EXIT_LOCAL;
 	output_result_free(result);
 	csperf_series_free(series);
+	csperf_client_free(client);
+	return rc;
+}
+
+typedef struct cases_print {
+	const cli_globals *g;
+	output_result *result;  /* table and JSON: collected */
+	uint64_t count;
+} cases_print;
+
+static int print_case(const csperf_case *c, void *ctx)
+{
+	cases_print *p = ctx;
+	const char *values[5] = { c->child_id, c->case_date, c->in_numerator ? "yes" : "no",
+				  c->team[0] != '\0' ? c->team : NULL, c->reason };
+
+	p->count++;
+	if (p->g->format == OUTPUT_CSV) {
+		/* CSV streams: a long list never waits in memory. */
+		for (size_t i = 0; i < 5; i++) {
+			if (i > 0)
+				fputc(',', stdout);
+			if (values[i] != NULL)
+				csv_fwrite(stdout, values[i], strlen(values[i]));
+		}
+		fputs("\r\n", stdout);
+		return ferror(stdout) ? 1 : 0;
+	}
+	return output_result_add(p->result, values) == 0 ? 0 : 1;
+}
+
+int cmd_cases(const cli_globals *g, int argc, char **argv)
+{
+	static const char usage[] =
+"Usage: csperf cases --council CODE --indicator ID --period PERIOD\n"
+"                    [--part numerator|denominator|not-numerator]\n"
+"\n"
+"The cases behind a figure: one row per record (or child) with the dates and\n"
+"codes the rule used and why it counts or not. The numerator's cases number\n"
+"the figure's numerator. Child-level data: analysts and admins only.\n"
+"--format csv streams the rows as they come.\n";
+	static const output_column columns[] = {
+		{ "child_id", "Child", OUTPUT_TEXT }, { "case_date", "Date", OUTPUT_TEXT },
+		{ "in_numerator", "In numerator", OUTPUT_TEXT }, { "team", "Team", OUTPUT_TEXT },
+		{ "reason", "Why", OUTPUT_TEXT },
+	};
+	static const struct option options[] = {
+		{ "council", required_argument, NULL, 'c' }, { "indicator", required_argument, NULL, 'i' },
+		{ "period", required_argument, NULL, 'p' }, { "part", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	csperf_cases_query query = CSPERF_CASES_QUERY_INIT;
+	cases_print p = { g, NULL, 0 };
+	csperf_client *client;
+	int opt, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': query.council = optarg; break;
+		case 'i': query.indicator_id = optarg; break;
+		case 'p': query.period = optarg; break;
+		case 'P': query.part = optarg; break;
+		case 'h':
+			fputs(usage, stdout);
+			return CLI_EXIT_OK;
+		default:
+			fprintf(stderr, "csperf cases: unknown option '%s'\n%s", argv[optind - 1], usage);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (query.council == NULL || query.indicator_id == NULL || query.period == NULL) {
+		fprintf(stderr, "csperf cases: --council, --indicator and --period are required\n%s",
+			usage);
+		return CLI_EXIT_USAGE;
+	}
+	client = cli_client(g);
+	if (client == NULL)
+		return CLI_EXIT_USAGE;
+	if (g->format == OUTPUT_CSV) {
+		for (size_t i = 0; i < 5; i++)
+			printf("%s\"%s\"", i > 0 ? "," : "", columns[i].name);
+		fputs("\r\n", stdout);
+	} else {
+		p.result = output_result_new(columns, 5, 0);
+	}
+	rc = csperf_cases_list(client, &query, print_case, &p, NULL);
+	if (rc != CSPERF_OK)
+		rc = cli_fail(rc);
+	else if (p.result != NULL)
+		rc = cli_print(g, p.result);
+	if (rc == CLI_EXIT_OK && g->format == OUTPUT_TABLE)
+		printf("%llu case%s\n", (unsigned long long)p.count, p.count == 1 ? "" : "s");
+	output_result_free(p.result);
 	csperf_client_free(client);
 	return rc;
 }

@@ -506,7 +506,8 @@ static void scale_include(scale *s, double value)
 
 static double chart_x(size_t i, size_t n)
 {
-	return n <= 1 ? (PLOT_LEFT + PLOT_RIGHT) / 2 : PLOT_LEFT + i * (PLOT_RIGHT - PLOT_LEFT) / (n - 1);
+	return n <= 1 ? (PLOT_LEFT + PLOT_RIGHT) / 2
+		      : PLOT_LEFT + i * (PLOT_RIGHT - PLOT_LEFT) / (n - 1);
 }
 
 static double chart_y(const scale *s, double value)
@@ -661,23 +662,51 @@ static void write_chart(FILE *f, const report *r, size_t row_index)
 			fprintf(f, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.2\"/>",
 				chart_x(i, n), chart_y(&s, points[i].value.value));
 	}
-	/* The axis: its top and bottom values, and the first and last periods. */
-	format_value(row->unit, s.hi, text, sizeof(text));
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", PLOT_LEFT - 4, PLOT_TOP + 3);
-	put_escaped(f, text);
-	format_value(row->unit, s.lo, text, sizeof(text));
-	fprintf(f, "</text><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", PLOT_LEFT - 4,
-		PLOT_BOTTOM + 3);
-	put_escaped(f, text);
-	fputs("</text>", f);
+	/* A hidden figure is marked as in the table. */
+	for (size_t i = 0; i < n; i++)
+		if (points[i].hidden)
+			fprintf(f, "<text class=\"hidden\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+				"*</text>", chart_x(i, n), PLOT_BOTTOM - 3);
+	/* The highest and lowest values, at their heights, and the first and last
+	 * periods. */
+	{
+		bool seen = false;
+		double high = 0, low = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (!points[i].value.present)
+				continue;
+			if (!seen || points[i].value.value > high)
+				high = points[i].value.value;
+			if (!seen || points[i].value.value < low)
+				low = points[i].value.value;
+			seen = true;
+		}
+		if (seen) {
+			format_value(row->unit, high, text, sizeof(text));
+			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", PLOT_LEFT - 4,
+				chart_y(&s, high) + 3);
+			put_escaped(f, text);
+			fputs("</text>", f);
+		}
+		/* Far enough below the highest to be read apart. */
+		if (seen && chart_y(&s, low) - chart_y(&s, high) >= 10) {
+			format_value(row->unit, low, text, sizeof(text));
+			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", PLOT_LEFT - 4,
+				chart_y(&s, low) + 3);
+			put_escaped(f, text);
+			fputs("</text>", f);
+		}
+	}
 	if (n > 0) {
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">", n > 1 ? PLOT_LEFT : chart_x(0, n),
-			CHART_HEIGHT - 3, n > 1 ? "start" : "middle");
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">",
+			n > 1 ? PLOT_LEFT : chart_x(0, n), CHART_HEIGHT - 3, n > 1 ? "start" : "middle");
 		put_escaped(f, points[0].label);
 		fputs("</text>", f);
 	}
 	if (n > 1) {
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">", PLOT_RIGHT, CHART_HEIGHT - 3);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">", PLOT_RIGHT,
+			CHART_HEIGHT - 3);
 		put_escaped(f, points[n - 1].label);
 		fputs("</text>", f);
 	}
@@ -736,6 +765,8 @@ static const char style[] =
 "dl.facts div{display:flex;gap:5px;}dl.facts dt{margin:0;}dl.facts dd{margin:0;color:var(--ink);"
 "font-weight:bold;}\n"
 ".none-found{border:1px solid var(--rule);padding:10px 14px;}\n"
+"p.unavailable{font-size:.85rem;color:var(--muted);border-left:4px solid var(--rule);"
+"padding:2px 0 2px 10px;margin:10px 0 0;}\np.unavailable strong{color:var(--ink);}\n"
 ".id{font-family:\"DejaVu Sans Mono\",\"Liberation Mono\",monospace;font-size:.78rem;"
 "color:var(--muted);font-weight:normal;}\n"
 ".key{font-size:.8rem;color:var(--muted);margin:0 0 8px;}\n"
@@ -748,9 +779,13 @@ static const char style[] =
 ".scorecard th,.scorecard td{border-bottom:1px solid var(--rule);padding:5px 6px;"
 "vertical-align:middle;}\n"
 ".scorecard thead th{background:var(--pale);border-bottom:2px solid var(--navy);"
-"border-top:1px solid var(--rule);font-size:.78rem;text-align:right;vertical-align:bottom;}\n"
+"border-top:1px solid var(--rule);font-size:.78rem;text-align:right;vertical-align:bottom;"
+"white-space:nowrap;}\n"
 ".scorecard thead th.l{text-align:left;}\n"
-".scorecard th.indicator{text-align:left;font-weight:normal;width:24%;}\n"
+".scorecard th.indicator{text-align:left;font-weight:normal;width:24%;"
+"border-left:6px solid transparent;}\n"
+".scorecard th.edge-red{border-left-color:var(--red);}"
+".scorecard th.edge-amber{border-left-color:var(--amber-line);}\n"
 ".scorecard th.indicator .t{font-weight:bold;display:block;}\n"
 ".tags{display:block;font-size:.75rem;color:var(--muted);}\n"
 ".scorecard td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums;}\n"
@@ -774,6 +809,7 @@ static const char style[] =
 "svg.chart .now-red{fill:#c0392b;}svg.chart .now-amber{fill:#f0a500;}"
 "svg.chart .now-green{fill:#2e8b47;}\n"
 "svg.chart .empty{font-size:10px;fill:#777;}\n"
+"svg.chart .hidden{font-size:13px;font-weight:bold;fill:#1b1b1b;}\n"
 "section.definitions dl{font-size:.85rem;columns:2;column-gap:32px;}\n"
 "section.definitions dt{font-weight:bold;break-after:avoid;}\n"
 "section.definitions dd{margin:0 0 8px;break-inside:avoid;}\n"
@@ -783,9 +819,29 @@ static const char style[] =
 "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);font-size:8pt;color:#555;}}\n"
 "@media print{html{font-size:9.5pt;}body{padding:0;max-width:none;}nav.contents{display:none;}"
 "section.stage,section.definitions{break-before:page;page-break-before:always;}"
+"section.stage.empty{break-before:auto;page-break-before:auto;}"
 "thead{display:table-header-group;}tr{break-inside:avoid;page-break-inside:avoid;}"
 "h2,h3{break-after:avoid;page-break-after:avoid;}a{color:inherit;text-decoration:none;}"
-".cards{grid-template-columns:1fr 1fr;}}\n";
+".cards{grid-template-columns:1fr 1fr;}svg.chart{width:200px;height:66px;}"
+".scorecard th,.scorecard td{padding:3px 5px;}}\n";
+
+/* Whether a row has anything to show: a figure now, last year, this year or
+ * in its series, or one hidden from this caller. Rows with none are listed
+ * under their stage's table rather than given a row of dashes. */
+static bool row_has_figures(const report *r, size_t i)
+{
+	const csperf_scorecard_row *row = &r->scorecard->rows[i];
+
+	if (row->value.present || row->last_year.present || row->suppressed)
+		return true;
+	for (size_t t = 0; t < row->ntrend; t++)
+		if (row->trend[t].value.present)
+			return true;
+	for (size_t p = 0; r->series[i] != NULL && p < r->series[i]->count; p++)
+		if (r->series[i]->points[p].value.present)
+			return true;
+	return false;
+}
 
 /* Whether row i is the first of its stage: stages are written in the order
  * they first appear, each with all its rows. */
@@ -866,12 +922,17 @@ static void write_summary(FILE *f, const report *r)
 	static const char *const labels[] = {
 		"\xe2\x9c\x95 Red", "! Amber", "\xe2\x9c\x93 Green", "No RAG",
 	};
-	size_t counts[4] = { 0, 0, 0, 0 };
+	size_t counts[4] = { 0, 0, 0, 0 }, without_figures = 0;
 
-	for (size_t i = 0; i < r->scorecard->nrows; i++)
+	for (size_t i = 0; i < r->scorecard->nrows; i++) {
+		if (!row_has_figures(r, i)) {
+			without_figures++;
+			continue;
+		}
 		for (size_t k = 0; k < 4; k++)
 			if (strcmp(rag_class(r->scorecard->rows[i].rag), rags[k]) == 0)
 				counts[k]++;
+	}
 	fprintf(f, "<div class=\"summary\">\n<div class=\"tile\"><span class=\"n\">%zu</span>"
 		"exception%s to discuss</div>\n<div class=\"tile\"><span class=\"n\">%zu</span>"
 		"indicators</div>\n", r->exceptions->count, r->exceptions->count == 1 ? "" : "s",
@@ -879,6 +940,9 @@ static void write_summary(FILE *f, const report *r)
 	for (size_t k = 0; k < 4; k++)
 		fprintf(f, "<div class=\"tile t-%s\"><span class=\"n\">%zu</span>%s</div>\n", rags[k],
 			counts[k], labels[k]);
+	if (without_figures > 0)
+		fprintf(f, "<div class=\"tile t-none\"><span class=\"n\">%zu</span>no figures yet"
+			"</div>\n", without_figures);
 	fputs("</div>\n", f);
 }
 
@@ -977,15 +1041,21 @@ static void write_row(FILE *f, const report *r, size_t row_index, const char *co
 	const csperf_scorecard_row *row = &r->scorecard->rows[row_index];
 	char text[48];
 	size_t shown = 0;
+	bool exception = false;
 
-	fputs("<tr class=\"indicator\"><th scope=\"row\" class=\"indicator\"><span class=\"t\">", f);
+	for (size_t i = 0; i < r->exceptions->count; i++)
+		exception |= strcmp(r->exceptions->exceptions[i].indicator_id, row->indicator_id) == 0;
+	fprintf(f, "<tr class=\"indicator\"><th scope=\"row\" class=\"indicator edge-%s\">"
+		"<span class=\"t\">", rag_class(row->rag));
 	put_escaped(f, row->title);
 	fputs("</span><span class=\"id\">", f);
 	put_escaped(f, row->indicator_id);
 	fputs("</span>", f);
-	if (row->corporate_risk[0] != '\0' || row->budget_line[0] != '\0' ||
+	if (exception || row->corporate_risk[0] != '\0' || row->budget_line[0] != '\0' ||
 	    strcmp(row->polarity, "none") == 0) {
 		fputs("<span class=\"tags\">", f);
+		if (exception)
+			fputs("<b>Exception</b> (see Exceptions). ", f);
 		if (strcmp(row->polarity, "none") == 0)
 			fputs("Context only, no RAG. ", f);
 		if (row->corporate_risk[0] != '\0') {
@@ -1055,19 +1125,16 @@ static void write_row(FILE *f, const report *r, size_t row_index, const char *co
 	*any_suppressed |= row->suppressed != 0;
 }
 
-static void write_stage(FILE *f, const report *r, size_t first, const char *period)
+/* The table of a stage's rows that have figures, with its key and notes. */
+static void write_stage_table(FILE *f, const report *r, size_t first, const char *period)
 {
 	const csperf_scorecard *sc = r->scorecard;
 	const char *quarters[MAX_QUARTER_COLUMNS];
 	size_t nquarters = quarter_columns(r, &sc->rows[first], quarters);
 	char last_year[16], label[48];
 	int year, month, day;
-	const char *stage = sc->rows[first].stage;
 	bool any_suppressed = false, any_provisional = false;
-	size_t count = 0;
 
-	for (size_t i = first; i < sc->nrows; i++)
-		count += strcmp(sc->rows[i].stage, stage) == 0;
 	/* Last year's out-turn is the financial year before the period's. */
 	if (parse_date(sc->period_start, &year, &month, &day)) {
 		int start = (month >= 4 ? year : year - 1) - 1;
@@ -1076,12 +1143,6 @@ static void write_stage(FILE *f, const report *r, size_t first, const char *peri
 	} else {
 		snprintf(last_year, sizeof(last_year), "Last year");
 	}
-	fputs("<section class=\"stage\" id=\"stage-", f);
-	put_escaped(f, sc->rows[first].stage);
-	fputs("\">\n<h2>", f);
-	put_escaped(f, stage_name(sc->rows[first].stage));
-	fprintf(f, " <span class=\"count\">(%zu indicator%s)</span></h2>\n", count,
-		count == 1 ? "" : "s");
 	fputs("<p class=\"key\">Charts: <span class=\"swatch sw-values\"></span>this council "
 	      "<span class=\"swatch sw-target\"></span>target <span class=\"swatch sw-band\"></span>"
 	      "amber band (within tolerance of target) <span class=\"swatch sw-comparator\"></span>"
@@ -1089,7 +1150,7 @@ static void write_stage(FILE *f, const report *r, size_t first, const char *peri
 	fputs("<table class=\"scorecard\">\n<thead><tr><th scope=\"col\" class=\"l\">Indicator</th>"
 	      "<th scope=\"col\">", f);
 	put_escaped(f, last_year);
-	fputs(" out-turn</th>", f);
+	fputs("<br>out-turn</th>", f);
 	for (size_t q = 0; q < nquarters; q++) {
 		format_period(quarters[q], "quarter", label, sizeof(label));
 		fputs("<th scope=\"col\">", f);
@@ -1102,7 +1163,7 @@ static void write_stage(FILE *f, const report *r, size_t first, const char *peri
 	      "<th scope=\"col\" class=\"l\">Direction</th><th scope=\"col\">Comparator</th>"
 	      "<th scope=\"col\" class=\"l\">Recent periods</th></tr></thead>\n<tbody>\n", f);
 	for (size_t i = first; i < sc->nrows; i++)
-		if (strcmp(sc->rows[i].stage, stage) == 0)
+		if (strcmp(sc->rows[i].stage, sc->rows[first].stage) == 0 && row_has_figures(r, i))
 			write_row(f, r, i, quarters, nquarters, &any_suppressed, &any_provisional);
 	fputs("</tbody>\n</table>\n", f);
 	if (any_suppressed)
@@ -1113,8 +1174,46 @@ static void write_stage(FILE *f, const report *r, size_t first, const char *peri
 		      "whole period.</p>\n", f);
 	fputs("<p class=\"footnote\">" EN_DASH " No figure: no data, or nothing to divide by. "
 	      "Direction compares this period with the one before: \xe2\x96\xb2 Better, "
-	      "\xe2\x96\xbc Worse, \xe2\x96\xb6 Same (changed by 0.5% or less), judged by whether higher or lower "
-	      "is better.</p>\n</section>\n", f);
+	      "\xe2\x96\xbc Worse, \xe2\x96\xb6 Same (changed by 0.5% or less), judged by "
+	      "whether higher or lower is better.</p>\n", f);
+}
+
+/* A stage: its table, then the indicators with no figures yet, named. */
+static void write_stage(FILE *f, const report *r, size_t first, const char *period)
+{
+	const csperf_scorecard *sc = r->scorecard;
+	const char *stage = sc->rows[first].stage;
+	size_t count = 0, with_figures = 0, listed = 0;
+
+	for (size_t i = first; i < sc->nrows; i++)
+		if (strcmp(sc->rows[i].stage, stage) == 0) {
+			count++;
+			with_figures += row_has_figures(r, i);
+		}
+	/* A stage with nothing to show takes no page of its own. */
+	fprintf(f, "<section class=\"stage%s\" id=\"stage-", with_figures == 0 ? " empty" : "");
+	put_escaped(f, stage);
+	fputs("\">\n<h2>", f);
+	put_escaped(f, stage_name(stage));
+	fprintf(f, " <span class=\"count\">(%zu indicator%s)</span></h2>\n", count,
+		count == 1 ? "" : "s");
+	if (with_figures > 0)
+		write_stage_table(f, r, first, period);
+	if (with_figures < count) {
+		fputs("<p class=\"unavailable\"><strong>No figures yet</strong> (no data for them up "
+		      "to this period): ", f);
+		for (size_t i = first; i < sc->nrows; i++) {
+			if (strcmp(sc->rows[i].stage, stage) != 0 || row_has_figures(r, i))
+				continue;
+			fputs(listed++ > 0 ? "; " : "", f);
+			put_escaped(f, sc->rows[i].title);
+			fputs(" <span class=\"id\">", f);
+			put_escaped(f, sc->rows[i].indicator_id);
+			fputs("</span>", f);
+		}
+		fputs(".</p>\n", f);
+	}
+	fputs("</section>\n", f);
 }
 
 static void write_definition(FILE *f, const report *r, const csperf_scorecard_row *row)
@@ -1199,7 +1298,7 @@ static int write_report_file(const report *r, const char *path)
 		fprintf(stderr, "csperf report: out of memory\n");
 		return CLI_EXIT_LOCAL;
 	}
-	sprintf(tmp, "%s.XXXXXX", path);
+	snprintf(tmp, strlen(path) + sizeof(".XXXXXX"), "%s.XXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		fprintf(stderr, "csperf report: cannot create a file beside %s: %s\n", path,

@@ -20,6 +20,7 @@ static const cli_command commands[] = {
 	{ "report", "a committee report for a period as one HTML file, ready to print", cmd_report },
 	{ "indicators", "list, show or put indicator definitions", cmd_indicators },
 	{ "series", "an indicator's values over time", cmd_series },
+	{ "cases", "the cases behind a figure, and why each counts", cmd_cases },
 	{ "comparators", "load published figures to compare with (England, region, neighbours)", cmd_comparators },
 	{ "council", "set a council's name, nation, region and statistical neighbours", cmd_council },
 	{ "token", "create, list or revoke bearer tokens (admin)", cmd_token },

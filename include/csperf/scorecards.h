@@ -208,6 +208,41 @@ int csperf_exceptions_get(csperf_client *client, const char *council, const char
 			  csperf_exceptions **out);
 void csperf_exceptions_free(csperf_exceptions *exceptions);
 
+/* ---- the cases behind a figure ---- */
+
+/* One case: a record (or a child, where the figure counts children). */
+typedef struct csperf_case {
+	const char *child_id;      /* the council's own child id */
+	const char *case_date;
+	int in_numerator;
+	const char *detail;        /* the dates and codes the rule used */
+	const char *reason;        /* why it counts or does not, in words */
+	const char *team;          /* "" when the record names none */
+} csperf_case;
+
+/* Called once per case, in date order; the case is valid only during the
+ * call. A non-zero return stops the listing (the call is cancelled). */
+typedef int (*csperf_case_cb)(const csperf_case *c, void *ctx);
+
+#define CSPERF_CASES_QUERY_VERSION 1
+
+typedef struct csperf_cases_query {
+	unsigned int version;      /* CSPERF_CASES_QUERY_VERSION */
+	const char *council;
+	const char *indicator_id;
+	const char *period;
+	const char *part;          /* "numerator" (NULL), "denominator" or "not-numerator" */
+	const char *org_unit;      /* NULL for the council */
+} csperf_cases_query;
+
+#define CSPERF_CASES_QUERY_INIT { CSPERF_CASES_QUERY_VERSION, 0, 0, 0, 0, 0 }
+
+/* Streams the cases behind a figure through cb; *count (may be NULL) is
+ * how many were received. The numerator's cases number the figure's
+ * numerator. Child-level data: analysts and admins only. */
+int csperf_cases_list(csperf_client *client, const csperf_cases_query *query,
+		      csperf_case_cb cb, void *ctx, uint64_t *count);
+
 /* ---- comparators and councils ---- */
 
 /* A published figure to compare with. */

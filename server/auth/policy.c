@@ -36,6 +36,9 @@ static const auth_policy policies[] = {
 	 * reads cost metrics (its own RPCs, issue 7), not scorecards. */
 	{ "/csperf.v1.Performance/GetIndicatorSeries", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(SCRUTINY),
 	  AUTH_SCOPE_COUNCIL, false },
+	/* Child-level lists: analysts and admins only, for their councils. */
+	{ "/csperf.v1.Performance/GetIndicatorCases", ROLE(ADMIN) | ROLE(ANALYST),
+	  AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetScorecard", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
 	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetExceptions", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |

@@ -1056,3 +1056,239 @@ char *engine_indicator_sql(const engine_indicator *ind)
 	}
 	return s.text;
 }
+
+/* ---- the cases behind a figure ---- */
+
+bool engine_indicator_has_denominator(const engine_indicator *ind)
+{
+	switch (ind->kind) {
+	case ENGINE_COUNT:
+	case ENGINE_SNAPSHOT_COUNT:
+	case ENGINE_INTERVAL_COUNT:
+	case ENGINE_CHILDREN_WITH_EVENTS:
+	case ENGINE_COST_SUM:
+	case ENGINE_COST_COUNT_OVER:
+	case ENGINE_REPORTED:
+	case ENGINE_RATE:            /* its denominator is a population estimate */
+		return false;
+	default:
+		return true;
+	}
+}
+
+bool engine_indicator_has_cases(const engine_indicator *ind)
+{
+	return ind->kind != ENGINE_REPORTED;
+}
+
+/* The condition list as one SQL boolean ("true" when empty). */
+static void add_all(sql *s, const engine_indicator *ind, const condition *conds, size_t n,
+		    const char *ref)
+{
+	add(s, "(true");
+	add_conditions(s, ind, conds, n, ref);
+	add(s, ")");
+}
+
+/* The rows of one case query: (child_id, case_date, in_numerator, detail,
+ * team). Uses the same joins and conditions as the figure's SQL. */
+static void add_case_rows(sql *s, const engine_indicator *ind)
+{
+	shape how = kind_shape(ind->kind, ind->of_open);
+	const char *ref = how == SHAPE_FIXED ? "p.end_date" : refdate(ind, how);
+	int team = csperf_schema_field_index(ind->schema, "team");
+	char team_expr[64];
+	char date_expr[96];
+
+	snprintf(team_expr, sizeof(team_expr), "%s", team >= 0 ? "e.team" : "NULL::text");
+	if (how == SHAPE_EVENT)
+		snprintf(date_expr, sizeof(date_expr), "e.%s", fname(ind, ind->date));
+	else if (how == SHAPE_OPEN)
+		snprintf(date_expr, sizeof(date_expr), "e.%s", fname(ind, ind->start));
+	else
+		snprintf(date_expr, sizeof(date_expr), "e.start_date");
+
+	switch (ind->kind) {
+	case ENGINE_COUNT:
+	case ENGINE_SNAPSHOT_COUNT:
+	case ENGINE_INTERVAL_COUNT:
+	case ENGINE_RATE:
+	case ENGINE_BREAKDOWN:
+	case ENGINE_SNAPSHOT_BREAKDOWN:
+	case ENGINE_PROPORTION:
+	case ENGINE_SNAPSHOT_PROPORTION:
+		add(s, "SELECT e.child_id, %s AS case_date, ", date_expr);
+		if (ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION)
+			add_all(s, ind, ind->numerator, ind->nnumerator, ref);
+		else
+			add(s, "true");
+		add(s, " AS in_numerator, ");
+		if (ind->kind == ENGINE_BREAKDOWN || ind->kind == ENGINE_SNAPSHOT_BREAKDOWN)
+			add(s, "'%s ' || coalesce(e.%s, 'not recorded')", fname(ind, ind->by),
+			    fname(ind, ind->by));
+		else if (how == SHAPE_OPEN)
+			add(s, "'%s ' || e.%s || CASE WHEN %s THEN ', ' || '%s ' || coalesce(e.%s::text, "
+			    "'none') ELSE '' END", fname(ind, ind->start), fname(ind, ind->start),
+			    ind->end >= 0 ? "true" : "false",
+			    ind->end >= 0 ? fname(ind, ind->end) : "", ind->end >= 0 ? fname(ind, ind->end)
+							       : fname(ind, ind->start));
+		else
+			add(s, "'%s ' || e.%s", fname(ind, ind->date), fname(ind, ind->date));
+		add(s, " AS detail, %s AS team", team_expr);
+		add_from(s, ind, how);
+		add(s, " WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		break;
+	case ENGINE_TIMELINESS:
+		add(s, "SELECT e.child_id, %s AS case_date, ", date_expr);
+		if (ind->working_days)
+			add(s, "ct.wd_index - cf.wd_index <= %d AS in_numerator, '%s ' || e.%s || ' to %s ' "
+			    "|| e.%s || ': ' || (ct.wd_index - cf.wd_index) || ' working days, ' || CASE WHEN "
+			    "ct.wd_index - cf.wd_index <= %d THEN 'within' ELSE 'outside' END || ' %d' AS "
+			    "detail", ind->within, fname(ind, ind->from), fname(ind, ind->from),
+			    fname(ind, ind->to), fname(ind, ind->to), ind->within, ind->within);
+		else
+			add(s, "e.%s - e.%s <= %d AS in_numerator, '%s ' || e.%s || ' to %s ' || e.%s || "
+			    "': ' || (e.%s - e.%s) || ' days, ' || CASE WHEN e.%s - e.%s <= %d THEN 'within' "
+			    "ELSE 'outside' END || ' %d' AS detail", fname(ind, ind->to),
+			    fname(ind, ind->from), ind->within, fname(ind, ind->from), fname(ind, ind->from),
+			    fname(ind, ind->to), fname(ind, ind->to), fname(ind, ind->to),
+			    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->from), ind->within,
+			    ind->within);
+		add(s, ", %s AS team", team_expr);
+		add_from(s, ind, how);
+		if (ind->working_days)
+			add(s, " JOIN calendar_day cf ON cf.nation = (SELECT nation FROM council WHERE "
+			    "la_code = $1) AND cf.day = e.%s JOIN calendar_day ct ON ct.nation = cf.nation "
+			    "AND ct.day = e.%s", fname(ind, ind->from), fname(ind, ind->to));
+		add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
+		    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->to),
+		    fname(ind, ind->from));
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		break;
+	case ENGINE_AVERAGE_DURATION:
+	case ENGINE_MEDIAN_DURATION:
+		add(s, "SELECT e.child_id, %s AS case_date, true AS in_numerator, '%s ' || e.%s || ' to "
+		    "%s ' || e.%s || ': ' || (e.%s - e.%s) || ' days' AS detail, %s AS team", date_expr,
+		    fname(ind, ind->from), fname(ind, ind->from), fname(ind, ind->to),
+		    fname(ind, ind->to), fname(ind, ind->to), fname(ind, ind->from), team_expr);
+		add_from(s, ind, how);
+		add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
+		    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->to),
+		    fname(ind, ind->from));
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		break;
+	case ENGINE_REPEAT_WITHIN:
+	case ENGINE_SECOND_SUBSEQUENT: {
+		const char *date = fname(ind, ind->date);
+
+		add(s, "SELECT e.child_id, %s AS case_date, (EXISTS (SELECT 1 FROM %s e2 WHERE "
+		    "e2.council = e.council AND e2.child_id = e.child_id AND e2.%s < e.%s", date_expr,
+		    ind->schema->name, date, date);
+		if (ind->kind == ENGINE_REPEAT_WITHIN)
+			add(s, " AND e2.%s >= e.%s - interval '%d months'", date, date, ind->months);
+		add(s, ")");
+		if (ind->prior_field >= 0)
+			add(s, " OR e.%s > 0", fname(ind, ind->prior_field));
+		add(s, ") AS in_numerator, '%s ' || e.%s || ', earlier: ' || coalesce((SELECT max(e3.%s)"
+		    "::text FROM %s e3 WHERE e3.council = e.council AND e3.child_id = e.child_id AND "
+		    "e3.%s < e.%s), 'none') AS detail, %s AS team", date, date, date, ind->schema->name,
+		    date, date, team_expr);
+		add_from(s, ind, how);
+		add(s, " WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		break;
+	}
+	case ENGINE_CHILDREN_WITH_EVENTS:
+		add(s, "SELECT e.child_id, min(%s) AS case_date, count(*) >= %d AS in_numerator, "
+		    "count(*) || ' %s records in the period' AS detail, NULL::text AS team", date_expr,
+		    ind->min, ind->schema->name);
+		add_from(s, ind, how);
+		add(s, " WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		add(s, " GROUP BY e.child_id");
+		break;
+	case ENGINE_STABILITY_SHORT:
+		add(s, "SELECT e.child_id, e.start_date AS case_date, pl.n >= %d AS in_numerator, pl.n || "
+		    "' placements in the 12 months to ' || p.end_date AS detail, NULL::text AS team "
+		    "FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= p.end_date AND "
+		    "(e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT IN ('V3', 'V4') "
+		    "CROSS JOIN LATERAL (SELECT greatest(1, count(*) FILTER (WHERE e2.new_episode_reason "
+		    "<> 'L')) AS n FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = "
+		    "e.child_id AND e2.start_date <= p.end_date AND (e2.end_date IS NULL OR e2.end_date >= "
+		    "(p.end_date - interval '1 year' + interval '1 day')::date)) pl WHERE true",
+		    ind->min_placements, period_source(ind));
+		break;
+	case ENGINE_STABILITY_LONG:
+		add(s, "SELECT e.child_id, st.care_start AS case_date, st.placement_start <= (p.end_date - "
+		    "interval '%d months')::date AS in_numerator, 'in care since ' || st.care_start || ', "
+		    "in this placement since ' || st.placement_start AS detail, NULL::text AS team "
+		    "FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= "
+		    "p.end_date AND (e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT "
+		    "IN ('V3', 'V4') JOIN child c ON c.council = e.council AND c.child_id = e.child_id AND "
+		    "date_part('year', age(p.end_date, c.birth_date)) < %d CROSS JOIN LATERAL (SELECT "
+		    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason = 'S') AS care_start, "
+		    "CASE WHEN e.placement_type IN ('A3', 'A4', 'A5', 'A6') THEN coalesce((array_agg("
+		    "e2.start_date ORDER BY e2.start_date DESC) FILTER (WHERE e2.new_episode_reason <> "
+		    "'L'))[2], max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L')) ELSE "
+		    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L') END AS placement_start "
+		    "FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND "
+		    "e2.start_date <= p.end_date) st WHERE st.care_start <= (p.end_date - interval '%d "
+		    "months')::date", ind->placement_months, period_source(ind), ind->max_age,
+		    ind->care_months);
+		break;
+	case ENGINE_COST_SUM:
+	case ENGINE_COST_AVERAGE:
+	case ENGINE_COST_COUNT_OVER:
+		add(s, "SELECT e.child_id, e.start_date AS case_date, ");
+		if (ind->kind == ENGINE_COST_COUNT_OVER)
+			add(s, "e.weekly_cost > %.17g", ind->threshold);
+		else
+			add(s, "true");
+		add(s, " AS in_numerator, 'weekly cost ' || e.weekly_cost || ' from ' || e.start_date || "
+		    "coalesce(' to ' || e.end_date, ', open') AS detail, NULL::text AS team FROM %s JOIN "
+		    "placement_cost e ON e.council = $1 AND e.start_date <= p.end_date AND ",
+		    ind->kind == ENGINE_COST_SUM ? "pg_temp.engine_period p" : period_source(ind));
+		if (ind->kind == ENGINE_COST_SUM)
+			add(s, "(e.end_date IS NULL OR e.end_date >= p.start_date)");
+		else
+			add(s, "(e.end_date IS NULL OR e.end_date >= p.end_date)");
+		add(s, " WHERE true");
+		add_conditions(s, ind, ind->where, ind->nwhere, "p.end_date");
+		break;
+	case ENGINE_REPORTED:
+		add(s, "SELECT NULL::text, NULL::date, false, NULL::text, NULL::text WHERE false");
+		break;
+	}
+}
+
+char *engine_indicator_cases_sql(const engine_indicator *ind, engine_case_part part)
+{
+	sql s = { NULL, 0, 0, false };
+
+	/* One row per child where the figure counts children (the kinds whose
+	 * figure honours `children`: see counted()). */
+	bool per_child = ind->children &&
+		(ind->kind == ENGINE_COUNT || ind->kind == ENGINE_SNAPSHOT_COUNT ||
+		 ind->kind == ENGINE_INTERVAL_COUNT || ind->kind == ENGINE_RATE ||
+		 ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION);
+
+	add(&s, "SELECT child_id, case_date, in_numerator, detail, team FROM (");
+	if (per_child) {
+		add(&s, "SELECT child_id, min(case_date) AS case_date, bool_or(in_numerator) AS "
+		    "in_numerator, string_agg(detail, '; ' ORDER BY case_date) AS detail, "
+		    "min(team) AS team FROM (");
+		add_case_rows(&s, ind);
+		add(&s, ") r GROUP BY child_id");
+	} else {
+		add_case_rows(&s, ind);
+	}
+	add(&s, ") c WHERE %s ORDER BY case_date, child_id",
+	    part == ENGINE_CASES_NUMERATOR ? "in_numerator"
+	    : part == ENGINE_CASES_NOT_NUMERATOR ? "NOT in_numerator" : "true");
+	if (s.failed) {
+		free(s.text);
+		return NULL;
+	}
+	return s.text;
+}

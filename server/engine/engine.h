@@ -68,6 +68,27 @@ void engine_indicator_free(engine_indicator *indicator);
  * `reported`). malloc'd; NULL when out of memory. */
 char *engine_indicator_sql(const engine_indicator *indicator);
 
+/* ---- the cases behind a figure ---- */
+
+typedef enum engine_case_part {
+	ENGINE_CASES_NUMERATOR = 1,  /* the cases the numerator counts */
+	ENGINE_CASES_DENOMINATOR,    /* every case of the figure's population */
+	ENGINE_CASES_NOT_NUMERATOR   /* the population's cases that the numerator does not count */
+} engine_case_part;
+
+/* Whether the figure has a denominator made of cases (a count has none; a
+ * rate's is a population estimate), and whether it has cases at all (a
+ * reported figure has none). */
+bool engine_indicator_has_denominator(const engine_indicator *indicator);
+bool engine_indicator_has_cases(const engine_indicator *indicator);
+
+/* Writes the SQL listing the cases behind the figure for the one period in
+ * pg_temp.engine_period ($1 the council): (child_id, case_date,
+ * in_numerator, detail, team), one row per case (per child where the figure
+ * counts children), built from the same joins and conditions as the figure,
+ * so that the numerator's cases number the numerator. malloc'd. */
+char *engine_indicator_cases_sql(const engine_indicator *indicator, engine_case_part part);
+
 /* ---- periods ---- */
 
 typedef enum engine_period_type {

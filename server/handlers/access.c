@@ -452,3 +452,11 @@ auth_suppression access_suppression(const rpc_call *call, const app *a)
 {
 	return auth_suppression_for(access_principal(call), a->suppress_threshold);
 }
+
+void access_describe_request(const ProtobufCMessage *msg, bool council_scoped, char *out,
+			     size_t size)
+{
+	if (size > 0)
+		out[0] = '\0';
+	describe_request(msg, council_scoped, out, size);
+}

@@ -52,4 +52,9 @@ void access_note_params(rpc_call *call, const char *fmt, ...)
  * handlers that return counts, percentages or rates (scorecards). */
 auth_suppression access_suppression(const rpc_call *call, const app *a);
 
+/* What the gate records of a decoded unary request's parameters (for the
+ * fuzz target tests/fuzz/fuzz_requests.c): writes at most size bytes. */
+void access_describe_request(const ProtobufCMessage *msg, bool council_scoped, char *out,
+			     size_t size);
+
 #endif

@@ -166,3 +166,8 @@ cleanup:
 	free(rows);
 	protobuf_c_message_free_unpacked(&req->base, NULL);
 }
+
+const char *handlers_check_comparator(const ProtobufCMessage *figure)
+{
+	return check_figure((const Csperf__V1__ComparatorFigure *)figure);
+}

@@ -34,6 +34,7 @@ void handle_list_indicators(rpc_call *call, void *app);
 void handle_get_indicator(rpc_call *call, void *app);
 void handle_put_indicator(rpc_call *call, void *app);
 void handle_get_indicator_series(rpc_call *call, void *app);
+void handle_get_indicator_cases(rpc_call *call, void *app);
 void handle_get_scorecard(rpc_call *call, void *app);
 void handle_get_exceptions(rpc_call *call, void *app);
 void handle_load_comparators(rpc_call *call, void *app);
@@ -47,5 +48,13 @@ void handle_create_token(rpc_call *call, void *app);
 void handle_list_tokens(rpc_call *call, void *app);
 void handle_revoke_token(rpc_call *call, void *app);
 void handle_get_audit(rpc_call *call, void *app);
+
+/* The checks a request passes before its handler touches the database, the
+ * very ones the handlers make, for the fuzz target tests/fuzz/fuzz_requests.c.
+ * The first two fill st and return -1 when the message will not do. */
+int handlers_check_load_header(const ProtobufCMessage *header, status *st); /* LoadHeader */
+int handlers_check_indicator(const ProtobufCMessage *indicator, status *st); /* Indicator */
+/* ComparatorFigure: NULL when it will do, else why not. */
+const char *handlers_check_comparator(const ProtobufCMessage *figure);
 
 #endif

@@ -558,3 +558,13 @@ cleanup:
 	series_free(&s);
 	protobuf_c_message_free_unpacked(&req->base, NULL);
 }
+
+int handlers_check_indicator(const ProtobufCMessage *indicator, status *st)
+{
+	char *targets = NULL, *types = NULL;
+	int rc = check_definition((const Indicator *)indicator, &targets, &types, st);
+
+	free(targets);
+	free(types);
+	return rc;
+}

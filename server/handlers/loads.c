@@ -634,3 +634,8 @@ void handle_delete_load(rpc_call *call, void *ctx)
 	}
 	protobuf_c_message_free_unpacked(&req->base, NULL);
 }
+
+int handlers_check_load_header(const ProtobufCMessage *header, status *st)
+{
+	return check_header((const Csperf__V1__LoadHeader *)header, st);
+}

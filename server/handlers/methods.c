@@ -43,6 +43,8 @@ static const rpc_method methods[] = {
 	  &csperf__v1__load_comparators_request__descriptor, handle_load_comparators },
 	{ "/csperf.v1.Performance/PutCouncil", RPC_UNARY,
 	  &csperf__v1__put_council_request__descriptor, handle_put_council },
+	{ "/csperf.v1.Performance/GetIndicatorCases", RPC_SERVER_STREAM,
+	  &csperf__v1__get_indicator_cases_request__descriptor, handle_get_indicator_cases },
 	{ "/grpc.health.v1.Health/Check", RPC_UNARY,
 	  &grpc__health__v1__health_check_request__descriptor, handle_health_check },
 };

@@ -89,3 +89,15 @@ bool message_strings_valid(const ProtobufCMessage *msg)
 	}
 	return true;
 }
+
+ProtobufCMessage *message_decode(const ProtobufCMessageDescriptor *desc, size_t len,
+				 const uint8_t *data)
+{
+	ProtobufCMessage *msg = protobuf_c_message_unpack(desc, NULL, len, data);
+
+	if (msg != NULL && !message_strings_valid(msg)) {
+		protobuf_c_message_free_unpacked(msg, NULL);
+		return NULL;
+	}
+	return msg;
+}

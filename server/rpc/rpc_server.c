@@ -364,13 +364,8 @@ static ProtobufCMessage *unpack_message(grpc_byte_buffer *buffer,
 		return NULL;
 	slice = grpc_byte_buffer_reader_readall(&reader);
 	grpc_byte_buffer_reader_destroy(&reader);
-	msg = protobuf_c_message_unpack(desc, NULL, GRPC_SLICE_LENGTH(slice),
-					GRPC_SLICE_START_PTR(slice));
+	msg = message_decode(desc, GRPC_SLICE_LENGTH(slice), GRPC_SLICE_START_PTR(slice));
 	grpc_slice_unref(slice);
-	if (msg != NULL && !message_strings_valid(msg)) {
-		protobuf_c_message_free_unpacked(msg, NULL);
-		return NULL;
-	}
 	return msg;
 }
 

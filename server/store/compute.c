@@ -293,3 +293,85 @@ void store_compute_abort(store_compute *cmp)
 	store_release(cmp->pool, cmp->conn);
 	free(cmp);
 }
+
+int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
+		const store_period *period, const char *sql, store_case_cb cb, void *ctx,
+		status *st)
+{
+	const char *params[1] = { council };
+	char insert[256], *declare = NULL;
+	store_conn *c;
+	PGresult *res;
+	int rc = -1;
+	size_t size = strlen(sql) + 64;
+
+	if (store_acquire(pool, timeout_ms, &c, st) != 0)
+		return -1;
+	declare = malloc(size);
+	if (declare == NULL) {
+		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		goto cleanup;
+	}
+	snprintf(declare, size, "DECLARE cases NO SCROLL CURSOR FOR %s", sql);
+	/* The one period, as the figure's computation had it (the label and
+	 * dates are the engine's, not user text). */
+	snprintf(insert, sizeof(insert), "INSERT INTO pg_temp.engine_period VALUES ('%s', '%s', '%s', "
+		 "'%s')", period->label, period->type, period->start, period->end);
+	{
+		const char *setup[] = {
+			"BEGIN",
+			"CREATE TEMP TABLE engine_period (label text PRIMARY KEY, period_type text NOT NULL, "
+			"start_date date NOT NULL, end_date date NOT NULL) ON COMMIT DROP",
+			insert,
+			"CREATE TEMP TABLE engine_period_month ON COMMIT DROP AS SELECT label, "
+			"generate_series(start_date, end_date, interval '1 month')::date AS month "
+			"FROM pg_temp.engine_period",
+			"CREATE TEMP TABLE engine_end_date ON COMMIT DROP AS SELECT DISTINCT end_date, "
+			"end_date::text AS label FROM pg_temp.engine_period",
+		};
+
+		for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++) {
+			res = store_query(c, setup[i], 0, NULL, st);
+			if (res == NULL)
+				goto cleanup;
+			PQclear(res);
+		}
+	}
+	res = store_query(c, declare, 1, params, st);
+	if (res == NULL)
+		goto cleanup;
+	PQclear(res);
+	/* Batches of rows from a cursor: a list of any length streams through
+	 * bounded memory. */
+	for (;;) {
+		int rows;
+
+		res = store_query(c, "FETCH 500 FROM cases", 0, NULL, st);
+		if (res == NULL)
+			goto cleanup;
+		rows = PQntuples(res);
+		for (int row = 0; row < rows; row++) {
+			store_case k;
+
+			k.child_id = PQgetvalue(res, row, 0);
+			k.case_date = PQgetvalue(res, row, 1);
+			k.in_numerator = PQgetvalue(res, row, 2)[0] == 't';
+			k.detail = PQgetvalue(res, row, 3);
+			k.team = PQgetisnull(res, row, 4) ? "" : PQgetvalue(res, row, 4);
+			if (cb(&k, ctx) != 0) {
+				PQclear(res);
+				status_set(st, STATUS_CANCELLED, "the listing was stopped");
+				goto cleanup;
+			}
+		}
+		PQclear(res);
+		if (rows == 0)
+			break;
+	}
+	rc = 0;
+cleanup:
+	free(declare);
+	PQclear(PQexec(c->pg, "ROLLBACK"));
+	store_release(pool, c);
+	return rc;
+}

@@ -12,8 +12,11 @@
  * current rows keeps that true in the database itself. The view T shows the
  * current rows: it is what indicators read.
  *
- * The DDL of migration 0002 is what store_record_tables_ddl() writes; a unit
- * test keeps the two the same.
+ * The DDL is derived from the schema, one schema version at a time: migration
+ * 0002 holds what store_record_tables_ddl(1) writes, and the migration that
+ * brought each later version holds what store_record_tables_ddl(version)
+ * writes (new tables, or new columns and the view again); a unit test keeps
+ * the migrations and the schema the same.
  */
 #include "record_tables.h"
 
@@ -123,37 +126,76 @@ static void key_list(buffer *b, const char *const *key, const char *prefix)
 		append(b, "%s%s%s", k > 0 ? ", " : "", prefix, key[k]);
 }
 
-char *store_record_tables_ddl(void)
+/* The schema version that added a field (fields of the first schema say 0). */
+static int field_since(const csperf_field *field)
+{
+	return field->since > 1 ? field->since : 1;
+}
+
+/* The table and view of a type as `schema_version` has it. */
+static void create_table(buffer *b, const csperf_record_schema *schema, const char *const *key,
+			 int schema_version)
+{
+	append(b, "-- %s: %s\n", schema->name, schema->doc);
+	append(b, "CREATE TABLE rec_%s (\n", schema->name);
+	append(b, "    load_id bigint NOT NULL REFERENCES load (id),\n");
+	append(b, "    council text NOT NULL,\n");
+	append(b, "    record_no bigint NOT NULL,\n");
+	append(b, "    is_current boolean NOT NULL");
+	for (size_t f = 0; f < schema->nfields; f++)
+		if (field_since(&schema->fields[f]) <= schema_version)
+			append(b, ",\n    %s %s%s", schema->fields[f].name,
+			       store_sql_type(schema->fields[f].kind),
+			       schema->fields[f].required ? " NOT NULL" : "");
+	append(b, "\n);\n");
+	append(b, "CREATE UNIQUE INDEX rec_%s_current ON rec_%s (council, ", schema->name,
+	       schema->name);
+	key_list(b, key, "");
+	append(b, ") WHERE is_current;\n");
+	append(b, "CREATE INDEX rec_%s_load ON rec_%s (load_id);\n", schema->name, schema->name);
+	append(b, "CREATE VIEW %s AS\n    SELECT council, load_id", schema->name);
+	for (size_t f = 0; f < schema->nfields; f++)
+		if (field_since(&schema->fields[f]) <= schema_version)
+			append(b, ", %s", schema->fields[f].name);
+	append(b, "\n    FROM rec_%s WHERE is_current;\n\n", schema->name);
+}
+
+/* Fields added to an existing type: new columns (absent in the rows already
+ * stored, so never NOT NULL), and the view again with them at its end, which
+ * CREATE OR REPLACE VIEW allows. */
+static void add_columns(buffer *b, const csperf_record_schema *schema, int schema_version)
+{
+	append(b, "-- %s: the fields of record schema version %d\n", schema->name, schema_version);
+	for (size_t f = 0; f < schema->nfields; f++)
+		if (field_since(&schema->fields[f]) == schema_version)
+			append(b, "ALTER TABLE rec_%s ADD COLUMN %s %s;\n", schema->name,
+			       schema->fields[f].name, store_sql_type(schema->fields[f].kind));
+	append(b, "CREATE OR REPLACE VIEW %s AS\n    SELECT council, load_id", schema->name);
+	for (size_t f = 0; f < schema->nfields; f++)
+		if (field_since(&schema->fields[f]) <= schema_version)
+			append(b, ", %s", schema->fields[f].name);
+	append(b, "\n    FROM rec_%s WHERE is_current;\n\n", schema->name);
+}
+
+char *store_record_tables_ddl(int schema_version)
 {
 	buffer b = { NULL, 0, 0, false };
 
+	append(&b, "%s", "");
 	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
 		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
 		const char *const *key = store_record_key((csperf_record_type)t);
+		bool adds_fields = false;
 
-		if (schema == NULL || key == NULL)
+		if (schema == NULL || key == NULL || schema->nfields == 0)
 			continue;
-		append(&b, "-- %s: %s\n", schema->name, schema->doc);
-		append(&b, "CREATE TABLE rec_%s (\n", schema->name);
-		append(&b, "    load_id bigint NOT NULL REFERENCES load (id),\n");
-		append(&b, "    council text NOT NULL,\n");
-		append(&b, "    record_no bigint NOT NULL,\n");
-		append(&b, "    is_current boolean NOT NULL");
 		for (size_t f = 0; f < schema->nfields; f++)
-			append(&b, ",\n    %s %s%s", schema->fields[f].name,
-			       store_sql_type(schema->fields[f].kind),
-			       schema->fields[f].required ? " NOT NULL" : "");
-		append(&b, "\n);\n");
-		append(&b, "CREATE UNIQUE INDEX rec_%s_current ON rec_%s (council, ", schema->name,
-		       schema->name);
-		key_list(&b, key, "");
-		append(&b, ") WHERE is_current;\n");
-		append(&b, "CREATE INDEX rec_%s_load ON rec_%s (load_id);\n", schema->name,
-		       schema->name);
-		append(&b, "CREATE VIEW %s AS\n    SELECT council, load_id", schema->name);
-		for (size_t f = 0; f < schema->nfields; f++)
-			append(&b, ", %s", schema->fields[f].name);
-		append(&b, "\n    FROM rec_%s WHERE is_current;\n\n", schema->name);
+			adds_fields |= field_since(&schema->fields[f]) == schema_version;
+		/* A type is as old as its first field. */
+		if (field_since(&schema->fields[0]) == schema_version)
+			create_table(&b, schema, key, schema_version);
+		else if (adds_fields)
+			add_columns(&b, schema, schema_version);
 	}
 	return b.failed ? NULL : b.text;
 }

@@ -15,9 +15,15 @@ const char *const *store_record_key(csperf_record_type type);
 /* The PostgreSQL type of a field kind ("date", "integer", ...). */
 const char *store_sql_type(csperf_field_kind kind);
 
-/* The DDL of every record table and view, as migration 0002 holds it.
- * malloc'd; NULL when out of memory. */
-char *store_record_tables_ddl(void);
+/* The DDL that record schema version `schema_version` brought: for version
+ * 1 every record table and view, as migration 0002 holds it; for a later
+ * version the tables of types it added, and the columns it added to older
+ * types with their views made again; "" when it changed no table (a later
+ * version may change only what values are valid). The migration that brought
+ * the version holds exactly this between "-- BEGIN csperf-schema-ddl" (and
+ * " version N" after version 1) and "-- END csperf-schema-ddl". malloc'd;
+ * NULL when out of memory. */
+char *store_record_tables_ddl(int schema_version);
 
 /* Statements over pg_temp.load_stage (record_no, type, file, line, v text[]);
  * $1 is the load id, $2 the council. Each is malloc'd, NULL when out of

@@ -1,14 +1,23 @@
-/* schema_ddl_main.c: csperf-schema-ddl prints the journey record tables'
- * DDL (record_tables.c), for writing migrations. */
+/* schema_ddl_main.c: csperf-schema-ddl [VERSION] prints the journey record
+ * tables' DDL that record schema version VERSION brought (record_tables.c;
+ * default 1, the tables of migration 0002), for writing migrations. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "record_tables.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
-	char *ddl = store_record_tables_ddl();
+	char *ddl, *end;
+	long version = 1;
 
+	if (argc > 2 || (argc == 2 && ((version = strtol(argv[1], &end, 10)) < 1 ||
+				       version > CSPERF_RECORD_SCHEMA_VERSION || *end != '\0'))) {
+		fprintf(stderr, "usage: csperf-schema-ddl [VERSION]   (VERSION: 1 to %d)\n",
+			CSPERF_RECORD_SCHEMA_VERSION);
+		return 1;
+	}
+	ddl = store_record_tables_ddl((int)version);
 	if (ddl == NULL) {
 		fputs("csperf-schema-ddl: out of memory\n", stderr);
 		return 1;

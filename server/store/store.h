@@ -315,4 +315,21 @@ int store_put_council(store_pool *pool, int64_t timeout_ms, const char *council,
 int store_published_comparators(store_pool *pool, int64_t timeout_ms, const char *council,
 				const char *periods_csv, store_comparator_cb cb, void *ctx, status *st);
 
+/* ---- the cases behind a figure ---- */
+
+typedef struct store_case {
+	const char *child_id, *case_date;
+	bool in_numerator;
+	const char *detail, *team;
+} store_case;
+
+/* Called per case; non-zero stops the listing. */
+typedef int (*store_case_cb)(const store_case *row, void *ctx);
+
+/* Runs the engine's case SQL for one period of a council through a cursor,
+ * calling cb per row. */
+int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
+		const store_period *period, const char *sql, store_case_cb cb, void *ctx,
+		status *st);
+
 #endif

@@ -446,6 +446,7 @@ static const rpc_row matrix[] = {
 	{ "/csperf.v1.Performance/PutIndicator", "admin", false, NULL },
 	{ "/csperf.v1.Performance/GetIndicatorSeries", "admin analyst scrutiny",
 	  true, prepare_indicator },
+	{ "/csperf.v1.Performance/GetIndicatorCases", "admin analyst", true, NULL },
 	{ "/csperf.v1.Performance/GetScorecard", "admin analyst reader scrutiny", true,
 	  NULL },
 	{ "/csperf.v1.Performance/GetExceptions", "admin analyst reader scrutiny", true,

@@ -1,6 +1,8 @@
 /* test_record_tables.c: the storage of journey records agrees with the record
- * schema: migration 0002 holds exactly the DDL the schema implies, and every
- * type's key names required fields of that type. */
+ * schema: the migrations hold exactly the DDL the schema implies, version by
+ * version (0002 the tables of version 1, each later version's migration its
+ * new tables or columns), and every type's key names required fields of that
+ * type. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,44 +13,116 @@
 #include <cmocka.h>
 
 #include "store/record_tables.h"
+#include "store/store.h"
 
-static char *read_all(const char *path)
+#define BEGIN_MARK "-- BEGIN csperf-schema-ddl"
+#define END_MARK "-- END csperf-schema-ddl"
+
+/* Every migration's blocks of generated DDL must be what the schema gives for
+ * their version: a new field needs a new migration holding what
+ * `csperf-schema-ddl VERSION` prints, never an edit of an applied one. And
+ * each version that changed a table has its block, once, in order. */
+static void test_migrations_hold_the_schema_ddl(void **state)
 {
-	FILE *f = fopen(path, "rb");
-	char *text;
-	long size;
+	store_migration *migrations = NULL;
+	size_t count = 0;
+	status st = STATUS_INIT;
+	long found_in[CSPERF_RECORD_SCHEMA_VERSION + 1] = { 0 };
+	int last_version = 0;
 
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = malloc((size_t)size + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-	text[size] = '\0';
-	fclose(f);
-	return text;
+	if (store_migrations_read_dir(MIGRATIONS_DIR, &migrations, &count, &st) != 0)
+		fail_msg("%s", st.message);
+	for (size_t m = 0; m < count; m++) {
+		char *text = strndup(migrations[m].sql, migrations[m].length);
+		char *at = text;
+
+		assert_non_null(text);
+		while ((at = strstr(at, BEGIN_MARK)) != NULL) {
+			char *body = strchr(at, '\n'), *stop, *ddl;
+			int version = 1;
+
+			assert_non_null(body);
+			*body++ = '\0';
+			if (strcmp(at, BEGIN_MARK) != 0 &&
+			    sscanf(at, BEGIN_MARK " version %d", &version) != 1)
+				fail_msg("%s: a block begins \"%s\"", migrations[m].name, at);
+			if (version < 1 || version > CSPERF_RECORD_SCHEMA_VERSION)
+				fail_msg("%s: DDL of record schema version %d, which csperf does not "
+					 "have (records.h says %d)", migrations[m].name, version,
+					 CSPERF_RECORD_SCHEMA_VERSION);
+			if (found_in[version] != 0)
+				fail_msg("%s: a second block for record schema version %d",
+					 migrations[m].name, version);
+			if (version <= last_version)
+				fail_msg("%s: the block of version %d comes after version %d's",
+					 migrations[m].name, version, last_version);
+			found_in[version] = migrations[m].version;
+			last_version = version;
+			stop = strstr(body, END_MARK);
+			assert_non_null(stop);
+			*stop = '\0';
+			ddl = store_record_tables_ddl(version);
+			assert_non_null(ddl);
+			/* If this fails: build/server/csperf-schema-ddl VERSION prints what
+			 * the migration should hold. */
+			assert_string_equal(body, ddl);
+			free(ddl);
+			at = stop + 1;
+		}
+		free(text);
+	}
+	for (int version = 1; version <= CSPERF_RECORD_SCHEMA_VERSION; version++) {
+		char *ddl = store_record_tables_ddl(version);
+
+		assert_non_null(ddl);
+		if (ddl[0] != '\0' && found_in[version] == 0)
+			fail_msg("record schema version %d changes tables, and no migration holds its "
+				 "DDL (csperf-schema-ddl %d prints it)", version, version);
+		free(ddl);
+	}
+	assert_int_equal(found_in[1], 2);
+	store_migrations_free(migrations, count);
 }
 
-static void test_migration_holds_the_schema_ddl(void **state)
+/* Fields are only ever added at the end of a type, and a field added to a
+ * type that already has rows cannot be required (those rows lack it). */
+static void test_later_fields_are_optional_and_at_the_end(void **state)
 {
-	char *migration = read_all(MIGRATIONS_DIR "/0002_journey_records.sql");
-	char *ddl = store_record_tables_ddl();
-	const char *begin = "-- BEGIN csperf-schema-ddl\n", *end = "-- END csperf-schema-ddl";
-	char *start = strstr(migration, begin), *stop;
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+		int first = schema->fields[0].since > 1 ? schema->fields[0].since : 1, previous = first;
+
+		for (size_t f = 0; f < schema->nfields; f++) {
+			int since = schema->fields[f].since > 1 ? schema->fields[f].since : 1;
+
+			if (since < previous)
+				fail_msg("%s.%s: a field of version %d after one of version %d",
+					 schema->name, schema->fields[f].name, since, previous);
+			if (since > CSPERF_RECORD_SCHEMA_VERSION)
+				fail_msg("%s.%s: version %d is newer than CSPERF_RECORD_SCHEMA_VERSION",
+					 schema->name, schema->fields[f].name, since);
+			if (since > first && schema->fields[f].required)
+				fail_msg("%s.%s: added by version %d, so it cannot be required",
+					 schema->name, schema->fields[f].name, since);
+			previous = since;
+		}
+	}
+}
+
+/* Version 2 (finance) added the placement category and locality of a cost
+ * line: two columns and the view again, nothing else. */
+static void test_version_2_adds_two_cost_columns(void **state)
+{
+	char *ddl = store_record_tables_ddl(2);
 
 	assert_non_null(ddl);
-	assert_non_null(start);
-	start += strlen(begin);
-	stop = strstr(start, end);
-	assert_non_null(stop);
-	*stop = '\0';
-	/* If this fails: build/server/csperf-schema-ddl prints what the
-	 * migration should hold (a new field needs a new migration, not an
-	 * edit of an applied one). */
-	assert_string_equal(start, ddl);
+	assert_non_null(strstr(ddl, "ALTER TABLE rec_placement_cost ADD COLUMN placement_category "
+			       "text;\nALTER TABLE rec_placement_cost ADD COLUMN locality text;\n"
+			       "CREATE OR REPLACE VIEW placement_cost AS\n"));
+	assert_non_null(strstr(ddl, "education_contribution, placement_category, locality\n"));
+	assert_null(strstr(ddl, "CREATE TABLE"));
+	assert_null(strstr(ddl, "budget"));
 	free(ddl);
-	free(migration);
 }
 
 static void test_every_type_has_a_required_key(void **state)
@@ -90,7 +164,9 @@ static void test_merge_sql_casts_each_field(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_migration_holds_the_schema_ddl),
+		cmocka_unit_test(test_migrations_hold_the_schema_ddl),
+		cmocka_unit_test(test_later_fields_are_optional_and_at_the_end),
+		cmocka_unit_test(test_version_2_adds_two_cost_columns),
 		cmocka_unit_test(test_every_type_has_a_required_key),
 		cmocka_unit_test(test_merge_sql_casts_each_field),
 	};

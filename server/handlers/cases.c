@@ -1,0 +1,223 @@
+/*
+ * cases.c: GetIndicatorCases: from a figure to the records behind it.
+ *
+ * The engine writes the case SQL from the same joins and conditions as the
+ * figure, so the numerator's cases number the numerator; the store runs it
+ * through a cursor, and the cases stream to the client in batches, so a list
+ * of any length passes through bounded memory. Child-level data: the access
+ * policy admits analysts and admins only, and every call is audited with the
+ * number of cases sent.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "access.h"
+#include "../engine/engine.h"
+#include "../log.h"
+#include "dates.h"
+
+#include "csperf/v1/indicators.pb-c.h"
+
+#define BATCH 500
+
+typedef struct definition_found {
+	char kind[64];
+	char *params;
+	bool found;
+} definition_found;
+
+static int keep_definition(const store_definition *d, void *ctx)
+{
+	definition_found *f = ctx;
+
+	snprintf(f->kind, sizeof(f->kind), "%s", d->kind);
+	f->params = strdup(d->params);
+	f->found = f->params != NULL;
+	return 0;
+}
+
+typedef struct case_stream {
+	rpc_call *call;
+	bool has_denominator;
+	Csperf__V1__IndicatorCase items[BATCH];
+	Csperf__V1__IndicatorCase *ptrs[BATCH];
+	char *strings[BATCH * 5];
+	size_t count, nstrings;
+	uint64_t sent;
+	bool client_gone;
+} case_stream;
+
+static void clear_batch(case_stream *cs)
+{
+	for (size_t i = 0; i < cs->nstrings; i++)
+		free(cs->strings[i]);
+	cs->nstrings = 0;
+	cs->count = 0;
+}
+
+static int flush(case_stream *cs)
+{
+	Csperf__V1__IndicatorCases batch = CSPERF__V1__INDICATOR_CASES__INIT;
+	int rc;
+
+	if (cs->count == 0)
+		return 0;
+	batch.n_cases = cs->count;
+	batch.cases = cs->ptrs;
+	rc = rpc_call_send(cs->call, &batch.base);
+	cs->sent += cs->count;
+	clear_batch(cs);
+	if (rc != 0)
+		cs->client_gone = true;
+	return rc;
+}
+
+static char *keep(case_stream *cs, const char *text)
+{
+	char *copy = strdup(text);
+
+	if (copy != NULL)
+		cs->strings[cs->nstrings++] = copy;
+	return copy;
+}
+
+static int on_case(const store_case *k, void *ctx)
+{
+	case_stream *cs = ctx;
+	Csperf__V1__IndicatorCase *c = &cs->items[cs->count];
+	size_t len = strlen(k->detail) + 32;
+	char *reason = malloc(len);
+
+	if (reason == NULL)
+		return 1;
+	snprintf(reason, len, "%s: %s",
+		 !cs->has_denominator ? "counted" : k->in_numerator ? "in the numerator"
+		 : "not in the numerator", k->detail);
+	csperf__v1__indicator_case__init(c);
+	cs->strings[cs->nstrings++] = reason;
+	c->child_id = keep(cs, k->child_id);
+	c->case_date = keep(cs, k->case_date);
+	c->detail = keep(cs, k->detail);
+	c->team = keep(cs, k->team);
+	c->reason = reason;
+	c->in_numerator = k->in_numerator;
+	if (c->child_id == NULL || c->case_date == NULL || c->detail == NULL || c->team == NULL)
+		return 1;
+	cs->ptrs[cs->count] = c;
+	cs->count++;
+	if (cs->count == BATCH)
+		return flush(cs);
+	return 0;
+}
+
+static int parse_part(const char *text, engine_case_part *out)
+{
+	if (text[0] == '\0' || strcmp(text, "numerator") == 0)
+		*out = ENGINE_CASES_NUMERATOR;
+	else if (strcmp(text, "denominator") == 0)
+		*out = ENGINE_CASES_DENOMINATOR;
+	else if (strcmp(text, "not-numerator") == 0)
+		*out = ENGINE_CASES_NOT_NUMERATOR;
+	else
+		return -1;
+	return 0;
+}
+
+void handle_get_indicator_cases(rpc_call *call, void *ctx)
+{
+	app *a = ctx;
+	Csperf__V1__GetIndicatorCasesRequest *req =
+		(Csperf__V1__GetIndicatorCasesRequest *)rpc_call_request(call);
+	definition_found def = { "", NULL, false };
+	engine_indicator *ind = NULL;
+	engine_period period;
+	engine_case_part part;
+	store_period sp;
+	status st = STATUS_INIT;
+	case_stream *cs = NULL;
+	char err[256], *sql = NULL;
+
+	if (req == NULL) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
+			      "the request is not a GetIndicatorCasesRequest");
+		return;
+	}
+	if (!handlers_valid_council(req->council) || !handlers_valid_indicator_id(req->indicator_id)) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
+			      "council must be an LA code and indicator_id an indicator's id");
+		goto cleanup;
+	}
+	if (engine_period_parse(req->period, &period, err, sizeof(err)) != 0) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "%s", err);
+		goto cleanup;
+	}
+	if (parse_part(req->part, &part) != 0) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
+			      "part must be numerator, denominator or not-numerator");
+		goto cleanup;
+	}
+	if (req->org_unit[0] != '\0' && strcmp(req->org_unit, "council") != 0) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
+			      "org_unit must be council (localities and teams are not computed yet)");
+		goto cleanup;
+	}
+	if (store_list_definitions(a->pool, rpc_call_remaining_ms(call), req->indicator_id,
+				   keep_definition, &def, &st) != 0) {
+		rpc_call_fail_status(call, &st);
+		goto cleanup;
+	}
+	if (!def.found) {
+		rpc_call_fail(call, STATUS_NOT_FOUND, "there is no indicator %s", req->indicator_id);
+		goto cleanup;
+	}
+	if (engine_indicator_parse(def.kind, def.params, &ind, err, sizeof(err)) != 0) {
+		rpc_call_fail(call, STATUS_FAILED_PRECONDITION, "indicator %s cannot be computed: %s",
+			      req->indicator_id, err);
+		goto cleanup;
+	}
+	if (!engine_indicator_has_cases(ind)) {
+		rpc_call_fail(call, STATUS_FAILED_PRECONDITION,
+			      "%s is a reported figure: it has no cases behind it", req->indicator_id);
+		goto cleanup;
+	}
+	if (part != ENGINE_CASES_NUMERATOR && !engine_indicator_has_denominator(ind)) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
+			      "%s has no denominator of cases: ask for its numerator", req->indicator_id);
+		goto cleanup;
+	}
+	sql = engine_indicator_cases_sql(ind, part);
+	cs = calloc(1, sizeof(*cs));
+	if (sql == NULL || cs == NULL) {
+		rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		goto cleanup;
+	}
+	cs->call = call;
+	cs->has_denominator = engine_indicator_has_denominator(ind);
+	snprintf(sp.label, sizeof(sp.label), "%s", period.label);
+	sp.type = engine_period_type_name(period.type);
+	csperf_date_format_iso(period.start, sp.start);
+	csperf_date_format_iso(period.end, sp.end);
+	if (store_cases(a->pool, rpc_call_remaining_ms(call), req->council, &sp, sql, on_case, cs,
+			&st) != 0 || flush(cs) != 0) {
+		if (cs->client_gone)
+			rpc_call_fail(call, STATUS_CANCELLED, "the client went");
+		else
+			rpc_call_fail_status(call, &st);
+		goto cleanup;
+	}
+	access_note_rows(call, (int64_t)cs->sent);
+	access_note_params(call, "indicator=%s period=%s part=%s", req->indicator_id, period.label,
+			   req->part[0] != '\0' ? req->part : "numerator");
+	rpc_call_reply(call, NULL);
+cleanup:
+	if (cs != NULL) {
+		clear_batch(cs);
+		free(cs);
+	}
+	free(sql);
+	free(def.params);
+	engine_indicator_free(ind);
+	protobuf_c_message_free_unpacked(&req->base, NULL);
+}
