@@ -11,6 +11,8 @@
 #   BENCH_TMP    where the work folder goes (default: /tmp)
 #   BENCH_KEEP   1: keep the work folder
 #   BENCH_NO_DOC 1: print figures only, leave docs/PERFORMANCE.md alone
+#   BENCH_PG_OPTS more PostgreSQL settings, e.g. "-c synchronous_commit=off"
+#                (a run with them says so, and leaves docs/PERFORMANCE.md alone)
 set -euo pipefail
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -85,7 +87,7 @@ pg_start() {
 	as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 \
 		--locale=C.UTF-8 >"$BENCH_WORK/initdb.log" 2>&1 || die "initdb failed: $BENCH_WORK/initdb.log"
 	as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgresql.log" -w -t 60 \
-		-o "-k $PG_DIR -c listen_addresses= $*" start >/dev/null || die "PostgreSQL did not start"
+		-o "-k $PG_DIR -c listen_addresses= $* ${BENCH_PG_OPTS:-}" start >/dev/null || die "PostgreSQL did not start"
 	PG_DSN="host=$PG_DIR port=5432 user=postgres dbname=csperf"
 	psql "host=$PG_DIR port=5432 user=postgres dbname=postgres" -qAtc "CREATE DATABASE csperf" >/dev/null
 }
@@ -142,6 +144,28 @@ vm_hwm_reset() {
 	echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true
 }
 
+# CPU seconds (user + system) a process has used so far.
+cpu_seconds() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
+
+# CPU seconds the whole PostgreSQL cluster has used so far: the postmaster,
+# its live children (backends, checkpointer, WAL writer...) and the children
+# that have exited (counted in the postmaster's cutime and cstime once it has
+# reaped them: a backend whose client just left may take a moment).
+pg_cpu_seconds() {
+	local postmaster pid total
+	sleep 0.5
+	postmaster=$(head -1 "$PG_DIR/data/postmaster.pid")
+	total=$(awk '{ printf "%.2f", ($14 + $15 + $16 + $17) / 100 }' "/proc/$postmaster/stat")
+	for pid in $(pgrep -P "$postmaster"); do
+		total=$(awk -v t="$total" '{ printf "%.2f", t + ($14 + $15) / 100 }' "/proc/$pid/stat" \
+			2>/dev/null || echo "$total")
+	done
+	echo "$total"
+}
+
+# b - a, with one decimal.
+minus() { awk -v a="$2" -v b="$1" 'BEGIN { printf "%.1f", b - a }'; }
+
 # Seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
 
@@ -164,7 +188,7 @@ timed() {
 # in docs/PERFORMANCE.md with the contents of a file.
 doc_update() {
 	local name=$1 file=$2 tmp
-	if [ "${BENCH_NO_DOC:-0}" = 1 ]; then
+	if [ "${BENCH_NO_DOC:-0}" = 1 ] || [ -n "${BENCH_PG_OPTS:-}" ]; then
 		return 0
 	fi
 	if ! grep -q "^<!-- bench:$name -->" "$PERF_DOC"; then
@@ -183,6 +207,10 @@ doc_update() {
 
 # The machine a run was made on, for the record.
 machine_line() {
-	printf '%s, %s cores, load average %s, %s' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" \
-		"$(cut -d' ' -f1-3 /proc/loadavg)" "$(uname -r)"
+	printf '%s, %s cores, load average %s, csperf %s' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" \
+		"$(cut -d' ' -f1-3 /proc/loadavg)" \
+		"$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
+	if [ -n "${BENCH_PG_OPTS:-}" ]; then
+		printf ', PostgreSQL %s' "$BENCH_PG_OPTS"
+	fi
 }

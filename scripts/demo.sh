@@ -82,7 +82,10 @@ build/client/csperf info
 # seed, loaded once (the same files again store nothing more).
 sample=$var/sample
 council=900
-if [ ! -s "$sample/manifest.json" ]; then
+# Made again when the record schema has changed since (its files would not load).
+schema=$(sed -n 's/^#define CSPERF_RECORD_SCHEMA_VERSION \([0-9]*\)$/\1/p' include/csperf/records.h)
+if [ ! -s "$sample/manifest.json" ] ||
+   ! grep -q "\"record_schema_version\": $schema," "$sample/manifest.json"; then
   rm -rf "$sample"
   build/client/gen/csperf-gen --council "$council" --children 3000 --years 4 --seed 1 \
     --end-year 2024 --out "$sample" >/dev/null
@@ -105,6 +108,8 @@ build/client/csperf scorecard --council "$council" --period 2023-24
 echo
 echo "\$ csperf exceptions --council $council --period 2023-24:Q4"
 build/client/csperf exceptions --council "$council" --period 2023-24:Q4
+build/client/csperf report --council "$council" --period 2023-24:Q4 --out "$var/report.html" &&
+  echo && echo "A committee report, to open in a browser or print: $var/report.html"
 echo
 echo "csperfd is serving on $CSPERF_SERVER. Calls need the admin token:"
 echo "  export CSPERF_SERVER=$CSPERF_SERVER CSPERF_TOKEN=\$(cat $token_file)"

@@ -136,6 +136,17 @@ int compute_council(store_pool *pool, int64_t timeout_ms, const char *council,
 			 stats->milliseconds);
 cleanup:
 	store_compute_abort(cmp);
+	/* Whether or not the recompute got through, the council's data may
+	 * have changed just before it (a load, a deletion): replicas serve the
+	 * council's reads again once they have replayed past this point. */
+	{
+		status noted = STATUS_INIT;
+
+		if (store_note_council_write(pool, timeout_ms < 5000 ? 5000 : timeout_ms, council,
+					     &noted) != 0)
+			log_warn("compute: council %s: write position not recorded: %s", council,
+				 noted.message);
+	}
 	free(periods);
 	definitions_free(&defs);
 	return rc;

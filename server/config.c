@@ -58,6 +58,16 @@ void config_usage(const char *program)
 "      --migrate-dsn DSN    connection string migrations (and token create) use:\n"
 "                           the schema owner's, when --dsn is a login that may\n"
 "                           only serve [CSPERF_MIGRATE_DSN] (default: --dsn)\n"
+"      --read-dsn DSN       a streaming replica of --dsn for scorecards, series,\n"
+"                           exceptions and child lists; repeatable [CSPERF_READ_DSN,\n"
+"                           ';' between DSNs]. A council's read waits for no\n"
+"                           replica: until one has replayed its latest write,\n"
+"                           the primary serves it (docs/SCALING.md)\n"
+"      --wait-for-database S  with --dsn: when the database cannot be reached at\n"
+"                           start, serve (health NOT_SERVING, calls UNAVAILABLE)\n"
+"                           and retry for up to S seconds, or `forever`, then\n"
+"                           migrate and serve [CSPERF_WAIT_FOR_DATABASE]\n"
+"                           (default 0: stop at once with one sentence)\n"
 "      --tls-cert FILE      serve TLS with this PEM certificate chain\n"
 "                           [CSPERF_TLS_CERT]\n"
 "      --tls-key FILE       and its PEM private key [CSPERF_TLS_KEY]\n"
@@ -237,8 +247,38 @@ enum {
 	OPT_DATA_DIR = 256, OPT_PG_BIN, OPT_PG_PORT, OPT_POLLERS, OPT_DRAIN,
 	OPT_MIGRATIONS, OPT_READY, OPT_LOG_LEVEL, OPT_MIGRATE_DSN, OPT_TLS_CERT,
 	OPT_TLS_KEY, OPT_TLS_CLIENT_CA, OPT_INSECURE, OPT_SUPPRESS, OPT_ROLE, OPT_NAME,
-	OPT_COUNCIL, OPT_LOCALITY
+	OPT_COUNCIL, OPT_LOCALITY, OPT_READ_DSN, OPT_WAIT_DB
 };
+
+/* CSPERF_READ_DSN: DSNs separated by ';' or newlines (a DSN holds spaces,
+ * and libpq's multi-host syntax holds commas). The copy lives as long as the
+ * process, as the environment does. */
+static int split_read_dsns(config *cfg, const char *text, char *err, size_t errsize)
+{
+	static char *copy;
+	char *save = NULL;
+
+	if (text == NULL || text[0] == '\0')
+		return 0;
+	free(copy);
+	copy = strdup(text);
+	if (copy == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	for (char *d = strtok_r(copy, ";\n", &save); d != NULL; d = strtok_r(NULL, ";\n", &save)) {
+		while (*d == ' ')
+			d++;
+		if (*d == '\0')
+			continue;
+		if (cfg->nread_dsns == CONFIG_MAX_READ_DSN) {
+			snprintf(err, errsize, "at most %d read DSNs", CONFIG_MAX_READ_DSN);
+			return -1;
+		}
+		cfg->read_dsns[cfg->nread_dsns++] = d;
+	}
+	return 0;
+}
 
 int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 {
@@ -264,12 +304,16 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "council", required_argument, NULL, OPT_COUNCIL },
 		{ "locality", required_argument, NULL, OPT_LOCALITY },
+		{ "read-dsn", required_argument, NULL, OPT_READ_DSN },
+		{ "wait-for-database", required_argument, NULL, OPT_WAIT_DB },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *threads, *pollers, *drain, *pg_port, *level, *insecure, *suppress;
+	const char *wait_db;
 	int drain_s = 10, opt;
+	bool read_dsn_flags = false;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->command = CONFIG_SERVE;
@@ -290,6 +334,9 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 	cfg->tls_client_ca = env_or("CSPERF_TLS_CLIENT_CA", NULL);
 	insecure = env_or("CSPERF_INSECURE", "0");
 	suppress = env_or("CSPERF_SUPPRESS_THRESHOLD", "4");
+	wait_db = env_or("CSPERF_WAIT_FOR_DATABASE", "0");
+	if (split_read_dsns(cfg, env_or("CSPERF_READ_DSN", NULL), err, errsize) != 0)
+		return -1;
 
 	optind = 0;  /* 0 makes glibc start afresh (tests parse more than once) */
 	opterr = 0;
@@ -312,12 +359,23 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		case OPT_TLS_CLIENT_CA: cfg->tls_client_ca = optarg; break;
 		case OPT_INSECURE: insecure = "1"; break;
 		case OPT_SUPPRESS: suppress = optarg; break;
+		case OPT_WAIT_DB: wait_db = optarg; break;
 		case OPT_ROLE: cfg->token_role = optarg; break;
 		case OPT_NAME: cfg->token_name = optarg; break;
 		case OPT_COUNCIL:
 			if (add_to_list(cfg->token_councils, &cfg->ntoken_councils, optarg,
 					"--council", err, errsize) != 0)
 				return -1;
+			break;
+		case OPT_READ_DSN:
+			if (!read_dsn_flags)
+				cfg->nread_dsns = 0;  /* flags replace the variable */
+			read_dsn_flags = true;
+			if (cfg->nread_dsns == CONFIG_MAX_READ_DSN) {
+				snprintf(err, errsize, "at most %d --read-dsn", CONFIG_MAX_READ_DSN);
+				return -1;
+			}
+			cfg->read_dsns[cfg->nread_dsns++] = optarg;
 			break;
 		case OPT_LOCALITY:
 			if (add_to_list(cfg->token_localities, &cfg->ntoken_localities, optarg,
@@ -351,6 +409,11 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 	    parse_bool("--insecure (CSPERF_INSECURE)", insecure, &cfg->insecure, err, errsize) != 0)
 		return -1;
 	cfg->drain_timeout_ms = drain_s * 1000;
+	if (strcmp(wait_db, "forever") == 0)
+		cfg->wait_for_database_s = -1;
+	else if (parse_int("--wait-for-database (or `forever`)", wait_db, 0, 31536000,
+			   &cfg->wait_for_database_s, err, errsize) != 0)
+		return -1;
 	if (log_level_parse(level, &cfg->level) != 0) {
 		snprintf(err, errsize,
 			 "--log-level must be debug, info, warn or error, not '%s'", level);
@@ -359,6 +422,11 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 	if (cfg->migrate_dsn != NULL && cfg->dsn == NULL) {
 		snprintf(err, errsize, "--migrate-dsn goes with --dsn (the embedded PostgreSQL "
 			 "has its own owner)");
+		return -1;
+	}
+	if (cfg->nread_dsns > 0 && cfg->dsn == NULL) {
+		snprintf(err, errsize, "--read-dsn goes with --dsn (replicas of an external "
+			 "primary; the embedded PostgreSQL has none)");
 		return -1;
 	}
 	if (cfg->listen[0] == '\0') {

@@ -18,6 +18,8 @@ typedef enum config_command {
 
 /* The most --council or --locality flags `token create` takes. */
 #define CONFIG_MAX_LIST 200
+/* The most --read-dsn flags. */
+#define CONFIG_MAX_READ_DSN 16
 
 typedef struct config {
 	config_command command;
@@ -39,6 +41,14 @@ typedef struct config {
 	const char *tls_client_ca;   /* CSPERF_TLS_CLIENT_CA: require client certificates */
 	bool insecure;               /* CSPERF_INSECURE: plain TCP beyond loopback */
 	int suppress_threshold;      /* CSPERF_SUPPRESS_THRESHOLD: counts 1..N suppressed */
+	/* CSPERF_WAIT_FOR_DATABASE, with --dsn: seconds to wait for a database
+	 * that cannot be reached at start, serving NOT_SERVING meanwhile;
+	 * 0 (default): stop at once; -1 ("forever"): no limit */
+	int wait_for_database_s;
+	/* --read-dsn (repeatable) or CSPERF_READ_DSN (';' between DSNs):
+	 * streaming replicas for reads (docs/SCALING.md) */
+	const char *read_dsns[CONFIG_MAX_READ_DSN];
+	size_t nread_dsns;
 	/* token create */
 	const char *token_role;
 	const char *token_name;

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,8 +63,127 @@ static int load_migrations(const config *cfg, const store_migration **migrations
 	return 0;
 }
 
+/* --wait-for-database: csperfd serves before its database can be reached
+ * (health NOT_SERVING, every other call UNAVAILABLE), and this thread
+ * applies the migrations as soon as it can, then lets calls through. It
+ * gives up (csperfd stops with one sentence) when the wait is over or the
+ * failure is not one of reaching the database (a changed migration...). */
+typedef struct database_wait {
+	const char *owner_dsn;
+	const store_migration *migrations;
+	size_t nmigrations;
+	int wait_s;                 /* -1: no limit */
+	app *application;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;                  /* csperfd is stopping: give up quietly */
+	bool failed;                /* gave up: st says why */
+	status st;
+} database_wait;
+
+/* Retries at most this often, and says it still waits this often. */
+#define DATABASE_RETRY_MAX_MS 2000
+#define DATABASE_WAIT_LOG_S 60
+
+static void *database_wait_main(void *arg)
+{
+	database_wait *w = arg;
+	struct timespec started, now;
+	long delay_ms = 250, logged = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &started);
+	for (;;) {
+		struct timespec until;
+		status st = STATUS_INIT;
+		int applied = 0;
+		long version = 0, waited;
+		bool stop;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += delay_ms / 1000;
+		until.tv_nsec += (delay_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&w->mu);
+		while (!w->stop && pthread_cond_timedwait(&w->cv, &w->mu, &until) != ETIMEDOUT)
+			;
+		stop = w->stop;
+		pthread_mutex_unlock(&w->mu);
+		if (stop)
+			return NULL;
+		if (store_migrate(w->owner_dsn, w->migrations, w->nmigrations, &applied, &version,
+				  &st) == 0) {
+			log_info("store: the database answers: schema version %ld (%d migration%s "
+				 "applied now): serving", version, applied, applied == 1 ? "" : "s");
+			w->application->waiting_for_database = false;
+			return NULL;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		waited = (now.tv_sec - started.tv_sec) * 1000 +
+			 (now.tv_nsec - started.tv_nsec) / 1000000;
+		if (st.code != STATUS_UNAVAILABLE ||
+		    (w->wait_s >= 0 && waited >= (long)w->wait_s * 1000)) {
+			if (st.code == STATUS_UNAVAILABLE)
+				status_set(&w->st, st.code, "%s (waited %d s)", st.message, w->wait_s);
+			else
+				w->st = st;
+			w->failed = true;
+			log_error("store: %s: stopping", w->st.message);
+			kill(getpid(), SIGTERM);  /* wakes serve()'s sigwait */
+			return NULL;
+		}
+		if (waited / 1000 / DATABASE_WAIT_LOG_S != logged) {
+			logged = waited / 1000 / DATABASE_WAIT_LOG_S;
+			log_warn("store: still waiting for the database after %ld s: %s",
+				 waited / 1000, st.message);
+		}
+		delay_ms = delay_ms * 2 > DATABASE_RETRY_MAX_MS ? DATABASE_RETRY_MAX_MS : delay_ms * 2;
+		/* The last try falls on the end of the wait. */
+		if (w->wait_s >= 0 && waited + delay_ms > (long)w->wait_s * 1000)
+			delay_ms = (long)w->wait_s * 1000 - waited;
+	}
+}
+
+static void cancel_database_work(void *scope)
+{
+	store_cancel_fire(scope);
+}
+
+/* Before every call's gate and handler: the worker's database work becomes
+ * the call's, cancelled with it (the client cancels or goes, its deadline
+ * passes, or shutdown cancels it): rpc's notice -> store's PQcancel. While
+ * csperfd waits for its database, only the health check passes. */
+static bool serve_gate(rpc_call *call, void *ctx)
+{
+	app *a = ctx;
+
+	if (a->waiting_for_database) {
+		const auth_policy *policy = auth_policy_find(rpc_call_method(call));
+
+		if (policy == NULL || !policy->public_call) {
+			log_debug("rpc: %s refused: waiting for the database", rpc_call_method(call));
+			rpc_call_fail(call, STATUS_UNAVAILABLE, "csperfd is waiting for its database "
+				      "to be reachable (--wait-for-database): try again later");
+			return false;
+		}
+	}
+	rpc_call_on_cancel(call, cancel_database_work, store_cancel_arm());
+	return access_gate(call, ctx);
+}
+
+/* When the call's status is decided: what follows (its audit line, a
+ * rollback) is no longer the call's to cancel. */
+static void serve_call_finishing(rpc_call *call, void *ctx)
+{
+	store_cancel_disarm();
+	access_call_finishing(call, ctx);
+}
+
 static int serve(const config *cfg, const char *dsn, const char *mode, const tls_files *tls,
-		 status *st)
+		 database_wait *wait, status *st)
 {
 	app application;
 	rpc_server *server = NULL;
@@ -79,18 +199,32 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 	clock_gettime(CLOCK_MONOTONIC, &application.started);
 	if (access_cache_new(&application.access_cache) != 0)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-	if (store_pool_open(&application.pool, dsn, cfg->threads, st) != 0) {
+	application.waiting_for_database = wait != NULL;
+	if ((wait != NULL ? store_pool_open_deferred(&application.pool, dsn, cfg->threads, st)
+	     : store_pool_open(&application.pool, dsn, cfg->threads, st)) != 0) {
 		access_cache_free(application.access_cache);
 		return -1;
 	}
+	/* Streaming replicas for reads (docs/SCALING.md). */
+	for (size_t i = 0; i < cfg->nread_dsns; i++) {
+		if (store_pool_add_replica(application.pool, cfg->read_dsns[i], cfg->threads,
+					   st) != 0) {
+			store_pool_close(application.pool);
+			access_cache_free(application.access_cache);
+			return -1;
+		}
+	}
+	if (cfg->nread_dsns > 0)
+		log_info("csperfd: %zu read replica(s) for scorecards, series, exceptions and "
+			 "child lists", cfg->nread_dsns);
 
 	memset(&options, 0, sizeof(options));
 	options.listen = cfg->listen;
 	options.pollers = cfg->pollers;
 	options.workers = cfg->threads;
 	options.max_message = MAX_MESSAGE_BYTES;
-	options.gate = access_gate;
-	options.before_finish = access_call_finishing;
+	options.gate = serve_gate;
+	options.before_finish = serve_call_finishing;
 	options.tls_cert_pem = tls->cert_pem;
 	options.tls_key_pem = tls->key_pem;
 	options.tls_client_ca_pem = tls->client_ca_pem;
@@ -109,19 +243,55 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 		log_warn("csperfd: --insecure: tokens and data cross the network unencrypted");
 	if (cfg->ready_file != NULL && write_ready_file(cfg->ready_file, rpc_server_port(server)) != 0)
 		log_warn("cannot write the ready file %s: %s", cfg->ready_file, strerror(errno));
+	if (wait != NULL) {
+		wait->application = &application;
+		pthread_mutex_init(&wait->mu, NULL);
+		pthread_cond_init(&wait->cv, NULL);
+		if (pthread_create(&wait->thread, NULL, database_wait_main, wait) != 0) {
+			status_set(&wait->st, STATUS_RESOURCE_EXHAUSTED,
+				   "cannot start a thread to wait for the database");
+			wait->failed = true;
+			kill(getpid(), SIGTERM);
+			wait->thread = pthread_self();
+		}
+	}
 
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
 	while (sigwait(&stop_signals, &signal_number) != 0)
 		;
-	log_info("csperfd: %s received: draining calls (up to %d ms)",
-		 signal_number == SIGINT ? "SIGINT" : "SIGTERM", cfg->drain_timeout_ms);
+	if (wait != NULL) {
+		pthread_mutex_lock(&wait->mu);
+		wait->stop = true;
+		pthread_cond_signal(&wait->cv);
+		pthread_mutex_unlock(&wait->mu);
+		if (!pthread_equal(wait->thread, pthread_self()))
+			pthread_join(wait->thread, NULL);
+	}
+	if (wait == NULL || !wait->failed)
+		log_info("csperfd: %s received: draining calls (up to %d ms)",
+			 signal_number == SIGINT ? "SIGINT" : "SIGTERM", cfg->drain_timeout_ms);
 	rpc_server_stop(server, cfg->drain_timeout_ms);
+	if (store_replica_count(application.pool) > 0) {
+		uint64_t by_replicas, by_primary;
+
+		store_read_counts(application.pool, &by_replicas, &by_primary);
+		log_info("csperfd: reads served by replicas %llu, by the primary %llu",
+			 (unsigned long long)by_replicas, (unsigned long long)by_primary);
+	}
 	store_pool_close(application.pool);
 	access_cache_free(application.access_cache);
 	if (cfg->ready_file != NULL)
 		unlink(cfg->ready_file);
+	if (wait != NULL) {
+		pthread_mutex_destroy(&wait->mu);
+		pthread_cond_destroy(&wait->cv);
+		if (wait->failed) {
+			*st = wait->st;
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -180,6 +350,7 @@ int main(int argc, char **argv)
 	sigset_t stop_signals;
 	int applied = 0, rc, exit_code = EXIT_START;
 	long schema_version = 0;
+	database_wait wait, *waiting = NULL;
 
 	rc = config_parse(&cfg, argc, argv, err, sizeof(err));
 	if (rc == 1)
@@ -221,10 +392,33 @@ int main(int argc, char **argv)
 			goto cleanup;
 		snprintf(dsn, sizeof(dsn), "%s", owner_dsn);
 	}
-	if (store_migrate(owner_dsn, migrations, nmigrations, &applied, &schema_version, &st) != 0)
+	if (store_migrate(owner_dsn, migrations, nmigrations, &applied, &schema_version,
+			  &st) == 0) {
+		log_info("store: schema version %ld (%d migration%s applied now)", schema_version,
+			 applied, applied == 1 ? "" : "s");
+	} else if (cfg.command == CONFIG_SERVE && cfg.dsn != NULL &&
+		   st.code == STATUS_UNAVAILABLE && cfg.wait_for_database_s != 0) {
+		/* Serve now, NOT_SERVING, and migrate once the database answers. */
+		memset(&wait, 0, sizeof(wait));
+		wait.owner_dsn = owner_dsn;
+		wait.migrations = migrations;
+		wait.nmigrations = nmigrations;
+		wait.wait_s = cfg.wait_for_database_s;
+		waiting = &wait;
+		if (cfg.wait_for_database_s < 0)
+			log_warn("store: %s: serving NOT_SERVING until it answers", st.message);
+		else
+			log_warn("store: %s: serving NOT_SERVING while waiting up to %d s for it",
+				 st.message, cfg.wait_for_database_s);
+	} else {
+		if (cfg.command == CONFIG_SERVE && cfg.dsn != NULL && st.code == STATUS_UNAVAILABLE) {
+			status reason = st;
+
+			status_set(&st, reason.code, "%s (--wait-for-database waits for it)",
+				   reason.message);
+		}
 		goto cleanup;
-	log_info("store: schema version %ld (%d migration%s applied now)", schema_version,
-		 applied, applied == 1 ? "" : "s");
+	}
 	if (cfg.command == CONFIG_MIGRATE) {
 		exit_code = 0;
 		goto cleanup;
@@ -242,7 +436,7 @@ int main(int argc, char **argv)
 		if (!serving_login)
 			log_warn("store: the role csperf_app does not exist: serving as the owner");
 	}
-	if (serve(&cfg, dsn, embedded != NULL ? "embedded" : "external", &tls, &st) == 0)
+	if (serve(&cfg, dsn, embedded != NULL ? "embedded" : "external", &tls, waiting, &st) == 0)
 		exit_code = 0;
 cleanup:
 	if (exit_code != 0)

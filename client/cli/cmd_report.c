@@ -79,6 +79,7 @@ typedef struct report {
 	csperf_indicator_list *definitions;
 	csperf_series **series;       /* one a scorecard row */
 	const char *series_type;      /* month, quarter, year, rolling12 or ytd */
+	bool series_denied;           /* this caller may not read series: charts use the trend */
 	bool caller_suppressed;       /* csperfd hides small numbers from this caller */
 	char generated_at[64];
 } report;
@@ -359,8 +360,18 @@ static int report_fetch(csperf_client *client, report *r)
 	for (size_t i = 0; i < sc->nrows; i++) {
 		if (sc->rows[i].suppressed)
 			r->caller_suppressed = true;
+		if (r->series_denied)
+			continue;
 		rc = csperf_series_get(client, r->council, sc->rows[i].indicator_id,
 				       r->series_type, NULL, to, &r->series[i]);
+		/* The scorecard was allowed, so this is the role (a reader's):
+		 * the charts make do with the scorecard's own periods. */
+		if (rc == CSPERF_EPERM) {
+			fprintf(stderr, "csperf report: this token may not read series; the charts "
+				"show this year's periods only\n");
+			r->series_denied = true;
+			continue;
+		}
 		if (rc != CSPERF_OK)
 			return cli_fail(rc);
 	}
@@ -381,7 +392,8 @@ static void report_free(report *r)
 /* ---- charts ---- */
 
 typedef struct chart_point {
-	char label[24];
+	char period[24];           /* the period's label, "2018-19:Q4" */
+	char label[24];            /* as the axis shows it, "Q4 18-19" */
 	csperf_figure value;
 	bool hidden;               /* a small number, not shown to this caller */
 	csperf_figure target;
@@ -413,11 +425,10 @@ static bool point_hidden(const report *r, const csperf_scorecard_row *row,
 }
 
 static void target_of(const report *r, const csperf_scorecard_row *row,
-		      const csperf_indicator *def, const char *period_start, chart_point *point)
+		      const csperf_indicator *def, const char *year, chart_point *point)
 {
-	char year[16], report_year[16];
+	char report_year[16];
 
-	financial_year_of(period_start, year, sizeof(year));
 	point->target.present = 0;
 	point->tolerance = 0;
 	if (def != NULL) {
@@ -436,6 +447,43 @@ static void target_of(const report *r, const csperf_scorecard_row *row,
 	}
 }
 
+/* The financial year of a quarter ("2018-19:Q1") or month ("2019-01") label. */
+static void financial_year_of_label(const char *label, char *out, size_t size)
+{
+	int year, month;
+
+	if (strlen(label) == 10 && label[7] == ':')
+		snprintf(out, size, "%.7s", label);
+	else if (sscanf(label, "%4d-%2d", &year, &month) == 2 && month >= 1 && month <= 12)
+		snprintf(out, size, "%04d-%02d", month >= 4 ? year : year - 1,
+			 (month >= 4 ? year + 1 : year) % 100);
+	else
+		snprintf(out, size, "%s", "");
+}
+
+/* Without series, the periods the scorecard carries: this year's quarters,
+ * or the last twelve months. */
+static size_t trend_points(const report *r, const csperf_scorecard_row *row,
+			   const csperf_indicator *def, chart_point *points)
+{
+	size_t n = 0;
+	char year[16];
+
+	for (size_t i = 0; i < row->ntrend && n < MAX_CHART_POINTS; i++) {
+		chart_point *point = &points[n++];
+		const char *label = row->trend[i].period;
+
+		snprintf(point->period, sizeof(point->period), "%s", label);
+		short_period(label, strstr(label, ":Q") != NULL ? "quarter" : "month", point->label,
+			     sizeof(point->label));
+		point->hidden = row->suppressed && strcmp(label, row->period) == 0;
+		point->value = point->hidden ? (csperf_figure){ 0, 0 } : row->trend[i].value;
+		financial_year_of_label(label, year, sizeof(year));
+		target_of(r, row, def, year, point);
+	}
+	return n;
+}
+
 /* The recent points of a row's series, oldest first, up to the report's
  * period. */
 static size_t chart_points(const report *r, size_t row_index, chart_point *points)
@@ -444,7 +492,10 @@ static size_t chart_points(const report *r, size_t row_index, chart_point *point
 	const csperf_indicator *def = definition_of(r, row->indicator_id);
 	const csperf_series *series = r->series[row_index];
 	size_t want = recent_count(r->series_type), total = 0, skip, n = 0;
+	char year[16];
 
+	if (series == NULL)
+		return trend_points(r, row, def, points);
 	if (want > MAX_CHART_POINTS)
 		want = MAX_CHART_POINTS;
 	for (size_t i = 0; i < series->count; i++)
@@ -463,10 +514,12 @@ static size_t chart_points(const report *r, size_t row_index, chart_point *point
 			continue;
 		}
 		point = &points[n++];
+		snprintf(point->period, sizeof(point->period), "%s", p->period);
 		short_period(p->period, r->series_type, point->label, sizeof(point->label));
 		point->hidden = point_hidden(r, row, def, p);
 		point->value = point->hidden ? (csperf_figure){ 0, 0 } : p->value;
-		target_of(r, row, def, p->period_start, point);
+		financial_year_of(p->period_start, year, sizeof(year));
+		target_of(r, row, def, year, point);
 	}
 	return n;
 }
@@ -651,7 +704,7 @@ static void write_chart(FILE *f, const report *r, size_t row_index)
 	}
 	fputs("\"/>", f);
 	for (size_t i = 0; i < n; i++) {
-		bool now = i + 1 == n && strcmp(row->period, r->scorecard->period) == 0;
+		bool now = strcmp(points[i].period, r->scorecard->period) == 0;
 
 		if (!points[i].value.present)
 			continue;
@@ -1146,7 +1199,11 @@ static void write_stage_table(FILE *f, const report *r, size_t first, const char
 	fputs("<p class=\"key\">Charts: <span class=\"swatch sw-values\"></span>this council "
 	      "<span class=\"swatch sw-target\"></span>target <span class=\"swatch sw-band\"></span>"
 	      "amber band (within tolerance of target) <span class=\"swatch sw-comparator\"></span>"
-	      "comparator; the large dot is this period, in its RAG colour.</p>\n", f);
+	      "comparator; the large dot is this period, in its RAG colour.", f);
+	if (r->series_denied)
+		fputs(" The charts show this year&#39;s periods only: the token this report was "
+		      "made with may not read longer series.", f);
+	fputs("</p>\n", f);
 	fputs("<table class=\"scorecard\">\n<thead><tr><th scope=\"col\" class=\"l\">Indicator</th>"
 	      "<th scope=\"col\">", f);
 	put_escaped(f, last_year);

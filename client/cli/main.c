@@ -17,10 +17,12 @@ static const cli_command commands[] = {
 	{ "loads", "list a council's loads, or delete one", cmd_loads },
 	{ "scorecard", "a council's scorecard for a period: value, target, RAG, direction", cmd_scorecard },
 	{ "exceptions", "the indicators a committee must discuss, and why", cmd_exceptions },
+	{ "costs", "placement costs against budget for a financial year; `costs export` every line", cmd_costs },
 	{ "report", "a committee report for a period as one HTML file, ready to print", cmd_report },
 	{ "indicators", "list, show or put indicator definitions", cmd_indicators },
 	{ "series", "an indicator's values over time", cmd_series },
 	{ "cases", "the cases behind a figure, and why each counts", cmd_cases },
+	{ "annex-a", "Ofsted's Annex A child-level lists as CSV files", cmd_annex_a },
 	{ "comparators", "load published figures to compare with (England, region, neighbours)", cmd_comparators },
 	{ "council", "set a council's name, nation, region and statistical neighbours", cmd_council },
 	{ "token", "create, list or revoke bearer tokens (admin)", cmd_token },
@@ -42,7 +44,8 @@ static void usage(FILE *out)
 	fprintf(out,
 "\n"
 "Global options (environment variable in brackets; a flag wins):\n"
-"  -s, --server ADDR   csperfd's address [CSPERF_SERVER] (default %s)\n"
+"  -s, --server ADDR   csperfd's address [CSPERF_SERVER] (default %s);\n"
+"                      several: host1:50051,host2:50051 (balanced, fail over)\n"
 "      --token TOKEN   bearer token [CSPERF_TOKEN]\n"
 "      --tls-ca FILE   speak TLS; csperfd's certificate is signed by a CA in\n"
 "                      this PEM file [CSPERF_TLS_CA]\n"

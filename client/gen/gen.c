@@ -93,8 +93,13 @@
  *                secure 6,500-9,000, semi-independent 1,000-2,000 pounds;
  *                half of placements take a 2-5% uplift each 1 April, 5% are
  *                renegotiated (-10% to +15%); health and education pay towards
- *                some residential ones. Budgets 12% under to 12% over what the
- *                costs add up to (C: finance linked to placements).
+ *                some residential ones. Each cost line names its placement
+ *                category (in_house_foster, agency_foster, residential,
+ *                secure, semi_independent; family and friends care is other)
+ *                and the child's locality (North, South, East, West, by the
+ *                child's number); budget lines are the same six categories,
+ *                12% under to 12% over what the costs add up to (C: finance
+ *                linked to placements).
  *   population   the under-18 estimate is set so that referrals come to 544
  *                per 10,000 a year (E), growing 0.4% a year: about 2 to 3
  *                times --children over 3 to 5 years (the children in the data

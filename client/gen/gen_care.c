@@ -183,15 +183,16 @@ static gen_cost_category cost_category(place_kind kind)
 const char *gen_cost_category_name(gen_cost_category category)
 {
 	switch (category) {
-	case GEN_COST_IN_HOUSE_FOSTERING: return "In-house fostering";
-	case GEN_COST_AGENCY_FOSTERING: return "Agency fostering";
-	case GEN_COST_FAMILY_AND_FRIENDS: return "Family and friends care";
-	case GEN_COST_RESIDENTIAL: return "Residential care";
-	case GEN_COST_SECURE: return "Secure accommodation";
-	case GEN_COST_SEMI_INDEPENDENT: return "Semi-independent accommodation";
+	case GEN_COST_IN_HOUSE_FOSTERING: return "in_house_foster";
+	case GEN_COST_AGENCY_FOSTERING: return "agency_foster";
+	/* The codes have no line of their own for family and friends care. */
+	case GEN_COST_FAMILY_AND_FRIENDS: return "other";
+	case GEN_COST_RESIDENTIAL: return "residential";
+	case GEN_COST_SECURE: return "secure";
+	case GEN_COST_SEMI_INDEPENDENT: return "semi_independent";
 	case GEN_COST_CATEGORIES: break;
 	}
-	return "Not costed";
+	return "";
 }
 
 /* Weekly cost ranges, in pounds, by budget line. */

@@ -214,7 +214,8 @@ typedef enum gen_cost_category {
 	GEN_COST_NONE = GEN_COST_CATEGORIES  /* not costed: parents, adopters */
 } gen_cost_category;
 
-/* The budget line's name, as the council's finance system has it. */
+/* The budget line's code: the placement_category of a budget and of the
+ * cost lines charged to it ("" for GEN_COST_NONE). */
 const char *gen_cost_category_name(gen_cost_category category);
 
 typedef struct gen_placement_cost {

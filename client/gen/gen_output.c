@@ -157,13 +157,17 @@ static const char *const uasc_names[UASC_FIELDS] = {
 enum cost_field {
 	COST_CHILD, COST_REFERENCE, COST_EPISODE_START, COST_PROVIDER,
 	COST_WEEKLY, COST_START, COST_END, COST_HEALTH, COST_EDUCATION,
-	COST_FIELDS
+	COST_CATEGORY, COST_LOCALITY, COST_FIELDS
 };
 static const char *const cost_names[COST_FIELDS] = {
 	"child_id", "placement_ref", "episode_start_date", "provider",
 	"weekly_cost", "start_date", "end_date", "health_contribution",
-	"education_contribution",
+	"education_contribution", "placement_category", "locality",
 };
+
+/* The council's localities: each child's case is managed in one, by the
+ * child's number (no random draw, so the journeys stay as they were). */
+static const char *const localities[] = { "North", "South", "East", "West" };
 
 typedef struct record_layout {
 	csperf_record_type type;
@@ -978,6 +982,8 @@ static int write_placement_costs(gen_output *out, gen_journey *journey)
 			money_text(&space, cost->health_pence) : NULL;
 		values[COST_EDUCATION] = cost->education_pence > 0 ?
 			money_text(&space, cost->education_pence) : NULL;
+		values[COST_CATEGORY] = gen_cost_category_name(cost->category);
+		values[COST_LOCALITY] = localities[journey->child.index % COUNT_OF(localities)];
 		if (write_row(out, out->csv[CSV_PLACEMENT_COST], values,
 			    COST_FIELDS) != 0)
 			return -1;

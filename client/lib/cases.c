@@ -1,11 +1,8 @@
 /*
- * cases.c: the SDK side of GetIndicatorCases, a server stream: the request
- * goes out in one batch, then batches of cases are read one message at a
- * time and handed to the caller, so a long list never sits in memory.
+ * cases.c: the SDK side of the child-level server streams: the cases behind
+ * a figure (GetIndicatorCases) and Ofsted's Annex A lists (GetChildList).
+ * Each reply message is a batch, handed to the caller row by row as it comes.
  */
-#include <grpc/byte_buffer.h>
-#include <grpc/support/time.h>
-#include <stdbool.h>
 #include <string.h>
 
 #include "client_internal.h"
@@ -13,32 +10,34 @@
 
 #include "csperf/v1/indicators.pb-c.h"
 
-/* Runs one batch on the call and waits for it. */
-static bool run_batch(grpc_call *call, grpc_completion_queue *cq, const grpc_op *ops, size_t n)
-{
-	grpc_event ev;
+typedef struct cases_ctx {
+	csperf_case_cb cb;
+	void *ctx;
+	uint64_t received;
+} cases_ctx;
 
-	if (grpc_call_start_batch(call, ops, n, (void *)ops, NULL) != GRPC_CALL_OK)
-		return false;
-	ev = grpc_completion_queue_next(cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-	return ev.type == GRPC_OP_COMPLETE && ev.success;
+static int on_cases(ProtobufCMessage *message, void *ctx)
+{
+	const Csperf__V1__IndicatorCases *batch = (const Csperf__V1__IndicatorCases *)message;
+	cases_ctx *cc = ctx;
+
+	for (size_t i = 0; i < batch->n_cases; i++) {
+		const Csperf__V1__IndicatorCase *m = batch->cases[i];
+		csperf_case c = { m->child_id, m->case_date, m->in_numerator, m->detail, m->reason,
+				  m->team };
+
+		cc->received++;
+		if (cc->cb(&c, cc->ctx) != 0)
+			return 1;
+	}
+	return 0;
 }
 
 int csperf_cases_list(csperf_client *client, const csperf_cases_query *query,
 		      csperf_case_cb cb, void *ctx, uint64_t *count)
 {
 	Csperf__V1__GetIndicatorCasesRequest req = CSPERF__V1__GET_INDICATOR_CASES_REQUEST__INIT;
-	grpc_completion_queue *cq;
-	grpc_call *call;
-	grpc_metadata auth;
-	grpc_metadata_array initial, trailing;
-	grpc_byte_buffer *request, *message = NULL;
-	grpc_status_code status = GRPC_STATUS_UNKNOWN;
-	grpc_slice details = grpc_empty_slice();
-	grpc_op ops[4];
-	gpr_timespec deadline;
-	uint64_t received = 0;
-	bool stopped = false;
+	cases_ctx cc = { cb, ctx, 0 };
 	int rc;
 
 	if (count != NULL)
@@ -53,82 +52,59 @@ int csperf_cases_list(csperf_client *client, const csperf_cases_query *query,
 	req.period = (char *)(query->period != NULL ? query->period : "");
 	req.part = (char *)(query->part != NULL ? query->part : "");
 	req.org_unit = (char *)(query->org_unit != NULL ? query->org_unit : "");
-
-	cq = grpc_completion_queue_create_for_next(NULL);
-	deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
-				gpr_time_from_millis(client->timeout_ms, GPR_TIMESPAN));
-	call = grpc_channel_create_call(client->channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
-					grpc_slice_from_static_string(
-						"/csperf.v1.Performance/GetIndicatorCases"),
-					NULL, deadline, NULL);
-	request = client_pack(&req.base);
-	grpc_metadata_array_init(&initial);
-	grpc_metadata_array_init(&trailing);
-	memset(ops, 0, sizeof(ops));
-	ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
-	ops[0].data.send_initial_metadata.count = client_auth_metadata(client, &auth);
-	ops[0].data.send_initial_metadata.metadata = &auth;
-	ops[1].op = GRPC_OP_SEND_MESSAGE;
-	ops[1].data.send_message.send_message = request;
-	ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
-	ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
-	ops[3].data.recv_initial_metadata.recv_initial_metadata = &initial;
-	run_batch(call, cq, ops, 4);
-
-	/* Batches until the stream ends (or fails: the status says why). */
-	for (;;) {
-		Csperf__V1__IndicatorCases *batch;
-		grpc_op op;
-
-		memset(&op, 0, sizeof(op));
-		op.op = GRPC_OP_RECV_MESSAGE;
-		op.data.recv_message.recv_message = &message;
-		if (!run_batch(call, cq, &op, 1) || message == NULL)
-			break;
-		batch = (Csperf__V1__IndicatorCases *)client_unpack(
-			message, &csperf__v1__indicator_cases__descriptor);
-		grpc_byte_buffer_destroy(message);
-		message = NULL;
-		if (batch == NULL) {
-			stopped = true;
-			grpc_call_cancel(call, NULL);
-			break;
-		}
-		for (size_t i = 0; i < batch->n_cases && !stopped; i++) {
-			const Csperf__V1__IndicatorCase *m = batch->cases[i];
-			csperf_case c = { m->child_id, m->case_date, m->in_numerator, m->detail,
-					  m->reason, m->team };
-
-			received++;
-			if (cb(&c, ctx) != 0)
-				stopped = true;
-		}
-		protobuf_c_message_free_unpacked(&batch->base, NULL);
-		if (stopped) {
-			grpc_call_cancel(call, NULL);
-			break;
-		}
-	}
-	memset(ops, 0, sizeof(ops));
-	ops[0].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
-	ops[0].data.recv_status_on_client.trailing_metadata = &trailing;
-	ops[0].data.recv_status_on_client.status = &status;
-	ops[0].data.recv_status_on_client.status_details = &details;
-	run_batch(call, cq, ops, 1);
-	if (stopped && status != GRPC_STATUS_OK)
-		rc = client_error(CSPERF_ECANCELLED, "GetIndicatorCases: stopped after %llu cases",
-				  (unsigned long long)received);
-	else if (status != GRPC_STATUS_OK)
-		rc = client_status_error(client, "GetIndicatorCases", status, details);
-	else
-		rc = CSPERF_OK;
+	rc = client_server_stream(client, "/csperf.v1.Performance/GetIndicatorCases",
+				  "GetIndicatorCases", &req.base,
+				  &csperf__v1__indicator_cases__descriptor, on_cases, &cc);
 	if (count != NULL)
-		*count = received;
-	grpc_call_unref(call);
-	client_cq_destroy(cq);
-	grpc_byte_buffer_destroy(request);
-	grpc_slice_unref(details);
-	grpc_metadata_array_destroy(&initial);
-	grpc_metadata_array_destroy(&trailing);
+		*count = cc.received;
+	return rc;
+}
+
+typedef struct list_ctx {
+	csperf_list_header_cb header;
+	csperf_list_row_cb row;
+	void *ctx;
+	uint64_t received;
+} list_ctx;
+
+static int on_list_part(ProtobufCMessage *message, void *ctx)
+{
+	const Csperf__V1__ChildListPart *part = (const Csperf__V1__ChildListPart *)message;
+	list_ctx *lc = ctx;
+
+	if (part->n_columns > 0 && lc->header != NULL &&
+	    lc->header(part->title, part->n_columns, (const char *const *)part->columns,
+		       lc->ctx) != 0)
+		return 1;
+	for (size_t i = 0; i < part->n_rows; i++) {
+		lc->received++;
+		if (lc->row(part->rows[i]->n_values, (const char *const *)part->rows[i]->values,
+			    lc->ctx) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+int csperf_child_list_get(csperf_client *client, const char *list, const char *council,
+			  const char *as_at, csperf_list_header_cb header, csperf_list_row_cb row,
+			  void *ctx, uint64_t *count)
+{
+	Csperf__V1__GetChildListRequest req = CSPERF__V1__GET_CHILD_LIST_REQUEST__INIT;
+	list_ctx lc = { header, row, ctx, 0 };
+	int rc;
+
+	if (count != NULL)
+		*count = 0;
+	if (client == NULL || list == NULL || council == NULL || as_at == NULL || row == NULL)
+		return client_error(CSPERF_EINVAL,
+				    "GetChildList: client, list, council, as_at or row is NULL");
+	req.list = (char *)list;
+	req.council = (char *)council;
+	req.as_at = (char *)as_at;
+	rc = client_server_stream(client, "/csperf.v1.Performance/GetChildList", "GetChildList",
+				  &req.base, &csperf__v1__child_list_part__descriptor, on_list_part,
+				  &lc);
+	if (count != NULL)
+		*count = lc.received;
 	return rc;
 }

@@ -8,12 +8,16 @@
 #include <grpc/byte_buffer_reader.h>
 #include <grpc/support/alloc.h>
 #include <grpc/support/time.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 /* Largest reply accepted; scorecards and pages of cases are far smaller. */
 #define MAX_MESSAGE_BYTES (64 * 1024 * 1024)
@@ -177,13 +181,98 @@ cleanup:
 	return rc;
 }
 
+/* Several servers ("host1:50051,host2:50051") become one gRPC target that
+ * lists their addresses ("ipv4:10.0.0.1:50051,10.0.0.2:50051"), balanced by
+ * gRPC's round_robin policy: hosts are resolved here, once, since gRPC
+ * core's C API has no resolver for a list of names. *first_host is the
+ * first entry's host (malloc'd), which TLS checks every certificate against.
+ * Returns the malloc'd target, or NULL with the last error set. */
+static char *multi_server_target(const char *servers, char **first_host)
+{
+	char *copy = strdup(servers), *save = NULL, *target = NULL;
+	size_t size = 0;
+	FILE *f;
+	int family = 0;
+
+	*first_host = NULL;
+	if (copy == NULL || (f = open_memstream(&target, &size)) == NULL) {
+		free(copy);
+		client_error(CSPERF_ENOMEM, "csperf_client_new: out of memory");
+		return NULL;
+	}
+	for (char *entry = strtok_r(copy, ", ", &save); entry != NULL;
+	     entry = strtok_r(NULL, ", ", &save)) {
+		char host[256], ip[INET6_ADDRSTRLEN];
+		const char *port = strrchr(entry, ':');
+		struct addrinfo hints, *found = NULL;
+		size_t hostlen;
+
+		if (port == NULL || port == entry || port[1] == '\0')
+			goto bad;
+		hostlen = (size_t)(port - entry);
+		if (entry[0] == '[' && hostlen >= 2 && entry[hostlen - 1] == ']') {
+			entry++;
+			hostlen -= 2;
+		}
+		if (hostlen >= sizeof(host))
+			goto bad;
+		memcpy(host, entry, hostlen);
+		host[hostlen] = '\0';
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = family != 0 ? family : AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		if (getaddrinfo(host, port + 1, &hints, &found) != 0 || found == NULL) {
+			fclose(f);
+			free(target);
+			free(copy);
+			free(*first_host);
+			*first_host = NULL;
+			client_error(CSPERF_EINVAL, "csperf_client_new: cannot resolve %s%s", host,
+				     family != 0 ? " in the address family of the first server" : "");
+			return NULL;
+		}
+		family = found->ai_family;
+		if (family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)found->ai_addr)->sin_addr, ip,
+				  sizeof(ip));
+		else
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)found->ai_addr)->sin6_addr, ip,
+				  sizeof(ip));
+		freeaddrinfo(found);
+		if (*first_host == NULL) {
+			*first_host = strdup(host);
+			fprintf(f, "%s:", family == AF_INET ? "ipv4" : "ipv6");
+		} else {
+			fputc(',', f);
+		}
+		fprintf(f, family == AF_INET ? "%s:%s" : "[%s]:%s", ip, port + 1);
+	}
+	fclose(f);
+	free(copy);
+	if (*first_host == NULL) {
+		free(target);
+		client_error(CSPERF_EINVAL, "csperf_client_new: no server address in '%s'", servers);
+		return NULL;
+	}
+	return target;
+bad:
+	fclose(f);
+	free(target);
+	free(copy);
+	free(*first_host);
+	*first_host = NULL;
+	client_error(CSPERF_EINVAL, "csperf_client_new: '%s' is not a list of host:port", servers);
+	return NULL;
+}
+
 int csperf_client_new(csperf_client **out, const csperf_client_options *opts)
 {
 	csperf_client_options defaults = CSPERF_CLIENT_OPTIONS_INIT;
 	csperf_client *client;
 	grpc_channel_credentials *creds = NULL;
-	grpc_arg args[2];
+	grpc_arg args[5];
 	grpc_channel_args channel_args;
+	char *target = NULL, *first_host = NULL;
 	int rc;
 
 	if (out == NULL)
@@ -232,8 +321,35 @@ int csperf_client_new(csperf_client **out, const csperf_client_options *opts)
 	args[1].value.integer = MAX_MESSAGE_BYTES;
 	channel_args.num_args = 2;
 	channel_args.args = args;
-	client->channel = grpc_channel_create(client->server, creds, &channel_args);
+	if (strchr(client->server, ',') != NULL) {
+		/* Several csperfd: gRPC's round_robin spreads calls over them and
+		 * leaves out one that stops (docs/SCALING.md). */
+		target = multi_server_target(client->server, &first_host);
+		if (target == NULL) {
+			grpc_channel_credentials_release(creds);
+			grpc_shutdown();
+			csperf_client_free(client);
+			return CSPERF_EINVAL;
+		}
+		args[2].type = GRPC_ARG_STRING;
+		args[2].key = GRPC_ARG_LB_POLICY_NAME;
+		args[2].value.string = "round_robin";
+		args[3].type = GRPC_ARG_STRING;
+		args[3].key = GRPC_ARG_DEFAULT_AUTHORITY;
+		args[3].value.string = first_host;
+		channel_args.num_args = 4;
+		if (wants_tls(opts)) {
+			args[4].type = GRPC_ARG_STRING;
+			args[4].key = GRPC_SSL_TARGET_NAME_OVERRIDE_ARG;
+			args[4].value.string = first_host;
+			channel_args.num_args = 5;
+		}
+	}
+	client->channel = grpc_channel_create(target != NULL ? target : client->server, creds,
+					      &channel_args);
 	grpc_channel_credentials_release(creds);
+	free(target);
+	free(first_host);
 	*out = client;
 	return CSPERF_OK;
 }
@@ -325,10 +441,57 @@ size_t client_auth_metadata(const csperf_client *client, grpc_metadata *md)
 	return 1;
 }
 
+/* Reads the SDK may send twice: a read whose server died (UNAVAILABLE) is
+ * tried once more, on another server when there are several. Loads, puts,
+ * deletions and token changes never are. */
+static bool is_retryable_read(const char *method)
+{
+	static const char *const reads[] = {
+		"/GetServerInfo", "/ListLoads", "/ListIndicators", "/GetIndicator",
+		"/GetIndicatorSeries", "/GetIndicatorCases", "/GetChildList", "/GetScorecard",
+		"/GetExceptions", "/GetPlacementCosts", "/ExportPlacementCosts", "/ListTokens",
+		"/GetAudit", "/GetReport", "/Check", NULL
+	};
+	const char *name = strrchr(method, '/');
+
+	for (size_t i = 0; name != NULL && reads[i] != NULL; i++)
+		if (strcmp(name, reads[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A moment for the channel to learn that a server went before the retry. */
+static void retry_pause(void)
+{
+	struct timespec ts = { 0, 100 * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static int unary_once(csperf_client *client, const char *method, const char *what,
+		      const ProtobufCMessage *request,
+		      const ProtobufCMessageDescriptor *response_type,
+		      ProtobufCMessage **out);
+
 int client_unary(csperf_client *client, const char *method, const char *what,
 		 const ProtobufCMessage *request,
 		 const ProtobufCMessageDescriptor *response_type,
 		 ProtobufCMessage **out)
+{
+	int rc = unary_once(client, method, what, request, response_type, out);
+
+	if (rc == CSPERF_EUNAVAILABLE && is_retryable_read(method)) {
+		retry_pause();
+		rc = unary_once(client, method, what, request, response_type, out);
+	}
+	return rc;
+}
+
+static int unary_once(csperf_client *client, const char *method, const char *what,
+		      const ProtobufCMessage *request,
+		      const ProtobufCMessageDescriptor *response_type,
+		      ProtobufCMessage **out)
 {
 	grpc_completion_queue *cq = grpc_completion_queue_create_for_next(NULL);
 	grpc_slice method_slice = grpc_slice_from_static_string(method);
@@ -393,5 +556,134 @@ cleanup:
 	grpc_slice_unref(details);
 	grpc_metadata_array_destroy(&initial_metadata);
 	grpc_metadata_array_destroy(&trailing_metadata);
+	return rc;
+}
+
+/* Runs one batch and waits for it on the call's own queue. */
+static bool run_batch(grpc_call *call, grpc_completion_queue *cq, const grpc_op *ops, size_t n)
+{
+	grpc_event ev;
+
+	if (grpc_call_start_batch(call, ops, n, (void *)ops, NULL) != GRPC_CALL_OK)
+		return false;
+	ev = grpc_completion_queue_next(cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+	return ev.type == GRPC_OP_COMPLETE && ev.success;
+}
+
+/* Counts what a stream delivered, so that only a stream that delivered
+ * nothing is tried again. */
+typedef struct counted_stream {
+	client_message_cb on_message;
+	void *ctx;
+	size_t delivered;
+} counted_stream;
+
+static int count_message(ProtobufCMessage *message, void *ctx)
+{
+	counted_stream *cs = ctx;
+
+	cs->delivered++;
+	return cs->on_message(message, cs->ctx);
+}
+
+static int server_stream_once(csperf_client *client, const char *method, const char *what,
+			      const ProtobufCMessage *request,
+			      const ProtobufCMessageDescriptor *response_type,
+			      client_message_cb on_message, void *ctx);
+
+int client_server_stream(csperf_client *client, const char *method, const char *what,
+			 const ProtobufCMessage *request,
+			 const ProtobufCMessageDescriptor *response_type,
+			 client_message_cb on_message, void *ctx)
+{
+	counted_stream cs = { on_message, ctx, 0 };
+	int rc = server_stream_once(client, method, what, request, response_type, count_message,
+				    &cs);
+
+	if (rc == CSPERF_EUNAVAILABLE && cs.delivered == 0 && is_retryable_read(method)) {
+		retry_pause();
+		rc = server_stream_once(client, method, what, request, response_type,
+					count_message, &cs);
+	}
+	return rc;
+}
+
+static int server_stream_once(csperf_client *client, const char *method, const char *what,
+			      const ProtobufCMessage *request,
+			      const ProtobufCMessageDescriptor *response_type,
+			      client_message_cb on_message, void *ctx)
+{
+	grpc_completion_queue *cq = grpc_completion_queue_create_for_next(NULL);
+	gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
+					     gpr_time_from_millis(client->timeout_ms, GPR_TIMESPAN));
+	grpc_call *call = grpc_channel_create_call(client->channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
+						   grpc_slice_from_static_string(method), NULL,
+						   deadline, NULL);
+	grpc_byte_buffer *request_buffer = client_pack(request), *message = NULL;
+	grpc_metadata auth;
+	grpc_metadata_array initial, trailing;
+	grpc_status_code status = GRPC_STATUS_UNKNOWN;
+	grpc_slice details = grpc_empty_slice();
+	grpc_op ops[4];
+	bool stopped = false, unreadable = false;
+	int rc;
+
+	grpc_metadata_array_init(&initial);
+	grpc_metadata_array_init(&trailing);
+	memset(ops, 0, sizeof(ops));
+	ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
+	ops[0].data.send_initial_metadata.count = client_auth_metadata(client, &auth);
+	ops[0].data.send_initial_metadata.metadata = &auth;
+	ops[1].op = GRPC_OP_SEND_MESSAGE;
+	ops[1].data.send_message.send_message = request_buffer;
+	ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
+	ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
+	ops[3].data.recv_initial_metadata.recv_initial_metadata = &initial;
+	run_batch(call, cq, ops, 4);
+
+	/* One message at a time until the stream ends (or fails: the status
+	 * says why), so a long reply never sits in memory. */
+	while (!stopped) {
+		ProtobufCMessage *msg;
+		grpc_op op;
+
+		memset(&op, 0, sizeof(op));
+		op.op = GRPC_OP_RECV_MESSAGE;
+		op.data.recv_message.recv_message = &message;
+		if (!run_batch(call, cq, &op, 1) || message == NULL)
+			break;
+		msg = client_unpack(message, response_type);
+		grpc_byte_buffer_destroy(message);
+		message = NULL;
+		if (msg == NULL) {
+			unreadable = stopped = true;
+		} else {
+			stopped = on_message(msg, ctx) != 0;
+			protobuf_c_message_free_unpacked(msg, NULL);
+		}
+		if (stopped)
+			grpc_call_cancel(call, NULL);
+	}
+	memset(ops, 0, sizeof(ops));
+	ops[0].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
+	ops[0].data.recv_status_on_client.trailing_metadata = &trailing;
+	ops[0].data.recv_status_on_client.status = &status;
+	ops[0].data.recv_status_on_client.status_details = &details;
+	run_batch(call, cq, ops, 1);
+	if (unreadable)
+		rc = client_error(CSPERF_EPROTOCOL, "%s: a message from %s is not a %s", what,
+				  client->server, response_type->name);
+	else if (stopped && status != GRPC_STATUS_OK)
+		rc = client_error(CSPERF_ECANCELLED, "%s: stopped by the caller", what);
+	else if (status != GRPC_STATUS_OK)
+		rc = client_status_error(client, what, status, details);
+	else
+		rc = CSPERF_OK;
+	grpc_call_unref(call);
+	client_cq_destroy(cq);
+	grpc_byte_buffer_destroy(request_buffer);
+	grpc_slice_unref(details);
+	grpc_metadata_array_destroy(&initial);
+	grpc_metadata_array_destroy(&trailing);
 	return rc;
 }

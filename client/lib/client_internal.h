@@ -50,6 +50,17 @@ int client_status_error(const csperf_client *client, const char *what,
 /* The authorization metadata for the client's token; count 0 if none. */
 size_t client_auth_metadata(const csperf_client *client, grpc_metadata *md);
 
+/* A server-streaming call: the request goes out whole, then each reply
+ * message is unpacked and handed to on_message (non-zero stops the stream and
+ * cancels the call). Returns CSPERF_OK when the server ended the stream with
+ * OK, else the call's error (CSPERF_ECANCELLED when on_message stopped it),
+ * with the last error naming `what`. */
+typedef int (*client_message_cb)(ProtobufCMessage *message, void *ctx);
+int client_server_stream(csperf_client *client, const char *method, const char *what,
+			 const ProtobufCMessage *request,
+			 const ProtobufCMessageDescriptor *response_type,
+			 client_message_cb on_message, void *ctx);
+
 /* strdup that treats NULL as "". */
 char *client_strdup(const char *text);
 

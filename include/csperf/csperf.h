@@ -41,7 +41,12 @@ typedef struct csperf_client csperf_client;
 
 typedef struct csperf_client_options {
 	unsigned int version;  /* CSPERF_CLIENT_OPTIONS_VERSION */
-	/* "host:port", "[::1]:port" or "unix:/path"; NULL for the default. */
+	/* "host:port", "[::1]:port" or "unix:/path"; NULL for the default.
+	 * Several csperfd serving one database: "host1:50051,host2:50051"
+	 * (resolved once, at csperf_client_new), balanced by gRPC's
+	 * round_robin; a read whose server stops is tried once more, on
+	 * another (docs/SCALING.md). With TLS, every certificate must name the
+	 * first host. */
 	const char *server;
 	/* The deadline of each call, in milliseconds; 0 for the default. */
 	int64_t timeout_ms;

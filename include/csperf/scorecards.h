@@ -243,6 +243,24 @@ typedef struct csperf_cases_query {
 int csperf_cases_list(csperf_client *client, const csperf_cases_query *query,
 		      csperf_case_cb cb, void *ctx, uint64_t *count);
 
+/* ---- Ofsted's Annex A child-level lists ---- */
+
+/* Called once with the list's title and column names, then once per row
+ * (values in column order, "" when absent; valid only during the call). A
+ * non-zero return stops the listing. */
+typedef int (*csperf_list_header_cb)(const char *title, size_t ncolumns,
+				     const char *const *columns, void *ctx);
+typedef int (*csperf_list_row_cb)(size_t nvalues, const char *const *values, void *ctx);
+
+/* Streams one Annex A list of a council as at a date (YYYY-MM-DD, the day
+ * before the inspection): contacts, early_help, referrals, assessments,
+ * section47, children_in_need, child_protection, children_in_care,
+ * care_leavers or adoption. *count (may be NULL) is the rows received.
+ * Child-level data: analysts and admins only. */
+int csperf_child_list_get(csperf_client *client, const char *list, const char *council,
+			  const char *as_at, csperf_list_header_cb header, csperf_list_row_cb row,
+			  void *ctx, uint64_t *count);
+
 /* ---- comparators and councils ---- */
 
 /* A published figure to compare with. */

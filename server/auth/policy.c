@@ -39,10 +39,18 @@ static const auth_policy policies[] = {
 	/* Child-level lists: analysts and admins only, for their councils. */
 	{ "/csperf.v1.Performance/GetIndicatorCases", ROLE(ADMIN) | ROLE(ANALYST),
 	  AUTH_SCOPE_COUNCIL, false },
+	{ "/csperf.v1.Performance/GetChildList", ROLE(ADMIN) | ROLE(ANALYST),
+	  AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetScorecard", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
 	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetExceptions", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
 	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+	/* Placement costs and their export (child ids, no other child data):
+	 * finance's, for its councils. */
+	{ "/csperf.v1.Performance/GetPlacementCosts", ROLE(ADMIN) | ROLE(FINANCE),
+	  AUTH_SCOPE_COUNCIL, false },
+	{ "/csperf.v1.Performance/ExportPlacementCosts", ROLE(ADMIN) | ROLE(FINANCE),
+	  AUTH_SCOPE_COUNCIL, false },
 
 	/* Published comparators are public figures; a council's details and
 	 * neighbours are an admin's to set. */

@@ -961,10 +961,12 @@ static void add_inner(sql *s, const engine_indicator *ind)
 		    "r.period_end = p.end_date GROUP BY p.label");
 		break;
 	case ENGINE_COST_SUM:
-		add(s, "SELECT p.label, ''::text AS breakdown, sum((least(coalesce(e.end_date, "
-		    "p.end_date), p.end_date) - greatest(e.start_date, p.start_date) + 1) * "
-		    "(e.weekly_cost - coalesce(e.health_contribution, 0) - "
-		    "coalesce(e.education_contribution, 0)) / 7.0)::numeric(16, 2) AS num, NULL::numeric "
+		/* Whole pennies per cost line, as GetPlacementCosts has them
+		 * (placement_cost_net_pence, migrations/0007_finance.sql). */
+		add(s, "SELECT p.label, ''::text AS breakdown, (sum(placement_cost_net_pence("
+		    "e.weekly_cost, e.health_contribution, e.education_contribution, "
+		    "least(coalesce(e.end_date, p.end_date), p.end_date) - greatest(e.start_date, "
+		    "p.start_date) + 1)) / 100.0)::numeric(16, 2) AS num, NULL::numeric "
 		    "AS den FROM pg_temp.engine_period p JOIN placement_cost e ON e.council = $1 AND "
 		    "e.start_date <= p.end_date AND (e.end_date IS NULL OR e.end_date >= p.start_date) "
 		    "WHERE true");
@@ -1273,7 +1275,10 @@ char *engine_indicator_cases_sql(const engine_indicator *ind, engine_case_part p
 		 ind->kind == ENGINE_INTERVAL_COUNT || ind->kind == ENGINE_RATE ||
 		 ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION);
 
-	add(&s, "SELECT child_id, case_date, in_numerator, detail, team FROM (");
+	/* A condition on an absent value is NULL, not false: such a case is in
+	 * the population but not the numerator, as count(*) FILTER has it. */
+	add(&s, "SELECT child_id, case_date, coalesce(in_numerator, false) AS in_numerator, detail, "
+	    "team FROM (");
 	if (per_child) {
 		add(&s, "SELECT child_id, min(case_date) AS case_date, bool_or(in_numerator) AS "
 		    "in_numerator, string_agg(detail, '; ' ORDER BY case_date) AS detail, "
@@ -1284,8 +1289,8 @@ char *engine_indicator_cases_sql(const engine_indicator *ind, engine_case_part p
 		add_case_rows(&s, ind);
 	}
 	add(&s, ") c WHERE %s ORDER BY case_date, child_id",
-	    part == ENGINE_CASES_NUMERATOR ? "in_numerator"
-	    : part == ENGINE_CASES_NOT_NUMERATOR ? "NOT in_numerator" : "true");
+	    part == ENGINE_CASES_NUMERATOR ? "coalesce(c.in_numerator, false)"
+	    : part == ENGINE_CASES_NOT_NUMERATOR ? "NOT coalesce(c.in_numerator, false)" : "true");
 	if (s.failed) {
 		free(s.text);
 		return NULL;

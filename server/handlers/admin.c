@@ -83,7 +83,7 @@ void handle_health_check(rpc_call *call, void *ctx)
 	protobuf_c_message_free_unpacked(&request->base, NULL);
 	if (timeout > HEALTH_DATABASE_TIMEOUT_MS)
 		timeout = HEALTH_DATABASE_TIMEOUT_MS;
-	reply.status = store_ping(a->pool, timeout, &st) == 0
+	reply.status = !a->waiting_for_database && store_ping(a->pool, timeout, &st) == 0
 		? GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING
 		: GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__NOT_SERVING;
 	rpc_call_reply(call, &reply.base);

@@ -19,6 +19,10 @@ typedef struct app {
 	const char *database_mode; /* "embedded" or "external" */
 	int suppress_threshold;    /* counts 1..this are suppressed for roles that need it */
 	struct access_cache *access_cache;  /* access.c: principals verified recently */
+	/* true while csperfd waits for its database to be reached and migrated
+	 * (--wait-for-database): health answers NOT_SERVING, and main.c's gate
+	 * refuses every other call with UNAVAILABLE */
+	_Atomic bool waiting_for_database;
 } app;
 
 /* Every method, for rpc_server_start. */
@@ -35,8 +39,11 @@ void handle_get_indicator(rpc_call *call, void *app);
 void handle_put_indicator(rpc_call *call, void *app);
 void handle_get_indicator_series(rpc_call *call, void *app);
 void handle_get_indicator_cases(rpc_call *call, void *app);
+void handle_get_child_list(rpc_call *call, void *app);
 void handle_get_scorecard(rpc_call *call, void *app);
 void handle_get_exceptions(rpc_call *call, void *app);
+void handle_get_placement_costs(rpc_call *call, void *app);
+void handle_export_placement_costs(rpc_call *call, void *app);
 void handle_load_comparators(rpc_call *call, void *app);
 void handle_put_council(rpc_call *call, void *app);
 

@@ -540,7 +540,8 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 	if (req->to[0] != '\0')
 		csperf_date_format_iso(to.end, to_end);
 	s.suppress_threshold = suppression.suppress ? suppression.threshold : 0;
-	if (store_series(a->pool, rpc_call_remaining_ms(call), req->council, req->indicator_id,
+	if (store_series(store_read_pool(a->pool, rpc_call_remaining_ms(call), req->council),
+			 rpc_call_remaining_ms(call), req->council, req->indicator_id,
 			 "council", type, from_end[0] != '\0' ? from_end : NULL,
 			 to_end[0] != '\0' ? to_end : NULL, collect_point, &s, &st) != 0 && !s.failed) {
 		rpc_call_fail_status(call, &st);

@@ -5,6 +5,7 @@
 
 #include "csperf/v1/access.pb-c.h"
 #include "csperf/v1/admin.pb-c.h"
+#include "csperf/v1/costs.pb-c.h"
 #include "csperf/v1/indicators.pb-c.h"
 #include "csperf/v1/records.pb-c.h"
 #include "csperf/v1/scorecards.pb-c.h"
@@ -39,12 +40,18 @@ static const rpc_method methods[] = {
 	  &csperf__v1__get_scorecard_request__descriptor, handle_get_scorecard },
 	{ "/csperf.v1.Performance/GetExceptions", RPC_UNARY,
 	  &csperf__v1__get_exceptions_request__descriptor, handle_get_exceptions },
+	{ "/csperf.v1.Performance/GetPlacementCosts", RPC_UNARY,
+	  &csperf__v1__get_placement_costs_request__descriptor, handle_get_placement_costs },
+	{ "/csperf.v1.Performance/ExportPlacementCosts", RPC_SERVER_STREAM,
+	  &csperf__v1__export_placement_costs_request__descriptor, handle_export_placement_costs },
 	{ "/csperf.v1.Performance/LoadComparators", RPC_UNARY,
 	  &csperf__v1__load_comparators_request__descriptor, handle_load_comparators },
 	{ "/csperf.v1.Performance/PutCouncil", RPC_UNARY,
 	  &csperf__v1__put_council_request__descriptor, handle_put_council },
 	{ "/csperf.v1.Performance/GetIndicatorCases", RPC_SERVER_STREAM,
 	  &csperf__v1__get_indicator_cases_request__descriptor, handle_get_indicator_cases },
+	{ "/csperf.v1.Performance/GetChildList", RPC_SERVER_STREAM,
+	  &csperf__v1__get_child_list_request__descriptor, handle_get_child_list },
 	{ "/grpc.health.v1.Health/Check", RPC_UNARY,
 	  &grpc__health__v1__health_check_request__descriptor, handle_health_check },
 };

@@ -15,6 +15,7 @@
 
 #include "handlers.h"
 #include "access.h"
+#include "costs.h"
 #include "../engine/engine.h"
 #include "../engine/judge.h"
 #include "../log.h"
@@ -583,6 +584,7 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 	bool stage_ok = stage == NULL;
 	auth_suppression suppression = access_suppression(call, a);
 	char published_periods[128];
+	store_pool *reads;
 
 	memset(sc, 0, sizeof(*sc));
 	if (!handlers_valid_council(council))
@@ -605,17 +607,20 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 		snprintf(published_periods, sizeof(published_periods), "%s,%s,%s,%s", asked.label,
 			 year.label, sc->periods.last_year.label, sc->periods.year_before_last.label);
 	}
-	if (store_council_info(a->pool, timeout, council, sc->council_name, sc->data_to, st) != 0 ||
-	    store_indicators_list(a->pool, timeout, stage, NULL, false, keep_definition, &sc->defs,
+	/* A replica that has replayed the council's latest write, or the
+	 * primary (docs/SCALING.md). */
+	reads = store_read_pool(a->pool, timeout, council);
+	if (store_council_info(reads, timeout, council, sc->council_name, sc->data_to, st) != 0 ||
+	    store_indicators_list(reads, timeout, stage, NULL, false, keep_definition, &sc->defs,
 				  st) != 0 ||
-	    store_values_for_periods(a->pool, timeout, council, sc->periods.csv, stage, keep_value,
+	    store_values_for_periods(reads, timeout, council, sc->periods.csv, stage, keep_value,
 				     &sc->values, st) != 0 ||
-	    store_peer_averages(a->pool, timeout, council, asked.label, false, keep_peer,
+	    store_peer_averages(reads, timeout, council, asked.label, false, keep_peer,
 				&sc->peer_averages, st) != 0 ||
 	    (sc->peer_averages.collecting_neighbours = true,
-	     store_peer_averages(a->pool, timeout, council, asked.label, true, keep_peer,
+	     store_peer_averages(reads, timeout, council, asked.label, true, keep_peer,
 				 &sc->peer_averages, st)) != 0 ||
-	    store_published_comparators(a->pool, timeout, council, published_periods,
+	    store_published_comparators(reads, timeout, council, published_periods,
 					keep_published, &sc->published, st) != 0) {
 		if (sc->defs.failed || sc->values.failed)
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
@@ -703,9 +708,11 @@ static void append_reason(exception_text *e, const char *fmt, ...)
 }
 
 /* The four criteria of Norfolk's exception reporting, with the sentence
- * that says which hold and why. Returns true if any holds. */
+ * that says which hold and why; `over` holds the budget lines forecast over
+ * budget (handlers/costs.c). Returns true if any holds. */
 static bool judge_exception(const definition *d, const Row *row, const period_set *ps,
-			    const value_table *values, exception_text *e)
+			    const value_table *values, const costs_over_budget *over,
+			    exception_text *e)
 {
 	judge_polarity polarity = judge_polarity_parse(d->polarity);
 	judge_figure value = { row->value->present, row->value->value };
@@ -714,6 +721,7 @@ static bool judge_exception(const definition *d, const Row *row, const period_se
 	judge_figure series[4];
 	char shown[64], target_shown[64];
 	bool red = strcmp(row->rag, "red") == 0;
+	const costs_budget_line *line;
 
 	memset(e, 0, sizeof(*e));
 	judge_format(d->unit, value, shown, sizeof(shown));
@@ -752,10 +760,17 @@ static bool judge_exception(const definition *d, const Row *row, const period_se
 				      a, b, c, dd);
 		}
 	}
-	if (d->budget_line[0] != '\0' && strcmp(d->unit, "pounds") == 0 && strcmp(row->rag, "red") == 0) {
+	line = costs_over_budget_line(over, d->budget_line);
+	if (line != NULL) {
+		char forecast[48], budget[48];
+
+		costs_format_pounds(line->forecast_pence, forecast, sizeof(forecast));
+		costs_format_pounds(line->budget_pence, budget, sizeof(budget));
 		e->criteria[e->ncriteria++] = "budget";
-		append_reason(e, "%s is linked to the budget line %s and is over its target", d->id,
-			      d->budget_line);
+		append_reason(e, "%s is linked to the budget line %s, forecast to spend %s in %s "
+			      "against a budget of %s (%s%% over) as at %s", d->id, d->budget_line,
+			      forecast, over->financial_year, budget, line->variance_percent,
+			      over->as_at);
 	}
 	if (d->risk[0] != '\0' && (strcmp(row->rag, "red") == 0 || strcmp(row->rag, "amber") == 0 ||
 				   strcmp(row->direction, "worsening") == 0)) {
@@ -777,6 +792,7 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 	exception_text *texts = NULL;
 	size_t count = 0;
 	scorecard sc;
+	costs_over_budget over = { NULL, 0, "", "" };
 	status st = STATUS_INIT;
 
 	memset(&sc, 0, sizeof(sc));
@@ -784,7 +800,11 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a GetExceptionsRequest");
 		return;
 	}
-	if (build_scorecard(a, call, req->council, req->period, NULL, &sc, &st) != 0) {
+	/* The budget criterion: budget lines forecast over budget in the
+	 * period's financial year. */
+	if (build_scorecard(a, call, req->council, req->period, NULL, &sc, &st) != 0 ||
+	    costs_over_budget_find(a, rpc_call_remaining_ms(call), req->council, &sc.periods.asked,
+				   sc.data_to, &over, &st) != 0) {
 		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
@@ -797,7 +817,7 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 	for (size_t i = 0; i < sc.nrows; i++) {
 		Csperf__V1__Exception *x;
 
-		if (!judge_exception(&sc.defs.items[i], sc.rows[i], &sc.periods, &sc.values,
+		if (!judge_exception(&sc.defs.items[i], sc.rows[i], &sc.periods, &sc.values, &over,
 				     &texts[count]))
 			continue;
 		x = malloc(sizeof(*x));
@@ -826,6 +846,7 @@ cleanup:
 		free(exceptions[i]);
 	free(exceptions);
 	free(texts);
+	costs_over_budget_free(&over);
 	scorecard_free(&sc);
 	protobuf_c_message_free_unpacked(&req->base, NULL);
 }

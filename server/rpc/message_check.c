@@ -5,6 +5,7 @@
 #include "message_check.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool message_utf8_valid(const char *text, size_t len)
@@ -90,11 +91,41 @@ bool message_strings_valid(const ProtobufCMessage *msg)
 	return true;
 }
 
-ProtobufCMessage *message_decode(const ProtobufCMessageDescriptor *desc, size_t len,
-				 const uint8_t *data)
-{
-	ProtobufCMessage *msg = protobuf_c_message_unpack(desc, NULL, len, data);
+typedef struct decode_budget {
+	size_t left;
+	bool exceeded;
+} decode_budget;
 
+/* malloc and free, so that the message is freed as any other (with a NULL
+ * allocator); each block counted with malloc's own overhead. */
+static void *budget_alloc(void *data, size_t size)
+{
+	decode_budget *budget = data;
+	size_t cost = size + 16;
+
+	if (cost < size || cost > budget->left) {
+		budget->exceeded = true;
+		return NULL;
+	}
+	budget->left -= cost;
+	return malloc(size);
+}
+
+static void budget_free(void *data, void *pointer)
+{
+	(void)data;
+	free(pointer);
+}
+
+ProtobufCMessage *message_decode(const ProtobufCMessageDescriptor *desc, size_t len,
+				 const uint8_t *data, bool *too_large)
+{
+	decode_budget budget = { MESSAGE_DECODE_BUDGET, false };
+	ProtobufCAllocator allocator = { budget_alloc, budget_free, &budget };
+	ProtobufCMessage *msg = protobuf_c_message_unpack(desc, &allocator, len, data);
+
+	if (too_large != NULL)
+		*too_large = budget.exceeded;
 	if (msg != NULL && !message_strings_valid(msg)) {
 		protobuf_c_message_free_unpacked(msg, NULL);
 		return NULL;

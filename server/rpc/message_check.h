@@ -21,12 +21,20 @@ bool message_utf8_valid(const char *text, size_t len);
  * included, is valid UTF-8. */
 bool message_strings_valid(const ProtobufCMessage *msg);
 
+/* The memory one decoded message may take. protobuf-c allocates each string
+ * and sub-message apart: an empty string is 2 bytes on the wire and some 40
+ * in memory, so 16 MB of them would take over 500 MB. A batch of the SDK's
+ * (1 MB) takes well under 64 MB. */
+#define MESSAGE_DECODE_BUDGET (128u * 1024 * 1024)
+
 /* Decodes len bytes as a message of desc, as csperfd decodes every request:
- * protobuf-c's unpack, then the UTF-8 check above. Returns the message (free
- * with protobuf_c_message_free_unpacked), or NULL when the bytes do not
- * decode or a string is not UTF-8. The fuzz target tests/fuzz/fuzz_requests.c
- * feeds it arbitrary bytes. */
+ * protobuf-c's unpack (within MESSAGE_DECODE_BUDGET), then the UTF-8 check
+ * above. Returns the message (free with protobuf_c_message_free_unpacked),
+ * or NULL when the bytes do not decode, a string is not UTF-8, or the
+ * message would take more than the budget (then *too_large is set, when
+ * too_large is not NULL). The fuzz target tests/fuzz/fuzz_requests.c feeds
+ * it arbitrary bytes. */
 ProtobufCMessage *message_decode(const ProtobufCMessageDescriptor *desc, size_t len,
-				 const uint8_t *data);
+				 const uint8_t *data, bool *too_large);
 
 #endif

@@ -87,13 +87,16 @@ const char *rpc_call_method(const rpc_call *call);
 /* Decodes the unary or first request into a protobuf-c message the caller
  * frees with protobuf_c_message_free_unpacked. On bad bytes (or a string that
  * is not UTF-8) returns NULL and fails nothing: the caller decides (usually
- * INVALID_ARGUMENT). */
+ * INVALID_ARGUMENT). A request that would take more memory decoded than
+ * csperfd gives one message (message_check.h) returns NULL too, and its
+ * call is ended here with RESOURCE_EXHAUSTED. */
 ProtobufCMessage *rpc_call_request(rpc_call *call);
 
 /* Streams: receives the next client message. Returns 1 and sets *out (free
  * with protobuf_c_message_free_unpacked), 0 at the end of the stream, -1 when
- * the call was cancelled, timed out or sent bytes that do not decode (st says
- * which). */
+ * the call was cancelled, timed out, or sent bytes that do not decode or
+ * would take too much memory decoded (st says which). A stream torn down
+ * half-way is never taken for its end. */
 int rpc_call_recv(rpc_call *call, ProtobufCMessage **out, status *st);
 
 /* Server streams: sends one message. Returns 0, or -1 if the client went. */
@@ -134,5 +137,17 @@ void *rpc_call_context(const rpc_call *call);
 
 /* The status the call ends with (STATUS_OK before it is decided). */
 status_code rpc_call_status_code(const rpc_call *call);
+
+/* Called when a call is cancelled: the client cancelled or went away, its
+ * deadline passed, or the server cancelled it at shutdown. */
+typedef void (*rpc_cancel_fn)(void *arg);
+
+/* Asks for fn(arg) to run, once, if the call is cancelled before its status
+ * is decided (rpc_call_reply or rpc_call_fail): on a poller thread, so fn
+ * must not block (e.g. it wakes a thread that cancels the call's query), or
+ * at once on the caller's thread if the call is already cancelled. NULL
+ * removes the request; after that, and once the status is decided, fn is
+ * not running and will not run. */
+void rpc_call_on_cancel(rpc_call *call, rpc_cancel_fn fn, void *arg);
 
 #endif

@@ -72,6 +72,9 @@ struct rpc_call {
 
 	rpc_tag request_tag, op_tag, close_tag;
 	int cancelled;              /* written by RECV_CLOSE_ON_SERVER */
+	bool close_seen;            /* the close batch completed (under mu) */
+	rpc_cancel_fn cancel_fn;    /* rpc_call_on_cancel (under mu) */
+	void *cancel_arg;
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -193,6 +196,20 @@ static int request_call(rpc_server *srv, size_t index)
 	return 0;
 }
 
+/* The close batch completed: if the call was cancelled (the client went,
+ * the deadline passed, or the server cancelled it), the handler's notice
+ * runs now, on this poller. */
+static void call_closed(rpc_call *c)
+{
+	pthread_mutex_lock(&c->mu);
+	c->close_seen = true;
+	if (c->cancelled && c->cancel_fn != NULL) {
+		c->cancel_fn(c->cancel_arg);
+		c->cancel_fn = NULL;
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
 /* Frees the call when both its handler and its close batch are done. */
 static void call_release_part(rpc_call *c, bool handler_part)
 {
@@ -307,6 +324,7 @@ static void *poller_main(void *arg)
 			pthread_mutex_unlock(&tag->call->mu);
 			break;
 		case TAG_CLOSE:
+			call_closed(tag->call);
 			call_release_part(tag->call, false);
 			break;
 		case TAG_UNIMPLEMENTED:
@@ -354,17 +372,19 @@ static grpc_byte_buffer *pack_message(const ProtobufCMessage *msg)
 }
 
 static ProtobufCMessage *unpack_message(grpc_byte_buffer *buffer,
-					const ProtobufCMessageDescriptor *desc)
+					const ProtobufCMessageDescriptor *desc, bool *too_large)
 {
 	grpc_byte_buffer_reader reader;
 	grpc_slice slice;
 	ProtobufCMessage *msg;
 
+	*too_large = false;
 	if (!grpc_byte_buffer_reader_init(&reader, buffer))
 		return NULL;
 	slice = grpc_byte_buffer_reader_readall(&reader);
 	grpc_byte_buffer_reader_destroy(&reader);
-	msg = message_decode(desc, GRPC_SLICE_LENGTH(slice), GRPC_SLICE_START_PTR(slice));
+	msg = message_decode(desc, GRPC_SLICE_LENGTH(slice), GRPC_SLICE_START_PTR(slice),
+			     too_large);
 	grpc_slice_unref(slice);
 	return msg;
 }
@@ -381,6 +401,10 @@ static void call_finish(rpc_call *c, status_code code, const char *message,
 		return;
 	c->finished = true;
 	c->final_code = code;
+	/* Decided: a cancellation from now on has nothing left to stop. */
+	pthread_mutex_lock(&c->mu);
+	c->cancel_fn = NULL;
+	pthread_mutex_unlock(&c->mu);
 	if (c->srv->before_finish != NULL)
 		c->srv->before_finish(c, c->srv->app);
 	memset(ops, 0, sizeof(ops));
@@ -449,7 +473,13 @@ ProtobufCMessage *rpc_call_request(rpc_call *call)
 {
 	if (call->payload == NULL)
 		return NULL;
-	return unpack_message(call->payload, call->method->request);
+	bool too_large;
+	ProtobufCMessage *msg = unpack_message(call->payload, call->method->request, &too_large);
+
+	if (too_large)
+		call_finish(call, STATUS_RESOURCE_EXHAUSTED, "the request would take more than "
+			    "the memory csperfd gives one message once decoded", NULL);
+	return msg;
 }
 
 int rpc_call_recv(rpc_call *call, ProtobufCMessage **out, status *st)
@@ -457,6 +487,7 @@ int rpc_call_recv(rpc_call *call, ProtobufCMessage **out, status *st)
 	grpc_op ops[2];
 	size_t n = 0;
 	grpc_byte_buffer *buffer = NULL;
+	bool too_large;
 
 	*out = NULL;
 	memset(ops, 0, sizeof(ops));
@@ -469,15 +500,24 @@ int rpc_call_recv(rpc_call *call, ProtobufCMessage **out, status *st)
 	if (!call_run_batch(call, ops, n))
 		return status_set(st, STATUS_CANCELLED, "the call was cancelled");
 	if (buffer == NULL) {
-		/* End of stream, or the call ended (cancelled, deadline). */
-		if (rpc_call_cancelled(call))
+		/* End of stream, or the call ended (cancelled, deadline, server
+		 * shutdown): gRPC core gives no message and success either way, and
+		 * the close batch that sets `cancelled` may not have completed yet.
+		 * Only grpc_call_failed_before_recv_message tells a torn-down
+		 * stream from a finished one; taken for its end, a torn-down load
+		 * would be committed with half its records. */
+		if (grpc_call_failed_before_recv_message(call->call) || rpc_call_cancelled(call))
 			return status_set(st, rpc_call_remaining_ms(call) == 0
 					  ? STATUS_DEADLINE_EXCEEDED : STATUS_CANCELLED,
 					  "the call ended before its stream did");
 		return 0;
 	}
-	*out = unpack_message(buffer, call->method->request);
+	*out = unpack_message(buffer, call->method->request, &too_large);
 	grpc_byte_buffer_destroy(buffer);
+	if (*out == NULL && too_large)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED,
+				  "a message of the stream would take more than %u MB decoded: "
+				  "send smaller batches", MESSAGE_DECODE_BUDGET / (1024 * 1024));
 	if (*out == NULL)
 		return status_set(st, STATUS_INVALID_ARGUMENT,
 				  "a message of the stream does not decode as %s",
@@ -594,6 +634,19 @@ void *rpc_call_context(const rpc_call *call)
 status_code rpc_call_status_code(const rpc_call *call)
 {
 	return call->final_code;
+}
+
+void rpc_call_on_cancel(rpc_call *call, rpc_cancel_fn fn, void *arg)
+{
+	bool now;
+
+	pthread_mutex_lock(&call->mu);
+	now = fn != NULL && !call->finished && call->close_seen && call->cancelled;
+	call->cancel_fn = now || call->finished ? NULL : fn;
+	call->cancel_arg = arg;
+	pthread_mutex_unlock(&call->mu);
+	if (now)
+		fn(arg);
 }
 
 /* ---- public: server side ---- */

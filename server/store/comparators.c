@@ -87,15 +87,12 @@ int store_published_comparators(store_pool *pool, int64_t timeout_ms, const char
 				const char *periods_csv, store_comparator_cb cb, void *ctx, status *st)
 {
 	const char *params[2] = { council, periods_csv };
-	store_conn *c;
 	PGresult *res;
 	int rc = 0;
 
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		return -1;
 	/* England (or Wales, for a Welsh council), the council's region, and its
 	 * statistical neighbours as published. */
-	res = store_query(c,
+	res = store_read(pool, timeout_ms,
 		"SELECT m.indicator_id, m.area_type, m.area, m.period, m.value::float8, m.source "
 		"FROM comparator m JOIN council k ON k.la_code = $1 "
 		"WHERE m.period = ANY (string_to_array($2, ',')) AND ("
@@ -105,7 +102,6 @@ int store_published_comparators(store_pool *pool, int64_t timeout_ms, const char
 		" (m.area_type = 'statistical_neighbours' AND m.area = $1) OR "
 		" m.area_type = 'other') "
 		"ORDER BY m.indicator_id, m.area_type, m.period DESC", 2, params, st);
-	store_release(pool, c);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++) {

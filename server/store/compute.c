@@ -28,17 +28,14 @@ int store_data_range(store_pool *pool, int64_t timeout_ms, const char *council,
 		     char from[16], char to[16], status *st)
 {
 	const char *params[1] = { council };
-	store_conn *c;
 	PGresult *res;
 
 	from[0] = to[0] = '\0';
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		return -1;
 	/* The dates that place a council's events in time: the earliest and
 	 * latest across the main journey records (ends included, so a return
 	 * whose last events are closures still reaches its year end). Dates in
 	 * the future are typing errors, not periods to report. */
-	res = store_query(c,
+	res = store_read(pool, timeout_ms,
 		"SELECT min(d)::text, max(d)::text FROM ("
 		" SELECT contact_date AS d FROM contact WHERE council = $1"
 		" UNION ALL SELECT referral_date FROM referral WHERE council = $1"
@@ -56,7 +53,6 @@ int store_data_range(store_pool *pool, int64_t timeout_ms, const char *council,
 		" UNION ALL SELECT start_date FROM placement_cost WHERE council = $1"
 		" UNION ALL SELECT period_end FROM reported_figure WHERE council = $1"
 		") dates WHERE d BETWEEN '2010-01-01' AND least(current_date, '2035-12-31')", 1, params, st);
-	store_release(pool, c);
 	if (res == NULL)
 		return -1;
 	if (!PQgetisnull(res, 0, 0)) {
@@ -71,17 +67,13 @@ int store_list_definitions(store_pool *pool, int64_t timeout_ms, const char *ind
 			   store_definition_cb cb, void *ctx, status *st)
 {
 	const char *params[1] = { indicator_id };
-	store_conn *c;
 	PGresult *res;
 	int rc = 0;
 
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		return -1;
-	res = store_query(c,
+	res = store_read(pool, timeout_ms,
 		"SELECT indicator_id, version, kind, params::text, array_to_string(period_types, ',') "
 		"FROM indicator WHERE $1::text IS NULL OR indicator_id = $1 "
 		"ORDER BY sort_order, indicator_id", 1, params, st);
-	store_release(pool, c);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++) {
@@ -294,16 +286,61 @@ void store_compute_abort(store_compute *cmp)
 	free(cmp);
 }
 
+typedef struct case_adapter {
+	store_case_cb cb;
+	void *ctx;
+} case_adapter;
+
+static int case_row(size_t ncolumns, const char *const *values, void *ctx)
+{
+	case_adapter *ad = ctx;
+	store_case k;
+
+	if (ncolumns < 5)
+		return 1;
+	k.child_id = values[0];
+	k.case_date = values[1];
+	k.in_numerator = values[2][0] == 't';
+	k.detail = values[3];
+	k.team = values[4];
+	return ad->cb(&k, ad->ctx);
+}
+
 int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
 		const store_period *period, const char *sql, store_case_cb cb, void *ctx,
 		status *st)
 {
 	const char *params[1] = { council };
-	char insert[256], *declare = NULL;
+	char insert[256];
+	case_adapter ad = { cb, ctx };
+	/* The one period, as the figure's computation had it (the label and
+	 * dates are the engine's, not user text). */
+	const char *setup[] = {
+		"CREATE TEMP TABLE engine_period (label text PRIMARY KEY, period_type text NOT NULL, "
+		"start_date date NOT NULL, end_date date NOT NULL) ON COMMIT DROP",
+		insert,
+		"CREATE TEMP TABLE engine_period_month ON COMMIT DROP AS SELECT label, "
+		"generate_series(start_date, end_date, interval '1 month')::date AS month "
+		"FROM pg_temp.engine_period",
+		"CREATE TEMP TABLE engine_end_date ON COMMIT DROP AS SELECT DISTINCT end_date, "
+		"end_date::text AS label FROM pg_temp.engine_period",
+	};
+
+	snprintf(insert, sizeof(insert), "INSERT INTO pg_temp.engine_period VALUES ('%s', '%s', '%s', "
+		 "'%s')", period->label, period->type, period->start, period->end);
+	return store_stream_rows(pool, timeout_ms, setup, sizeof(setup) / sizeof(setup[0]), sql, 1,
+				 params, case_row, &ad, st);
+}
+
+int store_stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *setup,
+		      size_t nsetup, const char *sql, int nparams, const char *const *params,
+		      store_row_cb cb, void *ctx, status *st)
+{
 	store_conn *c;
 	PGresult *res;
-	int rc = -1;
+	char *declare;
 	size_t size = strlen(sql) + 64;
+	int rc = -1;
 
 	if (store_acquire(pool, timeout_ms, &c, st) != 0)
 		return -1;
@@ -312,53 +349,31 @@ int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
 		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		goto cleanup;
 	}
-	snprintf(declare, size, "DECLARE cases NO SCROLL CURSOR FOR %s", sql);
-	/* The one period, as the figure's computation had it (the label and
-	 * dates are the engine's, not user text). */
-	snprintf(insert, sizeof(insert), "INSERT INTO pg_temp.engine_period VALUES ('%s', '%s', '%s', "
-		 "'%s')", period->label, period->type, period->start, period->end);
-	{
-		const char *setup[] = {
-			"BEGIN",
-			"CREATE TEMP TABLE engine_period (label text PRIMARY KEY, period_type text NOT NULL, "
-			"start_date date NOT NULL, end_date date NOT NULL) ON COMMIT DROP",
-			insert,
-			"CREATE TEMP TABLE engine_period_month ON COMMIT DROP AS SELECT label, "
-			"generate_series(start_date, end_date, interval '1 month')::date AS month "
-			"FROM pg_temp.engine_period",
-			"CREATE TEMP TABLE engine_end_date ON COMMIT DROP AS SELECT DISTINCT end_date, "
-			"end_date::text AS label FROM pg_temp.engine_period",
-		};
-
-		for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++) {
-			res = store_query(c, setup[i], 0, NULL, st);
-			if (res == NULL)
-				goto cleanup;
-			PQclear(res);
-		}
-	}
-	res = store_query(c, declare, 1, params, st);
-	if (res == NULL)
+	snprintf(declare, size, "DECLARE rows NO SCROLL CURSOR FOR %s", sql);
+	if ((res = store_query(c, "BEGIN", 0, NULL, st)) == NULL)
 		goto cleanup;
 	PQclear(res);
-	/* Batches of rows from a cursor: a list of any length streams through
-	 * bounded memory. */
+	for (size_t i = 0; i < nsetup; i++) {
+		if ((res = store_query(c, setup[i], 0, NULL, st)) == NULL)
+			goto cleanup;
+		PQclear(res);
+	}
+	if ((res = store_query(c, declare, nparams, params, st)) == NULL)
+		goto cleanup;
+	PQclear(res);
 	for (;;) {
-		int rows;
+		int rows, columns;
+		const char *values[64];
 
-		res = store_query(c, "FETCH 500 FROM cases", 0, NULL, st);
+		res = store_query(c, "FETCH 500 FROM rows", 0, NULL, st);
 		if (res == NULL)
 			goto cleanup;
 		rows = PQntuples(res);
+		columns = PQnfields(res) < 64 ? PQnfields(res) : 64;
 		for (int row = 0; row < rows; row++) {
-			store_case k;
-
-			k.child_id = PQgetvalue(res, row, 0);
-			k.case_date = PQgetvalue(res, row, 1);
-			k.in_numerator = PQgetvalue(res, row, 2)[0] == 't';
-			k.detail = PQgetvalue(res, row, 3);
-			k.team = PQgetisnull(res, row, 4) ? "" : PQgetvalue(res, row, 4);
-			if (cb(&k, ctx) != 0) {
+			for (int col = 0; col < columns; col++)
+				values[col] = PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col);
+			if (cb((size_t)columns, values, ctx) != 0) {
 				PQclear(res);
 				status_set(st, STATUS_CANCELLED, "the listing was stopped");
 				goto cleanup;

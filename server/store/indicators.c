@@ -41,20 +41,16 @@ int store_indicators_list(store_pool *pool, int64_t timeout_ms, const char *stag
 			  status *st)
 {
 	const char *params[2] = { stage, indicator_id };
-	store_conn *c;
 	PGresult *res;
 	int rc = 0;
 
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		return -1;
-	res = store_query(c, history
+	res = store_read(pool, timeout_ms, history
 		? "SELECT " INDICATOR_COLUMNS " FROM indicator_version WHERE ($1::text IS NULL OR "
 		  "stage = $1) AND ($2::text IS NULL OR indicator_id = $2) ORDER BY sort_order, "
 		  "indicator_id, version DESC"
 		: "SELECT " INDICATOR_COLUMNS " FROM indicator WHERE ($1::text IS NULL OR stage = $1) "
 		  "AND ($2::text IS NULL OR indicator_id = $2) ORDER BY sort_order, indicator_id",
 		2, params, st);
-	store_release(pool, c);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++) {
@@ -70,14 +66,12 @@ int store_indicators_list(store_pool *pool, int64_t timeout_ms, const char *stag
 int store_indicator_put(store_pool *pool, int64_t timeout_ms, const store_indicator_row *row,
 			int *version, status *st)
 {
-	char threshold[16], sort_order[16];
+	char threshold[16];
 	const char *params[15];
-	store_conn *c;
 	PGresult *res;
 
 	*version = 0;
 	snprintf(threshold, sizeof(threshold), "%d", row->small_number_threshold);
-	snprintf(sort_order, sizeof(sort_order), "%d", row->sort_order);
 	params[0] = row->indicator_id;
 	params[1] = row->title;
 	params[2] = row->stage;
@@ -93,13 +87,10 @@ int store_indicator_put(store_pool *pool, int64_t timeout_ms, const store_indica
 	params[12] = row->definition;
 	params[13] = row->source;
 	params[14] = row->created_by;
-	(void)sort_order;
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		return -1;
 	/* The next version; a concurrent put of the same id fails on the key and
 	 * is reported ABORTED (try again), never overwrites. The sort order of
 	 * an existing indicator is kept. */
-	res = store_query(c,
+	res = store_read(pool, timeout_ms,
 		"INSERT INTO indicator_version (indicator_id, version, title, stage, unit, polarity, "
 		"kind, params, period_types, targets, corporate_risk, budget_line, "
 		"small_number_threshold, definition, source, created_by, sort_order) "
@@ -109,7 +100,6 @@ int store_indicator_put(store_pool *pool, int64_t timeout_ms, const store_indica
 		"(SELECT coalesce(max(sort_order), 0) + 1 FROM indicator_version)) "
 		"FROM indicator_version WHERE indicator_id = $1 RETURNING version",
 		15, params, st);
-	store_release(pool, c);
 	if (res == NULL) {
 		if (st->code == STATUS_INTERNAL && strstr(st->message, "23505") != NULL)
 			status_set(st, STATUS_ABORTED, "indicator %s changed at the same time: try again",
@@ -124,14 +114,10 @@ int store_indicator_put(store_pool *pool, int64_t timeout_ms, const store_indica
 int store_list_councils(store_pool *pool, int64_t timeout_ms, store_text_cb cb, void *ctx,
 			status *st)
 {
-	store_conn *c;
 	PGresult *res;
 	int rc = 0;
 
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		return -1;
-	res = store_query(c, "SELECT la_code FROM council ORDER BY la_code", 0, NULL, st);
-	store_release(pool, c);
+	res = store_read(pool, timeout_ms, "SELECT la_code FROM council ORDER BY la_code", 0, NULL, st);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++)
@@ -145,19 +131,15 @@ int store_series(store_pool *pool, int64_t timeout_ms, const char *council,
 		 const char *from_end, const char *to_end, store_series_cb cb, void *ctx, status *st)
 {
 	const char *params[6] = { council, indicator_id, org_unit, period_type, from_end, to_end };
-	store_conn *c;
 	PGresult *res;
 	int rc = 0;
 
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		return -1;
-	res = store_query(c,
+	res = store_read(pool, timeout_ms,
 		"SELECT period, period_start::text, period_end::text, breakdown, numerator::float8, "
 		"denominator::float8, value::float8, provisional, version FROM indicator_value "
 		"WHERE council = $1 AND indicator_id = $2 AND org_unit = $3 AND period_type = $4 "
 		"AND ($5::date IS NULL OR period_end >= $5::date) AND ($6::date IS NULL OR "
 		"period_end <= $6::date) ORDER BY period_end, breakdown", 6, params, st);
-	store_release(pool, c);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++) {
@@ -183,22 +165,18 @@ int store_values_for_periods(store_pool *pool, int64_t timeout_ms, const char *c
 			     status *st)
 {
 	const char *params[3] = { council, periods_csv, stage };
-	store_conn *c;
 	PGresult *res;
 	int rc = 0;
 
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		return -1;
 	/* An index range read of indicator_value by its primary key: no
 	 * journey record is touched (docs/PERFORMANCE.md has the plan). */
-	res = store_query(c,
+	res = store_read(pool, timeout_ms,
 		"SELECT v.indicator_id, v.period, v.breakdown, v.numerator::float8, "
 		"v.denominator::float8, v.value::float8, v.provisional, v.version "
 		"FROM indicator_value v JOIN indicator i ON i.indicator_id = v.indicator_id "
 		"WHERE v.council = $1 AND v.org_unit = 'council' "
 		"AND v.period = ANY (string_to_array($2, ',')) AND ($3::text IS NULL OR i.stage = $3) "
 		"ORDER BY v.indicator_id, v.period, v.breakdown", 3, params, st);
-	store_release(pool, c);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++) {
@@ -224,18 +202,14 @@ int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *counci
 			status *st)
 {
 	const char *params[3] = { council, period, neighbours_only ? "true" : "false" };
-	store_conn *c;
 	PGresult *res;
 	int rc = 0;
 
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		return -1;
-	res = store_query(c,
+	res = store_read(pool, timeout_ms,
 		"SELECT indicator_id, avg(value)::float8, count(*) FROM indicator_value "
 		"WHERE period = $2 AND org_unit = 'council' AND breakdown = '' AND council <> $1 "
 		"AND value IS NOT NULL AND (NOT $3::boolean OR council IN (SELECT neighbour FROM "
 		"council_neighbour WHERE council = $1)) GROUP BY indicator_id", 3, params, st);
-	store_release(pool, c);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++)
@@ -249,16 +223,12 @@ int store_council_info(store_pool *pool, int64_t timeout_ms, const char *council
 		       char name[128], char data_to[16], status *st)
 {
 	const char *params[1] = { council };
-	store_conn *c;
 	PGresult *res;
 
 	name[0] = data_to[0] = '\0';
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		return -1;
-	res = store_query(c,
+	res = store_read(pool, timeout_ms,
 		"SELECT c.name, coalesce(r.data_to::text, '') FROM council c LEFT JOIN compute_run r "
 		"ON r.council = c.la_code WHERE c.la_code = $1", 1, params, st);
-	store_release(pool, c);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0) {

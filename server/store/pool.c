@@ -6,6 +6,7 @@
 #include "store_internal.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 
 struct store_pool {
 	char *dsn;
+	const char *application_name;  /* libpq's fallback_application_name, or NULL */
+	store_replicas *replicas;      /* replica.c: where reads may go; NULL none */
 	int size;
 	store_conn *conns;
 	pthread_mutex_t mu;
@@ -26,11 +29,30 @@ struct store_pool {
 	store_conn *free_list;
 };
 
-static int conn_connect(store_conn *c, const char *dsn, status *st)
+/* Whether an idle connection was closed by the server (it restarted, or
+ * ended the session): its socket is readable while no query is out (the
+ * server's last words, then end of file). libpq would only learn it from
+ * the next query, which would fail the call that sent it. */
+static bool conn_closed_while_idle(store_conn *c)
 {
+	struct pollfd p = { PQsocket(c->pg), POLLIN, 0 };
+
+	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+		return false;
+	return p.fd < 0 || poll(&p, 1, 0) != 0;
+}
+
+static int conn_connect(store_conn *c, const store_pool *pool, status *st)
+{
+	/* expand_dbname: dsn may be key=value pairs or a URI; the name (NULL:
+	 * none) only applies when the DSN sets none: pg_stat_activity shows a
+	 * replica's csperfd sessions as such. */
+	const char *const keywords[] = { "dbname", "fallback_application_name", NULL };
+	const char *const values[] = { pool->dsn, pool->application_name, NULL };
+
 	if (c->pg == NULL)
-		c->pg = PQconnectdb(dsn);
-	else if (PQstatus(c->pg) == CONNECTION_BAD)
+		c->pg = PQconnectdbParams(keywords, values, 1);
+	else if (PQstatus(c->pg) == CONNECTION_BAD || conn_closed_while_idle(c))
 		PQreset(c->pg);
 	else
 		return 0;
@@ -47,10 +69,29 @@ int store_pool_open(store_pool **out, const char *dsn, int size, status *st)
 {
 	store_pool *pool;
 
+	if (store_pool_open_lazy(&pool, dsn, size, NULL, st) != 0)
+		return -1;
+	/* Connect one now so that a wrong DSN is known at start-up. */
+	if (conn_connect(&pool->conns[0], pool, st) != 0) {
+		status_set(st, STATUS_UNAVAILABLE, "cannot connect to the database: %s",
+			   store_first_line(PQerrorMessage(pool->conns[0].pg)));
+		store_pool_close(pool);
+		return -1;
+	}
+	*out = pool;
+	return 0;
+}
+
+int store_pool_open_lazy(store_pool **out, const char *dsn, int size,
+			 const char *application_name, status *st)
+{
+	store_pool *pool;
+
 	*out = NULL;
 	pool = calloc(1, sizeof(*pool));
 	if (pool == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	pool->application_name = application_name;
 	pool->size = size < 1 ? 1 : size;
 	pool->dsn = strdup(dsn);
 	pool->conns = calloc((size_t)pool->size, sizeof(store_conn));
@@ -64,21 +105,25 @@ int store_pool_open(store_pool **out, const char *dsn, int size, status *st)
 		pool->conns[i].next = pool->free_list;
 		pool->free_list = &pool->conns[i];
 	}
-	/* Connect one now so that a wrong DSN is known at start-up. */
-	if (conn_connect(&pool->conns[0], dsn, st) != 0) {
-		status_set(st, STATUS_UNAVAILABLE, "cannot connect to the database: %s",
-			   store_first_line(PQerrorMessage(pool->conns[0].pg)));
-		store_pool_close(pool);
-		return -1;
-	}
 	*out = pool;
 	return 0;
+}
+
+int store_pool_open_deferred(store_pool **out, const char *dsn, int size, status *st)
+{
+	return store_pool_open_lazy(out, dsn, size, "csperfd", st);
+}
+
+store_replicas **store_pool_replicas(store_pool *pool)
+{
+	return &pool->replicas;
 }
 
 void store_pool_close(store_pool *pool)
 {
 	if (pool == NULL)
 		return;
+	store_replicas_free(pool->replicas);
 	for (int i = 0; pool->conns != NULL && i < pool->size; i++)
 		if (pool->conns[i].pg != NULL)
 			PQfinish(pool->conns[i].pg);
@@ -143,8 +188,9 @@ int store_acquire(store_pool *pool, int64_t timeout_ms, store_conn **out,
 	pool->free_list = c->next;
 	pthread_mutex_unlock(&pool->mu);
 
-	if (conn_connect(c, pool->dsn, st) != 0 ||
-	    set_statement_timeout(c, timeout_ms, st) != 0) {
+	if (conn_connect(c, pool, st) != 0 ||
+	    set_statement_timeout(c, timeout_ms, st) != 0 ||
+	    store_cancel_attach(c, st) != 0) {
 		store_release(pool, c);
 		return -1;
 	}
@@ -154,6 +200,7 @@ int store_acquire(store_pool *pool, int64_t timeout_ms, store_conn **out,
 
 void store_release(store_pool *pool, store_conn *c)
 {
+	store_cancel_detach(c);
 	/* A connection left inside a transaction (a failed handler) is reset
 	 * rather than handed on in that state. */
 	if (c->pg != NULL && PQtransactionStatus(c->pg) != PQTRANS_IDLE &&
@@ -217,6 +264,19 @@ PGresult *store_query(store_conn *c, const char *sql, int nparams,
 	store_result_status(c, res, st);
 	PQclear(res);
 	return NULL;
+}
+
+PGresult *store_read(store_pool *pool, int64_t timeout_ms, const char *sql, int nparams,
+		     const char *const *params, status *st)
+{
+	store_conn *c;
+	PGresult *res;
+
+	if (store_acquire(pool, timeout_ms, &c, st) != 0)
+		return NULL;
+	res = store_query(c, sql, nparams, params, st);
+	store_release(pool, c);
+	return res;
 }
 
 /* Runs a read with one retry on a fresh connection: a connection that died

@@ -78,7 +78,55 @@ typedef struct store_pool store_pool;
 /* Opens `size` connections to dsn. The first connects at once so that a bad
  * DSN is reported at start-up (UNAVAILABLE with one sentence). */
 int store_pool_open(store_pool **out, const char *dsn, int size, status *st);
+
+/* As store_pool_open, but connects nothing before first use: for a csperfd
+ * that serves before its database can be reached (--wait-for-database). */
+int store_pool_open_deferred(store_pool **out, const char *dsn, int size, status *st);
 void store_pool_close(store_pool *pool);
+
+/* ---- streaming replicas (replica.c; docs/SCALING.md) ---- */
+
+/* Adds a streaming replica of the pool's database that reads may use, with
+ * `size` connections made on first use (a replica down at start-up is not
+ * an error). The primary's pool owns it. */
+int store_pool_add_replica(store_pool *primary, const char *dsn, int size, status *st);
+
+/* How many replicas the pool has. */
+int store_replica_count(store_pool *primary);
+
+/* The pool a read of `council` should use: a replica (round robin) that has
+ * replayed the primary's WAL past the council's latest recorded write, or
+ * else the primary itself. Never fails: with no replicas, or when none will
+ * do, it is the primary. Borrowed; do not close it. */
+store_pool *store_read_pool(store_pool *primary, int64_t timeout_ms, const char *council);
+
+/* Reads store_read_pool sent to replicas and to the primary since start. */
+void store_read_counts(store_pool *primary, uint64_t *by_replicas, uint64_t *by_primary);
+
+/* Records the primary's WAL insert position as the council's latest write:
+ * call it after a change to the council's data has committed. */
+int store_note_council_write(store_pool *pool, int64_t timeout_ms, const char *council,
+			     status *st);
+
+/* ---- cancelling a call's database work (cancel.c) ---- */
+
+typedef struct store_cancel store_cancel;
+
+/* Arms the calling thread for a call: the connections it acquires from now
+ * on can be cancelled through the returned scope, which belongs to the
+ * thread for the life of the process. Arming again forgets an earlier
+ * cancellation. NULL when out of memory (then nothing can be cancelled). */
+store_cancel *store_cancel_arm(void);
+
+/* The scope's call was cancelled: the query its thread is running is
+ * cancelled (PQcancel, sent by the store's own thread), and its thread's
+ * next acquisitions fail with CANCELLED until it is armed again or
+ * disarmed. From any thread; never blocks. Accepts NULL. */
+void store_cancel_fire(store_cancel *scope);
+
+/* The calling thread's work is no longer a call's to cancel (e.g. the audit
+ * line written after a call was cancelled). */
+void store_cancel_disarm(void);
 
 /* Answers whether the database responds within timeout_ms. */
 int store_ping(store_pool *pool, int64_t timeout_ms, status *st);
@@ -331,5 +379,16 @@ typedef int (*store_case_cb)(const store_case *row, void *ctx);
 int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
 		const store_period *period, const char *sql, store_case_cb cb, void *ctx,
 		status *st);
+
+/* Called per row with its values as text ("" for NULL); non-zero stops. */
+typedef int (*store_row_cb)(size_t ncolumns, const char *const *values, void *ctx);
+
+/* Runs the setup statements (temporary tables the query reads), then a
+ * read-only query through a cursor, in batches, calling cb per row: results
+ * of any size pass through bounded memory. All in one transaction, rolled
+ * back at the end. */
+int store_stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *setup,
+		      size_t nsetup, const char *sql, int nparams, const char *const *params,
+		      store_row_cb cb, void *ctx, status *st);
 
 #endif

@@ -15,6 +15,24 @@ typedef struct store_conn {
 	struct store_conn *next;       /* free list */
 } store_conn;
 
+/* A pool whose connections are made on first use (a replica that is down
+ * when csperfd starts is not an error). application_name (NULL: none) is
+ * kept, not copied. */
+int store_pool_open_lazy(store_pool **out, const char *dsn, int size,
+			 const char *application_name, status *st);
+
+/* replica.c: the streaming replicas reads may use, owned by the primary's
+ * pool (store_pool_close frees them). */
+typedef struct store_replicas store_replicas;
+store_replicas **store_pool_replicas(store_pool *pool);
+void store_replicas_free(store_replicas *replicas);
+
+/* cancel.c: registers a connection the calling thread has just acquired
+ * with the thread's armed scope (CANCELLED if its call was cancelled), and
+ * forgets it when given back. */
+int store_cancel_attach(store_conn *c, status *st);
+void store_cancel_detach(store_conn *c);
+
 /* Takes a connection, waiting up to timeout_ms for one, connected and with
  * statement_timeout set to timeout_ms (capped). */
 int store_acquire(store_pool *pool, int64_t timeout_ms, store_conn **out,
@@ -25,6 +43,11 @@ void store_release(store_pool *pool, store_conn *c);
  * with st filled. */
 PGresult *store_query(store_conn *c, const char *sql, int nparams,
 		      const char *const *params, status *st);
+
+/* One statement on a pooled connection, taken and given back: the result
+ * (PQclear it) or NULL with st filled. */
+PGresult *store_read(store_pool *pool, int64_t timeout_ms, const char *sql, int nparams,
+		     const char *const *params, status *st);
 
 /* Maps a failed result to a status safe for clients; logs the detail. */
 int store_result_status(store_conn *c, const PGresult *res, status *st);

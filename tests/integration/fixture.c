@@ -240,6 +240,17 @@ static pid_t spawn_csperfd(const char *dsn, const char *const *args, const char 
 			dup2(fd, STDERR_FILENO);
 			dup2(fd, STDOUT_FILENO);
 		}
+		/* CSPERF_TEST_WRAPPER runs csperfd under another program, e.g.
+		 * valgrind (scripts/valgrind.sh): the shell splits its words. */
+		if (getenv("CSPERF_TEST_WRAPPER") != NULL) {
+			const char *wrapped[68] = { "/bin/sh", "-c",
+						    "exec $CSPERF_TEST_WRAPPER \"$@\"", "sh" };
+
+			for (size_t i = 0; i < n; i++)
+				wrapped[4 + i] = argv[i];
+			wrapped[4 + n] = NULL;
+			execv("/bin/sh", (char *const *)wrapped);
+		}
 		execv(CSPERFD_PATH, (char *const *)argv);
 		_exit(127);
 	}
@@ -312,6 +323,38 @@ int fixture_server_start(fixture_server *srv, const char *dsn, const char *const
 			fprintf(stderr, "fixture: csperfd exited while starting:\n%s\n",
 				log != NULL ? log : "");
 			free(log);
+			srv->pid = 0;
+			return -1;
+		}
+		sleep_ms(100);
+	}
+	kill(srv->pid, SIGKILL);
+	return -1;
+}
+
+int fixture_server_spawn(fixture_server *srv, const char *dsn, const char *const *args)
+{
+	char ready[320];
+
+	memset(srv, 0, sizeof(*srv));
+	if (fixture_mkdtemp(srv->dir, sizeof(srv->dir), "csperfd") != 0)
+		return -1;
+	snprintf(ready, sizeof(ready), "%s/ready", srv->dir);
+	snprintf(srv->log_path, sizeof(srv->log_path), "%s/csperfd.log", srv->dir);
+	srv->pid = spawn_csperfd(dsn, args, ready, srv->log_path, true);
+	if (srv->pid < 0)
+		return -1;
+	for (int i = 0; i < 600; i++) {
+		char *port = fixture_read_file(ready);
+		int wstatus;
+
+		if (port != NULL) {
+			srv->port = atoi(port);
+			free(port);
+			snprintf(srv->address, sizeof(srv->address), "127.0.0.1:%d", srv->port);
+			return 0;
+		}
+		if (waitpid(srv->pid, &wstatus, WNOHANG) == srv->pid) {
 			srv->pid = 0;
 			return -1;
 		}

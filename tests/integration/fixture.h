@@ -42,6 +42,9 @@ typedef struct fixture_server {
 	char token[128];    /* an admin token for this server's database */
 } fixture_server;
 
+/* csperfd runs under the program CSPERF_TEST_WRAPPER names, when that is
+ * set (e.g. "valgrind --error-exitcode=99": scripts/valgrind.sh). */
+
 /* Starts csperfd with the given extra arguments (NULL-terminated) plus
  * --listen 127.0.0.1:0 and --ready-file, and waits until it serves. dsn may
  * be NULL for the embedded database (then pass --data-dir in args). First
@@ -49,6 +52,10 @@ typedef struct fixture_server {
  * into srv->token and the environment's CSPERF_TOKEN (for the csperf tool).
  * Returns 0, or -1 if it exited or did not become ready within 60 s. */
 int fixture_server_start(fixture_server *srv, const char *dsn, const char *const *args);
+
+/* As fixture_server_start, but makes no token first (the database may be
+ * down: --wait-for-database); srv->token is "". */
+int fixture_server_spawn(fixture_server *srv, const char *dsn, const char *const *args);
 
 /* Runs `csperfd token create --role ROLE --name NAME [--council C]...` with
  * the database arguments args (and --dsn dsn unless NULL); copies the token

@@ -427,6 +427,12 @@ static void prepare_indicator(arena *a, ProtobufCMessage *request)
 		set_string(a, request, "indicator_id", "no-such-indicator");
 }
 
+static void prepare_costs(arena *a, ProtobufCMessage *request)
+{
+	set_string(a, request, "financial_year", "2018-19");
+	set_string(a, request, "as_at", "2019-01-31");
+}
+
 /* What docs/SECURITY.md promises, written out again: the test is the spec. */
 static const rpc_row matrix[] = {
 	{ "/grpc.health.v1.Health/Check", "*", false, NULL },
@@ -447,10 +453,13 @@ static const rpc_row matrix[] = {
 	{ "/csperf.v1.Performance/GetIndicatorSeries", "admin analyst scrutiny",
 	  true, prepare_indicator },
 	{ "/csperf.v1.Performance/GetIndicatorCases", "admin analyst", true, NULL },
+	{ "/csperf.v1.Performance/GetChildList", "admin analyst", true, NULL },
 	{ "/csperf.v1.Performance/GetScorecard", "admin analyst reader scrutiny", true,
 	  NULL },
 	{ "/csperf.v1.Performance/GetExceptions", "admin analyst reader scrutiny", true,
 	  NULL },
+	{ "/csperf.v1.Performance/GetPlacementCosts", "admin finance", true, prepare_costs },
+	{ "/csperf.v1.Performance/ExportPlacementCosts", "admin finance", true, prepare_costs },
 	{ "/csperf.v1.Performance/LoadComparators", "admin loader", false, NULL },
 	{ "/csperf.v1.Performance/PutCouncil", "admin", false, NULL },
 };

@@ -335,6 +335,30 @@ static void test_small_numbers_hidden_from_scrutiny(void **state)
 	free(html);
 }
 
+/* A reader may have scorecards but not series: the report still comes, its
+ * charts drawn from the scorecard's own periods. */
+static void test_reader_without_series(void **state)
+{
+	char token[128], *err = NULL, *html, *row;
+	const char *path = report_path("reader.html");
+
+	assert_int_equal(fixture_token_create(pg.dsn, NULL, "reader", "head of service",
+		(const char *const[]){ COUNCIL, NULL }, token, sizeof(token)), 0);
+	assert_int_equal(run_report(token, "2018-19:Q4", path, &err), 0);
+	assert_non_null(strstr(err, "may not read series"));
+	free(err);
+	html = fixture_read_file(path);
+	assert_non_null(html);
+	assert_non_null(strstr(html, "The charts show this year&#39;s periods only"));
+	assert_int_equal(count_of(html, "<svg"), count_of(html, "<tr class=\"indicator\">"));
+	/* This year's quarters, ending with the period's own point in its RAG colour. */
+	row = strstr(html, "RPTRED</span>");
+	assert_non_null(row);
+	assert_non_null(strstr(row, "Q1 18-19 20.0%, Q2 18-19 22.0%, Q3 18-19 24.0%, Q4 18-19 24.5%"));
+	assert_non_null(strstr(row, "class=\"now now-red\""));
+	free(html);
+}
+
 static void test_failures_keep_the_last_report(void **state)
 {
 	const char *path = report_path("kept.html");
@@ -487,6 +511,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_html),
 		cmocka_unit_test(test_small_numbers_hidden_from_scrutiny),
+		cmocka_unit_test(test_reader_without_series),
 		cmocka_unit_test(test_failures_keep_the_last_report),
 		cmocka_unit_test(test_renders_and_prints),
 	};

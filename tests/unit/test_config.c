@@ -16,7 +16,8 @@ static void clear_env(void)
 		"CSPERF_MIGRATIONS_DIR", "CSPERF_READY_FILE", "CSPERF_THREADS",
 		"CSPERF_POLLERS", "CSPERF_DRAIN_TIMEOUT", "CSPERF_PG_PORT", "CSPERF_LOG_LEVEL",
 		"CSPERF_MIGRATE_DSN", "CSPERF_TLS_CERT", "CSPERF_TLS_KEY", "CSPERF_TLS_CLIENT_CA",
-		"CSPERF_INSECURE", "CSPERF_SUPPRESS_THRESHOLD",
+		"CSPERF_INSECURE", "CSPERF_SUPPRESS_THRESHOLD", "CSPERF_READ_DSN",
+		"CSPERF_WAIT_FOR_DATABASE",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -193,6 +194,62 @@ static void test_tls_and_access_options(void **state)
 	assert_false(cfg.insecure);
 }
 
+static void test_read_dsns(void **state)
+{
+	config cfg;
+	char err[256] = "";
+	char *flags[] = { "csperfd", "--dsn", "host=p", "--read-dsn", "host=r1 port=5433",
+			  "--read-dsn", "host=r2", NULL };
+	char *alone[] = { "csperfd", "--read-dsn", "host=r1", NULL };
+	char *env_only[] = { "csperfd", "--dsn", "host=p", NULL };
+
+	clear_env();
+	assert_int_equal(parse(&cfg, err, 7, flags), 0);
+	assert_int_equal(cfg.nread_dsns, 2);
+	assert_string_equal(cfg.read_dsns[0], "host=r1 port=5433");
+	assert_string_equal(cfg.read_dsns[1], "host=r2");
+	assert_int_equal(parse(&cfg, err, 3, alone), -1);
+	assert_non_null(strstr(err, "--read-dsn goes with --dsn"));
+	setenv("CSPERF_READ_DSN", "host=a port=1; postgresql://b/csperf;\nhost=c", 1);
+	assert_int_equal(parse(&cfg, err, 3, env_only), 0);
+	assert_int_equal(cfg.nread_dsns, 3);
+	assert_string_equal(cfg.read_dsns[0], "host=a port=1");
+	assert_string_equal(cfg.read_dsns[1], "postgresql://b/csperf");
+	assert_string_equal(cfg.read_dsns[2], "host=c");
+	/* Flags replace the variable. */
+	assert_int_equal(parse(&cfg, err, 7, flags), 0);
+	assert_int_equal(cfg.nread_dsns, 2);
+	clear_env();
+}
+
+/* --wait-for-database: 0 by default (stop at once), seconds, or forever. */
+static void test_wait_for_database(void **state)
+{
+	config cfg;
+	char err[256] = "";
+	char *plain[] = { "csperfd", "--dsn", "host=p", NULL };
+	char *seconds[] = { "csperfd", "--dsn", "host=p", "--wait-for-database", "30", NULL };
+	char *forever[] = { "csperfd", "--dsn", "host=p", "--wait-for-database", "forever", NULL };
+	char *bad[] = { "csperfd", "--dsn", "host=p", "--wait-for-database", "soon", NULL };
+
+	clear_env();
+	assert_int_equal(parse(&cfg, err, 3, plain), 0);
+	assert_int_equal(cfg.wait_for_database_s, 0);
+	assert_int_equal(parse(&cfg, err, 5, seconds), 0);
+	assert_int_equal(cfg.wait_for_database_s, 30);
+	assert_int_equal(parse(&cfg, err, 5, forever), 0);
+	assert_int_equal(cfg.wait_for_database_s, -1);
+	assert_int_equal(parse(&cfg, err, 5, bad), -1);
+	assert_non_null(strstr(err, "--wait-for-database"));
+	assert_non_null(strstr(err, "'soon'"));
+	setenv("CSPERF_WAIT_FOR_DATABASE", "forever", 1);
+	assert_int_equal(parse(&cfg, err, 3, plain), 0);
+	assert_int_equal(cfg.wait_for_database_s, -1);
+	assert_int_equal(parse(&cfg, err, 5, seconds), 0);
+	assert_int_equal(cfg.wait_for_database_s, 30);
+	clear_env();
+}
+
 static void test_token_create_command(void **state)
 {
 	config cfg;
@@ -229,6 +286,8 @@ int main(void)
 		cmocka_unit_test(test_plain_tcp_only_on_loopback),
 		cmocka_unit_test(test_tls_and_access_options),
 		cmocka_unit_test(test_token_create_command),
+		cmocka_unit_test(test_read_dsns),
+		cmocka_unit_test(test_wait_for_database),
 	};
 
 	return cmocka_run_group_tests_name("unit_config", tests, NULL, NULL);

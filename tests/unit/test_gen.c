@@ -997,16 +997,15 @@ static const char *budget_line(const stored_record *episode)
 	const char *provider = value_of(episode, "placement_provider");
 
 	if (strcmp(place, "U4") == 0 || strcmp(place, "U6") == 0)
-		return strcmp(provider, "PR1") == 0 ? "In-house fostering" :
-			"Agency fostering";
+		return strcmp(provider, "PR1") == 0 ? "in_house_foster" : "agency_foster";
 	if (strcmp(place, "U1") == 0 || strcmp(place, "U3") == 0)
-		return "Family and friends care";
+		return "other";
 	if (strcmp(place, "K2") == 0 || strcmp(place, "R3") == 0)
-		return "Residential care";
+		return "residential";
 	if (strcmp(place, "K1") == 0)
-		return "Secure accommodation";
+		return "secure";
 	if (strcmp(place, "H5") == 0)
-		return "Semi-independent accommodation";
+		return "semi_independent";
 	return NULL;
 }
 
@@ -1019,10 +1018,10 @@ static void test_placement_costs_by_kind(void **state)
 		const char *line;
 		double low, high;
 	} kinds[] = {
-		{ "In-house fostering", 400, 560 },
-		{ "Agency fostering", 800, 1120 },
-		{ "Residential care", 3500, 6700 },
-		{ "Semi-independent accommodation", 1000, 2240 },
+		{ "in_house_foster", 400, 560 },
+		{ "agency_foster", 800, 1120 },
+		{ "residential", 3500, 6700 },
+		{ "semi_independent", 1000, 2240 },
 	};
 	dataset *data = large_dataset(*state);
 	size_t nepisodes, ncosts;
@@ -1066,9 +1065,8 @@ static void test_placement_costs_by_kind(void **state)
 static void test_budget_is_near_the_spend(void **state)
 {
 	static const char *const lines[] = {
-		"In-house fostering", "Agency fostering", "Family and friends care",
-		"Residential care", "Secure accommodation",
-		"Semi-independent accommodation",
+		"in_house_foster", "agency_foster", "other", "residential", "secure",
+		"semi_independent",
 	};
 	dataset *data = large_dataset(*state);
 	double spend[3][COUNT_OF(lines)] = { { 0 } };
@@ -1092,6 +1090,12 @@ static void test_budget_is_near_the_spend(void **state)
 		assert_non_null(episode);
 		line = budget_line(episode);
 		assert_non_null(line);
+		/* Each cost line names the budget line it is charged to. */
+		assert_string_equal(value_of(costs[i], "placement_category"), line);
+		assert_true(strcmp(value_of(costs[i], "locality"), "North") == 0 ||
+			    strcmp(value_of(costs[i], "locality"), "South") == 0 ||
+			    strcmp(value_of(costs[i], "locality"), "East") == 0 ||
+			    strcmp(value_of(costs[i], "locality"), "West") == 0);
 		while (strcmp(lines[index], line) != 0)
 			index++;
 		for (int year = 0; year < 3; year++) {

@@ -256,7 +256,7 @@ static const char *const valid_cp_plan[] = {
 };
 static const char *const valid_placement_cost[] = {
 	"C1", "FIN-1", "2017-03-03", "PR4", "1234.56", "2017-03-03", "",
-	"0", "100.5",
+	"0", "100.5", "agency_foster", "North",
 };
 static const char *const valid_referral[] = {
 	"C1", "2024-01-10", "1A", "N1", "false", "", "", "",
@@ -332,6 +332,10 @@ static const bad_value_case bad_values[] = {
 	  "weekly_cost 12. is not a decimal number like 1234.56" },
 	{ CSPERF_RECORD_PLACEMENT_COST, "weekly_cost", "-5", CSPERF_VALIDATION_RANGE,
 	  "weekly_cost -5 is not between 0 and 1000000000000" },
+	{ CSPERF_RECORD_PLACEMENT_COST, "placement_category", "Residential care",
+	  CSPERF_VALIDATION_CODE, "placement_category Residential care is not a placement "
+	  "category code (in_house_foster, agency_foster, residential, secure, semi_independent, "
+	  "other)" },
 	{ CSPERF_RECORD_REFERRAL, "referral_nfa", "1", CSPERF_VALIDATION_BOOL,
 	  "referral_nfa 1 is not true or false" },
 	{ CSPERF_RECORD_REFERRAL, "referral_nfa", "TRUE", CSPERF_VALIDATION_BOOL,

@@ -97,6 +97,30 @@ static void test_tls_options_are_checked(void **state)
 	csperf_client_free(client);
 }
 
+/* Several servers: one channel over their addresses (round_robin). A
+ * read that none answers is tried once more, and still fails cleanly. */
+static void test_several_servers(void **state)
+{
+	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
+	csperf_client *client = NULL;
+	csperf_server_info *info = NULL;
+
+	options.server = "127.0.0.1:1,localhost:2";
+	options.timeout_ms = 2000;
+	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
+	assert_string_equal(csperf_client_server(client), "127.0.0.1:1,localhost:2");
+	assert_int_equal(csperf_server_info_get(client, &info), CSPERF_EUNAVAILABLE);
+	assert_null(info);
+	csperf_client_free(client);
+	options.server = "127.0.0.1,127.0.0.1:2";
+	assert_int_equal(csperf_client_new(&client, &options), CSPERF_EINVAL);
+	assert_null(client);
+	assert_non_null(strstr(csperf_error_last(), "is not a list of host:port"));
+	options.server = "[::1]:1,[::1]:2";
+	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
+	csperf_client_free(client);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_options_are_checked),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_unreachable_server),
+		cmocka_unit_test(test_several_servers),
 		cmocka_unit_test(test_tls_options_are_checked),
 	};
 
