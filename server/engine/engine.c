@@ -790,6 +790,56 @@ static const char *counted(const engine_indicator *ind)
 	return ind->children ? "DISTINCT e.child_id" : "*";
 }
 
+/* The cases an interval kind measures: both dates given, the second not
+ * before the first; for working days, each date's place in the council's
+ * calendar (cf, ct). Shared by the figures and their cases. */
+static void add_interval_where(sql *s, const engine_indicator *ind)
+{
+	if (ind->kind == ENGINE_TIMELINESS && ind->working_days)
+		add(s, " JOIN calendar_day cf ON cf.nation = (SELECT nation FROM council WHERE "
+		    "la_code = $1) AND cf.day = e.%s JOIN calendar_day ct ON ct.nation = cf.nation "
+		    "AND ct.day = e.%s", fname(ind, ind->from), fname(ind, ind->to));
+	add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
+	    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->to), fname(ind, ind->from));
+}
+
+/* The cohort of stability_short and its placements in the twelve months to
+ * the last day: episodes overlapping them that began a placement (every
+ * reason but L, a change of legal status only), and at least the one the
+ * child is in. Shared by the figure and its cases. */
+static void add_stability_short_from(sql *s, const engine_indicator *ind)
+{
+	add(s, " FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= p.end_date AND "
+	    "(e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT IN ('V3', 'V4') "
+	    "CROSS JOIN LATERAL (SELECT greatest(1, count(*) FILTER (WHERE e2.new_episode_reason "
+	    "<> 'L')) AS n FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = "
+	    "e.child_id AND e2.start_date <= p.end_date AND (e2.end_date IS NULL OR e2.end_date >= "
+	    "(p.end_date - interval '1 year' + interval '1 day')::date)) pl WHERE true",
+	    period_source(ind));
+}
+
+/* The cohort of stability_long: children under max_age on the last day,
+ * looked after then (not on short breaks) and continuously since their care
+ * began (their latest episode with reason S) at least care_months before;
+ * st.placement_start is when their placement began (their latest episode
+ * that began one), or, when placed for adoption (A3 to A6), when the one
+ * before it did (the DfE's rule). Shared by the figure and its cases. */
+static void add_stability_long_from(sql *s, const engine_indicator *ind)
+{
+	add(s, " FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= "
+	    "p.end_date AND (e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT "
+	    "IN ('V3', 'V4') JOIN child c ON c.council = e.council AND c.child_id = e.child_id AND "
+	    "date_part('year', age(p.end_date, c.birth_date)) < %d CROSS JOIN LATERAL (SELECT "
+	    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason = 'S') AS care_start, "
+	    "CASE WHEN e.placement_type IN ('A3', 'A4', 'A5', 'A6') THEN coalesce((array_agg("
+	    "e2.start_date ORDER BY e2.start_date DESC) FILTER (WHERE e2.new_episode_reason <> "
+	    "'L'))[2], max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L')) ELSE "
+	    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L') END AS placement_start "
+	    "FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND "
+	    "e2.start_date <= p.end_date) st WHERE st.care_start <= (p.end_date - interval '%d "
+	    "months')::date", period_source(ind), ind->max_age, ind->care_months);
+}
+
 /* The inner query: (label, breakdown, num, den) per period with data. */
 static void add_inner(sql *s, const engine_indicator *ind)
 {
@@ -829,13 +879,7 @@ static void add_inner(sql *s, const engine_indicator *ind)
 			    "e.%s - e.%s <= %d)::numeric AS num, count(*)::numeric AS den",
 			    fname(ind, ind->to), fname(ind, ind->from), ind->within);
 		add_from(s, ind, how);
-		if (ind->working_days)
-			add(s, " JOIN calendar_day cf ON cf.nation = (SELECT nation FROM council WHERE "
-			    "la_code = $1) AND cf.day = e.%s JOIN calendar_day ct ON ct.nation = cf.nation "
-			    "AND ct.day = e.%s", fname(ind, ind->from), fname(ind, ind->to));
-		add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
-		    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->to),
-		    fname(ind, ind->from));
+		add_interval_where(s, ind);
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
 		add(s, " GROUP BY p.label");
 		break;
@@ -849,9 +893,7 @@ static void add_inner(sql *s, const engine_indicator *ind)
 			    "(ORDER BY e.%s - e.%s)::numeric AS num, count(*)::numeric AS den",
 			    fname(ind, ind->to), fname(ind, ind->from));
 		add_from(s, ind, how);
-		add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
-		    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->to),
-		    fname(ind, ind->from));
+		add_interval_where(s, ind);
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
 		add(s, " GROUP BY p.label");
 		break;
@@ -884,43 +926,17 @@ static void add_inner(sql *s, const engine_indicator *ind)
 		add(s, " GROUP BY p.label, e.child_id) y GROUP BY label");
 		break;
 	case ENGINE_STABILITY_SHORT:
-		/* Placements in the twelve months to the last day: episodes
-		 * overlapping them that began a placement (every reason but L, a
-		 * change of legal status only), and at least the one the child
-		 * is in. */
 		add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE pl.n >= %d)::numeric "
-		    "AS num, count(*)::numeric AS den FROM %s JOIN la_episode e ON "
-		    "e.council = $1 AND e.start_date <= p.end_date AND (e.end_date IS NULL OR e.end_date > "
-		    "p.end_date) AND e.legal_status NOT IN ('V3', 'V4') CROSS JOIN LATERAL (SELECT "
-		    "greatest(1, count(*) FILTER (WHERE e2.new_episode_reason <> 'L')) AS n FROM la_episode "
-		    "e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND e2.start_date <= "
-		    "p.end_date AND (e2.end_date IS NULL OR e2.end_date >= (p.end_date - interval '1 year' "
-		    "+ interval '1 day')::date)) pl GROUP BY p.label", ind->min_placements,
-		    period_source(ind));
+		    "AS num, count(*)::numeric AS den", ind->min_placements);
+		add_stability_short_from(s, ind);
+		add(s, " GROUP BY p.label");
 		break;
 	case ENGINE_STABILITY_LONG:
-		/* Children under max_age on the last day, looked after then
-		 * (not on short breaks) and continuously since their care began
-		 * (their latest episode with reason S) at least care_months
-		 * before; of those, in the same placement (since their latest
-		 * episode that began a placement) for placement_months, or, when
-		 * placed for adoption (A3 to A6), in that placement and the one
-		 * before it together for placement_months (the DfE's rule). */
 		add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE st.placement_start "
-		    "<= (p.end_date - interval '%d months')::date)::numeric AS num, count(*)::numeric AS den "
-		    "FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= "
-		    "p.end_date AND (e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT "
-		    "IN ('V3', 'V4') JOIN child c ON c.council = e.council AND c.child_id = e.child_id AND "
-		    "date_part('year', age(p.end_date, c.birth_date)) < %d CROSS JOIN LATERAL (SELECT "
-		    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason = 'S') AS care_start, "
-		    "CASE WHEN e.placement_type IN ('A3', 'A4', 'A5', 'A6') THEN coalesce((array_agg("
-		    "e2.start_date ORDER BY e2.start_date DESC) FILTER (WHERE e2.new_episode_reason <> "
-		    "'L'))[2], max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L')) ELSE "
-		    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L') END AS placement_start "
-		    "FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND "
-		    "e2.start_date <= p.end_date) st WHERE st.care_start <= (p.end_date - interval '%d "
-		    "months')::date GROUP BY p.label", ind->placement_months, period_source(ind),
-		    ind->max_age, ind->care_months);
+		    "<= (p.end_date - interval '%d months')::date)::numeric AS num, count(*)::numeric AS den",
+		    ind->placement_months);
+		add_stability_long_from(s, ind);
+		add(s, " GROUP BY p.label");
 		break;
 	case ENGINE_BREAKDOWN:
 	case ENGINE_SNAPSHOT_BREAKDOWN: {
@@ -1159,13 +1175,7 @@ static void add_case_rows(sql *s, const engine_indicator *ind)
 			    ind->within);
 		add(s, ", %s AS team", team_expr);
 		add_from(s, ind, how);
-		if (ind->working_days)
-			add(s, " JOIN calendar_day cf ON cf.nation = (SELECT nation FROM council WHERE "
-			    "la_code = $1) AND cf.day = e.%s JOIN calendar_day ct ON ct.nation = cf.nation "
-			    "AND ct.day = e.%s", fname(ind, ind->from), fname(ind, ind->to));
-		add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
-		    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->to),
-		    fname(ind, ind->from));
+		add_interval_where(s, ind);
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
 		break;
 	case ENGINE_AVERAGE_DURATION:
@@ -1175,9 +1185,7 @@ static void add_case_rows(sql *s, const engine_indicator *ind)
 		    fname(ind, ind->from), fname(ind, ind->from), fname(ind, ind->to),
 		    fname(ind, ind->to), fname(ind, ind->to), fname(ind, ind->from), team_expr);
 		add_from(s, ind, how);
-		add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
-		    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->to),
-		    fname(ind, ind->from));
+		add_interval_where(s, ind);
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
 		break;
 	case ENGINE_REPEAT_WITHIN:
@@ -1212,32 +1220,16 @@ static void add_case_rows(sql *s, const engine_indicator *ind)
 		break;
 	case ENGINE_STABILITY_SHORT:
 		add(s, "SELECT e.child_id, e.start_date AS case_date, pl.n >= %d AS in_numerator, pl.n || "
-		    "' placements in the 12 months to ' || p.end_date AS detail, NULL::text AS team "
-		    "FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= p.end_date AND "
-		    "(e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT IN ('V3', 'V4') "
-		    "CROSS JOIN LATERAL (SELECT greatest(1, count(*) FILTER (WHERE e2.new_episode_reason "
-		    "<> 'L')) AS n FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = "
-		    "e.child_id AND e2.start_date <= p.end_date AND (e2.end_date IS NULL OR e2.end_date >= "
-		    "(p.end_date - interval '1 year' + interval '1 day')::date)) pl WHERE true",
-		    ind->min_placements, period_source(ind));
+		    "' placements in the 12 months to ' || p.end_date AS detail, NULL::text AS team",
+		    ind->min_placements);
+		add_stability_short_from(s, ind);
 		break;
 	case ENGINE_STABILITY_LONG:
 		add(s, "SELECT e.child_id, st.care_start AS case_date, st.placement_start <= (p.end_date - "
 		    "interval '%d months')::date AS in_numerator, 'in care since ' || st.care_start || ', "
-		    "in this placement since ' || st.placement_start AS detail, NULL::text AS team "
-		    "FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= "
-		    "p.end_date AND (e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT "
-		    "IN ('V3', 'V4') JOIN child c ON c.council = e.council AND c.child_id = e.child_id AND "
-		    "date_part('year', age(p.end_date, c.birth_date)) < %d CROSS JOIN LATERAL (SELECT "
-		    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason = 'S') AS care_start, "
-		    "CASE WHEN e.placement_type IN ('A3', 'A4', 'A5', 'A6') THEN coalesce((array_agg("
-		    "e2.start_date ORDER BY e2.start_date DESC) FILTER (WHERE e2.new_episode_reason <> "
-		    "'L'))[2], max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L')) ELSE "
-		    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L') END AS placement_start "
-		    "FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND "
-		    "e2.start_date <= p.end_date) st WHERE st.care_start <= (p.end_date - interval '%d "
-		    "months')::date", ind->placement_months, period_source(ind), ind->max_age,
-		    ind->care_months);
+		    "in this placement since ' || st.placement_start AS detail, NULL::text AS team",
+		    ind->placement_months);
+		add_stability_long_from(s, ind);
 		break;
 	case ENGINE_COST_SUM:
 	case ENGINE_COST_AVERAGE:
