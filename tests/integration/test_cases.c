@@ -330,6 +330,67 @@ static void test_annex_a_lists(void **state)
 	csperf_client_free(client);
 }
 
+/* The JSON contract of `csperf scorecard --format json`, for every stage of
+ * the catalogue on the generated council: one object with a `rows` array,
+ * every row with the documented keys and values. */
+static void test_scorecard_json_contract(void **state)
+{
+	static const char *const stages[] = {
+		"early_help", "front_door", "assessment", "child_protection", "looked_after",
+		"adoption", "care_leavers", "workforce", "youth_justice", "finance",
+	};
+	static const char *const rags[] = { "red", "amber", "green", "none" };
+	static const char *const directions[] = { "improving", "steady", "worsening", "none" };
+	char server_env[96], token_env[192];
+	const char *env[3] = { server_env, token_env, NULL };
+	size_t rows_seen = 0;
+
+	snprintf(server_env, sizeof(server_env), "CSPERF_SERVER=%s", server.address);
+	snprintf(token_env, sizeof(token_env), "CSPERF_TOKEN=%s", server.token);
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		const char *argv[] = { CSPERF_CLI_PATH, "-f", "json", "scorecard", "--council", "961",
+				       "--period", "2023-24", "--stage", stages[i], NULL };
+		char *out = NULL, *err = NULL;
+		json_error_t error;
+		json_t *root, *rows, *row;
+		size_t r;
+
+		assert_int_equal(fixture_run(argv, env, &out, &err, 120), 0);
+		root = json_loads(out, 0, &error);
+		if (root == NULL)
+			fail_msg("%s: not JSON: %s", stages[i], error.text);
+		rows = json_object_get(root, "rows");
+		assert_true(json_is_array(rows));
+		assert_true(json_array_size(rows) > 0);
+		json_array_foreach(rows, r, row) {
+			const char *keys[] = { "indicator_id", "title", "value", "numerator",
+					       "denominator", "target", "rag", "direction", "comparators" };
+			bool rag_ok = false, direction_ok = false;
+
+			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+				if (json_object_get(row, keys[k]) == NULL)
+					fail_msg("%s: a row has no %s", stages[i], keys[k]);
+			assert_true(json_is_string(json_object_get(row, "indicator_id")));
+			assert_true(json_is_array(json_object_get(row, "comparators")));
+			assert_true(json_is_number(json_object_get(row, "value")) ||
+				    json_is_null(json_object_get(row, "value")));
+			for (size_t k = 0; k < 4; k++) {
+				rag_ok |= strcmp(json_string_value(json_object_get(row, "rag")), rags[k]) == 0;
+				direction_ok |= strcmp(json_string_value(json_object_get(row, "direction")),
+						       directions[k]) == 0;
+			}
+			assert_true(rag_ok);
+			assert_true(direction_ok);
+			assert_string_equal(json_string_value(json_object_get(row, "stage")), stages[i]);
+			rows_seen++;
+		}
+		json_decref(root);
+		free(out);
+		free(err);
+	}
+	assert_true(rows_seen >= 85);
+}
+
 static void test_refusals(void **state)
 {
 	char token[128];
@@ -382,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_generated_council_round_trips),
 		cmocka_unit_test(test_cases_number_every_figure),
 		cmocka_unit_test(test_annex_a_lists),
+		cmocka_unit_test(test_scorecard_json_contract),
 		cmocka_unit_test(test_refusals),
 	};
 
