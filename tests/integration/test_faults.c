@@ -652,7 +652,13 @@ static void test_oversize_messages(void **state)
 		}
 		printf("faults: oversize: 2 messages of 12 MB of empty strings refused, "
 		       "csperfd's peak resident memory %ld MB\n", peak / 1024);
+#ifdef __SANITIZE_ADDRESS__
+		/* AddressSanitizer's shadow memory and quarantine make resident
+		 * memory no measure of what csperfd kept; the status is checked. */
+		assert_true(peak > 0);
+#else
 		assert_true(peak > 0 && peak < 300 * 1024);
+#endif
 	}
 	assert_true(sessions_settled());
 	assert_unchanged(before);
@@ -1163,7 +1169,7 @@ static void test_sigterm_during_load(void **state)
 	background_load b;
 	pthread_t thread;
 	char *before;
-	long long signalled;
+	long long signalled, stopped_ms;
 
 	/* Finishes in time: committed. */
 	assert_int_equal(fixture_server_start(&srv, pg.dsn, (const char *const[]){
@@ -1206,7 +1212,8 @@ static void test_sigterm_during_load(void **state)
 	faults_injected++;
 	assert_int_equal(fixture_server_stop(&srv, 0, 60), 0);
 	/* Within the drain timeout and a little. */
-	assert_true(fixture_now_ms() - signalled < 2000 + 3000);
+	stopped_ms = fixture_now_ms() - signalled;
+	assert_true(stopped_ms < 2000 + 3000);
 	b.go_on = 1;
 	pthread_join(thread, NULL);
 	assert_true(b.rc != CSPERF_OK);
@@ -1215,8 +1222,8 @@ static void test_sigterm_during_load(void **state)
 	assert_int_equal(count_rows("SELECT count(*) FROM load WHERE council = '808'"), 0);
 	free(before);
 	printf("faults: sigterm: a load finishing within the drain timeout committed 20000 of "
-	       "20000; one stalled past it rolled back (rc %d), csperfd exited 0 both times\n",
-	       b.rc);
+	       "20000; one stalled past it rolled back (rc %d), csperfd exited 0 both times, "
+	       "the second %lld ms after SIGTERM (drain timeout 2 s)\n", b.rc, stopped_ms);
 }
 
 typedef struct killed_load {
