@@ -79,13 +79,33 @@ csperfd_cpu=$(minus "$(cpu_seconds "$CSPERFD_PID")" "$csperfd_cpu0")
 pg_cpu=$(minus "$(pg_cpu_seconds)" "$pg_cpu0")
 csperfd_hwm=$(vm_hwm_mb "$CSPERFD_PID")
 
-# Where PostgreSQL spent the loads' time (compute statements included).
+# Where PostgreSQL spent the loads' time (compute statements included): by
+# step, then the heaviest statements. Foreign-key checks are statements of
+# their own (track=all) whose time is also inside the statement that fired
+# them.
+steps=$BENCH_WORK/steps.txt
+sql "SELECT step, round((sum(total_exec_time) / 1000)::numeric, 1), sum(calls), sum(rows) FROM (
+	SELECT total_exec_time, calls, rows, CASE
+		WHEN query LIKE 'COPY pg_temp.load_stage%' THEN 'load: COPY into the staging table (while records stream in)'
+		WHEN query LIKE 'SELECT record_no, file, line, first_record%' THEN 'load: duplicates within the load (window over the stage)'
+		WHEN query LIKE 'INSERT INTO rec\_%' THEN 'load: merge, INSERT INTO rec_* (not yet current)'
+		WHEN query LIKE 'WITH superseded AS%' THEN 'load: supersede, UPDATE earlier versions and UPDATE the new rows to current'
+		WHEN query LIKE 'UPDATE rec\_child new SET%' THEN 'load: child records completed from earlier versions'
+		WHEN query LIKE 'ANALYZE rec\_%' THEN 'load: ANALYZE rec_*'
+		WHEN query LIKE '%FROM ONLY \"public\".\"load\" x%' THEN 'load: foreign-key checks of rec_*.load_id (nested)'
+		WHEN query LIKE 'SELECT min(d)%' THEN 'compute: the council''s data range (before compute_run starts counting)'
+		WHEN query LIKE 'INSERT INTO indicator_value%' THEN 'compute: INSERT ... SELECT of each indicator'
+		WHEN query LIKE 'DELETE FROM indicator_value%' THEN 'compute: DELETE of each indicator''s old values'
+		WHEN query LIKE '%FROM ONLY \"public\".\"council\" x%' THEN 'compute: foreign-key checks of indicator_value.council (nested)'
+		ELSE 'other' END AS step
+	FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%') s
+	GROUP BY step ORDER BY step" >"$steps"
 statements=$BENCH_WORK/statements.txt
 sql "SELECT round((sum(total_exec_time) / 1000)::numeric, 1), sum(calls), sum(rows), q FROM (
 	SELECT total_exec_time, calls, rows,
 		regexp_replace(left(regexp_replace(query, '\s+', ' ', 'g'), 72), '\|', '/', 'g') AS q
 	FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%') s
-	GROUP BY q ORDER BY 1 DESC LIMIT 15" >"$statements"
+	GROUP BY q ORDER BY 1 DESC LIMIT 10" >"$statements"
 
 # ---- the reference: psql \copy of the same rows into the same tables ----
 say "load: writing out the rows stored, and \\copy'ing them into the same tables..."
@@ -151,7 +171,10 @@ awk -v raw_rows="$raw_rows" -v raw_s="$raw_seconds" -v hwm="$csperfd_hwm" -v cli
 		printf " psql \\\\copy: PostgreSQL %.1f.\n", raw_cpu
 	}' "$loads" >"$result"
 {
-	printf '\nWhere PostgreSQL spent the time of the loads and their recomputes (pg_stat_statements, statements grouped by their first 72 characters, top 15):\n\n'
+	printf '\nWhere PostgreSQL spent the time of the loads and their recomputes, by step (pg_stat_statements):\n\n'
+	printf '| step | seconds | calls | rows |\n|---|---:|---:|---:|\n'
+	awk -F'|' '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$steps"
+	printf '\nThe heaviest statements (grouped by their first 72 characters):\n\n'
 	printf '| seconds | calls | rows | statement |\n|---:|---:|---:|---|\n'
 	awk -F'|' '{ printf "| %s | %s | %s | `%s` |\n", $1, $2, $3, $4 }' "$statements"
 } >>"$result"

@@ -3,6 +3,7 @@
  * the way csperfd does after every load, and says how long it took.
  *
  *   csperf-recompute --dsn DSN --council CODE [--repeat N] [--by-indicator]
+ *   csperf-recompute --dsn DSN --sql INDICATOR
  *
  * It links csperfd's own modules (csperfd_core) and calls compute_council(),
  * the function csperfd's LoadRecords handler calls after committing a load,
@@ -16,6 +17,11 @@
  * csperfd records in compute_run.milliseconds (from the periods to the
  * commit). With --by-indicator, the last run's time per indicator follows,
  * slowest first, from csperfd's own debug log lines ("ms since the start").
+ *
+ * --sql prints the SQL the engine writes for one indicator's current
+ * definition (what compute_council runs inside its INSERT, over the temporary
+ * tables pg_temp.engine_period, engine_period_month and engine_end_date), to
+ * read or EXPLAIN.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +32,7 @@
 #include <unistd.h>
 
 #include "compute.h"
+#include "engine/engine.h"
 #include "log.h"
 #include "status.h"
 
@@ -97,10 +104,33 @@ static void print_by_indicator(FILE *log, long total_ms)
 	free(times);
 }
 
+static int print_sql(const store_definition *d, void *ctx)
+{
+	engine_indicator *ind = NULL;
+	char err[256];
+	char *sql;
+
+	(void)ctx;
+	if (engine_indicator_parse(d->kind, d->params, &ind, err, sizeof(err)) != 0) {
+		fprintf(stderr, "csperf-recompute: %s: %s\n", d->indicator_id, err);
+		return 1;
+	}
+	sql = engine_indicator_sql(ind);
+	engine_indicator_free(ind);
+	if (sql == NULL)
+		return 1;
+	printf("-- %s version %d (%s), periods %s\n%s;\n", d->indicator_id, d->version, d->kind,
+	       d->period_types, sql);
+	free(sql);
+	return 0;
+}
+
 static void usage(FILE *out)
 {
 	fputs("Usage: csperf-recompute --dsn DSN --council CODE [--repeat N] [--by-indicator]\n"
-	      "Recomputes the council's whole catalogue as csperfd does after a load.\n", out);
+	      "       csperf-recompute --dsn DSN --sql INDICATOR\n"
+	      "Recomputes the council's whole catalogue as csperfd does after a load, or\n"
+	      "prints the SQL of one indicator.\n", out);
 }
 
 int main(int argc, char **argv)
@@ -110,10 +140,11 @@ int main(int argc, char **argv)
 		{ "council", required_argument, NULL, 'c' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "by-indicator", no_argument, NULL, 'i' },
+		{ "sql", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dsn = NULL, *council = NULL;
+	const char *dsn = NULL, *council = NULL, *sql_of = NULL;
 	int repeat = 1, by_indicator = 0, opt, rc = 1;
 	store_pool *pool = NULL;
 	status st = STATUS_INIT;
@@ -127,17 +158,25 @@ int main(int argc, char **argv)
 		case 'c': council = optarg; break;
 		case 'r': repeat = atoi(optarg); break;
 		case 'i': by_indicator = 1; break;
+		case 's': sql_of = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
 	}
-	if (dsn == NULL || council == NULL || repeat < 1 || repeat > 100) {
+	if (dsn == NULL || (council == NULL && sql_of == NULL) || repeat < 1 || repeat > 100) {
 		usage(stderr);
 		return 1;
 	}
 	if (store_pool_open(&pool, dsn, 2, &st) != 0) {
 		fprintf(stderr, "csperf-recompute: %s\n", st.message);
 		return 1;
+	}
+	if (sql_of != NULL) {
+		rc = store_list_definitions(pool, INT64_MAX, sql_of, print_sql, NULL, &st);
+		if (rc != 0 && st.message[0] != '\0')
+			fprintf(stderr, "csperf-recompute: %s\n", st.message);
+		store_pool_close(pool);
+		return rc == 0 ? 0 : 1;
 	}
 	for (int run = 1; run <= repeat; run++) {
 		store_compute_stats stats;

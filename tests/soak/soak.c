@@ -14,7 +14,7 @@
  *   - a watcher: server info, health, the list of loads.
  * Every call must succeed. A sampler reads csperfd's resident memory, open
  * file descriptors and threads (/proc) and its database sessions
- * (pg_stat_activity) every few seconds. After the warm-up, the largest
+ * (pg_stat_activity's client backends) every few seconds. After the warm-up, the largest
  * resident memory must stay within 10% of the warm-up's largest, and file
  * descriptors and database sessions must not grow.
  *
@@ -53,6 +53,8 @@
 #error "CSPERF_GEN_PATH must name csperf-gen"
 #endif
 
+/* csperfd's handler threads, and so its database connections. */
+#define SERVER_THREADS "4"
 #define COUNCILS 2
 static const char *const councils[COUNCILS] = { "901", "902" };
 /* csperf-gen's years: 2021-22 to 2023-24. */
@@ -326,8 +328,10 @@ static long open_fds(pid_t pid)
 
 static long database_sessions(PGconn *conn)
 {
+	/* Client sessions only: autovacuum's workers come and go on their own. */
 	PGresult *res = PQexec(conn, "SELECT count(*) FROM pg_stat_activity "
-				     "WHERE datname = 'csperf' AND pid <> pg_backend_pid()");
+				     "WHERE datname = 'csperf' AND backend_type = 'client backend' "
+				     "AND pid <> pg_backend_pid()");
 	long n = PQresultStatus(res) == PGRES_TUPLES_OK ? atol(PQgetvalue(res, 0, 0)) : -1;
 
 	PQclear(res);
@@ -479,7 +483,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (fixture_pg_start(&pg) != 0 ||
-	    fixture_server_start(&server, pg.dsn, (const char *const[]){ "--threads", "4",
+	    fixture_server_start(&server, pg.dsn, (const char *const[]){ "--threads", SERVER_THREADS,
 		"--log-level", "warn", NULL }) != 0) {
 		fprintf(stderr, "soak: cannot start PostgreSQL and csperfd\n");
 		return 2;
@@ -581,6 +585,10 @@ int main(int argc, char **argv)
 	}
 	if (late_fds > warm_fds || late_sessions > warm_sessions || late_threads > warm_threads) {
 		report(rep, "FAIL: file descriptors, database sessions or threads grew\n");
+		ok = false;
+	}
+	if (late_sessions > atol(SERVER_THREADS)) {
+		report(rep, "FAIL: more database sessions than csperfd's pool holds\n");
 		ok = false;
 	}
 	if (fixture_server_stop(&server, SIGTERM, 60) != 0) {
