@@ -99,8 +99,9 @@ done
 export CSPERF_SERVER=127.0.0.1:$(cat "$ready")
 # One call first: lazily made things (the channel, prepared state) are not
 # what is measured.
-"$CSPERF" --timeout 120 scorecard --council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" >"$BENCH_WORK/scorecard.txt"
-rows=$(($(wc -l <"$BENCH_WORK/scorecard.txt")))
+"$CSPERF" --timeout 120 --format csv scorecard --council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" \
+	>"$BENCH_WORK/scorecard.csv"
+rows=$(($(wc -l <"$BENCH_WORK/scorecard.csv") - 1))
 callgrind_control -i on "$CSPERFD_PID" >/dev/null
 for _ in $(seq 1 "$CALLS"); do
 	"$CSPERF" --timeout 120 scorecard --council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" >/dev/null
@@ -127,7 +128,7 @@ result=$BENCH_WORK/result.md
 		printf "| CLI: read and validate SSDA903 (whole process) | fixture, %d records, %d rejected | %.0f | %.0f |\n", n, rejected, read, read / n
 		printf "| of which decoding (reader, no validation) | same | %.0f | %.0f |\n", decode, decode / n
 		printf "| of which validation (the difference) | same | %.0f | %.0f |\n", read - decode, (read - decode) / n
-		printf "| csperfd: GetScorecard handler, inclusive | %d calls, stage scorecard of %d lines, %d values stored | %.0f | %.0f |\n", calls, rows, values, handler, handler / calls
+		printf "| csperfd: GetScorecard handler, inclusive | %d calls, scorecard of %d rows (one stage), %d values stored | %.0f | %.0f |\n", calls, rows, values, handler, handler / calls
 		printf "| csperfd: the gate before it (token check), inclusive | same | %.0f | %.0f |\n", gate, gate / calls
 		printf "| csperfd: the audit line after it, inclusive | same | %.0f | %.0f |\n", audit, audit / calls
 		printf "| csperfd: whole process while serving | same | %.0f | %.0f |\n", process, process / calls

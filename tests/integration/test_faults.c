@@ -657,7 +657,8 @@ static void test_oversize_messages(void **state)
 		 * memory no measure of what csperfd kept; the status is checked. */
 		assert_true(peak > 0);
 #else
-		assert_true(peak > 0 && peak < 300 * 1024);
+		/* Nor is it under valgrind (scripts/valgrind.sh). */
+		assert_true(peak > 0 && (peak < 300 * 1024 || getenv("CSPERF_TEST_WRAPPER") != NULL));
 #endif
 	}
 	assert_true(sessions_settled());
@@ -1171,9 +1172,10 @@ static void test_sigterm_during_load(void **state)
 	char *before;
 	long long signalled, stopped_ms;
 
-	/* Finishes in time: committed. */
+	/* Finishes in time: committed. (The drain timeout leaves room for
+	 * csperfd under valgrind; it stops as soon as the load is done.) */
 	assert_int_equal(fixture_server_start(&srv, pg.dsn, (const char *const[]){
-		"--drain-timeout", "20", NULL }), 0);
+		"--drain-timeout", "300", NULL }), 0);
 	memset(&b, 0, sizeof(b));
 	b.srv = &srv;
 	b.council = "807";
@@ -1213,7 +1215,7 @@ static void test_sigterm_during_load(void **state)
 	assert_int_equal(fixture_server_stop(&srv, 0, 60), 0);
 	/* Within the drain timeout and a little. */
 	stopped_ms = fixture_now_ms() - signalled;
-	assert_true(stopped_ms < 2000 + 3000);
+	assert_true(stopped_ms < 2000 + (getenv("CSPERF_TEST_WRAPPER") != NULL ? 30000 : 3000));
 	b.go_on = 1;
 	pthread_join(thread, NULL);
 	assert_true(b.rc != CSPERF_OK);
