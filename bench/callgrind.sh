@@ -31,8 +31,9 @@ bench_require "$READ_HARNESS"
 command -v valgrind >/dev/null || die "valgrind is missing: apt-get install valgrind"
 bench_init callgrind
 
-# The total Ir of a callgrind output file.
-total_ir() { awk '/^(summary|totals):/ { print $2; exit }' "$1"; }
+# The total Ir of a callgrind output file (a dump's "summary:" line, at its
+# top, says 0: its "totals:" line, at the end, is right).
+total_ir() { awk '/^totals:/ { t = $2 } END { print t + 0 }' "$1"; }
 
 # The top functions by their own (exclusive) instructions, as table rows:
 # callgrind_annotate lines "7,659,132 (37.43%)  file:function [object]".

@@ -64,10 +64,12 @@ statements_per_call() {
 		--council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" "$call" >/dev/null
 	sql "SELECT round(sum(calls)::numeric / $calls, 1), round((sum(total_exec_time) / $calls)::numeric, 3)
 		FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
-	sql "SELECT round(calls::numeric / $calls, 1), round((total_exec_time / calls)::numeric, 3),
-		regexp_replace(left(regexp_replace(query, '\s+', ' ', 'g'), 80), '\|', '/', 'g')
-		FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'
-		ORDER BY calls DESC, total_exec_time DESC" >"$BENCH_WORK/statements-$call.txt"
+	# SET statement_timeout = <what is left of the deadline, in ms>: one row.
+	sql "SELECT round(sum(calls)::numeric / $calls, 1), round((sum(total_exec_time) / sum(calls))::numeric, 3), q
+		FROM (SELECT calls, total_exec_time, regexp_replace(regexp_replace(left(regexp_replace(query, '\s+', ' ', 'g'), 80),
+			'\|', '/', 'g'), 'statement_timeout = [0-9]+', 'statement_timeout = <ms left>') AS q
+		FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%') s
+		GROUP BY q ORDER BY 1 DESC, 2 DESC" >"$BENCH_WORK/statements-$call.txt"
 }
 # Right after the loads, before autovacuum has been by: every recompute
 # rewrote all the council's values.
