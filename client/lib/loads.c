@@ -407,6 +407,17 @@ int csperf_load_finish(csperf_load *load, csperf_load_summary **out)
 		return client_error(CSPERF_EINVAL, "LoadRecords: the load is finished already");
 	if (!load->broken)
 		flush_batch(load);
+	if (!load->broken) {
+		/* Last, the count: csperfd stores nothing from a stream that ends
+		 * without it or whose count differs from what arrived. */
+		Csperf__V1__LoadRecordsRequest req = CSPERF__V1__LOAD_RECORDS_REQUEST__INIT;
+		Csperf__V1__LoadEnd end = CSPERF__V1__LOAD_END__INIT;
+
+		end.records = load->added;
+		req.item_case = CSPERF__V1__LOAD_RECORDS_REQUEST__ITEM_END;
+		req.end = &end;
+		send_message(load, &req.base);
+	}
 	wait_send(load);
 	load->finished = true;
 

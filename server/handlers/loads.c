@@ -405,6 +405,8 @@ void handle_load_records(rpc_call *call, void *ctx)
 	char created[32], council_name[64];
 	uint8_t *packed = NULL;
 	store_merge_counts merged;
+	bool ended = false;
+	uint64_t end_records = 0;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
@@ -461,6 +463,13 @@ void handle_load_records(rpc_call *call, void *ctx)
 	while ((rc = rpc_call_recv(call, &msg, &st)) == 1) {
 		LoadRequest *req = (LoadRequest *)msg;
 
+		if (ended) {
+			rc = status_set(&st, STATUS_INVALID_ARGUMENT,
+					"LoadRecords: a message came after the LoadEnd: nothing was stored");
+			protobuf_c_message_free_unpacked(msg, NULL);
+			msg = NULL;
+			goto fail;
+		}
 		switch (req->item_case) {
 		case CSPERF__V1__LOAD_RECORDS_REQUEST__ITEM_FILE:
 			rc = take_file(&s, req->file, &st);
@@ -473,6 +482,11 @@ void handle_load_records(rpc_call *call, void *ctx)
 			for (size_t i = 0; i < req->batch->n_records && rc == 0; i++)
 				rc = take_record(&s, load, req->batch->records[i], &st);
 			break;
+		case CSPERF__V1__LOAD_RECORDS_REQUEST__ITEM_END:
+			ended = true;
+			end_records = req->end->records;
+			rc = 0;
+			break;
 		default:
 			rc = status_set(&st, STATUS_INVALID_ARGUMENT,
 					"only the first message of LoadRecords may be a LoadHeader");
@@ -484,6 +498,21 @@ void handle_load_records(rpc_call *call, void *ctx)
 	}
 	if (rc < 0)
 		goto fail;
+	/* A stream cut short must not pass for a whole load: the client says
+	 * how many records it sent, last. */
+	if (!ended) {
+		status_set(&st, STATUS_ABORTED,
+			   "LoadRecords: the stream ended without its LoadEnd after %llu records, so "
+			   "it may have been cut short: nothing was stored",
+			   (unsigned long long)s.record_no);
+		goto fail;
+	}
+	if (end_records != s.record_no) {
+		status_set(&st, STATUS_ABORTED,
+			   "LoadRecords: the client sent %llu records but %llu arrived: nothing was "
+			   "stored", (unsigned long long)end_records, (unsigned long long)s.record_no);
+		goto fail;
+	}
 
 	if (store_load_check(load, &dups, &ndups, &st) != 0 ||
 	    reject_duplicates(&s, dups, ndups, &st) != 0)

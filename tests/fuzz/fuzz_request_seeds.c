@@ -146,6 +146,15 @@ static void load_seeds(void)
 	req.item_case = CSPERF__V1__LOAD_RECORDS_REQUEST__ITEM_BATCH;
 	req.batch = &batch;
 	write_seed(method, &req.base, "load_batch");
+
+	{
+		Csperf__V1__LoadEnd end = CSPERF__V1__LOAD_END__INIT;
+
+		end.records = batch.n_records;
+		req.item_case = CSPERF__V1__LOAD_RECORDS_REQUEST__ITEM_END;
+		req.end = &end;
+		write_seed(method, &req.base, "load_end");
+	}
 }
 
 /* Flat requests: string fields by name, numbers 1, booleans true. */

@@ -769,6 +769,8 @@ static void test_load_stream_with_hostile_values(void **state)
 			Csperf__V1__LoadRecordsRequest file_req = CSPERF__V1__LOAD_RECORDS_REQUEST__INIT;
 			Csperf__V1__LoadRecordsRequest fields_req = CSPERF__V1__LOAD_RECORDS_REQUEST__INIT;
 			Csperf__V1__LoadRecordsRequest batch_req = CSPERF__V1__LOAD_RECORDS_REQUEST__INIT;
+			Csperf__V1__LoadRecordsRequest end_req = CSPERF__V1__LOAD_RECORDS_REQUEST__INIT;
+			Csperf__V1__LoadEnd end = CSPERF__V1__LOAD_END__INIT;
 			Csperf__V1__LoadHeader header = CSPERF__V1__LOAD_HEADER__INIT;
 			Csperf__V1__SourceFile file = CSPERF__V1__SOURCE_FILE__INIT;
 			Csperf__V1__SourceFields fields = CSPERF__V1__SOURCE_FIELDS__INIT;
@@ -781,8 +783,9 @@ static void test_load_stream_with_hostile_values(void **state)
 						    &header.idempotency_key, &header.council_name,
 						    &header.council_nation };
 			char key[64];
-			ProtobufCMessage *messages[4] = { &header_req.base, &file_req.base,
-							  &fields_req.base, &batch_req.base };
+			ProtobufCMessage *messages[5] = { &header_req.base, &file_req.base,
+							  &fields_req.base, &batch_req.base,
+							  &end_req.base };
 			outcome got;
 
 			snprintf(key, sizeof(key), "hostile-%d-%zu", part, v);
@@ -813,6 +816,9 @@ static void test_load_stream_with_hostile_values(void **state)
 			batch.records = records;
 			batch_req.item_case = CSPERF__V1__LOAD_RECORDS_REQUEST__ITEM_BATCH;
 			batch_req.batch = &batch;
+			end.records = 1;
+			end_req.item_case = CSPERF__V1__LOAD_RECORDS_REQUEST__ITEM_END;
+			end_req.end = &end;
 
 			if (part < 6)
 				*header_fields[part] = (char *)nasty[v];
@@ -822,7 +828,7 @@ static void test_load_stream_with_hostile_values(void **state)
 				names[part - 7] = (char *)nasty[v];
 			else
 				values[part - 13] = (char *)nasty[v];
-			got = call("/csperf.v1.Performance/LoadRecords", messages, 4,
+			got = call("/csperf.v1.Performance/LoadRecords", messages, 5,
 				   authorization[CALLER_ADMIN]);
 			tried++;
 			if (!clear_answer(&got, nasty[v])) {

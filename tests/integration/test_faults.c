@@ -315,6 +315,17 @@ static void batch_msg(load_msg *m, int first, int count)
 	m->req.batch = &m->batch;
 }
 
+/* The last message of a load: the client's count of the records it sent. */
+static void end_msg(load_msg *m, Csperf__V1__LoadEnd *end, uint64_t records)
+{
+	memset(m, 0, sizeof(*m));
+	csperf__v1__load_records_request__init(&m->req);
+	csperf__v1__load_end__init(end);
+	end->records = records;
+	m->req.item_case = CSPERF__V1__LOAD_RECORDS_REQUEST__ITEM_END;
+	m->req.end = end;
+}
+
 static void load_msg_free(load_msg *m)
 {
 	free(m->records);
@@ -702,6 +713,13 @@ static void test_unknown_types_and_fields(void **state)
 		assert_true(stream_send(&s, &req.base));
 	}
 	assert_true(stream_send(&s, &batch.req.base));
+	{
+		load_msg end;
+		Csperf__V1__LoadEnd end_body;
+
+		end_msg(&end, &end_body, 10);
+		assert_true(stream_send(&s, &end.req.base));
+	}
 	got = stream_finish(&s);
 	expect_status(&got, GRPC_STATUS_OK, "a load with unknown record types");
 	assert_true(got.replied);
@@ -902,6 +920,45 @@ static void test_stream_stops_half_way(void **state)
 	assert_unchanged(before);
 	assert_int_equal(count_rows("SELECT count(*) FROM load WHERE council = '804'"), 0);
 
+	/* Cut short without a word: the stream half-closes after 4,000 records
+	 * (a client or proxy that stopped early), with no LoadEnd, with a
+	 * LoadEnd counting more than arrived, and with a batch after the
+	 * LoadEnd. Each whole-looking stream is refused: nothing stored. */
+	for (int which = 0; which < 3; which++) {
+		static const char *const what[] = {
+			"a load half-closed without its LoadEnd",
+			"a load whose LoadEnd counts more than arrived",
+			"a load with records after its LoadEnd",
+		};
+		load_msg end;
+		Csperf__V1__LoadEnd end_body;
+
+		stream_open(&s, server.address, authorization, LOAD_METHOD, 60000);
+		assert_true(stream_send(&s, &header.req.base));
+		for (int b = 0; b < 2; b++) {
+			batch_msg(&batch, b * 2000, 2000);
+			assert_true(stream_send(&s, &batch.req.base));
+			load_msg_free(&batch);
+		}
+		if (which >= 1) {
+			end_msg(&end, &end_body, which == 1 ? 6000 : 4000);
+			assert_true(stream_send(&s, &end.req.base));
+		}
+		if (which == 2) {
+			batch_msg(&batch, 4000, 10);
+			stream_send(&s, &batch.req.base);
+			load_msg_free(&batch);
+		}
+		got = stream_finish(&s);
+		expect_status(&got, which == 2 ? GRPC_STATUS_INVALID_ARGUMENT : GRPC_STATUS_ABORTED,
+			      what[which]);
+		assert_non_null(strstr(got.message, "nothing was stored"));
+		stream_free(&s);
+	}
+	assert_true(sessions_settled());
+	assert_unchanged(before);
+	assert_int_equal(count_rows("SELECT count(*) FROM load WHERE council = '804'"), 0);
+
 	/* csperfd carries on: the same key loads in full. */
 	{
 		bool stored = false, replayed = true;
@@ -916,7 +973,8 @@ static void test_stream_stops_half_way(void **state)
 	}
 	free(before);
 	printf("faults: half-way: a load cancelled, one out of time, one whose client was "
-	       "killed: nothing stored; the retry stored 3000 of 3000\n");
+	       "killed, three cut short (no LoadEnd, a count that differs, records after it): "
+	       "nothing stored; the retry stored 3000 of 3000\n");
 }
 
 /* ---- the database fails ---- */
