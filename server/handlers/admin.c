@@ -36,8 +36,8 @@ void handle_get_server_info(rpc_call *call, void *ctx)
 	memset(&info, 0, sizeof(info));
 	if (store_get_info(a->pool, rpc_call_remaining_ms(call), &info, &st) != 0) {
 		/* The server still answers about itself when the database does not;
-		 * but a call out of time gets the truth. */
-		if (st.code == STATUS_DEADLINE_EXCEEDED) {
+		 * but a call out of time or cancelled gets the truth. */
+		if (st.code == STATUS_DEADLINE_EXCEEDED || st.code == STATUS_CANCELLED) {
 			rpc_call_fail_status(call, &st);
 			return;
 		}

@@ -201,6 +201,19 @@ void store_cancel_fire(store_cancel *scope)
 	pthread_mutex_unlock(&queue_mu);
 }
 
+bool store_cancel_fired(void)
+{
+	store_cancel *scope = thread_scope;
+	bool fired;
+
+	if (scope == NULL)
+		return false;
+	pthread_mutex_lock(&scope->mu);
+	fired = scope->armed && scope->fired && scope->fired_generation == scope->generation;
+	pthread_mutex_unlock(&scope->mu);
+	return fired;
+}
+
 int store_cancel_attach(store_conn *c, status *st)
 {
 	store_cancel *scope = thread_scope;

@@ -241,6 +241,12 @@ int store_result_status(store_conn *c, const PGresult *res, status *st)
 			 store_first_line(PQerrorMessage(c->pg)));
 		return status_set(st, STATUS_UNAVAILABLE, "the database is unavailable");
 	}
+	/* 57014 is both statement_timeout and a cancel request: a cancel this
+	 * thread's call asked for (its client went, or csperfd is stopping) is
+	 * a cancellation, not a deadline. */
+	if (strcmp(sqlstate, "57014") == 0 && store_cancel_fired())
+		return status_set(st, STATUS_CANCELLED,
+				  "cancelled while the database was working");
 	if (strcmp(sqlstate, "57014") == 0)
 		return status_set(st, STATUS_DEADLINE_EXCEEDED,
 				  "deadline exceeded while the database was working");

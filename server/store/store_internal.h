@@ -32,6 +32,8 @@ void store_replicas_free(store_replicas *replicas);
  * forgets it when given back. */
 int store_cancel_attach(store_conn *c, status *st);
 void store_cancel_detach(store_conn *c);
+/* Whether this thread's call was cancelled (store_cancel_fire) while armed. */
+bool store_cancel_fired(void);
 
 /* Takes a connection, waiting up to timeout_ms for one, connected and with
  * statement_timeout set to timeout_ms (capped). */

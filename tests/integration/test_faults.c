@@ -1404,6 +1404,23 @@ static void test_cancel_reaches_postgres(void **state)
 	printf("faults: cancel: a query waiting on a lock was cancelled %lld ms after its "
 	       "client cancelled (its statement_timeout was 60 s)\n",
 	       fixture_now_ms() - cancelled);
+	/* The audit trail says what happened: cancelled, not out of time
+	 * (PostgreSQL answers both with SQLSTATE 57014). */
+	{
+		char *audited = NULL;
+
+		for (int i = 0; i < 300; i++) {
+			free(audited);
+			audited = fixture_pg_query(&pg, "SELECT status FROM audit_log WHERE method = "
+						  "'/csperf.v1.Performance/GetServerInfo' ORDER BY id DESC LIMIT 1");
+			if (audited != NULL && strcmp(audited, "CANCELLED") == 0)
+				break;
+			usleep(10 * 1000);
+		}
+		assert_non_null(audited);
+		assert_string_equal(audited, "CANCELLED");
+		free(audited);
+	}
 	PQclear(PQexec(locker, "COMMIT"));
 	PQfinish(locker);
 
@@ -1432,6 +1449,13 @@ static void test_cancel_reaches_postgres(void **state)
 		assert_true(wait_for_lock_waiters(0, 3000));
 		printf("faults: cancel: a load waiting for the council's lock stopped waiting "
 		       "%lld ms after its client cancelled\n", fixture_now_ms() - cancelled);
+		for (int i = 0; i < 300 && count_rows("SELECT count(*) FROM audit_log WHERE method = "
+						      "'/csperf.v1.Performance/LoadRecords' AND "
+						      "council = '809' AND status = 'CANCELLED'") == 0; i++)
+			usleep(10 * 1000);
+		assert_int_equal(count_rows("SELECT count(*) FROM audit_log WHERE method = "
+					    "'/csperf.v1.Performance/LoadRecords' AND council = '809' "
+					    "AND status = 'CANCELLED'"), 1);
 		assert_int_equal(add_contacts(first, 100, 100), CSPERF_OK);
 		assert_int_equal(csperf_load_finish(first, &summary), CSPERF_OK);
 		assert_true(summary->stored);
