@@ -93,7 +93,7 @@ sql "SELECT step, round((sum(total_exec_time) / 1000)::numeric, 1), sum(calls), 
 		WHEN query LIKE 'UPDATE rec\_%' OR query LIKE 'WITH superseded AS%' THEN 'load: supersede, UPDATE the current versions the load replaces'
 		WHEN query LIKE 'SELECT EXISTS (SELECT 1 FROM rec\_%' THEN 'load: does the council have current rows of the type'
 		WHEN query LIKE '%csperf_analyze_records%' THEN 'load: csperf_analyze_records (ANALYZE of a partition that changed enough)'
-		WHEN query LIKE 'ANALYZE %' THEN 'load: ANALYZE of a council partition (nested in the line above)'
+		WHEN query LIKE 'ANALYZE rec\_%' THEN 'load: ANALYZE of a council partition (nested in the line above)'
 		WHEN query LIKE '%FROM ONLY \"public\".\"load\" x%' THEN 'load: foreign-key checks of rec_*.load_id (nested)'
 		WHEN query LIKE 'SELECT min(d)%' THEN 'compute: the council''s data range (before compute_run starts counting)'
 		WHEN query LIKE 'INSERT INTO indicator_value%' THEN 'compute: INSERT ... SELECT of each indicator'

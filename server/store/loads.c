@@ -4,10 +4,14 @@
  * A load is one transaction on one connection: the load row is made (its id
  * goes into the summary), records stream by COPY into a temporary staging
  * table (type, values as text[]) with memory bounded by one COPY buffer,
- * duplicates within the load are found, and each record type present is
- * merged into its table by set-based SQL (record_tables.c): no row-by-row
- * INSERT. Loads of one council are serialised by an advisory lock, so
- * "which version is current" is decided by one load at a time.
+ * and each record type present is merged into its council's partition of
+ * its table by set-based SQL (record_tables.c): no row-by-row INSERT.
+ * Duplicates within the load (two records with one key) are looked for only
+ * when the merge meets them. Loads of one council are serialised by an
+ * advisory lock, so "which version is current" is decided by one load at a
+ * time; a load's rows take the id of the load row its transaction made,
+ * and a deletion removes them before the load row (the tables have no
+ * foreign key to load: the store keeps that integrity).
  */
 #include "store_internal.h"
 
@@ -401,9 +405,10 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 		return -1;
 	/* Each type's statements read only its staged rows, not the whole
 	 * stage once per type: an index on the type, and statistics that tell
-	 * the planner how many rows each type has. */
+	 * the planner how many rows each type has (of that column only: the
+	 * statistics of the values' arrays would cost more than they help). */
 	if (exec_ok(load->conn, "CREATE INDEX ON pg_temp.load_stage (type)", 0, NULL, st) != 0 ||
-	    exec_ok(load->conn, "ANALYZE pg_temp.load_stage", 0, NULL, st) != 0)
+	    exec_ok(load->conn, "ANALYZE pg_temp.load_stage (type)", 0, NULL, st) != 0)
 		return -1;
 	/* Two records of a load rarely share a key: merge at once, and look
 	 * for duplicates (a window over the whole stage) only when the unique

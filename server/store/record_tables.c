@@ -15,8 +15,14 @@
  * The DDL is derived from the schema, one schema version at a time: migration
  * 0002 holds what store_record_tables_ddl(1) writes, and the migration that
  * brought each later version holds what store_record_tables_ddl(version)
- * writes (new tables, or new columns and the view again); a unit test keeps
- * the migrations and the schema the same.
+ * writes (new tables, or new columns and the view again); migration 0009,
+ * which partitioned every table by council, holds what
+ * store_record_partition_ddl writes. A unit test keeps the migrations and the
+ * schema the same.
+ *
+ * A load merges each type into its council's partition in set-based steps:
+ * the current versions of the records it brings again stop being current
+ * (only those rows are touched), then its rows go in, current at once.
  */
 #include "record_tables.h"
 
