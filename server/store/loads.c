@@ -3,7 +3,8 @@
  *
  * A load is one transaction on one connection: the load row is made (its id
  * goes into the summary), records stream by COPY into a temporary staging
- * table (type, values as text[]) with memory bounded by one COPY buffer,
+ * table (type, then one text column a field) with memory bounded by one COPY
+ * buffer,
  * and each record type present is merged into its council's partition of
  * its table by set-based SQL (record_tables.c): no row-by-row INSERT.
  * Duplicates within the load (two records with one key) are looked for only
@@ -32,6 +33,7 @@ struct store_load {
 	char council[16];
 	bool in_copy;
 	bool types_seen[CSPERF_RECORD_TYPE_LAST + 1];
+	size_t fields;               /* the stage's value columns, v1 to v<fields> */
 	bool merged;                 /* store_load_check merged the stage already */
 	store_merge_counts counts;   /* what that merge did */
 	char *buffer;
@@ -84,23 +86,17 @@ static int copy_reserve(store_load *load, size_t more, status *st)
 	return 0;
 }
 
-/* Appends text escaped for COPY's text format, and for an array element in
- * double quotes: backslash and double quote get a backslash (array), then
- * backslashes, tabs, newlines and carriage returns are escaped (COPY). */
-static size_t escape_element(char *out, const char *value)
+/* Appends text escaped for COPY's text format: backslashes, tabs, newlines
+ * and carriage returns get a backslash. */
+static size_t escape_value(char *out, const char *value)
 {
 	size_t n = 0;
 
 	for (const char *p = value; *p != '\0'; p++) {
 		switch (*p) {
 		case '\\':
-			/* array: \\ ; COPY: each backslash doubled */
-			memcpy(out + n, "\\\\\\\\", 4);
-			n += 4;
-			break;
-		case '"':
-			memcpy(out + n, "\\\\\"", 3);
-			n += 3;
+			memcpy(out + n, "\\\\", 2);
+			n += 2;
 			break;
 		case '\t':
 			memcpy(out + n, "\\t", 2);
@@ -201,11 +197,27 @@ int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_head
 	load->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 
-	if (exec_ok(load->conn,
-		    "CREATE TEMP TABLE load_stage (record_no bigint NOT NULL, type smallint NOT NULL,"
-		    " file integer NOT NULL, line bigint NOT NULL, v text[] NOT NULL)"
-		    " ON COMMIT DROP", 0, NULL, st) != 0)
-		goto fail;
+	{
+		/* One text column a field (v1, v2...), as many as the widest type
+		 * has: COPY parses them far faster than an array. */
+		char create[1024];
+		int used = snprintf(create, sizeof(create),
+				    "CREATE TEMP TABLE load_stage (record_no bigint NOT NULL, "
+				    "type smallint NOT NULL, file integer NOT NULL, "
+				    "line bigint NOT NULL");
+
+		load->fields = store_record_stage_fields();
+		for (size_t f = 1; f <= load->fields && used < (int)sizeof(create); f++)
+			used += snprintf(create + used, sizeof(create) - (size_t)used, ", v%zu text",
+					 f);
+		if (used >= (int)sizeof(create) - 32) {
+			status_set(st, STATUS_INTERNAL, "the staging table has too many fields");
+			goto fail;
+		}
+		snprintf(create + used, sizeof(create) - (size_t)used, ") ON COMMIT DROP");
+		if (exec_ok(load->conn, create, 0, NULL, st) != 0)
+			goto fail;
+	}
 	res = PQexec(load->conn->pg, "COPY pg_temp.load_stage FROM STDIN");
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		store_result_status(load->conn, res, st);
@@ -230,29 +242,29 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 		   uint32_t file, uint64_t line, const char *const *values, size_t nvalues,
 		   status *st)
 {
-	size_t need = 96;
+	size_t need = 96 + 3 * load->fields;
 	char *out;
 
+	if (nvalues > load->fields)
+		return status_set(st, STATUS_INTERNAL, "a record of %zu fields: the stage has %zu",
+				  nvalues, load->fields);
 	for (size_t i = 0; i < nvalues; i++)
-		need += (values[i] != NULL ? strlen(values[i]) * 4 : 0) + 8;
+		need += (values[i] != NULL ? strlen(values[i]) * 2 : 0) + 1;
 	if (copy_reserve(load, need, st) != 0)
 		return -1;
 	out = load->buffer + load->used;
-	out += sprintf(out, "%llu\t%d\t%u\t%llu\t{", (unsigned long long)record_no, (int)type,
-		       file, (unsigned long long)line);
-	for (size_t i = 0; i < nvalues; i++) {
-		if (i > 0)
-			*out++ = ',';
-		if (values[i] == NULL || values[i][0] == '\0') {
-			memcpy(out, "NULL", 4);
-			out += 4;
+	out += sprintf(out, "%llu\t%d\t%u\t%llu", (unsigned long long)record_no, (int)type, file,
+		       (unsigned long long)line);
+	for (size_t i = 0; i < load->fields; i++) {
+		*out++ = '\t';
+		/* An absent or empty value is NULL. */
+		if (i >= nvalues || values[i] == NULL || values[i][0] == '\0') {
+			memcpy(out, "\\N", 2);
+			out += 2;
 			continue;
 		}
-		*out++ = '"';
-		out += escape_element(out, values[i]);
-		*out++ = '"';
+		out += escape_value(out, values[i]);
 	}
-	*out++ = '}';
 	*out++ = '\n';
 	load->used = (size_t)(out - load->buffer);
 	if (type > 0 && type <= CSPERF_RECORD_TYPE_LAST)

@@ -307,16 +307,29 @@ static bool is_key_field(const char *const *key, const char *name)
 	return false;
 }
 
-/* " AND <table>.k = s.v[i]::type" for each key field. */
+/* " AND <table>.k = s.v<i>::type" for each key field. */
 static void key_matches_stage(buffer *b, const csperf_record_schema *schema,
 			      const char *const *key, const char *table)
 {
 	for (size_t k = 0; key[k] != NULL; k++) {
 		int field = csperf_schema_field_index(schema, key[k]);
 
-		append(b, " AND %s.%s = s.v[%d]::%s", table, key[k], field + 1,
+		append(b, " AND %s.%s = s.v%d::%s", table, key[k], field + 1,
 		       store_sql_type(schema->fields[field].kind));
 	}
+}
+
+size_t store_record_stage_fields(void)
+{
+	size_t widest = 0;
+
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+
+		if (schema != NULL && schema->nfields > widest)
+			widest = schema->nfields;
+	}
+	return widest;
 }
 
 char *store_record_previous_sql(const csperf_record_schema *schema)
@@ -371,9 +384,9 @@ char *store_record_insert_sql(const csperf_record_schema *schema)
 		const char *type = store_sql_type(schema->fields[f].kind);
 
 		if (fill && !is_key_field(key, name))
-			append(&b, ", coalesce(s.v[%zu]::%s, p.%s)", f + 1, type, name);
+			append(&b, ", coalesce(s.v%zu::%s, p.%s)", f + 1, type, name);
 		else
-			append(&b, ", s.v[%zu]::%s", f + 1, type);
+			append(&b, ", s.v%zu::%s", f + 1, type);
 	}
 	append(&b, "\nFROM pg_temp.load_stage s");
 	if (fill) {
@@ -401,7 +414,7 @@ char *store_record_duplicates_sql(const csperf_record_schema *schema)
 	       "FROM pg_temp.load_stage WHERE type = %d WINDOW w AS (PARTITION BY ",
 	       (int)schema->type);
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(&b, "%sv[%d]", k > 0 ? ", " : "",
+		append(&b, "%sv%d", k > 0 ? ", " : "",
 		       csperf_schema_field_index(schema, key[k]) + 1);
 	append(&b, " ORDER BY record_no)) d WHERE record_no <> first_record ORDER BY record_no");
 	return b.failed ? NULL : b.text;

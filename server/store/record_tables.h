@@ -40,7 +40,11 @@ char *store_record_tables_ddl(int schema_version);
  * and the indexes built. malloc'd; NULL when out of memory. */
 char *store_record_partition_ddl(void);
 
-/* Statements over pg_temp.load_stage (record_no, type, file, line, v text[]);
+/* The value columns of pg_temp.load_stage (v1 to vN, text): as many as the
+ * widest record type has fields. */
+size_t store_record_stage_fields(void);
+
+/* Statements over pg_temp.load_stage (record_no, type, file, line, v1...);
  * $1 is the load id, $2 the council. Each is malloc'd, NULL when out of
  * memory or for an unknown type. */
 

@@ -182,7 +182,7 @@ static void test_insert_sql_casts_each_field(void **state)
 	char *sql = store_record_insert_sql(schema);
 
 	assert_non_null(sql);
-	assert_non_null(strstr(sql, "v[2]::date"));
+	assert_non_null(strstr(sql, "s.v2::date"));
 	assert_non_null(strstr(sql, "SELECT $1, $2, s.record_no, true"));
 	assert_non_null(strstr(sql, "FROM pg_temp.load_stage s\nWHERE s.type = 11"));
 	assert_null(store_record_previous_sql(schema));
@@ -204,9 +204,9 @@ static void test_child_versions_complete_each_other(void **state)
 	assert_non_null(strstr(previous, "CREATE TEMP TABLE load_previous_child (LIKE rec_child)"));
 	assert_non_null(strstr(supersede, "INSERT INTO pg_temp.load_previous_child"));
 	assert_non_null(strstr(supersede, "old.council = $1 AND old.is_current AND "
-				      "old.child_id = s.v[1]::text"));
-	assert_non_null(strstr(insert, "coalesce(s.v[6]::text, p.disabilities)"));
-	assert_null(strstr(insert, "coalesce(s.v[1]"));
+				      "old.child_id = s.v1::text"));
+	assert_non_null(strstr(insert, "coalesce(s.v6::text, p.disabilities)"));
+	assert_null(strstr(insert, "coalesce(s.v1::"));
 	free(previous);
 	free(supersede);
 	free(insert);
