@@ -133,6 +133,38 @@ static void test_migration_moves_existing_rows(void **state)
 static fixture_server app_server;
 static char server_env[96];
 
+/* csperfd serving as csperf_partitions, a login with csperf_app's
+ * privileges and no more (migrations by the owner, through --migrate-dsn). */
+static void start_app_server(void)
+{
+	char app_dsn[600];
+
+	snprintf(app_dsn, sizeof(app_dsn), "%s user=csperf_partitions", pg.dsn);
+	assert_int_equal(fixture_server_start(&app_server, app_dsn,
+		(const char *const[]){ "--migrate-dsn", pg.dsn, NULL }), 0);
+	snprintf(server_env, sizeof(server_env), "CSPERF_SERVER=%s", app_server.address);
+}
+
+/* Stops it, and waits until its database sessions have ended (and so sent
+ * their counters to PostgreSQL's shared statistics). */
+static void stop_app_server(void)
+{
+	char *sessions = NULL;
+
+	assert_int_equal(fixture_server_stop(&app_server, SIGTERM, 30), 0);
+	for (int tries = 0; tries < 60; tries++) {
+		free(sessions);
+		sessions = query("SELECT count(*) FROM pg_stat_activity "
+				 "WHERE usename = 'csperf_partitions'");
+		if (strcmp(sessions, "0") == 0)
+			break;
+		usleep(250 * 1000);
+	}
+	assert_string_equal(sessions, "0");
+	free(sessions);
+	sleep(1);
+}
+
 /* Loads a fixture SSDA903 return for a council through the csperf tool. */
 static void load_return(const char *council, const char *year)
 {
@@ -155,15 +187,11 @@ static void load_return(const char *council, const char *year)
  * table, owned by the schema's owner; so does one made by `council put`. */
 static void test_new_council_gets_partitions(void **state)
 {
-	char app_dsn[600];
 	const char *env[2] = { server_env, NULL };
 	char *out = NULL, *err = NULL;
 
 	exec_sql("CREATE ROLE csperf_partitions LOGIN IN ROLE csperf_app");
-	snprintf(app_dsn, sizeof(app_dsn), "%s user=csperf_partitions", pg.dsn);
-	assert_int_equal(fixture_server_start(&app_server, app_dsn,
-		(const char *const[]){ "--migrate-dsn", pg.dsn, NULL }), 0);
-	snprintf(server_env, sizeof(server_env), "CSPERF_SERVER=%s", app_server.address);
+	start_app_server();
 
 	assert_query("SELECT count(*) FROM pg_class WHERE relname LIKE 'rec\\_%\\_803'", "0");
 	load_return("803", "2017");
@@ -261,26 +289,21 @@ static void test_duplicates_within_a_load(void **state)
  * 804's partitions: 803's counters do not move while 804's do. */
 static void test_load_touches_only_its_partitions(void **state)
 {
-	char *others_before, *own_before, *others_after = NULL, *own_after = NULL;
+	char *others_before, *own_before, *others_after, *own_after;
 
-	/* Settle the counters of the loads before. */
-	sleep(2);
+	/* A backend sends its counters to the shared ones when idle, at times
+	 * seconds later, and surely when it exits: csperfd is stopped (its
+	 * connections closed) before each reading. */
+	stop_app_server();
 	others_before = query(COUNTERS("803"));
 	own_before = query(COUNTERS("804"));
+	start_app_server();
 	load_return("804", "2017");
 	load_return("804", "2018");
-	/* A backend's counters reach the shared ones within a second or so of
-	 * its going idle. */
-	for (int tries = 0; tries < 30; tries++) {
-		free(own_after);
-		sleep(1);
-		own_after = query(COUNTERS("804"));
-		if (strcmp(own_after, own_before) != 0)
-			break;
-	}
-	assert_string_not_equal(own_after, own_before);
-	sleep(2);
+	stop_app_server();
+	own_after = query(COUNTERS("804"));
 	others_after = query(COUNTERS("803"));
+	assert_string_not_equal(own_after, own_before);
 	assert_string_equal(others_after, others_before);
 	/* The second return superseded some of the first's rows, in 804's own
 	 * partitions. */
@@ -289,7 +312,6 @@ static void test_load_touches_only_its_partitions(void **state)
 	free(own_before);
 	free(others_after);
 	free(own_after);
-	assert_int_equal(fixture_server_stop(&app_server, SIGTERM, 30), 0);
 }
 
 int main(void)
