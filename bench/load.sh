@@ -87,11 +87,13 @@ steps=$BENCH_WORK/steps.txt
 sql "SELECT step, round((sum(total_exec_time) / 1000)::numeric, 1), sum(calls), sum(rows) FROM (
 	SELECT total_exec_time, calls, rows, CASE
 		WHEN query LIKE 'COPY pg_temp.load_stage%' THEN 'load: COPY into the staging table (while records stream in)'
+		WHEN query LIKE 'CREATE INDEX ON pg\_temp.load\_stage%' OR query LIKE 'ANALYZE pg\_temp.load\_stage%' THEN 'load: index and statistics of the staging table'
 		WHEN query LIKE 'SELECT record_no, file, line, first_record%' THEN 'load: duplicates within the load (window over the stage)'
-		WHEN query LIKE 'INSERT INTO rec\_%' THEN 'load: merge, INSERT INTO rec_* (not yet current)'
-		WHEN query LIKE 'WITH superseded AS%' THEN 'load: supersede, UPDATE earlier versions and UPDATE the new rows to current'
-		WHEN query LIKE 'UPDATE rec\_child new SET%' THEN 'load: child records completed from earlier versions'
-		WHEN query LIKE 'ANALYZE rec\_%' THEN 'load: ANALYZE rec_*'
+		WHEN query LIKE 'INSERT INTO rec\_%' THEN 'load: INSERT INTO rec_* (the new rows, current at once)'
+		WHEN query LIKE 'UPDATE rec\_%' OR query LIKE 'WITH superseded AS%' THEN 'load: supersede, UPDATE the current versions the load replaces'
+		WHEN query LIKE 'SELECT EXISTS (SELECT 1 FROM rec\_%' THEN 'load: does the council have current rows of the type'
+		WHEN query LIKE '%csperf_analyze_records%' THEN 'load: csperf_analyze_records (ANALYZE of a partition that changed enough)'
+		WHEN query LIKE 'ANALYZE rec\_%' THEN 'load: ANALYZE of a council partition (nested in the line above)'
 		WHEN query LIKE '%FROM ONLY \"public\".\"load\" x%' THEN 'load: foreign-key checks of rec_*.load_id (nested)'
 		WHEN query LIKE 'SELECT min(d)%' THEN 'compute: the council''s data range (before compute_run starts counting)'
 		WHEN query LIKE 'INSERT INTO indicator_value%' THEN 'compute: INSERT ... SELECT of each indicator'
@@ -111,8 +113,11 @@ sql "SELECT round((sum(total_exec_time) / 1000)::numeric, 1), sum(calls), sum(ro
 say "load: writing out the rows stored, and \\copy'ing them into the same tables..."
 export_dir=$BENCH_WORK/rows
 mkdir -p "$export_dir"
+# The rec_* tables csperf loads into: the partitioned parents (rows go to the
+# council's partitions, as csperf's do), or plain tables before migration 0009.
 tables=$(sql "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-	WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname LIKE 'rec\_%' ORDER BY 1")
+	WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+	AND c.relname LIKE 'rec\_%' ORDER BY 1")
 copy_script=$BENCH_WORK/copy.sql
 : >"$copy_script"
 raw_rows=0
@@ -127,7 +132,8 @@ done
 psql "host=$PG_DIR port=5432 user=postgres dbname=postgres" -qAtc "CREATE DATABASE csperf_raw" >/dev/null
 raw_dsn="host=$PG_DIR port=5432 user=postgres dbname=csperf_raw"
 "$CSPERFD" migrate --dsn "$raw_dsn" >>"$BENCH_WORK/migrate.log" 2>&1 || die "csperfd migrate failed"
-# The rows' foreign keys: the council and its loads (not timed).
+# The council and its loads (not timed): the council row's trigger makes its
+# partitions, empty as csperf's were before its first load.
 for table in council load; do
 	psql "$PG_DSN" -qAtX -c "\\copy $table TO '$export_dir/$table.tsv'"
 	psql "$raw_dsn" -qAtX -v ON_ERROR_STOP=1 -c "\\copy $table FROM '$export_dir/$table.tsv'"

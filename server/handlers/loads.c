@@ -514,7 +514,8 @@ void handle_load_records(rpc_call *call, void *ctx)
 		goto fail;
 	}
 
-	if (store_load_check(load, &dups, &ndups, &st) != 0 ||
+	if (store_load_check(load, s.rejections_total == 0 || s.header->accept_valid, &dups,
+			     &ndups, &st) != 0 ||
 	    reject_duplicates(&s, dups, ndups, &st) != 0)
 		goto fail;
 	{

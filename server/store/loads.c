@@ -3,11 +3,16 @@
  *
  * A load is one transaction on one connection: the load row is made (its id
  * goes into the summary), records stream by COPY into a temporary staging
- * table (type, values as text[]) with memory bounded by one COPY buffer,
- * duplicates within the load are found, and each record type present is
- * merged into its table by set-based SQL (record_tables.c): no row-by-row
- * INSERT. Loads of one council are serialised by an advisory lock, so
- * "which version is current" is decided by one load at a time.
+ * table (type, then one text column a field) with memory bounded by one COPY
+ * buffer,
+ * and each record type present is merged into its council's partition of
+ * its table by set-based SQL (record_tables.c): no row-by-row INSERT.
+ * Duplicates within the load (two records with one key) are looked for only
+ * when the merge meets them. Loads of one council are serialised by an
+ * advisory lock, so "which version is current" is decided by one load at a
+ * time; a load's rows take the id of the load row its transaction made,
+ * and a deletion removes them before the load row (the tables have no
+ * foreign key to load: the store keeps that integrity).
  */
 #include "store_internal.h"
 
@@ -28,6 +33,9 @@ struct store_load {
 	char council[16];
 	bool in_copy;
 	bool types_seen[CSPERF_RECORD_TYPE_LAST + 1];
+	size_t fields;               /* the stage's value columns, v1 to v<fields> */
+	bool merged;                 /* store_load_check merged the stage already */
+	store_merge_counts counts;   /* what that merge did */
 	char *buffer;
 	size_t used;
 };
@@ -78,23 +86,17 @@ static int copy_reserve(store_load *load, size_t more, status *st)
 	return 0;
 }
 
-/* Appends text escaped for COPY's text format, and for an array element in
- * double quotes: backslash and double quote get a backslash (array), then
- * backslashes, tabs, newlines and carriage returns are escaped (COPY). */
-static size_t escape_element(char *out, const char *value)
+/* Appends text escaped for COPY's text format: backslashes, tabs, newlines
+ * and carriage returns get a backslash. */
+static size_t escape_value(char *out, const char *value)
 {
 	size_t n = 0;
 
 	for (const char *p = value; *p != '\0'; p++) {
 		switch (*p) {
 		case '\\':
-			/* array: \\ ; COPY: each backslash doubled */
-			memcpy(out + n, "\\\\\\\\", 4);
-			n += 4;
-			break;
-		case '"':
-			memcpy(out + n, "\\\\\"", 3);
-			n += 3;
+			memcpy(out + n, "\\\\", 2);
+			n += 2;
 			break;
 		case '\t':
 			memcpy(out + n, "\\t", 2);
@@ -195,11 +197,27 @@ int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_head
 	load->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 
-	if (exec_ok(load->conn,
-		    "CREATE TEMP TABLE load_stage (record_no bigint NOT NULL, type smallint NOT NULL,"
-		    " file integer NOT NULL, line bigint NOT NULL, v text[] NOT NULL)"
-		    " ON COMMIT DROP", 0, NULL, st) != 0)
-		goto fail;
+	{
+		/* One text column a field (v1, v2...), as many as the widest type
+		 * has: COPY parses them far faster than an array. */
+		char create[1024];
+		int used = snprintf(create, sizeof(create),
+				    "CREATE TEMP TABLE load_stage (record_no bigint NOT NULL, "
+				    "type smallint NOT NULL, file integer NOT NULL, "
+				    "line bigint NOT NULL");
+
+		load->fields = store_record_stage_fields();
+		for (size_t f = 1; f <= load->fields && used < (int)sizeof(create); f++)
+			used += snprintf(create + used, sizeof(create) - (size_t)used, ", v%zu text",
+					 f);
+		if (used >= (int)sizeof(create) - 32) {
+			status_set(st, STATUS_INTERNAL, "the staging table has too many fields");
+			goto fail;
+		}
+		snprintf(create + used, sizeof(create) - (size_t)used, ") ON COMMIT DROP");
+		if (exec_ok(load->conn, create, 0, NULL, st) != 0)
+			goto fail;
+	}
 	res = PQexec(load->conn->pg, "COPY pg_temp.load_stage FROM STDIN");
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		store_result_status(load->conn, res, st);
@@ -224,29 +242,29 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 		   uint32_t file, uint64_t line, const char *const *values, size_t nvalues,
 		   status *st)
 {
-	size_t need = 96;
+	size_t need = 96 + 3 * load->fields;
 	char *out;
 
+	if (nvalues > load->fields)
+		return status_set(st, STATUS_INTERNAL, "a record of %zu fields: the stage has %zu",
+				  nvalues, load->fields);
 	for (size_t i = 0; i < nvalues; i++)
-		need += (values[i] != NULL ? strlen(values[i]) * 4 : 0) + 8;
+		need += (values[i] != NULL ? strlen(values[i]) * 2 : 0) + 1;
 	if (copy_reserve(load, need, st) != 0)
 		return -1;
 	out = load->buffer + load->used;
-	out += sprintf(out, "%llu\t%d\t%u\t%llu\t{", (unsigned long long)record_no, (int)type,
-		       file, (unsigned long long)line);
-	for (size_t i = 0; i < nvalues; i++) {
-		if (i > 0)
-			*out++ = ',';
-		if (values[i] == NULL || values[i][0] == '\0') {
-			memcpy(out, "NULL", 4);
-			out += 4;
+	out += sprintf(out, "%llu\t%d\t%u\t%llu", (unsigned long long)record_no, (int)type, file,
+		       (unsigned long long)line);
+	for (size_t i = 0; i < load->fields; i++) {
+		*out++ = '\t';
+		/* An absent or empty value is NULL. */
+		if (i >= nvalues || values[i] == NULL || values[i][0] == '\0') {
+			memcpy(out, "\\N", 2);
+			out += 2;
 			continue;
 		}
-		*out++ = '"';
-		out += escape_element(out, values[i]);
-		*out++ = '"';
+		out += escape_value(out, values[i]);
 	}
-	*out++ = '}';
 	*out++ = '\n';
 	load->used = (size_t)(out - load->buffer);
 	if (type > 0 && type <= CSPERF_RECORD_TYPE_LAST)
@@ -277,7 +295,118 @@ static int copy_end(store_load *load, status *st)
 	return rc;
 }
 
-int store_load_check(store_load *load, store_duplicate **dups, size_t *ndups, status *st)
+/* Runs one statement of the merge; its command count into *rows. With
+ * `tentative`, a unique violation (two records of the load with one key)
+ * returns 1 and is not logged: the caller looks for the duplicates. */
+static int merge_exec(store_conn *c, const char *sql, int nparams, const char *const *params,
+		      uint64_t *rows, bool tentative, status *st)
+{
+	PGresult *res;
+	const char *sqlstate;
+	ExecStatusType rs;
+
+	if (sql == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	res = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+	rs = PQresultStatus(res);
+	if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK) {
+		if (rows != NULL)
+			*rows = strtoull(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		return 0;
+	}
+	sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (tentative && sqlstate != NULL && strcmp(sqlstate, "23505") == 0) {
+		PQclear(res);
+		return 1;
+	}
+	store_result_status(c, res, st);
+	PQclear(res);
+	return -1;
+}
+
+/* Merges the staged records of one type into the council's partition of its
+ * table (params: the load id, the council). The versions they replace stop
+ * being current first, touching only those rows (and nothing at all when the
+ * council has no current row of the type yet, as in its first load); then
+ * the new rows go in current at once, each written once. */
+static int merge_type(store_load *load, const csperf_record_schema *schema,
+		      const char *const *params, bool tentative, uint64_t *superseded,
+		      uint64_t *stored, status *st)
+{
+	char sql[256], changed_text[32];
+	char *previous = store_record_previous_sql(schema);
+	char *supersede = NULL, *insert = NULL;
+	const char *analyze_params[3];
+	bool has_current;
+	PGresult *res;
+	int rc = -1;
+
+	*superseded = *stored = 0;
+	snprintf(sql, sizeof(sql),
+		 "SELECT EXISTS (SELECT 1 FROM rec_%s WHERE council = $1 AND is_current)",
+		 schema->name);
+	res = store_query(load->conn, sql, 1, params + 1, st);
+	if (res == NULL)
+		goto cleanup;
+	has_current = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (previous != NULL &&
+	    (rc = merge_exec(load->conn, previous, 0, NULL, NULL, false, st)) != 0)
+		goto cleanup;
+	if (has_current) {
+		supersede = store_record_supersede_sql(schema);
+		if ((rc = merge_exec(load->conn, supersede, 1, params + 1, superseded, tentative,
+				     st)) != 0)
+			goto cleanup;
+	}
+	insert = store_record_insert_sql(schema);
+	if ((rc = merge_exec(load->conn, insert, 2, params, stored, tentative, st)) != 0)
+		goto cleanup;
+	/* Fresh statistics for the recompute that follows, when the partition
+	 * changed enough to need them. */
+	snprintf(sql, sizeof(sql), "rec_%s", schema->name);
+	snprintf(changed_text, sizeof(changed_text), "%llu",
+		 (unsigned long long)(*superseded + *stored));
+	analyze_params[0] = sql;
+	analyze_params[1] = params[1];
+	analyze_params[2] = changed_text;
+	rc = exec_ok(load->conn, "SELECT csperf_analyze_records($1, $2, $3)", 3, analyze_params,
+		     st);
+cleanup:
+	free(previous);
+	free(supersede);
+	free(insert);
+	return rc;
+}
+
+/* Merges every type the load brought (merge_type); 1 when tentative and
+ * two of its records share a key. */
+static int merge_all(store_load *load, bool tentative, store_merge_counts *counts, status *st)
+{
+	char id[32];
+	const char *params[2] = { id, load->council };
+
+	memset(counts, 0, sizeof(*counts));
+	snprintf(id, sizeof(id), "%lld", (long long)load->id);
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		uint64_t superseded = 0, stored = 0;
+		int rc;
+
+		if (!load->types_seen[t])
+			continue;
+		rc = merge_type(load, csperf_schema_by_type((csperf_record_type)t), params, tentative,
+				&superseded, &stored, st);
+		if (rc != 0)
+			return rc;
+		counts->superseded += superseded;
+		counts->stored += stored;
+	}
+	return 0;
+}
+
+int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_t *ndups,
+		     status *st)
 {
 	store_duplicate *found = NULL;
 	size_t count = 0, capacity = 0;
@@ -286,6 +415,31 @@ int store_load_check(store_load *load, store_duplicate **dups, size_t *ndups, st
 	*ndups = 0;
 	if (copy_end(load, st) != 0)
 		return -1;
+	/* Each type's statements read only its staged rows, not the whole
+	 * stage once per type: an index on the type, and statistics that tell
+	 * the planner how many rows each type has (of that column only: the
+	 * statistics of the values' arrays would cost more than they help). */
+	if (exec_ok(load->conn, "CREATE INDEX ON pg_temp.load_stage (type)", 0, NULL, st) != 0 ||
+	    exec_ok(load->conn, "ANALYZE pg_temp.load_stage (type)", 0, NULL, st) != 0)
+		return -1;
+	/* Two records of a load rarely share a key: merge at once, and look
+	 * for duplicates (a window over the whole stage) only when the unique
+	 * index on current rows says there are some. */
+	if (merge) {
+		int rc;
+
+		if (exec_ok(load->conn, "SAVEPOINT load_merge", 0, NULL, st) != 0)
+			return -1;
+		rc = merge_all(load, true, &load->counts, st);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			load->merged = true;
+			return 0;
+		}
+		if (exec_ok(load->conn, "ROLLBACK TO SAVEPOINT load_merge", 0, NULL, st) != 0)
+			return -1;
+	}
 	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
 		const csperf_record_schema *schema;
 		char *sql;
@@ -367,7 +521,6 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 		      status *st)
 {
 	char id[32], accepted_text[32], rejected_text[32];
-	const char *params[2] = { id, load->council };
 	const char *update_params[4];
 	const int formats[4] = { 0, 0, 0, 1 };
 	int lengths[4] = { 0, 0, 0, (int)summary_len };
@@ -376,57 +529,10 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 	if (copy_end(load, st) != 0)
 		return -1;
 	snprintf(id, sizeof(id), "%lld", (long long)load->id);
-	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
-		const csperf_record_schema *schema;
-		char *merge, *supersede;
-		PGresult *res;
-
-		if (!load->types_seen[t])
-			continue;
-		schema = csperf_schema_by_type((csperf_record_type)t);
-		merge = store_record_merge_sql(schema);
-		supersede = store_record_supersede_sql(schema);
-		if (merge == NULL || supersede == NULL) {
-			free(merge);
-			free(supersede);
-			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-		}
-		res = store_query(load->conn, merge, 2, params, st);
-		free(merge);
-		if (res == NULL) {
-			free(supersede);
-			return -1;
-		}
-		PQclear(res);
-		{
-			char *fill = store_record_fill_sql(schema);
-
-			if (fill != NULL) {
-				res = store_query(load->conn, fill, 1, params, st);
-				free(fill);
-				if (res == NULL) {
-					free(supersede);
-					return -1;
-				}
-				PQclear(res);
-			}
-		}
-		res = store_query(load->conn, supersede, 1, params, st);
-		free(supersede);
-		if (res == NULL)
-			return -1;
-		counts->superseded += strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-		counts->stored += strtoull(PQgetvalue(res, 0, 1), NULL, 10);
-		PQclear(res);
-		/* Fresh statistics: indicators are computed from these rows next. */
-		{
-			char analyze[96];
-
-			snprintf(analyze, sizeof(analyze), "ANALYZE rec_%s", schema->name);
-			if (exec_ok(load->conn, analyze, 0, NULL, st) != 0)
-				return -1;
-		}
-	}
+	if (load->merged)
+		*counts = load->counts;
+	else if (merge_all(load, false, counts, st) != 0)
+		return -1;
 	snprintf(accepted_text, sizeof(accepted_text), "%llu", (unsigned long long)accepted);
 	snprintf(rejected_text, sizeof(rejected_text), "%llu", (unsigned long long)rejected);
 	update_params[0] = id;
@@ -535,8 +641,9 @@ int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
 		if (schema == NULL || store_record_delete_sql(schema, steps) != 0)
 			continue;
 		for (int s = 0; s < 3 && !failed; s++) {
-			/* The last step reads pg_temp.delete_keys and takes no $1. */
-			res = store_query(c, steps[s], s < 2 ? 1 : 0, params, st);
+			/* The last step takes the council alone. */
+			res = s < 2 ? store_query(c, steps[s], 2, params, st)
+				    : store_query(c, steps[s], 1, params + 1, st);
 			if (res == NULL) {
 				failed = 1;
 				break;

@@ -15,8 +15,14 @@
  * The DDL is derived from the schema, one schema version at a time: migration
  * 0002 holds what store_record_tables_ddl(1) writes, and the migration that
  * brought each later version holds what store_record_tables_ddl(version)
- * writes (new tables, or new columns and the view again); a unit test keeps
- * the migrations and the schema the same.
+ * writes (new tables, or new columns and the view again); migration 0009,
+ * which partitioned every table by council, holds what
+ * store_record_partition_ddl writes. A unit test keeps the migrations and the
+ * schema the same.
+ *
+ * A load merges each type into its council's partition in set-based steps:
+ * the current versions of the records it brings again stop being current
+ * (only those rows are touched), then its rows go in, current at once.
  */
 #include "record_tables.h"
 
@@ -132,13 +138,11 @@ static int field_since(const csperf_field *field)
 	return field->since > 1 ? field->since : 1;
 }
 
-/* The table and view of a type as `schema_version` has it. */
-static void create_table(buffer *b, const csperf_record_schema *schema, const char *const *key,
-			 int schema_version)
+/* The columns of a type's table as `schema_version` has it. */
+static void table_columns(buffer *b, const csperf_record_schema *schema, int schema_version,
+			  bool load_reference)
 {
-	append(b, "-- %s: %s\n", schema->name, schema->doc);
-	append(b, "CREATE TABLE rec_%s (\n", schema->name);
-	append(b, "    load_id bigint NOT NULL REFERENCES load (id),\n");
+	append(b, "    load_id bigint NOT NULL%s,\n", load_reference ? " REFERENCES load (id)" : "");
 	append(b, "    council text NOT NULL,\n");
 	append(b, "    record_no bigint NOT NULL,\n");
 	append(b, "    is_current boolean NOT NULL");
@@ -147,17 +151,46 @@ static void create_table(buffer *b, const csperf_record_schema *schema, const ch
 			append(b, ",\n    %s %s%s", schema->fields[f].name,
 			       store_sql_type(schema->fields[f].kind),
 			       schema->fields[f].required ? " NOT NULL" : "");
-	append(b, "\n);\n");
+}
+
+static void table_indexes(buffer *b, const csperf_record_schema *schema, const char *const *key)
+{
 	append(b, "CREATE UNIQUE INDEX rec_%s_current ON rec_%s (council, ", schema->name,
 	       schema->name);
 	key_list(b, key, "");
 	append(b, ") WHERE is_current;\n");
 	append(b, "CREATE INDEX rec_%s_load ON rec_%s (load_id);\n", schema->name, schema->name);
-	append(b, "CREATE VIEW %s AS\n    SELECT council, load_id", schema->name);
+}
+
+static void view_columns(buffer *b, const csperf_record_schema *schema, int schema_version)
+{
+	append(b, "    SELECT council, load_id");
 	for (size_t f = 0; f < schema->nfields; f++)
 		if (field_since(&schema->fields[f]) <= schema_version)
 			append(b, ", %s", schema->fields[f].name);
-	append(b, "\n    FROM rec_%s WHERE is_current;\n\n", schema->name);
+	append(b, "\n    FROM rec_%s WHERE is_current;\n", schema->name);
+}
+
+/* The table and view of a type as `schema_version` has it. Up to
+ * STORE_LAST_UNPARTITIONED_VERSION a plain table whose load_id references
+ * load (as migration 0002 made them); later, partitioned by council like the
+ * tables migration 0009 converted, each existing council given its
+ * partition at once. */
+static void create_table(buffer *b, const csperf_record_schema *schema, const char *const *key,
+			 int schema_version)
+{
+	bool partitioned = schema_version > STORE_LAST_UNPARTITIONED_VERSION;
+
+	append(b, "-- %s: %s\n", schema->name, schema->doc);
+	append(b, "CREATE TABLE rec_%s (\n", schema->name);
+	table_columns(b, schema, schema_version, !partitioned);
+	append(b, "\n)%s;\n", partitioned ? " PARTITION BY LIST (council)" : "");
+	table_indexes(b, schema, key);
+	append(b, "CREATE VIEW %s AS\n", schema->name);
+	view_columns(b, schema, schema_version);
+	if (partitioned)
+		append(b, "SELECT csperf_council_partitions(la_code) FROM council ORDER BY la_code;\n");
+	append(b, "\n");
 }
 
 /* Fields added to an existing type: new columns (absent in the rows already
@@ -170,11 +203,9 @@ static void add_columns(buffer *b, const csperf_record_schema *schema, int schem
 		if (field_since(&schema->fields[f]) == schema_version)
 			append(b, "ALTER TABLE rec_%s ADD COLUMN %s %s;\n", schema->name,
 			       schema->fields[f].name, store_sql_type(schema->fields[f].kind));
-	append(b, "CREATE OR REPLACE VIEW %s AS\n    SELECT council, load_id", schema->name);
-	for (size_t f = 0; f < schema->nfields; f++)
-		if (field_since(&schema->fields[f]) <= schema_version)
-			append(b, ", %s", schema->fields[f].name);
-	append(b, "\n    FROM rec_%s WHERE is_current;\n\n", schema->name);
+	append(b, "CREATE OR REPLACE VIEW %s AS\n", schema->name);
+	view_columns(b, schema, schema_version);
+	append(b, "\n");
 }
 
 char *store_record_tables_ddl(int schema_version)
@@ -200,21 +231,115 @@ char *store_record_tables_ddl(int schema_version)
 	return b.failed ? NULL : b.text;
 }
 
-char *store_record_merge_sql(const csperf_record_schema *schema)
+char *store_record_partition_ddl(void)
 {
-	const char *const *key = store_record_key(schema->type);
+	const int version = STORE_LAST_UNPARTITIONED_VERSION;
 	buffer b = { NULL, 0, 0, false };
 
-	if (key == NULL)
+	/* 1. Each table steps aside (with its indexes, whose names the new ones
+	 * take) for a partitioned one with the same columns and no foreign key. */
+	append(&b, "%s", "");
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+
+		if (schema == NULL || schema->nfields == 0 ||
+		    field_since(&schema->fields[0]) > version)
+			continue;
+		append(&b, "-- %s\n", schema->name);
+		append(&b, "ALTER TABLE rec_%s RENAME TO rec_%s_unpartitioned;\n", schema->name,
+		       schema->name);
+		append(&b, "ALTER INDEX rec_%s_current RENAME TO rec_%s_unpartitioned_current;\n",
+		       schema->name, schema->name);
+		append(&b, "ALTER INDEX rec_%s_load RENAME TO rec_%s_unpartitioned_load;\n",
+		       schema->name, schema->name);
+		append(&b, "CREATE TABLE rec_%s (\n", schema->name);
+		table_columns(&b, schema, version, false);
+		append(&b, "\n) PARTITION BY LIST (council);\n\n");
+	}
+	/* 2. Every council gets its partitions. */
+	append(&b, "SELECT csperf_council_partitions(la_code) FROM council ORDER BY la_code;\n\n");
+	/* 3. The rows move, the views read the new tables, the old tables go,
+	 * and the indexes are built over the moved rows (once, not row by row). */
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+		const char *const *key = store_record_key((csperf_record_type)t);
+		buffer columns = { NULL, 0, 0, false };
+
+		if (schema == NULL || key == NULL || schema->nfields == 0 ||
+		    field_since(&schema->fields[0]) > version)
+			continue;
+		append(&columns, "load_id, council, record_no, is_current");
+		for (size_t f = 0; f < schema->nfields; f++)
+			if (field_since(&schema->fields[f]) <= version)
+				append(&columns, ", %s", schema->fields[f].name);
+		if (columns.failed) {
+			free(b.text);
+			return NULL;
+		}
+		append(&b, "-- %s\n", schema->name);
+		append(&b, "INSERT INTO rec_%s (%s)\n    SELECT %s FROM rec_%s_unpartitioned;\n",
+		       schema->name, columns.text, columns.text, schema->name);
+		free(columns.text);
+		append(&b, "CREATE OR REPLACE VIEW %s AS\n", schema->name);
+		view_columns(&b, schema, version);
+		append(&b, "DROP TABLE rec_%s_unpartitioned;\n", schema->name);
+		table_indexes(&b, schema, key);
+		append(&b, "\n");
+	}
+	return b.failed ? NULL : b.text;
+}
+
+/* Versions of a child complete each other: a child is described by several
+ * returns (SSDA903's header has no disabilities, the CIN census has no UASC
+ * date...), so what a later version leaves absent, the one it replaces still
+ * knows. Other records are whole statements of a return and replace each
+ * other whole. */
+static bool completes_earlier(const csperf_record_schema *schema)
+{
+	return schema->type == CSPERF_RECORD_CHILD;
+}
+
+static bool is_key_field(const char *const *key, const char *name)
+{
+	for (size_t k = 0; key[k] != NULL; k++)
+		if (strcmp(key[k], name) == 0)
+			return true;
+	return false;
+}
+
+/* " AND <table>.k = s.v<i>::type" for each key field. */
+static void key_matches_stage(buffer *b, const csperf_record_schema *schema,
+			      const char *const *key, const char *table)
+{
+	for (size_t k = 0; key[k] != NULL; k++) {
+		int field = csperf_schema_field_index(schema, key[k]);
+
+		append(b, " AND %s.%s = s.v%d::%s", table, key[k], field + 1,
+		       store_sql_type(schema->fields[field].kind));
+	}
+}
+
+size_t store_record_stage_fields(void)
+{
+	size_t widest = 0;
+
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+
+		if (schema != NULL && schema->nfields > widest)
+			widest = schema->nfields;
+	}
+	return widest;
+}
+
+char *store_record_previous_sql(const csperf_record_schema *schema)
+{
+	buffer b = { NULL, 0, 0, false };
+
+	if (!completes_earlier(schema))
 		return NULL;
-	/* 1. The load's rows, not yet current ($1 load id, $2 council). */
-	append(&b, "INSERT INTO rec_%s (load_id, council, record_no, is_current", schema->name);
-	for (size_t f = 0; f < schema->nfields; f++)
-		append(&b, ", %s", schema->fields[f].name);
-	append(&b, ")\nSELECT $1, $2, record_no, false");
-	for (size_t f = 0; f < schema->nfields; f++)
-		append(&b, ", v[%zu]::%s", f + 1, store_sql_type(schema->fields[f].kind));
-	append(&b, "\nFROM pg_temp.load_stage WHERE type = %d", (int)schema->type);
+	append(&b, "CREATE TEMP TABLE load_previous_%s (LIKE rec_%s) ON COMMIT DROP",
+	       schema->name, schema->name);
 	return b.failed ? NULL : b.text;
 }
 
@@ -225,17 +350,50 @@ char *store_record_supersede_sql(const csperf_record_schema *schema)
 
 	if (key == NULL)
 		return NULL;
-	/* 2. Earlier versions of the records this load brings stop being
-	 * current; then this load's rows become current. */
-	append(&b, "WITH superseded AS (UPDATE rec_%s old SET is_current = false "
-	       "FROM rec_%s new WHERE new.load_id = $1 AND old.is_current "
-	       "AND old.council = new.council", schema->name, schema->name);
-	for (size_t k = 0; key[k] != NULL; k++)
-		append(&b, " AND old.%s = new.%s", key[k], key[k]);
-	append(&b, " RETURNING 1), current AS (UPDATE rec_%s SET is_current = true "
-	       "WHERE load_id = $1 RETURNING 1) "
-	       "SELECT (SELECT count(*) FROM superseded), (SELECT count(*) FROM current)",
-	       schema->name);
+	/* The current versions of the records this load brings again stop being
+	 * current ($1 the council): one join of the staged rows with the
+	 * council's partition, touching only the rows replaced. */
+	if (completes_earlier(schema))
+		append(&b, "WITH superseded AS (");
+	append(&b, "UPDATE rec_%s old SET is_current = false FROM pg_temp.load_stage s "
+	       "WHERE s.type = %d AND old.council = $1 AND old.is_current", schema->name,
+	       (int)schema->type);
+	key_matches_stage(&b, schema, key, "old");
+	if (completes_earlier(schema))
+		append(&b, " RETURNING old.*) INSERT INTO pg_temp.load_previous_%s "
+		       "SELECT * FROM superseded", schema->name);
+	return b.failed ? NULL : b.text;
+}
+
+char *store_record_insert_sql(const csperf_record_schema *schema)
+{
+	const char *const *key = store_record_key(schema->type);
+	bool fill = completes_earlier(schema);
+	buffer b = { NULL, 0, 0, false };
+
+	if (key == NULL)
+		return NULL;
+	/* The load's rows, current at once ($1 load id, $2 council): what they
+	 * replace has stopped being current already. */
+	append(&b, "INSERT INTO rec_%s (load_id, council, record_no, is_current", schema->name);
+	for (size_t f = 0; f < schema->nfields; f++)
+		append(&b, ", %s", schema->fields[f].name);
+	append(&b, ")\nSELECT $1, $2, s.record_no, true");
+	for (size_t f = 0; f < schema->nfields; f++) {
+		const char *name = schema->fields[f].name;
+		const char *type = store_sql_type(schema->fields[f].kind);
+
+		if (fill && !is_key_field(key, name))
+			append(&b, ", coalesce(s.v%zu::%s, p.%s)", f + 1, type, name);
+		else
+			append(&b, ", s.v%zu::%s", f + 1, type);
+	}
+	append(&b, "\nFROM pg_temp.load_stage s");
+	if (fill) {
+		append(&b, " LEFT JOIN pg_temp.load_previous_%s p ON true", schema->name);
+		key_matches_stage(&b, schema, key, "p");
+	}
+	append(&b, "\nWHERE s.type = %d", (int)schema->type);
 	return b.failed ? NULL : b.text;
 }
 
@@ -256,7 +414,7 @@ char *store_record_duplicates_sql(const csperf_record_schema *schema)
 	       "FROM pg_temp.load_stage WHERE type = %d WINDOW w AS (PARTITION BY ",
 	       (int)schema->type);
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(&b, "%sv[%d]", k > 0 ? ", " : "",
+		append(&b, "%sv%d", k > 0 ? ", " : "",
 		       csperf_schema_field_index(schema, key[k]) + 1);
 	append(&b, " ORDER BY record_no)) d WHERE record_no <> first_record ORDER BY record_no");
 	return b.failed ? NULL : b.text;
@@ -279,16 +437,18 @@ int store_record_delete_sql(const csperf_record_schema *schema, char *steps[3])
 	steps[0] = steps[1] = steps[2] = NULL;
 	if (key == NULL)
 		return -1;
-	/* Deleting load $1. First note the records whose current version it
+	/* Deleting load $1 of council $2 (the last statement: council $1).
+	 * First note the records whose current version it
 	 * holds (pg_temp.delete_keys: council, key as text[]), then delete its
 	 * rows, then make the newest remaining version of each noted record
 	 * current again. Three statements, so that the unique index on current
 	 * rows never sees two at once. */
 	append(&mark, "INSERT INTO pg_temp.delete_keys (council, key) SELECT council, ");
 	key_array(&mark, key, "");
-	append(&mark, " FROM rec_%s WHERE load_id = $1 AND is_current", schema->name);
+	append(&mark, " FROM rec_%s WHERE council = $2 AND load_id = $1 AND is_current",
+	       schema->name);
 
-	append(&drop, "DELETE FROM rec_%s WHERE load_id = $1", schema->name);
+	append(&drop, "DELETE FROM rec_%s WHERE council = $2 AND load_id = $1", schema->name);
 
 	append(&restore, "UPDATE rec_%s r SET is_current = true FROM (SELECT x.council", schema->name);
 	for (size_t k = 0; key[k] != NULL; k++)
@@ -296,10 +456,11 @@ int store_record_delete_sql(const csperf_record_schema *schema, char *steps[3])
 	append(&restore, ", max(x.load_id) AS load_id FROM rec_%s x JOIN pg_temp.delete_keys d "
 	       "ON d.council = x.council AND d.key = ", schema->name);
 	key_array(&restore, key, "x.");
-	append(&restore, " GROUP BY x.council");
+	append(&restore, " WHERE x.council = $1 GROUP BY x.council");
 	for (size_t k = 0; key[k] != NULL; k++)
 		append(&restore, ", x.%s", key[k]);
-	append(&restore, ") best WHERE r.council = best.council AND r.load_id = best.load_id");
+	append(&restore, ") best WHERE r.council = $1 AND r.council = best.council "
+	       "AND r.load_id = best.load_id");
 	for (size_t k = 0; key[k] != NULL; k++)
 		append(&restore, " AND r.%s = best.%s", key[k], key[k]);
 
@@ -313,35 +474,4 @@ int store_record_delete_sql(const csperf_record_schema *schema, char *steps[3])
 	steps[1] = drop.text;
 	steps[2] = restore.text;
 	return 0;
-}
-
-char *store_record_fill_sql(const csperf_record_schema *schema)
-{
-	const char *const *key = store_record_key(schema->type);
-	buffer b = { NULL, 0, 0, false };
-	bool first = true;
-
-	/* A child is described by several returns (SSDA903's header has no
-	 * disabilities, the CIN census has no UASC date...): what a later
-	 * version leaves absent, the current one still knows. Other records
-	 * are whole statements of a return and replace each other whole. */
-	if (key == NULL || schema->type != CSPERF_RECORD_CHILD)
-		return NULL;
-	append(&b, "UPDATE rec_%s new SET ", schema->name);
-	for (size_t f = 0; f < schema->nfields; f++) {
-		bool is_key = false;
-
-		for (size_t k = 0; key[k] != NULL; k++)
-			is_key |= strcmp(key[k], schema->fields[f].name) == 0;
-		if (is_key)
-			continue;
-		append(&b, "%s%s = coalesce(new.%s, old.%s)", first ? "" : ", ",
-		       schema->fields[f].name, schema->fields[f].name, schema->fields[f].name);
-		first = false;
-	}
-	append(&b, " FROM rec_%s old WHERE new.load_id = $1 AND old.is_current AND "
-	       "old.council = new.council", schema->name);
-	for (size_t k = 0; key[k] != NULL; k++)
-		append(&b, " AND old.%s = new.%s", key[k], key[k]);
-	return b.failed ? NULL : b.text;
 }

@@ -25,29 +25,55 @@ const char *store_sql_type(csperf_field_kind kind);
  * NULL when out of memory. */
 char *store_record_tables_ddl(int schema_version);
 
-/* Statements over pg_temp.load_stage (record_no, type, file, line, v text[]);
+/* The last record schema version whose tables were made unpartitioned:
+ * migration 0009 partitioned them by council, and tables of later versions
+ * are made partitioned. */
+#define STORE_LAST_UNPARTITIONED_VERSION 2
+
+/* The DDL with which migration 0009 partitions every record table of
+ * STORE_LAST_UNPARTITIONED_VERSION by council, held between
+ * "-- BEGIN csperf-schema-ddl partitioning" and "-- END csperf-schema-ddl":
+ * each table steps aside for a partitioned one with the same columns (and no
+ * foreign key to load), every council gets its partitions
+ * (csperf_council_partitions, which the migration defines first), the rows
+ * move, the views are made again on the new tables, the old ones are dropped
+ * and the indexes built. malloc'd; NULL when out of memory. */
+char *store_record_partition_ddl(void);
+
+/* The value columns of pg_temp.load_stage (v1 to vN, text): as many as the
+ * widest record type has fields. */
+size_t store_record_stage_fields(void);
+
+/* Statements over pg_temp.load_stage (record_no, type, file, line, v1...);
  * $1 is the load id, $2 the council. Each is malloc'd, NULL when out of
  * memory or for an unknown type. */
 
-/* Inserts the type's staged records as rows of load $1, not yet current. */
-char *store_record_merge_sql(const csperf_record_schema *schema);
+/* A load merges each type in at most three statements: the temporary table
+ * of store_record_previous_sql (for types whose versions complete each
+ * other; NULL for the others), store_record_supersede_sql (skipped when the
+ * council has no current rows of the type), store_record_insert_sql. */
 
-/* For record types whose versions complete each other (a child, described
- * by several returns): fills what load $1's rows leave absent from the
- * current version. NULL for the other types, whose versions replace each
- * other whole. */
-char *store_record_fill_sql(const csperf_record_schema *schema);
+/* Creates pg_temp.load_previous_<type>, where the superseding statement keeps
+ * the versions it replaced, for the insert to complete the new versions from
+ * (a child, described by several returns); NULL for types whose versions
+ * replace each other whole. */
+char *store_record_previous_sql(const csperf_record_schema *schema);
 
-/* Makes load $1's rows current and earlier versions of them not; returns one
- * row: (superseded, current). */
+/* Makes the current versions of the staged records of council $1 not
+ * current; its command count says how many. */
 char *store_record_supersede_sql(const csperf_record_schema *schema);
+
+/* Inserts the type's staged records as the current rows of load $1 of
+ * council $2. */
+char *store_record_insert_sql(const csperf_record_schema *schema);
 
 /* Lists staged records whose key repeats an earlier staged record's:
  * (record_no, file, line, first_record, first_file, first_line). */
 char *store_record_duplicates_sql(const csperf_record_schema *schema);
 
-/* The three statements that take load $1 out of the type's table and make
- * the versions it superseded current again (see record_tables.c). */
+/* The three statements that take load $1 of council $2 out of the type's
+ * table and make the versions it superseded current again (see
+ * record_tables.c); the third takes the council alone, as $1. */
 int store_record_delete_sql(const csperf_record_schema *schema, char *steps[3]);
 
 #endif

@@ -177,8 +177,13 @@ typedef struct store_duplicate {
 } store_duplicate;
 
 /* Ends staging and finds duplicates within the load, which leave the stage.
- * *dups is the caller's (free). */
-int store_load_check(store_load *load, store_duplicate **dups, size_t *ndups, status *st);
+ * With `merge` (the load will be stored unless duplicates say otherwise), it
+ * merges the stage into the record tables at once, tentatively, and looks
+ * for duplicates only when that merge meets two records with one key (then
+ * the merge is undone, and store_load_commit merges again). *dups is the
+ * caller's (free). */
+int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_t *ndups,
+		     status *st);
 
 typedef struct store_merge_counts {
 	uint64_t stored;      /* rows the load made current */

@@ -454,13 +454,19 @@ char *fixture_pg_fingerprint(const fixture_pg *pg)
 {
 	/* One "table:md5 of its rows in order" line per table of journey
 	 * records, loads and councils: what a load stores. (The audit trail and
-	 * the computed values change on every call, by design.) */
+	 * the computed values change on every call, by design.) A partitioned
+	 * table's rows are its partitions': partitions have no line of their own
+	 * (a council's are made once, with its row, and stay). The lines are
+	 * sorted: a UNION ALL of partitioned tables may run as a Parallel
+	 * Append, in no set order. */
 	char *sql = fixture_pg_query(pg,
-		"SELECT string_agg(format('SELECT %L || '':'' || md5(coalesce(string_agg(x::text, "
-		"''|'' ORDER BY x::text), '''')) FROM %I x', table_name, table_name), "
-		"' UNION ALL ' ORDER BY table_name) FROM information_schema.tables "
-		"WHERE table_schema = 'public' AND table_type = 'BASE TABLE' "
-		"AND (table_name LIKE 'rec\\_%' OR table_name IN ('load', 'council'))");
+		"SELECT 'SELECT line FROM (' || string_agg(format('SELECT %L || '':'' || "
+		"md5(coalesce(string_agg(x::text, ''|'' ORDER BY x::text), '''')) AS line "
+		"FROM %I x', c.relname, c.relname), ' UNION ALL ' ORDER BY c.relname) || "
+		"') t ORDER BY line' FROM pg_class c "
+		"JOIN pg_namespace n ON n.oid = c.relnamespace "
+		"WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+		"AND (c.relname LIKE 'rec\\_%' OR c.relname IN ('load', 'council'))");
 	PGconn *conn;
 	PGresult *res;
 	char *fingerprint = NULL;

@@ -19,7 +19,8 @@
 #define END_MARK "-- END csperf-schema-ddl"
 
 /* Every migration's blocks of generated DDL must be what the schema gives for
- * their version: a new field needs a new migration holding what
+ * their version (and 0009's partitioning block what the schema gives for the
+ * tables it partitioned): a new field needs a new migration holding what
  * `csperf-schema-ddl VERSION` prints, never an edit of an applied one. And
  * each version that changed a table has its block, once, in order. */
 static void test_migrations_hold_the_schema_ddl(void **state)
@@ -29,6 +30,7 @@ static void test_migrations_hold_the_schema_ddl(void **state)
 	status st = STATUS_INIT;
 	long found_in[CSPERF_RECORD_SCHEMA_VERSION + 1] = { 0 };
 	int last_version = 0;
+	long partitioned_in = 0;
 
 	if (store_migrations_read_dir(MIGRATIONS_DIR, &migrations, &count, &st) != 0)
 		fail_msg("%s", st.message);
@@ -43,6 +45,22 @@ static void test_migrations_hold_the_schema_ddl(void **state)
 
 			assert_non_null(body);
 			*body++ = '\0';
+			if (strcmp(at, BEGIN_MARK " partitioning") == 0) {
+				if (partitioned_in != 0)
+					fail_msg("%s: a second partitioning block", migrations[m].name);
+				partitioned_in = migrations[m].version;
+				stop = strstr(body, END_MARK);
+				assert_non_null(stop);
+				*stop = '\0';
+				ddl = store_record_partition_ddl();
+				assert_non_null(ddl);
+				/* If this fails: build/server/csperf-schema-ddl partitioning
+				 * prints what the migration should hold. */
+				assert_string_equal(body, ddl);
+				free(ddl);
+				at = stop + 1;
+				continue;
+			}
 			if (strcmp(at, BEGIN_MARK) != 0 &&
 			    sscanf(at, BEGIN_MARK " version %d", &version) != 1)
 				fail_msg("%s: a block begins \"%s\"", migrations[m].name, at);
@@ -81,6 +99,14 @@ static void test_migrations_hold_the_schema_ddl(void **state)
 		free(ddl);
 	}
 	assert_int_equal(found_in[1], 2);
+	/* Migration 0009 partitioned the tables of the versions before it. */
+	assert_int_equal(partitioned_in, 9);
+	for (int version = 1; version <= STORE_LAST_UNPARTITIONED_VERSION; version++)
+		assert_true(found_in[version] < partitioned_in);
+	for (int version = STORE_LAST_UNPARTITIONED_VERSION + 1;
+	     version <= CSPERF_RECORD_SCHEMA_VERSION; version++)
+		if (found_in[version] != 0)
+			assert_true(found_in[version] > partitioned_in);
 	store_migrations_free(migrations, count);
 }
 
@@ -150,15 +176,65 @@ static void test_every_type_has_a_required_key(void **state)
 	}
 }
 
-static void test_merge_sql_casts_each_field(void **state)
+static void test_insert_sql_casts_each_field(void **state)
 {
 	const csperf_record_schema *schema = csperf_schema_by_type(CSPERF_RECORD_LA_EPISODE);
-	char *sql = store_record_merge_sql(schema);
+	char *sql = store_record_insert_sql(schema);
 
 	assert_non_null(sql);
-	assert_non_null(strstr(sql, "v[2]::date"));
-	assert_non_null(strstr(sql, "FROM pg_temp.load_stage WHERE type = 11"));
+	assert_non_null(strstr(sql, "s.v2::date"));
+	assert_non_null(strstr(sql, "SELECT $1, $2, s.record_no, true"));
+	assert_non_null(strstr(sql, "FROM pg_temp.load_stage s\nWHERE s.type = 11"));
+	assert_null(store_record_previous_sql(schema));
 	free(sql);
+}
+
+/* A child's new version keeps what it leaves absent from the version it
+ * replaces: the superseding statement keeps those, the insert completes. */
+static void test_child_versions_complete_each_other(void **state)
+{
+	const csperf_record_schema *schema = csperf_schema_by_type(CSPERF_RECORD_CHILD);
+	char *previous = store_record_previous_sql(schema);
+	char *supersede = store_record_supersede_sql(schema);
+	char *insert = store_record_insert_sql(schema);
+
+	assert_non_null(previous);
+	assert_non_null(supersede);
+	assert_non_null(insert);
+	assert_non_null(strstr(previous, "CREATE TEMP TABLE load_previous_child (LIKE rec_child)"));
+	assert_non_null(strstr(supersede, "INSERT INTO pg_temp.load_previous_child"));
+	assert_non_null(strstr(supersede, "old.council = $1 AND old.is_current AND "
+				      "old.child_id = s.v1::text"));
+	assert_non_null(strstr(insert, "coalesce(s.v6::text, p.disabilities)"));
+	assert_null(strstr(insert, "coalesce(s.v1::"));
+	free(previous);
+	free(supersede);
+	free(insert);
+}
+
+/* Tables of versions after the partitioning are made partitioned, without
+ * the foreign key, and every council gets its partition; 0009's DDL has no
+ * foreign key either and every table of the versions before it. */
+static void test_partitioned_tables(void **state)
+{
+	char *ddl = store_record_tables_ddl(1);
+	char *partitioning = store_record_partition_ddl();
+
+	assert_non_null(ddl);
+	assert_non_null(partitioning);
+	assert_null(strstr(ddl, "PARTITION BY"));
+	assert_null(strstr(partitioning, "REFERENCES"));
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+		char expected[128];
+
+		snprintf(expected, sizeof(expected), "DROP TABLE rec_%s_unpartitioned;\n",
+			 schema->name);
+		if (schema->fields[0].since <= STORE_LAST_UNPARTITIONED_VERSION)
+			assert_non_null(strstr(partitioning, expected));
+	}
+	free(ddl);
+	free(partitioning);
 }
 
 int main(void)
@@ -168,7 +244,9 @@ int main(void)
 		cmocka_unit_test(test_later_fields_are_optional_and_at_the_end),
 		cmocka_unit_test(test_version_2_adds_two_cost_columns),
 		cmocka_unit_test(test_every_type_has_a_required_key),
-		cmocka_unit_test(test_merge_sql_casts_each_field),
+		cmocka_unit_test(test_insert_sql_casts_each_field),
+		cmocka_unit_test(test_child_versions_complete_each_other),
+		cmocka_unit_test(test_partitioned_tables),
 	};
 
 	return cmocka_run_group_tests_name("unit_record_tables", tests, NULL, NULL);
