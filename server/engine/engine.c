@@ -1075,6 +1075,24 @@ char *engine_indicator_sql(const engine_indicator *ind)
 	return s.text;
 }
 
+/* ---- what a change to the records can reach ---- */
+
+void engine_indicator_reads(const engine_indicator *ind, bool *reads)
+{
+	reads[ind->schema->type] = true;
+	if (ind->needs_child || ind->kind == ENGINE_STABILITY_LONG)
+		reads[CSPERF_RECORD_CHILD] = true;
+	if (ind->kind == ENGINE_RATE)
+		reads[CSPERF_RECORD_POPULATION] = true;
+}
+
+int engine_indicator_reach_back_months(const engine_indicator *ind)
+{
+	/* See engine.h: no kind judges an event by later records. */
+	(void)ind;
+	return 0;
+}
+
 /* ---- the cases behind a figure ---- */
 
 bool engine_indicator_has_denominator(const engine_indicator *ind)
