@@ -545,6 +545,15 @@ int store_compute_periods(store_compute *cmp, const char *data_to, const store_p
 	if (res == NULL)
 		goto cleanup;
 	PQclear(res);
+	/* Each indicator's values as computed, before they are compared with
+	 * what is stored. */
+	res = store_query(cmp->conn,
+			  "CREATE TEMP TABLE compute_new (period_type text, period text, period_start "
+			  "date, period_end date, breakdown text, numerator numeric, denominator numeric, "
+			  "value numeric, provisional boolean) ON COMMIT DROP", 0, NULL, st);
+	if (res == NULL)
+		goto cleanup;
+	PQclear(res);
 	PQclear(PQexec(cmp->conn->pg,
 		       "CREATE UNIQUE INDEX ON pg_temp.engine_end_date (end_date); "
 		       "CREATE INDEX ON pg_temp.engine_period_month (month); "
@@ -556,13 +565,22 @@ cleanup:
 	return rc;
 }
 
+/* Runs one statement of an indicator's; its result, or NULL with st set. */
+static PGresult *run(store_compute *cmp, const char *sql, int nparams, const char *const *params,
+		     status *st)
+{
+	return store_query(cmp->conn, sql, nparams, params, st);
+}
+
 int store_compute_indicator(store_compute *cmp, const char *indicator_id, int version,
 			    const char *period_types, const char *sql, const char *since,
 			    status *st)
 {
 	char version_text[16], *statement;
 	const char *params[4] = { cmp->council, indicator_id, version_text, period_types };
-	PGresult *res;
+	const char *window[4] = { cmp->council, indicator_id, version_text,
+				  since != NULL && since[0] != '\0' ? since : "-infinity" };
+	PGresult *res, *computed = NULL;
 	size_t size = strlen(sql) + 1024;
 
 	snprintf(version_text, sizeof(version_text), "%d", version);
@@ -570,43 +588,60 @@ int store_compute_indicator(store_compute *cmp, const char *indicator_id, int ve
 	if (statement == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	snprintf(statement, size,
-		 "INSERT INTO indicator_value (indicator_id, version, council, org_unit, period_type, "
-		 "period, period_start, period_end, breakdown, numerator, denominator, value, "
-		 "provisional) SELECT $2, $3::int, $1, 'council', p.period_type, q.label, p.start_date, "
+		 "INSERT INTO pg_temp.compute_new SELECT p.period_type, q.label, p.start_date, "
 		 "p.end_date, q.breakdown, q.numerator, q.denominator, q.value, p.end_date > '%s' "
 		 "FROM (%s) q JOIN pg_temp.engine_period p ON p.label = q.label "
-		 "WHERE p.period_type = ANY (string_to_array($4, ','))", cmp->data_to, sql);
+		 "WHERE p.period_type = ANY (string_to_array($3, ',')) AND $2::text IS NOT NULL",
+		 cmp->data_to, sql);
 	cmp->indicators++;
 	PQclear(PQexec(cmp->conn->pg, "SAVEPOINT indicator"));
-	/* Incremental: the values of periods ending before `since` stand. */
-	if (since != NULL && since[0] != '\0') {
-		const char *window[3] = { cmp->council, indicator_id, since };
-
-		res = store_query(cmp->conn, "DELETE FROM indicator_value WHERE council = $1 AND "
-				  "indicator_id = $2 AND period_end >= $3::date", 3, window, st);
-	} else
-		res = store_query(cmp->conn, "DELETE FROM indicator_value WHERE council = $1 AND "
-				  "indicator_id = $2", 2, params, st);
+	/* The values as computed now, then only what differs is written: the
+	 * values that changed or went (of periods ending from `since`, when
+	 * incremental: the others stand) are deleted, and the new ones
+	 * inserted. A recompute that changes little writes little. Numbers are
+	 * compared as text, so that what is stored is exactly what a recompute
+	 * gives. */
+	res = run(cmp, "TRUNCATE pg_temp.compute_new", 0, NULL, st);
 	if (res != NULL) {
 		PQclear(res);
-		res = store_query(cmp->conn, statement, 4, params, st);
+		const char *sql_params[3] = { cmp->council, indicator_id, period_types };
+
+		computed = run(cmp, statement, 3, sql_params, st);
+		res = computed;
+	}
+	if (res != NULL)
+		res = run(cmp,
+			"DELETE FROM indicator_value v WHERE v.council = $1 AND v.indicator_id = $2 AND "
+			"v.period_end >= $4::date AND NOT EXISTS (SELECT 1 FROM pg_temp.compute_new n "
+			"WHERE n.period = v.period AND n.breakdown = v.breakdown AND v.org_unit = "
+			"'council' AND v.version = $3::int AND n.period_type = v.period_type AND "
+			"n.period_start = v.period_start AND n.period_end = v.period_end AND "
+			"n.provisional = v.provisional AND n.numerator::text IS NOT DISTINCT FROM "
+			"v.numerator::text AND n.denominator::text IS NOT DISTINCT FROM "
+			"v.denominator::text AND n.value::text IS NOT DISTINCT FROM v.value::text)",
+			4, window, st);
+	if (res != NULL) {
+		PQclear(res);
+		res = run(cmp,
+			"INSERT INTO indicator_value (indicator_id, version, council, org_unit, period_type, "
+			"period, period_start, period_end, breakdown, numerator, denominator, value, "
+			"provisional) SELECT $2, $3::int, $1, 'council', n.* FROM pg_temp.compute_new n "
+			"WHERE NOT EXISTS (SELECT 1 FROM indicator_value v WHERE v.council = $1 AND "
+			"v.org_unit = 'council' AND v.indicator_id = $2 AND v.period = n.period AND "
+			"v.breakdown = n.breakdown)", 3, params, st);
 	}
 	if (res != NULL) {
-		PGresult *noted = store_query(cmp->conn,
+		PQclear(res);
+		res = run(cmp,
 			"INSERT INTO compute_indicator (council, indicator_id, version) VALUES ($1, $2, "
 			"$3::int) ON CONFLICT (council, indicator_id) DO UPDATE SET version = $3::int",
 			3, params, st);
-
-		if (noted == NULL) {
-			PQclear(res);
-			res = NULL;
-		}
-		PQclear(noted);
 	}
 	free(statement);
 	if (res == NULL) {
 		status ignored = STATUS_INIT;
 
+		PQclear(computed);
 		cmp->failures++;
 		log_error("compute: council %s, indicator %s failed: %s", cmp->council, indicator_id,
 			  st->message);
@@ -616,17 +651,18 @@ int store_compute_indicator(store_compute *cmp, const char *indicator_id, int ve
 				    "indicator_id = $2", 2, params, &ignored));
 		return -1;
 	}
-	cmp->values += strtol(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	cmp->values += strtol(PQcmdTuples(computed), NULL, 10);
 	{
 		struct timespec now;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		log_debug("compute: council %s, indicator %s: %s values, %ld ms since the start",
-			  cmp->council, indicator_id, PQcmdTuples(res),
+			  cmp->council, indicator_id, PQcmdTuples(computed),
 			  (now.tv_sec - cmp->started.tv_sec) * 1000 +
 			  (now.tv_nsec - cmp->started.tv_nsec) / 1000000);
 	}
-	PQclear(res);
+	PQclear(computed);
 	PQclear(PQexec(cmp->conn->pg, "RELEASE SAVEPOINT indicator"));
 	return 0;
 }
