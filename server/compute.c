@@ -143,6 +143,18 @@ static void parsed_free(parsed *p, size_t count)
 	free(p->items);
 }
 
+/* Whether any record type the indicator reads is marked in changed. */
+static bool reads_changed(const engine_indicator *ind, const bool *changed)
+{
+	bool reads[CSPERF_RECORD_TYPE_LAST + 1] = { false };
+
+	engine_indicator_reads(ind, reads);
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++)
+		if (reads[t] && changed[t])
+			return true;
+	return false;
+}
+
 /* One recompute: of every indicator, or of indicator_id's alone; with
  * changes_only, of the periods the loads and deletions since the last
  * whole-catalogue recompute can have changed. */
@@ -157,7 +169,7 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 	size_t nperiods = 0, first_period = 0;
 	char from[16], to[16], since[16] = "";
 	store_compute_state state;
-	bool full = true;
+	bool full = true, changed[CSPERF_RECORD_TYPE_LAST + 1];
 	int rc = -1;
 
 	memset(stats, 0, sizeof(*stats));
@@ -176,8 +188,8 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 	if (changes_only && indicator_id == NULL) {
 		char earliest[16];
 
-		if (store_compute_changed_since(cmp, p.reads, state.periods_from, to, earliest, &full,
-						st) != 0)
+		if (store_compute_changed_since(cmp, p.reads, state.periods_from, to, earliest, changed,
+						&full, st) != 0)
 			goto cleanup;
 		if (!full) {
 			/* Only periods ending on or after the earliest change (less
@@ -203,6 +215,8 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 			continue;
 		if (!full && first_period == nperiods)
 			break;   /* nothing changed */
+		if (!full && !reads_changed(p.items[i], changed))
+			continue;   /* none of its records changed: its values stand */
 		sql = engine_indicator_sql(p.items[i]);
 		if (sql == NULL) {
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");

@@ -247,7 +247,7 @@ static char *touched_sql(const bool *reads)
 		add_row(&b, child, "birth_date", "o");
 		append(&b, ") ");
 	}
-	append(&b, "SELECT least(NULL::date");
+	append(&b, "SELECT t, d::text FROM (VALUES (0, NULL::date)");
 	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
 		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
 		const char *const *key = store_record_key((csperf_record_type)t);
@@ -256,6 +256,7 @@ static char *touched_sql(const bool *reads)
 			continue;
 		if (t == CSPERF_RECORD_CHILD) {
 			/* The current records of those children, in every type read. */
+			append(&b, ", (%d, least(NULL::date", t);
 			for (int u = 1; u <= CSPERF_RECORD_TYPE_LAST; u++) {
 				const csperf_record_schema *other = csperf_schema_by_type((csperf_record_type)u);
 
@@ -268,9 +269,10 @@ static char *touched_sql(const bool *reads)
 				append(&b, ")) FROM rec_%s r WHERE r.council = $1 AND r.is_current AND "
 				       "r.child_id IN (SELECT child_id FROM kids))", other->name);
 			}
+			append(&b, "))");
 			continue;
 		}
-		append(&b, ", (SELECT min(least(CASE WHEN %s THEN '-infinity'::date END",
+		append(&b, ", (%d, (SELECT min(least(CASE WHEN %s THEN '-infinity'::date END", t,
 		       has_dates(schema) ? "false" : "true");
 		add_dates(&b, schema, "c");
 		add_dates(&b, schema, "o");
@@ -280,9 +282,9 @@ static char *touched_sql(const bool *reads)
 		add_row(&b, schema, NULL, "c");
 		append(&b, " IS DISTINCT FROM ");
 		add_row(&b, schema, NULL, "o");
-		append(&b, ")");
+		append(&b, "))");
 	}
-	append(&b, ")::text");
+	append(&b, ") x (t, d) WHERE d IS NOT NULL");
 	if (b.failed) {
 		free(b.text);
 		return NULL;
@@ -292,9 +294,10 @@ static char *touched_sql(const bool *reads)
 
 /* The earliest date loads `ids` ("{1,2}") changed since the state of load
  * `bound` (deletion: the load about to be deleted, against the one before):
- * "" for none, "-infinity" for every period. */
+ * "" for none, "-infinity" for every period; changed (when not NULL) marks
+ * the record types changed. */
 static int loads_touched(store_conn *c, const char *council, const char *ids, const char *bound,
-			 bool deletion, const bool *reads, char since[16], status *st)
+			 bool deletion, const bool *reads, char since[16], bool *changed, status *st)
 {
 	const char *params[4] = { council, ids, bound, deletion ? "true" : "false" };
 	char *sql = touched_sql(reads);
@@ -307,8 +310,14 @@ static int loads_touched(store_conn *c, const char *council, const char *ids, co
 	free(sql);
 	if (res == NULL)
 		return -1;
-	if (!PQgetisnull(res, 0, 0))
-		snprintf(since, 16, "%s", PQgetvalue(res, 0, 0));
+	for (int row = 0; row < PQntuples(res); row++) {
+		int type = atoi(PQgetvalue(res, row, 0));
+
+		if (since[0] == '\0' || strcmp(PQgetvalue(res, row, 1), since) < 0)
+			snprintf(since, 16, "%s", PQgetvalue(res, row, 1));
+		if (changed != NULL && type > 0 && type <= CSPERF_RECORD_TYPE_LAST)
+			changed[type] = true;
+	}
 	PQclear(res);
 	return 0;
 }
@@ -336,7 +345,7 @@ int store_compute_note_deletion(store_pool *pool, int64_t timeout_ms, const char
 	snprintf(before, sizeof(before), "%lld", (long long)load_id - 1);
 	if (store_acquire(pool, timeout_ms, &c, st) != 0)
 		return -1;
-	if (loads_touched(c, council, ids, before, true, reads, since, st) != 0)
+	if (loads_touched(c, council, ids, before, true, reads, since, NULL, st) != 0)
 		goto cleanup;
 	rc = 0;
 	if (since[0] == '\0')
@@ -428,7 +437,8 @@ fail:
 }
 
 int store_compute_changed_since(store_compute *cmp, const bool *reads, const char *periods_from,
-				const char *data_to, char since[16], bool *full, status *st)
+				const char *data_to, char since[16], bool *changed, bool *full,
+				status *st)
 {
 	const char *params[3] = { cmp->council, NULL, cmp->last_load };
 	char touched[16], through[24];
@@ -436,6 +446,7 @@ int store_compute_changed_since(store_compute *cmp, const bool *reads, const cha
 
 	*full = true;
 	since[0] = '\0';
+	memset(changed, 0, (CSPERF_RECORD_TYPE_LAST + 1) * sizeof(*changed));
 	res = store_query(cmp->conn,
 		"SELECT r.through_load::text, coalesce(r.periods_from::text, ''), "
 		"coalesce(r.state_data_to::text, ''), EXISTS (SELECT 1 FROM indicator i WHERE NOT "
@@ -455,9 +466,12 @@ int store_compute_changed_since(store_compute *cmp, const bool *reads, const cha
 	}
 	/* A later last date ends provisional values: periods ending from the
 	 * earlier of the two change their flag. */
-	if (strcmp(PQgetvalue(res, 0, 2), data_to) != 0)
+	if (strcmp(PQgetvalue(res, 0, 2), data_to) != 0) {
 		keep_earlier(since, strcmp(PQgetvalue(res, 0, 2), data_to) < 0 ?
 				    PQgetvalue(res, 0, 2) : data_to);
+		for (int t = 0; t <= CSPERF_RECORD_TYPE_LAST; t++)
+			changed[t] = true;
+	}
 	snprintf(through, sizeof(through), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	params[1] = through;
@@ -469,7 +483,7 @@ int store_compute_changed_since(store_compute *cmp, const bool *reads, const cha
 		return -1;
 	if (!PQgetisnull(res, 0, 0)) {
 		int rc = loads_touched(cmp->conn, cmp->council, PQgetvalue(res, 0, 0), params[1], false,
-				       reads, touched, st);
+				       reads, touched, changed, st);
 
 		if (rc != 0) {
 			PQclear(res);
@@ -487,8 +501,11 @@ int store_compute_changed_since(store_compute *cmp, const bool *reads, const cha
 	snprintf(cmp->pending_upto, sizeof(cmp->pending_upto), "%s", PQgetvalue(res, 0, 0));
 	if (PQgetvalue(res, 0, 2)[0] == 't')
 		snprintf(since, 16, "-infinity");
-	else if (!PQgetisnull(res, 0, 1))
+	else if (!PQgetisnull(res, 0, 1)) {
 		keep_earlier(since, PQgetvalue(res, 0, 1));
+		for (int t = 0; t <= CSPERF_RECORD_TYPE_LAST; t++)
+			changed[t] = true;
+	}
 	PQclear(res);
 	if (strcmp(since, "-infinity") == 0) {
 		since[0] = '\0';

@@ -257,12 +257,15 @@ int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *counci
  * date they touched since the last whole-catalogue recompute, in the record
  * types marked in reads (CSPERF_RECORD_TYPE_LAST + 1 entries), or the
  * earlier of the last and the new data_to when that moved ("" when nothing
- * changed). *full when every period must be recomputed instead: no earlier
+ * changed); changed (CSPERF_RECORD_TYPE_LAST + 1 entries) marks the record
+ * types changed, or all of them when data_to moved or a deletion was noted.
+ * *full when every period must be recomputed instead: no earlier
  * state, periods that now begin on another day than periods_from, a
  * definition whose values are not all of its current version, or a change
  * with no date to place it by. */
 int store_compute_changed_since(store_compute *cmp, const bool *reads, const char *periods_from,
-				const char *data_to, char since[16], bool *full, status *st);
+				const char *data_to, char since[16], bool *changed, bool *full,
+				status *st);
 
 /* Writes the periods to compute into pg_temp.engine_period (and its months
  * and last days, see engine.h). Values of periods ending after data_to are
