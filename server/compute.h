@@ -1,8 +1,9 @@
 /*
  * compute.h: recomputing a council's indicators: the engine writes the SQL of
  * each definition, the store runs it over the council's standard periods.
- * Called after every load and deletion, and after a definition changes, so
- * that reads never compute.
+ * Called after every load and deletion (for the periods they can change),
+ * and after a definition changes (that indicator, every period), so that
+ * reads never compute.
  */
 #ifndef CSPERF_SERVER_COMPUTE_H
 #define CSPERF_SERVER_COMPUTE_H
