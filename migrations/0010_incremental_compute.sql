@@ -5,13 +5,15 @@
 -- The state the last whole-catalogue recompute left: the council's newest
 -- load it saw (loads after it are what the next recompute must account
 -- for), the first day of the periods it computed, and the council's latest
--- data date (values of periods ending after it are provisional); and the
--- first period end it recomputed (NULL: every period). Written only by
--- whole-catalogue recomputes; a definition's own recompute leaves them alone.
+-- data date (values of periods ending after it are provisional); the
+-- council's nation it counted working days in; and the first period end it
+-- recomputed (NULL: every period). Written only by whole-catalogue
+-- recomputes; a definition's own recompute leaves them alone.
 ALTER TABLE compute_run
     ADD COLUMN through_load bigint,
     ADD COLUMN periods_from date,
     ADD COLUMN state_data_to date,
+    ADD COLUMN state_nation text,
     ADD COLUMN recomputed_from date;
 
 -- The definition version whose values are complete, for every period, in a

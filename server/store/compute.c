@@ -451,13 +451,15 @@ int store_compute_changed_since(store_compute *cmp, const bool *reads, const cha
 		"SELECT r.through_load::text, coalesce(r.periods_from::text, ''), "
 		"coalesce(r.state_data_to::text, ''), EXISTS (SELECT 1 FROM indicator i WHERE NOT "
 		"EXISTS (SELECT 1 FROM compute_indicator c WHERE c.council = r.council AND "
-		"c.indicator_id = i.indicator_id AND c.version = i.version)) FROM compute_run r "
+		"c.indicator_id = i.indicator_id AND c.version = i.version)) OR r.state_nation IS "
+		"DISTINCT FROM (SELECT nation FROM council WHERE la_code = r.council) FROM compute_run r "
 		"WHERE r.council = $1 AND r.through_load IS NOT NULL", 1, params, st);
 	if (res == NULL)
 		return -1;
 	/* In full: never computed whole, periods that begin elsewhere (the
-	 * fifteen years moved on, or earlier data arrived), or a definition
-	 * whose values are not all of its current version. */
+	 * fifteen years moved on, or earlier data arrived), a definition whose
+	 * values are not all of its current version, or another nation (other
+	 * bank holidays). */
 	if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 1), periods_from) != 0 ||
 	    PQgetvalue(res, 0, 3)[0] == 't' || PQgetvalue(res, 0, 2)[0] == '\0' ||
 	    data_to[0] == '\0') {
@@ -731,7 +733,8 @@ int store_compute_commit(store_compute *cmp, const char *data_from, int other_fa
 		PQclear(res);
 		res = store_query(cmp->conn,
 			"UPDATE compute_run SET through_load = $2::bigint, periods_from = $3, "
-			"state_data_to = $4, recomputed_from = $5 WHERE council = $1", 5, state, st);
+			"state_data_to = $4, recomputed_from = $5, state_nation = (SELECT nation FROM "
+			"council WHERE la_code = $1) WHERE council = $1", 5, state, st);
 		if (res != NULL) {
 			const char *notes[2] = { cmp->council, state[5] };
 

@@ -261,8 +261,8 @@ int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *counci
  * types changed, or all of them when data_to moved or a deletion was noted.
  * *full when every period must be recomputed instead: no earlier
  * state, periods that now begin on another day than periods_from, a
- * definition whose values are not all of its current version, or a change
- * with no date to place it by. */
+ * definition whose values are not all of its current version, another
+ * nation than last time, or a change with no date to place it by. */
 int store_compute_changed_since(store_compute *cmp, const bool *reads, const char *periods_from,
 				const char *data_to, char since[16], bool *changed, bool *full,
 				status *st);

@@ -14,8 +14,8 @@
  * later version of records (a care episode and a plan that end, a child's
  * birth date, a population estimate); the deletion of that load (the earlier
  * versions are current again); the deletion of the backdated load; a record
- * loaded again as it is (nothing to recompute); and a definition changed
- * behind csperfd's back, which must be recomputed whole.
+ * loaded again as it is (nothing to recompute); a move to another nation
+ * and a definition changed behind csperfd's back, each recomputed whole.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -131,17 +131,22 @@ static void add_file(const char *dir, const char *file, const char *text)
 	fclose(f);
 }
 
-/* Loads a folder into both councils; 994's state is wiped first, so that its
- * recompute covers every period. */
-static void load_both(const char *dir)
+/* Loads a folder into both councils, in `nation`; 994's state is wiped first,
+ * so that its recompute covers every period. */
+static void load_in(const char *dir, const char *nation)
 {
 	const char *councils[2] = { INCREMENTAL, FULL };
 
 	free(query("UPDATE compute_run SET through_load = NULL WHERE council = '" FULL "'"));
 	for (int i = 0; i < 2; i++)
 		run_cli((const char *const[]){ "load", "--council", councils[i], "--council-name",
-			i == 0 ? "Incremental" : "Full", "--nation", "england", "--format", "csv", dir,
+			i == 0 ? "Incremental" : "Full", "--nation", nation, "--format", "csv", dir,
 			NULL });
+}
+
+static void load_both(const char *dir)
+{
+	load_in(dir, "england");
 }
 
 /* Deletes each council's load with the given label (the folder loaded). */
@@ -312,6 +317,24 @@ static void test_incremental_equals_full(void **state)
 	assert_incremental("9999-12-31", started);
 	free(started);
 
+	/* The councils move to Wales (its bank holidays: the same today, but
+	 * not to be assumed): every period is recomputed. */
+	run_cli((const char *const[]){ "council", "put", "--council", INCREMENTAL, "--name",
+		"Incremental", "--nation", "wales", NULL });
+	run_cli((const char *const[]){ "council", "put", "--council", FULL, "--name", "Full",
+		"--nation", "wales", NULL });
+	load_in(write_folder("wales", "contacts.csv",
+		"child_id,contact_date,source,outcome,decision_date,rag_rating,team\n"
+		"K5,2020-05-04,6,Early Help,2020-05-05,GREEN,MASH\n"), "wales");
+	assert_same_values("another nation");
+	{
+		char *from = query("SELECT coalesce(recomputed_from::text, 'every period') FROM "
+				   "compute_run WHERE council = '" INCREMENTAL "'");
+
+		assert_string_equal(from, "every period");
+		free(from);
+	}
+
 	/* A definition changed behind csperfd's back (not through
 	 * PutIndicator): its values are not of its current version, so the next
 	 * recompute covers every period. */
@@ -319,9 +342,9 @@ static void test_incremental_equals_full(void **state)
 		   "polarity, kind, params, definition) SELECT indicator_id, version + 1, title, stage, "
 		   "unit, polarity, kind, jsonb_set(params, '{months}', '6'), definition FROM indicator "
 		   "WHERE indicator_id = 'FD05'"));
-	load_both(write_folder("month2", "contacts.csv",
+	load_in(write_folder("month2", "contacts.csv",
 		"child_id,contact_date,source,outcome,decision_date,rag_rating,team\n"
-		"K4,2020-05-06,6,Early Help,2020-05-07,GREEN,MASH\n"));
+		"K4,2020-05-06,6,Early Help,2020-05-07,GREEN,MASH\n"), "wales");
 	assert_same_values("a changed definition");
 	{
 		char *from = query("SELECT coalesce(recomputed_from::text, 'every period') FROM "
