@@ -2,7 +2,7 @@
  * bench/recompute.c: csperf-recompute, recomputes a council's whole catalogue
  * the way csperfd does after every load, and says how long it took.
  *
- *   csperf-recompute --dsn DSN --council CODE [--repeat N] [--by-indicator]
+ *   csperf-recompute --dsn DSN --council CODE [--repeat N] [--by-indicator] [--changes]
  *   csperf-recompute --dsn DSN --sql INDICATOR
  *
  * It links csperfd's own modules (csperfd_core) and calls compute_council(),
@@ -17,6 +17,9 @@
  * csperfd records in compute_run.milliseconds (from the periods to the
  * commit). With --by-indicator, the last run's time per indicator follows,
  * slowest first, from csperfd's own debug log lines ("ms since the start").
+ *
+ * --changes calls compute_council_changes() instead, csperfd's recompute after
+ * a load or a deletion: only the periods changed since the last recompute.
  *
  * --sql prints the SQL the engine writes for one indicator's current
  * definition (what compute_council runs inside its INSERT, over the temporary
@@ -127,10 +130,11 @@ static int print_sql(const store_definition *d, void *ctx)
 
 static void usage(FILE *out)
 {
-	fputs("Usage: csperf-recompute --dsn DSN --council CODE [--repeat N] [--by-indicator]\n"
+	fputs("Usage: csperf-recompute --dsn DSN --council CODE [--repeat N] [--by-indicator] "
+	      "[--changes]\n"
 	      "       csperf-recompute --dsn DSN --sql INDICATOR\n"
-	      "Recomputes the council's whole catalogue as csperfd does after a load, or\n"
-	      "prints the SQL of one indicator.\n", out);
+	      "Recomputes the council's whole catalogue (--changes: only what changed, as\n"
+	      "csperfd does after a load), or prints the SQL of one indicator.\n", out);
 }
 
 int main(int argc, char **argv)
@@ -140,12 +144,13 @@ int main(int argc, char **argv)
 		{ "council", required_argument, NULL, 'c' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "by-indicator", no_argument, NULL, 'i' },
+		{ "changes", no_argument, NULL, 'g' },
 		{ "sql", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dsn = NULL, *council = NULL, *sql_of = NULL;
-	int repeat = 1, by_indicator = 0, opt, rc = 1;
+	int repeat = 1, by_indicator = 0, changes = 0, opt, rc = 1;
 	store_pool *pool = NULL;
 	status st = STATUS_INIT;
 	FILE *log = NULL;
@@ -158,6 +163,7 @@ int main(int argc, char **argv)
 		case 'c': council = optarg; break;
 		case 'r': repeat = atoi(optarg); break;
 		case 'i': by_indicator = 1; break;
+		case 'g': changes = 1; break;
 		case 's': sql_of = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
@@ -198,7 +204,10 @@ int main(int argc, char **argv)
 			log_set_level(LOG_LEVEL_WARN);
 		}
 		started = now_ms();
-		rc = compute_council(pool, INT64_MAX, council, NULL, &stats, &st);
+		if (changes)
+			rc = compute_council_changes(pool, INT64_MAX, council, &stats, &st);
+		else
+			rc = compute_council(pool, INT64_MAX, council, NULL, &stats, &st);
 		if (saved_stderr >= 0) {
 			dup2(saved_stderr, STDERR_FILENO);
 			close(saved_stderr);

@@ -48,8 +48,9 @@ static void definitions_free(definitions *defs)
 	free(defs->items);
 }
 
-/* The council's standard periods, as the store takes them. */
-static size_t make_periods(const char *from, const char *to, store_period **out)
+/* The council's standard periods, as the store takes them; first: the first
+ * day they were made from ("" with no data). */
+static size_t make_periods(const char *from, const char *to, store_period **out, char first_day[16])
 {
 	int32_t first, last;
 	engine_period *periods = NULL;
@@ -57,6 +58,7 @@ static size_t make_periods(const char *from, const char *to, store_period **out)
 	size_t n;
 
 	*out = NULL;
+	first_day[0] = '\0';
 	if (from[0] == '\0' || csperf_date_parse_iso(from, &first) != 0 ||
 	    csperf_date_parse_iso(to, &last) != 0)
 		return 0;
@@ -64,6 +66,7 @@ static size_t make_periods(const char *from, const char *to, store_period **out)
 	 * plenty even for data with stray late dates, and keeps a council with a long history quick to compute. */
 	if (first < last - COMPUTE_YEARS * 366)
 		first = last - COMPUTE_YEARS * 366;
+	csperf_date_format_iso(first, first_day);
 	n = engine_standard_periods(first, last, &periods);
 	rows = calloc(n + 1, sizeof(*rows));
 	if (rows == NULL) {
@@ -81,59 +84,156 @@ static size_t make_periods(const char *from, const char *to, store_period **out)
 	return n;
 }
 
-int compute_council(store_pool *pool, int64_t timeout_ms, const char *council,
-		    const char *indicator_id, store_compute_stats *stats, status *st)
+/* The ISO date `months` months before `date` (the same day of the month, or
+ * the month's last). */
+static void months_before(const char *date, int months, char out[16])
+{
+	int32_t day;
+	int year, month, dom;
+
+	snprintf(out, 16, "%s", date);
+	if (months <= 0 || csperf_date_parse_iso(date, &day) != 0)
+		return;
+	csperf_date_to_ymd(day, &year, &month, &dom);
+	month -= months;
+	while (month < 1) {
+		month += 12;
+		year--;
+	}
+	if (dom > csperf_date_days_in_month(year, month))
+		dom = csperf_date_days_in_month(year, month);
+	if (csperf_date_from_ymd(year, month, dom, &day) == 0)
+		csperf_date_format_iso(day, out);
+}
+
+typedef struct parsed {
+	engine_indicator **items;   /* NULL where a definition does not parse */
+	bool reads[CSPERF_RECORD_TYPE_LAST + 1];
+	int reach_back_months;
+	int failures;
+} parsed;
+
+static int parse_definitions(const definitions *defs, parsed *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->items = calloc(defs->count + 1, sizeof(*p->items));
+	if (p->items == NULL)
+		return -1;
+	for (size_t i = 0; i < defs->count; i++) {
+		const store_definition *d = &defs->items[i];
+		char err[256];
+
+		if (engine_indicator_parse(d->kind, d->params, &p->items[i], err, sizeof(err)) != 0) {
+			log_error("compute: indicator %s version %d cannot be computed: %s",
+				  d->indicator_id, d->version, err);
+			p->failures++;
+			continue;
+		}
+		engine_indicator_reads(p->items[i], p->reads);
+		if (engine_indicator_reach_back_months(p->items[i]) > p->reach_back_months)
+			p->reach_back_months = engine_indicator_reach_back_months(p->items[i]);
+	}
+	return 0;
+}
+
+static void parsed_free(parsed *p, size_t count)
+{
+	for (size_t i = 0; p->items != NULL && i < count; i++)
+		engine_indicator_free(p->items[i]);
+	free(p->items);
+}
+
+/* Whether any record type the indicator reads is marked in changed. */
+static bool reads_changed(const engine_indicator *ind, const bool *changed)
+{
+	bool reads[CSPERF_RECORD_TYPE_LAST + 1] = { false };
+
+	engine_indicator_reads(ind, reads);
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++)
+		if (reads[t] && changed[t])
+			return true;
+	return false;
+}
+
+/* One recompute: of every indicator, or of indicator_id's alone; with
+ * changes_only, of the periods the loads and deletions since the last
+ * whole-catalogue recompute can have changed. */
+static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
+		   const char *indicator_id, bool changes_only, store_compute_stats *stats,
+		   status *st)
 {
 	definitions defs = { NULL, 0, false };
+	parsed p = { NULL, { false }, 0, 0 };
 	store_compute *cmp = NULL;
 	store_period *periods = NULL;
-	size_t nperiods;
-	char from[16], to[16];
+	size_t nperiods = 0, first_period = 0;
+	char from[16], to[16], since[16] = "";
+	store_compute_state state;
+	bool full = true, changed[CSPERF_RECORD_TYPE_LAST + 1];
 	int rc = -1;
 
 	memset(stats, 0, sizeof(*stats));
+	memset(&state, 0, sizeof(state));
 	/* Definitions first: the compute below holds a connection of its own. */
 	if (store_list_definitions(pool, timeout_ms, indicator_id, keep_definition, &defs, st) != 0 &&
 	    !defs.failed)
 		goto cleanup;
-	if (defs.failed) {
+	if (defs.failed || parse_definitions(&defs, &p) != 0) {
 		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		goto cleanup;
 	}
-	if (store_data_range(pool, timeout_ms, council, from, to, st) != 0)
+	if (store_compute_begin(pool, timeout_ms, council, from, to, &cmp, st) != 0)
 		goto cleanup;
-	nperiods = make_periods(from, to, &periods);
-	if (store_compute_begin(pool, timeout_ms, council, to, periods, nperiods, &cmp, st) != 0)
+	nperiods = make_periods(from, to, &periods, state.periods_from);
+	if (changes_only && indicator_id == NULL) {
+		char earliest[16];
+
+		if (store_compute_changed_since(cmp, p.reads, state.periods_from, to, earliest, changed,
+						&full, st) != 0)
+			goto cleanup;
+		if (!full) {
+			/* Only periods ending on or after the earliest change (less
+			 * what a kind reaches back) can differ; none when nothing
+			 * changed. */
+			if (earliest[0] != '\0')
+				months_before(earliest, p.reach_back_months, since);
+			else
+				snprintf(since, sizeof(since), "9999-12-31");
+			while (first_period < nperiods && strcmp(periods[first_period].end, since) < 0)
+				first_period++;
+			snprintf(state.recomputed_from, sizeof(state.recomputed_from), "%s", since);
+		}
+	}
+	if (store_compute_periods(cmp, to, periods + first_period, nperiods - first_period, st) != 0)
 		goto cleanup;
 	for (size_t i = 0; i < defs.count; i++) {
 		const store_definition *d = &defs.items[i];
-		engine_indicator *ind = NULL;
-		char err[256];
-		char *sql;
 		status ignored = STATUS_INIT;
+		char *sql;
 
-		if (engine_indicator_parse(d->kind, d->params, &ind, err, sizeof(err)) != 0) {
-			log_error("compute: indicator %s version %d cannot be computed: %s",
-				  d->indicator_id, d->version, err);
-			stats->failures++;
+		if (p.items[i] == NULL)
 			continue;
-		}
-		sql = engine_indicator_sql(ind);
-		engine_indicator_free(ind);
+		if (!full && first_period == nperiods)
+			break;   /* nothing changed */
+		if (!full && !reads_changed(p.items[i], changed))
+			continue;   /* none of its records changed: its values stand */
+		sql = engine_indicator_sql(p.items[i]);
 		if (sql == NULL) {
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 			goto cleanup;
 		}
 		store_compute_indicator(cmp, d->indicator_id, d->version, d->period_types, sql,
-					&ignored);
+					full ? NULL : since, &ignored);
 		free(sql);
 	}
-	rc = store_compute_commit(cmp, from, stats->failures, stats, st);
+	rc = store_compute_commit(cmp, from, p.failures, indicator_id == NULL ? &state : NULL,
+				  stats, st);
 	cmp = NULL;
 	if (rc == 0)
-		log_info("compute: council %s: %d indicators, %ld values, %d failed, %ld ms",
+		log_info("compute: council %s: %d indicators, %ld values, %d failed, %ld ms%s%s",
 			 council, stats->indicators, stats->values, stats->failures,
-			 stats->milliseconds);
+			 stats->milliseconds, full ? "" : ", periods ending from ",
+			 full ? "" : since);
 cleanup:
 	store_compute_abort(cmp);
 	/* Whether or not the recompute got through, the council's data may
@@ -148,6 +248,40 @@ cleanup:
 				 noted.message);
 	}
 	free(periods);
+	parsed_free(&p, defs.count);
+	definitions_free(&defs);
+	return rc;
+}
+
+int compute_council(store_pool *pool, int64_t timeout_ms, const char *council,
+		    const char *indicator_id, store_compute_stats *stats, status *st)
+{
+	return compute(pool, timeout_ms, council, indicator_id, false, stats, st);
+}
+
+int compute_council_changes(store_pool *pool, int64_t timeout_ms, const char *council,
+			    store_compute_stats *stats, status *st)
+{
+	return compute(pool, timeout_ms, council, NULL, true, stats, st);
+}
+
+int compute_note_deletion(store_pool *pool, int64_t timeout_ms, const char *council,
+			  int64_t load_id, status *st)
+{
+	definitions defs = { NULL, 0, false };
+	parsed p = { NULL, { false }, 0, 0 };
+	int rc = -1;
+
+	if (store_list_definitions(pool, timeout_ms, NULL, keep_definition, &defs, st) != 0 &&
+	    !defs.failed)
+		goto cleanup;
+	if (defs.failed || parse_definitions(&defs, &p) != 0) {
+		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		goto cleanup;
+	}
+	rc = store_compute_note_deletion(pool, timeout_ms, council, load_id, p.reads, st);
+cleanup:
+	parsed_free(&p, defs.count);
 	definitions_free(&defs);
 	return rc;
 }

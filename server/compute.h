@@ -1,8 +1,9 @@
 /*
  * compute.h: recomputing a council's indicators: the engine writes the SQL of
  * each definition, the store runs it over the council's standard periods.
- * Called after every load and deletion, and after a definition changes, so
- * that reads never compute.
+ * Called after every load and deletion (for the periods they can change),
+ * and after a definition changes (that indicator, every period), so that
+ * reads never compute.
  */
 #ifndef CSPERF_SERVER_COMPUTE_H
 #define CSPERF_SERVER_COMPUTE_H
@@ -11,8 +12,25 @@
 #include "store/store.h"
 
 /* Recomputes every indicator (or only `indicator_id`, when not NULL) for the
- * council. A definition that fails is logged and counted in stats, not fatal. */
+ * council, every period. A definition that fails is logged and counted in
+ * stats, not fatal (and is recomputed whole the next time). */
 int compute_council(store_pool *pool, int64_t timeout_ms, const char *council,
 		    const char *indicator_id, store_compute_stats *stats, status *st);
+
+/* After loads and deletions: recomputes every indicator for the periods they
+ * can have changed: those ending on or after the earliest date the loads
+ * since the last whole-catalogue recompute touched (their rows, and the
+ * versions they replaced), or a deletion noted (compute_note_deletion);
+ * every period when there is no such state, the periods begin on another
+ * day, or a definition's values are not all of its current version. The
+ * values come out the same as compute_council's. */
+int compute_council_changes(store_pool *pool, int64_t timeout_ms, const char *council,
+			    store_compute_stats *stats, status *st);
+
+/* Before deleting load_id: notes for the next recompute the earliest date
+ * its rows, and the versions its deletion makes current again, hold; a
+ * deletion that then fails calls store_compute_forget_deletion. */
+int compute_note_deletion(store_pool *pool, int64_t timeout_ms, const char *council,
+			  int64_t load_id, status *st);
 
 #endif

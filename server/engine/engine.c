@@ -840,12 +840,186 @@ static void add_stability_long_from(sql *s, const engine_indicator *ind)
 	    "months')::date", period_source(ind), ind->max_age, ind->care_months);
 }
 
+/* Whether an event kind's figure adds up over months: counts of events
+ * (not of distinct children), sums and counts. Such figures are counted once
+ * per month and the months summed into each period: each event is looked at
+ * once, not once for each of the (up to 27) periods that contain it. */
+static bool by_month(const engine_indicator *ind)
+{
+	if (kind_shape(ind->kind, ind->of_open) != SHAPE_EVENT || ind->children)
+		return false;
+	switch (ind->kind) {
+	case ENGINE_COUNT:
+	case ENGINE_RATE:
+	case ENGINE_PROPORTION:
+	case ENGINE_TIMELINESS:
+	case ENGINE_AVERAGE_DURATION:
+	case ENGINE_REPEAT_WITHIN:
+	case ENGINE_SECOND_SUBSEQUENT:
+	case ENGINE_BREAKDOWN:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The events of the periods computed, counted by month: SELECT month,
+ * <aggregates> FROM view e ... WHERE <conditions>; the caller adds GROUP BY.
+ * Only events within the periods' dates are read. */
+static void add_month_from(sql *s, const engine_indicator *ind, const char *aggregates)
+{
+	const char *date = fname(ind, ind->date);
+
+	add(s, "SELECT date_trunc('month', e.%s)::date AS month, %s FROM %s e", date, aggregates,
+	    ind->schema->name);
+	if (ind->needs_child)
+		add(s, " LEFT JOIN child c ON c.council = e.council AND c.child_id = e.child_id");
+	if (ind->kind == ENGINE_TIMELINESS || ind->kind == ENGINE_AVERAGE_DURATION)
+		add_interval_where(s, ind);
+	else
+		add(s, " WHERE true");
+	add(s, " AND e.council = $1 AND e.%s >= (SELECT min(start_date) FROM pg_temp.engine_period) "
+	    "AND e.%s <= (SELECT max(end_date) FROM pg_temp.engine_period)", date, date);
+	add_conditions(s, ind, ind->where, ind->nwhere, refdate(ind, SHAPE_EVENT));
+}
+
+/* Sums the months of by_month's query m into each period. */
+static void add_month_sum(sql *s)
+{
+	add(s, ") m JOIN pg_temp.engine_period_month pm ON pm.month = m.month GROUP BY pm.label");
+}
+
+/* The inner query of a by_month kind. */
+static void add_inner_by_month(sql *s, const engine_indicator *ind)
+{
+	const char *ref = refdate(ind, SHAPE_EVENT);
+
+	switch (ind->kind) {
+	case ENGINE_BREAKDOWN: {
+		char code[96];
+
+		if (ind->schema->fields[ind->by].kind == CSPERF_FIELD_CODES)
+			snprintf(code, sizeof(code), "g.code");
+		else
+			snprintf(code, sizeof(code), "e.%s", fname(ind, ind->by));
+		add(s, "SELECT label, code AS breakdown, n::numeric AS num, (sum(n) FILTER (WHERE "
+		    "code = '') OVER (PARTITION BY label))::numeric AS den FROM (SELECT pm.label, "
+		    "m.code, sum(m.n) AS n FROM (SELECT month, code, count(*) AS n FROM (");
+		{
+			char aggregates[160];
+
+			snprintf(aggregates, sizeof(aggregates), "coalesce(%s, 'not recorded') AS code",
+				 code);
+			add(s, "SELECT date_trunc('month', e.%s)::date AS month, %s FROM %s e",
+			    fname(ind, ind->date), aggregates, ind->schema->name);
+		}
+		if (ind->needs_child)
+			add(s, " LEFT JOIN child c ON c.council = e.council AND c.child_id = e.child_id");
+		if (code[0] == 'g')
+			add(s, " LEFT JOIN LATERAL unnest(string_to_array(e.%s, ' ')) AS g(code) ON true",
+			    fname(ind, ind->by));
+		add(s, " WHERE e.council = $1 AND e.%s >= (SELECT min(start_date) FROM "
+		    "pg_temp.engine_period) AND e.%s <= (SELECT max(end_date) FROM pg_temp.engine_period)",
+		    fname(ind, ind->date), fname(ind, ind->date));
+		add_conditions(s, ind, ind->where, ind->nwhere, ref);
+		add(s, ") y GROUP BY 1, 2 UNION ALL ");
+		add_month_from(s, ind, "'' AS code, count(*) AS n");
+		add(s, " GROUP BY 1, 2");
+		add_month_sum(s);
+		add(s, ", m.code) b");
+		return;
+	}
+	case ENGINE_COUNT:
+	case ENGINE_RATE:
+		add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, NULL::numeric "
+		    "AS den FROM (");
+		add_month_from(s, ind, "count(*) AS num");
+		break;
+	case ENGINE_PROPORTION:
+		add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
+		    "sum(m.den)::numeric AS den FROM (");
+		{
+			sql aggregates = { NULL, 0, 0, false };
+
+			add(&aggregates, "count(*) FILTER (WHERE true");
+			add_conditions(&aggregates, ind, ind->numerator, ind->nnumerator, ref);
+			add(&aggregates, ") AS num, count(*) AS den");
+			if (aggregates.failed) {
+				s->failed = true;
+				return;
+			}
+			add_month_from(s, ind, aggregates.text);
+			free(aggregates.text);
+		}
+		break;
+	case ENGINE_TIMELINESS: {
+		char aggregates[256];
+
+		if (ind->working_days)
+			snprintf(aggregates, sizeof(aggregates), "count(*) FILTER (WHERE ct.wd_index - "
+				 "cf.wd_index <= %d) AS num, count(*) AS den", ind->within);
+		else
+			snprintf(aggregates, sizeof(aggregates), "count(*) FILTER (WHERE e.%s - e.%s <= "
+				 "%d) AS num, count(*) AS den", fname(ind, ind->to), fname(ind, ind->from),
+				 ind->within);
+		add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
+		    "sum(m.den)::numeric AS den FROM (");
+		add_month_from(s, ind, aggregates);
+		break;
+	}
+	case ENGINE_AVERAGE_DURATION: {
+		char aggregates[256];
+
+		snprintf(aggregates, sizeof(aggregates), "sum(e.%s - e.%s) AS num, count(*) AS den",
+			 fname(ind, ind->to), fname(ind, ind->from));
+		add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
+		    "sum(m.den)::numeric AS den FROM (");
+		add_month_from(s, ind, aggregates);
+		break;
+	}
+	case ENGINE_REPEAT_WITHIN:
+	case ENGINE_SECOND_SUBSEQUENT: {
+		const char *date = fname(ind, ind->date);
+		sql aggregates = { NULL, 0, 0, false };
+
+		add(&aggregates, "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM %s e2 WHERE e2.council = "
+		    "e.council AND e2.child_id = e.child_id AND e2.%s < e.%s", ind->schema->name, date,
+		    date);
+		if (ind->kind == ENGINE_REPEAT_WITHIN)
+			add(&aggregates, " AND e2.%s >= e.%s - interval '%d months'", date, date,
+			    ind->months);
+		add(&aggregates, ")");
+		if (ind->prior_field >= 0)
+			add(&aggregates, " OR e.%s > 0", fname(ind, ind->prior_field));
+		add(&aggregates, ") AS num, count(*) AS den");
+		if (aggregates.failed) {
+			s->failed = true;
+			return;
+		}
+		add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
+		    "sum(m.den)::numeric AS den FROM (");
+		add_month_from(s, ind, aggregates.text);
+		free(aggregates.text);
+		break;
+	}
+	default:
+		s->failed = true;
+		return;
+	}
+	add(s, " GROUP BY 1");
+	add_month_sum(s);
+}
+
 /* The inner query: (label, breakdown, num, den) per period with data. */
 static void add_inner(sql *s, const engine_indicator *ind)
 {
 	shape how = kind_shape(ind->kind, ind->of_open);
 	const char *ref = how == SHAPE_FIXED ? "p.end_date" : refdate(ind, how);
 
+	if (by_month(ind)) {
+		add_inner_by_month(s, ind);
+		return;
+	}
 	switch (ind->kind) {
 	case ENGINE_COUNT:
 	case ENGINE_SNAPSHOT_COUNT:
@@ -1073,6 +1247,24 @@ char *engine_indicator_sql(const engine_indicator *ind)
 		return NULL;
 	}
 	return s.text;
+}
+
+/* ---- what a change to the records can reach ---- */
+
+void engine_indicator_reads(const engine_indicator *ind, bool *reads)
+{
+	reads[ind->schema->type] = true;
+	if (ind->needs_child || ind->kind == ENGINE_STABILITY_LONG)
+		reads[CSPERF_RECORD_CHILD] = true;
+	if (ind->kind == ENGINE_RATE)
+		reads[CSPERF_RECORD_POPULATION] = true;
+}
+
+int engine_indicator_reach_back_months(const engine_indicator *ind)
+{
+	/* See engine.h: no kind judges an event by later records. */
+	(void)ind;
+	return 0;
 }
 
 /* ---- the cases behind a figure ---- */

@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "csperf/records.h"
+
 typedef enum engine_kind {
 	ENGINE_COUNT = 1,           /* events dated in the period */
 	ENGINE_SNAPSHOT_COUNT,      /* open on the period's last day */
@@ -67,6 +69,27 @@ void engine_indicator_free(engine_indicator *indicator);
  * pg_temp.engine_period; $1 is the council, $2 the indicator's id (used by
  * `reported`). malloc'd; NULL when out of memory. */
 char *engine_indicator_sql(const engine_indicator *indicator);
+
+/* ---- what a change to the records can reach ---- */
+
+/* Marks in reads (CSPERF_RECORD_TYPE_LAST + 1 entries, indexed by
+ * csperf_record_type) every record type the indicator's SQL reads: its
+ * record, the child record when it takes ages, population for rates,
+ * reported_figure for reported figures, la_episode and child for the
+ * stability kinds, placement_cost for the cost kinds. */
+void engine_indicator_reads(const engine_indicator *indicator, bool *reads);
+
+/* How many months before the earliest date of a change to its records a
+ * period's value can still change. Every kind's value for a period ending on
+ * day E depends only on record versions with a date on or before E: events
+ * dated in the period, cases started by E, the earlier events
+ * repeat_within and second_subsequent look back to, the placements
+ * stability counts up to E. A change whose dates (every date field of the
+ * versions added and of those they replace) are all on or after D therefore
+ * leaves every period ending before D as it was: the reach is 0 for every
+ * kind today. A kind that judged an event by what follows it (a re-entry
+ * within N months after leaving) would reach back N months. */
+int engine_indicator_reach_back_months(const engine_indicator *indicator);
 
 /* ---- the cases behind a figure ---- */
 

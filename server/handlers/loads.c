@@ -377,13 +377,20 @@ static void reply_replayed(rpc_call *call, const uint8_t *bytes, size_t len)
 
 /* After a load or a deletion, the council's indicators are computed again in
  * the same request, so that the caller's next scorecard is current and reads
- * never compute. A failure here leaves the stored records as they are. */
-static void recompute(app *a, rpc_call *call, const char *council)
+ * never compute: only the periods the change can reach (compute.h), or,
+ * with every_period, all of them. A failure here leaves the stored records
+ * as they are; the next recompute accounts for them. */
+static void recompute(app *a, rpc_call *call, const char *council, bool every_period)
 {
 	store_compute_stats stats;
 	status st = STATUS_INIT;
+	int rc;
 
-	if (compute_council(a->pool, rpc_call_remaining_ms(call), council, NULL, &stats, &st) != 0)
+	if (every_period)
+		rc = compute_council(a->pool, rpc_call_remaining_ms(call), council, NULL, &stats, &st);
+	else
+		rc = compute_council_changes(a->pool, rpc_call_remaining_ms(call), council, &stats, &st);
+	if (rc != 0)
 		log_error("compute: council %s was not recomputed: %s", council, st.message);
 }
 
@@ -549,7 +556,7 @@ void handle_load_records(rpc_call *call, void *ctx)
 			 "versions), %llu rejected", (long long)summary.load_id, s.header->council,
 			 s.header->source, (unsigned long long)summary.accepted,
 			 (unsigned long long)merged.superseded, (unsigned long long)summary.rejected);
-		recompute(a, call, s.header->council);
+		recompute(a, call, s.header->council, false);
 		access_note_rows(call, (int64_t)summary.accepted);
 		rpc_call_reply(call, &summary.base);
 	}
@@ -638,8 +645,9 @@ void handle_delete_load(rpc_call *call, void *ctx)
 	app *a = ctx;
 	Csperf__V1__DeleteLoadRequest *req = (Csperf__V1__DeleteLoadRequest *)rpc_call_request(call);
 	Csperf__V1__DeleteLoadResponse reply = CSPERF__V1__DELETE_LOAD_RESPONSE__INIT;
-	status st = STATUS_INIT;
+	status st = STATUS_INIT, ignored = STATUS_INIT;
 	uint64_t deleted = 0, restored = 0;
+	bool noted;
 
 	if (req == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a DeleteLoadRequest");
@@ -648,20 +656,30 @@ void handle_delete_load(rpc_call *call, void *ctx)
 	if (!handlers_valid_council(req->council) || req->load_id <= 0) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
 			      "council must be an LA code and load_id a load's number");
-	} else if (store_delete_load(a->pool, rpc_call_remaining_ms(call), req->council,
-				     req->load_id, &deleted, &restored, &st) != 0) {
+		goto cleanup;
+	}
+	/* What the deletion will touch, noted before its rows are gone; without
+	 * the note, every period is recomputed. */
+	noted = compute_note_deletion(a->pool, rpc_call_remaining_ms(call), req->council,
+				      req->load_id, &ignored) == 0;
+	if (store_delete_load(a->pool, rpc_call_remaining_ms(call), req->council,
+			      req->load_id, &deleted, &restored, &st) != 0) {
+		if (noted)
+			store_compute_forget_deletion(a->pool, rpc_call_remaining_ms(call), req->council,
+						      req->load_id, &ignored);
 		rpc_call_fail_status(call, &st);
 	} else {
 		log_info("load %lld of council %s deleted: %llu rows removed, %llu restored",
 			 (long long)req->load_id, req->council, (unsigned long long)deleted,
 			 (unsigned long long)restored);
-		recompute(a, call, req->council);
+		recompute(a, call, req->council, !noted);
 		reply.load_id = req->load_id;
 		access_note_rows(call, (int64_t)deleted);
 		reply.rows_deleted = deleted;
 		reply.rows_restored = restored;
 		rpc_call_reply(call, &reply.base);
 	}
+cleanup:
 	protobuf_c_message_free_unpacked(&req->base, NULL);
 }
 

@@ -1,28 +1,66 @@
 /*
  * compute.c: the store's side of computing indicators: the data range of a
- * council, the current definitions, and writing a council's values in one
- * transaction (each indicator under its own savepoint, so that one faulty
- * definition costs its own values only). The SQL of each indicator comes
- * from the engine; this file only runs it.
+ * council, the current definitions, what loads changed since the last
+ * recompute, and writing a council's values in one transaction (each
+ * indicator under its own savepoint, so that one faulty definition costs its
+ * own values only; readers see the old values or the new, never half). The
+ * SQL of each indicator comes from the engine; this file only runs it.
  */
 #include "store_internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../log.h"
+#include "record_tables.h"
+#include "schema.h"
 
 struct store_compute {
 	store_pool *pool;
 	store_conn *conn;
 	char council[16];
 	char data_to[16];
+	char last_load[24];      /* the council's newest load when the run began */
+	char pending_upto[24];   /* the newest compute_pending note read */
 	int indicators, failures;
 	long values;
 	struct timespec started;
 };
+
+/* The dates that place a council's events in time: the earliest and latest
+ * across the main journey records (ends included, so a return whose last
+ * events are closures still reaches its year end). Dates in the future are
+ * typing errors, not periods to report. */
+static const char data_range_sql[] =
+	"SELECT min(d)::text, max(d)::text FROM ("
+	" SELECT contact_date AS d FROM contact WHERE council = $1"
+	" UNION ALL SELECT referral_date FROM referral WHERE council = $1"
+	" UNION ALL SELECT closure_date FROM referral WHERE council = $1"
+	" UNION ALL SELECT start_date FROM early_help WHERE council = $1"
+	" UNION ALL SELECT authorisation_date FROM assessment WHERE council = $1"
+	" UNION ALL SELECT start_date FROM s47 WHERE council = $1"
+	" UNION ALL SELECT start_date FROM cp_plan WHERE council = $1"
+	" UNION ALL SELECT end_date FROM cp_plan WHERE council = $1"
+	" UNION ALL SELECT start_date FROM la_episode WHERE council = $1"
+	" UNION ALL SELECT end_date FROM la_episode WHERE council = $1"
+	" UNION ALL SELECT review_date FROM la_review WHERE council = $1"
+	" UNION ALL SELECT as_at_date FROM care_leaver WHERE council = $1"
+	" UNION ALL SELECT as_at_date FROM health WHERE council = $1"
+	" UNION ALL SELECT start_date FROM placement_cost WHERE council = $1"
+	" UNION ALL SELECT period_end FROM reported_figure WHERE council = $1"
+	") dates WHERE d BETWEEN '2010-01-01' AND least(current_date, '2035-12-31')";
+
+static void copy_range(PGresult *res, char from[16], char to[16])
+{
+	from[0] = to[0] = '\0';
+	if (!PQgetisnull(res, 0, 0)) {
+		snprintf(from, 16, "%s", PQgetvalue(res, 0, 0));
+		snprintf(to, 16, "%s", PQgetvalue(res, 0, 1));
+	}
+}
 
 int store_data_range(store_pool *pool, int64_t timeout_ms, const char *council,
 		     char from[16], char to[16], status *st)
@@ -31,34 +69,10 @@ int store_data_range(store_pool *pool, int64_t timeout_ms, const char *council,
 	PGresult *res;
 
 	from[0] = to[0] = '\0';
-	/* The dates that place a council's events in time: the earliest and
-	 * latest across the main journey records (ends included, so a return
-	 * whose last events are closures still reaches its year end). Dates in
-	 * the future are typing errors, not periods to report. */
-	res = store_read(pool, timeout_ms,
-		"SELECT min(d)::text, max(d)::text FROM ("
-		" SELECT contact_date AS d FROM contact WHERE council = $1"
-		" UNION ALL SELECT referral_date FROM referral WHERE council = $1"
-		" UNION ALL SELECT closure_date FROM referral WHERE council = $1"
-		" UNION ALL SELECT start_date FROM early_help WHERE council = $1"
-		" UNION ALL SELECT authorisation_date FROM assessment WHERE council = $1"
-		" UNION ALL SELECT start_date FROM s47 WHERE council = $1"
-		" UNION ALL SELECT start_date FROM cp_plan WHERE council = $1"
-		" UNION ALL SELECT end_date FROM cp_plan WHERE council = $1"
-		" UNION ALL SELECT start_date FROM la_episode WHERE council = $1"
-		" UNION ALL SELECT end_date FROM la_episode WHERE council = $1"
-		" UNION ALL SELECT review_date FROM la_review WHERE council = $1"
-		" UNION ALL SELECT as_at_date FROM care_leaver WHERE council = $1"
-		" UNION ALL SELECT as_at_date FROM health WHERE council = $1"
-		" UNION ALL SELECT start_date FROM placement_cost WHERE council = $1"
-		" UNION ALL SELECT period_end FROM reported_figure WHERE council = $1"
-		") dates WHERE d BETWEEN '2010-01-01' AND least(current_date, '2035-12-31')", 1, params, st);
+	res = store_read(pool, timeout_ms, data_range_sql, 1, params, st);
 	if (res == NULL)
 		return -1;
-	if (!PQgetisnull(res, 0, 0)) {
-		snprintf(from, 16, "%s", PQgetvalue(res, 0, 0));
-		snprintf(to, 16, "%s", PQgetvalue(res, 0, 1));
-	}
+	copy_range(res, from, to);
 	PQclear(res);
 	return 0;
 }
@@ -90,103 +104,502 @@ int store_list_definitions(store_pool *pool, int64_t timeout_ms, const char *ind
 	return rc;
 }
 
+/* ---- what loads changed ---- */
+
+typedef struct buffer {
+	char *text;
+	size_t length, capacity;
+	bool failed;
+} buffer;
+
+static void append(buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void append(buffer *b, const char *fmt, ...)
+{
+	va_list ap;
+	int needed;
+
+	if (b->failed)
+		return;
+	va_start(ap, fmt);
+	needed = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (b->length + (size_t)needed + 1 > b->capacity) {
+		size_t capacity = (b->capacity + (size_t)needed + 1) * 2;
+		char *text = realloc(b->text, capacity);
+
+		if (text == NULL) {
+			b->failed = true;
+			return;
+		}
+		b->text = text;
+		b->capacity = capacity;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->text + b->length, b->capacity - b->length, fmt, ap);
+	va_end(ap);
+	b->length += (size_t)needed;
+}
+
+/* ", alias.d1, alias.d2, ..." over the fields that place a record in time:
+ * its date fields; a population estimate's year, as its 1 January (rates
+ * divide by the latest estimate for a year up to the period's). Nothing
+ * when it has none. */
+static bool add_dates(buffer *b, const csperf_record_schema *schema, const char *alias)
+{
+	bool any = false;
+
+	if (schema->type == CSPERF_RECORD_POPULATION) {
+		append(b, ", make_date(%s.year, 1, 1)", alias);
+		return true;
+	}
+	for (size_t f = 0; f < schema->nfields; f++) {
+		if (schema->fields[f].kind != CSPERF_FIELD_DATE)
+			continue;
+		append(b, ", %s.%s", alias, schema->fields[f].name);
+		any = true;
+	}
+	return any;
+}
+
+static void add_key_list(buffer *b, const char *const *key, const char *alias)
+{
+	for (size_t k = 0; key[k] != NULL; k++)
+		append(b, "%s%s%s%s", k > 0 ? ", " : "", alias, alias[0] != '\0' ? "." : "", key[k]);
+}
+
+/* FROM the records of type `schema` that loads $2 bring (k), each with its
+ * current version (c) and its newest version from a load up to $3 (o): the
+ * record as it is, and as it was when the last recompute saw it (or, for a
+ * deletion, as it will be). */
+static void add_versions(buffer *b, const csperf_record_schema *schema, const char *const *key)
+{
+	append(b, " FROM (SELECT DISTINCT ");
+	add_key_list(b, key, "");
+	append(b, " FROM rec_%s WHERE council = $1 AND load_id = ANY ($2::bigint[])) k LEFT JOIN "
+	       "rec_%s c ON c.council = $1 AND c.is_current", schema->name, schema->name);
+	for (size_t k = 0; key[k] != NULL; k++)
+		append(b, " AND c.%s = k.%s", key[k], key[k]);
+	append(b, " LEFT JOIN (SELECT DISTINCT ON (");
+	add_key_list(b, key, "");
+	append(b, ") * FROM rec_%s WHERE council = $1 AND load_id <= $3::bigint AND (", schema->name);
+	add_key_list(b, key, "");
+	append(b, ") IN (SELECT ");
+	add_key_list(b, key, "");
+	append(b, " FROM rec_%s WHERE council = $1 AND load_id = ANY ($2::bigint[])) ORDER BY ",
+	       schema->name);
+	add_key_list(b, key, "");
+	append(b, ", load_id DESC) o ON true");
+	for (size_t k = 0; key[k] != NULL; k++)
+		append(b, " AND o.%s = k.%s", key[k], key[k]);
+	/* For a deletion ($4), only the records whose current version goes. */
+	append(b, " WHERE (NOT $4::boolean OR c.load_id = ANY ($2::bigint[]))");
+}
+
+static bool has_dates(const csperf_record_schema *schema)
+{
+	buffer probe = { NULL, 0, 0, true };   /* failed: writes nothing */
+
+	return add_dates(&probe, schema, "x");
+}
+
+/* ROW(alias.f1, ...) over every field, or only `only` and child_id. */
+static void add_row(buffer *b, const csperf_record_schema *schema, const char *only,
+		    const char *alias)
+{
+	bool first = true;
+
+	append(b, "ROW(");
+	for (size_t f = 0; f < schema->nfields; f++) {
+		const char *name = schema->fields[f].name;
+
+		if (only != NULL && strcmp(name, only) != 0 && strcmp(name, "child_id") != 0)
+			continue;
+		append(b, "%s%s.%s", first ? "" : ", ", alias, name);
+		first = false;
+	}
+	append(b, ")");
+}
+
+/*
+ * The SQL giving the earliest date the loads $2 (bigint[]) of council $1
+ * changed, in the record types marked in reads: for each record they bring,
+ * its version now (c) against its version from a load up to $3 (o), and,
+ * when the two differ in any field, every date of both. ($4 true: $2 is
+ * one load about to be deleted, $3 the load before it: only records whose
+ * current version it holds change, to the version before.) For a child whose
+ * birth date (or presence) differs, the dates of all the child's current
+ * records (ages are taken from it). '-infinity' when a changed record of a
+ * type read has no date to place it by; NULL when nothing read changed.
+ */
+static char *touched_sql(const bool *reads)
+{
+	buffer b = { NULL, 0, 0, false };
+
+	if (reads[CSPERF_RECORD_CHILD]) {
+		const csperf_record_schema *child = csperf_schema_by_type(CSPERF_RECORD_CHILD);
+
+		append(&b, "WITH kids AS (SELECT k.child_id");
+		add_versions(&b, child, store_record_key(CSPERF_RECORD_CHILD));
+		append(&b, " AND ");
+		add_row(&b, child, "birth_date", "c");
+		append(&b, " IS DISTINCT FROM ");
+		add_row(&b, child, "birth_date", "o");
+		append(&b, ") ");
+	}
+	append(&b, "SELECT t, d::text FROM (VALUES (0, NULL::date)");
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+		const char *const *key = store_record_key((csperf_record_type)t);
+
+		if (!reads[t] || schema == NULL || key == NULL)
+			continue;
+		if (t == CSPERF_RECORD_CHILD) {
+			/* The current records of those children, in every type read. */
+			append(&b, ", (%d, least(NULL::date", t);
+			for (int u = 1; u <= CSPERF_RECORD_TYPE_LAST; u++) {
+				const csperf_record_schema *other = csperf_schema_by_type((csperf_record_type)u);
+
+				if (!reads[u] || other == NULL || u == CSPERF_RECORD_CHILD ||
+				    csperf_schema_field_index(other, "child_id") < 0)
+					continue;
+				append(&b, ", (SELECT min(least(CASE WHEN r.child_id IS NOT NULL AND "
+				       "%s THEN '-infinity'::date END", has_dates(other) ? "false" : "true");
+				add_dates(&b, other, "r");
+				append(&b, ")) FROM rec_%s r WHERE r.council = $1 AND r.is_current AND "
+				       "r.child_id IN (SELECT child_id FROM kids))", other->name);
+			}
+			append(&b, "))");
+			continue;
+		}
+		append(&b, ", (%d, (SELECT min(least(CASE WHEN %s THEN '-infinity'::date END", t,
+		       has_dates(schema) ? "false" : "true");
+		add_dates(&b, schema, "c");
+		add_dates(&b, schema, "o");
+		append(&b, "))");
+		add_versions(&b, schema, key);
+		append(&b, " AND ");
+		add_row(&b, schema, NULL, "c");
+		append(&b, " IS DISTINCT FROM ");
+		add_row(&b, schema, NULL, "o");
+		append(&b, "))");
+	}
+	append(&b, ") x (t, d) WHERE d IS NOT NULL");
+	if (b.failed) {
+		free(b.text);
+		return NULL;
+	}
+	return b.text;
+}
+
+/* The earliest date loads `ids` ("{1,2}") changed since the state of load
+ * `bound` (deletion: the load about to be deleted, against the one before):
+ * "" for none, "-infinity" for every period; changed (when not NULL) marks
+ * the record types changed. */
+static int loads_touched(store_conn *c, const char *council, const char *ids, const char *bound,
+			 bool deletion, const bool *reads, char since[16], bool *changed, status *st)
+{
+	const char *params[4] = { council, ids, bound, deletion ? "true" : "false" };
+	char *sql = touched_sql(reads);
+	PGresult *res;
+
+	since[0] = '\0';
+	if (sql == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	res = store_query(c, sql, 4, params, st);
+	free(sql);
+	if (res == NULL)
+		return -1;
+	for (int row = 0; row < PQntuples(res); row++) {
+		int type = atoi(PQgetvalue(res, row, 0));
+
+		if (since[0] == '\0' || strcmp(PQgetvalue(res, row, 1), since) < 0)
+			snprintf(since, 16, "%s", PQgetvalue(res, row, 1));
+		if (changed != NULL && type > 0 && type <= CSPERF_RECORD_TYPE_LAST)
+			changed[type] = true;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* Keeps the earlier of two ISO dates in since ("" is none, "-infinity"
+ * comes first: '-' sorts before digits). */
+static void keep_earlier(char since[16], const char *date)
+{
+	if (date[0] == '\0')
+		return;
+	if (since[0] == '\0' || strcmp(date, since) < 0)
+		snprintf(since, 16, "%s", date);
+}
+
+int store_compute_note_deletion(store_pool *pool, int64_t timeout_ms, const char *council,
+				int64_t load_id, const bool *reads, status *st)
+{
+	char ids[40], before[24], since[16];
+	const char *params[3] = { council, ids + 1, since };
+	store_conn *c;
+	PGresult *res;
+	int rc = -1;
+
+	snprintf(ids, sizeof(ids), "{%lld}", (long long)load_id);
+	snprintf(before, sizeof(before), "%lld", (long long)load_id - 1);
+	if (store_acquire(pool, timeout_ms, &c, st) != 0)
+		return -1;
+	if (loads_touched(c, council, ids, before, true, reads, since, NULL, st) != 0)
+		goto cleanup;
+	rc = 0;
+	if (since[0] == '\0')
+		goto cleanup;   /* nothing the catalogue reads */
+	ids[strlen(ids) - 1] = '\0';
+	params[2] = strcmp(since, "-infinity") == 0 ? NULL : since;
+	res = store_query(c, "INSERT INTO compute_pending (council, load_id, since) VALUES ($1, $2, $3)",
+			  3, params, st);
+	if (res == NULL)
+		rc = -1;
+	PQclear(res);
+cleanup:
+	store_release(pool, c);
+	return rc;
+}
+
+int store_compute_forget_deletion(store_pool *pool, int64_t timeout_ms, const char *council,
+				  int64_t load_id, status *st)
+{
+	char id[24];
+	const char *params[2] = { council, id };
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%lld", (long long)load_id);
+	/* Only while the load is still there: once deleted, the note is needed. */
+	res = store_read(pool, timeout_ms, "DELETE FROM compute_pending p WHERE council = $1 AND "
+			 "load_id = $2 AND EXISTS (SELECT 1 FROM load l WHERE l.id = p.load_id)",
+			 2, params, st);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/* ---- one recompute ---- */
+
 int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *council,
-			const char *data_to, const store_period *periods, size_t nperiods,
-			store_compute **out, status *st)
+			char from[16], char to[16], store_compute **out, status *st)
 {
 	store_compute *cmp = calloc(1, sizeof(*cmp));
-	char *values = NULL;
-	size_t size = nperiods * 96 + 64, used = 0;
-	const char *params[1];
+	const char *params[1] = { council };
+	PGresult *res;
 
 	*out = NULL;
+	from[0] = to[0] = '\0';
 	if (cmp == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	cmp->pool = pool;
 	clock_gettime(CLOCK_MONOTONIC, &cmp->started);
 	snprintf(cmp->council, sizeof(cmp->council), "%s", council);
-	/* With no data there are no periods, so no value is provisional. */
-	snprintf(cmp->data_to, sizeof(cmp->data_to), "%s", data_to[0] != '\0' ? data_to : "9999-12-31");
 	if (store_acquire(pool, timeout_ms, &cmp->conn, st) != 0) {
 		free(cmp);
 		return -1;
 	}
 	PQclear(PQexec(cmp->conn->pg, "SET client_min_messages = warning"));
-	if ((values = malloc(size)) == NULL) {
-		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	if ((res = store_query(cmp->conn, "BEGIN", 0, NULL, st)) == NULL)
 		goto fail;
+	PQclear(res);
+	/* Snapshots count distinct children over many last days: let their
+	 * sorts stay in memory. No JIT: an indicator's statement runs once, and
+	 * compiling it cost more than running it (up to 1.5 s each, as
+	 * EXPLAIN ANALYZE showed for the repeat_within kind). */
+	PQclear(PQexec(cmp->conn->pg, "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off"));
+	/* One recompute of a council at a time; what it reads comes after. */
+	res = store_query(cmp->conn, "SELECT pg_advisory_xact_lock(hashtext('csperf-compute:' || $1))",
+			  1, params, st);
+	if (res == NULL)
+		goto fail;
+	PQclear(res);
+	if ((res = store_query(cmp->conn, data_range_sql, 1, params, st)) == NULL)
+		goto fail;
+	copy_range(res, from, to);
+	PQclear(res);
+	/* Loads commit one at a time per council (store/loads.c holds a lock
+	 * from taking a load id to its commit): every load after this one
+	 * commits later and is the next recompute's to account for. */
+	res = store_query(cmp->conn, "SELECT coalesce(max(id), 0)::text FROM load WHERE council = $1",
+			  1, params, st);
+	if (res == NULL)
+		goto fail;
+	snprintf(cmp->last_load, sizeof(cmp->last_load), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	*out = cmp;
+	return 0;
+fail:
+	store_release(pool, cmp->conn);
+	free(cmp);
+	return -1;
+}
+
+int store_compute_changed_since(store_compute *cmp, const bool *reads, const char *periods_from,
+				const char *data_to, char since[16], bool *changed, bool *full,
+				status *st)
+{
+	const char *params[3] = { cmp->council, NULL, cmp->last_load };
+	char touched[16], through[24];
+	PGresult *res;
+
+	*full = true;
+	since[0] = '\0';
+	memset(changed, 0, (CSPERF_RECORD_TYPE_LAST + 1) * sizeof(*changed));
+	res = store_query(cmp->conn,
+		"SELECT r.through_load::text, coalesce(r.periods_from::text, ''), "
+		"coalesce(r.state_data_to::text, ''), EXISTS (SELECT 1 FROM indicator i WHERE NOT "
+		"EXISTS (SELECT 1 FROM compute_indicator c WHERE c.council = r.council AND "
+		"c.indicator_id = i.indicator_id AND c.version = i.version)) OR r.state_nation IS "
+		"DISTINCT FROM (SELECT nation FROM council WHERE la_code = r.council) FROM compute_run r "
+		"WHERE r.council = $1 AND r.through_load IS NOT NULL", 1, params, st);
+	if (res == NULL)
+		return -1;
+	/* In full: never computed whole, periods that begin elsewhere (the
+	 * fifteen years moved on, or earlier data arrived), a definition whose
+	 * values are not all of its current version, or another nation (other
+	 * bank holidays). */
+	if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 1), periods_from) != 0 ||
+	    PQgetvalue(res, 0, 3)[0] == 't' || PQgetvalue(res, 0, 2)[0] == '\0' ||
+	    data_to[0] == '\0') {
+		PQclear(res);
+		return 0;
 	}
+	/* A later last date ends provisional values: periods ending from the
+	 * earlier of the two change their flag. */
+	if (strcmp(PQgetvalue(res, 0, 2), data_to) != 0) {
+		keep_earlier(since, strcmp(PQgetvalue(res, 0, 2), data_to) < 0 ?
+				    PQgetvalue(res, 0, 2) : data_to);
+		for (int t = 0; t <= CSPERF_RECORD_TYPE_LAST; t++)
+			changed[t] = true;
+	}
+	snprintf(through, sizeof(through), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	params[1] = through;
+	/* The loads since, and what they changed. */
+	res = store_query(cmp->conn,
+			  "SELECT array_agg(id ORDER BY id)::text FROM load WHERE council = $1 AND "
+			  "id > $2::bigint AND id <= $3::bigint", 3, params, st);
+	if (res == NULL)
+		return -1;
+	if (!PQgetisnull(res, 0, 0)) {
+		int rc = loads_touched(cmp->conn, cmp->council, PQgetvalue(res, 0, 0), params[1], false,
+				       reads, touched, changed, st);
+
+		if (rc != 0) {
+			PQclear(res);
+			return -1;
+		}
+		keep_earlier(since, touched);
+	}
+	PQclear(res);
+	/* What deleted loads noted before they went. */
+	res = store_query(cmp->conn,
+			  "SELECT coalesce(max(id), 0)::text, min(since)::text, coalesce(bool_or(since IS "
+			  "NULL), false) FROM compute_pending WHERE council = $1", 1, params, st);
+	if (res == NULL)
+		return -1;
+	snprintf(cmp->pending_upto, sizeof(cmp->pending_upto), "%s", PQgetvalue(res, 0, 0));
+	if (PQgetvalue(res, 0, 2)[0] == 't')
+		snprintf(since, 16, "-infinity");
+	else if (!PQgetisnull(res, 0, 1)) {
+		keep_earlier(since, PQgetvalue(res, 0, 1));
+		for (int t = 0; t <= CSPERF_RECORD_TYPE_LAST; t++)
+			changed[t] = true;
+	}
+	PQclear(res);
+	if (strcmp(since, "-infinity") == 0) {
+		since[0] = '\0';
+		return 0;
+	}
+	*full = false;
+	return 0;
+}
+
+int store_compute_periods(store_compute *cmp, const char *data_to, const store_period *periods,
+			  size_t nperiods, status *st)
+{
+	char *values = NULL;
+	size_t size = nperiods * 96 + 64, used = 0;
+	PGresult *res;
+	int rc = -1;
+
+	/* With no data there are no periods, so no value is provisional. */
+	snprintf(cmp->data_to, sizeof(cmp->data_to), "%s", data_to[0] != '\0' ? data_to : "9999-12-31");
+	if ((values = malloc(size)) == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	/* The periods: labels and dates the engine made, not user text. */
 	used += (size_t)snprintf(values, size, "INSERT INTO pg_temp.engine_period VALUES ");
 	for (size_t i = 0; i < nperiods; i++)
 		used += (size_t)snprintf(values + used, size - used, "%s('%s', '%s', '%s', '%s')",
 					 i > 0 ? ", " : "", periods[i].label, periods[i].type,
 					 periods[i].start, periods[i].end);
-	{
-		PGresult *res;
-
-		if ((res = store_query(cmp->conn, "BEGIN", 0, NULL, st)) == NULL)
-			goto fail;
-		PQclear(res);
-		res = store_query(cmp->conn,
-				  "CREATE TEMP TABLE engine_period (label text PRIMARY KEY, period_type "
-				  "text NOT NULL, start_date date NOT NULL, end_date date NOT NULL) "
-				  "ON COMMIT DROP", 0, NULL, st);
+	res = store_query(cmp->conn,
+			  "CREATE TEMP TABLE engine_period (label text PRIMARY KEY, period_type "
+			  "text NOT NULL, start_date date NOT NULL, end_date date NOT NULL) "
+			  "ON COMMIT DROP", 0, NULL, st);
+	if (res == NULL)
+		goto cleanup;
+	PQclear(res);
+	if (nperiods > 0) {
+		res = store_query(cmp->conn, values, 0, NULL, st);
 		if (res == NULL)
-			goto fail;
-		PQclear(res);
-		if (nperiods > 0) {
-			res = store_query(cmp->conn, values, 0, NULL, st);
-			if (res == NULL)
-				goto fail;
-			PQclear(res);
-		}
-		/* The months of each period, through which events find theirs. */
-		res = store_query(cmp->conn,
-				  "CREATE TEMP TABLE engine_period_month ON COMMIT DROP AS SELECT label, "
-				  "generate_series(start_date, end_date, interval '1 month')::date AS month "
-				  "FROM pg_temp.engine_period", 0, NULL, st);
-		if (res == NULL)
-			goto fail;
-		PQclear(res);
-		/* Each distinct last day, indexed: snapshot kinds probe it once per
-		 * record for the days the record is open on. */
-		res = store_query(cmp->conn,
-				  "CREATE TEMP TABLE engine_end_date ON COMMIT DROP AS SELECT DISTINCT "
-				  "end_date, end_date::text AS label FROM pg_temp.engine_period", 0, NULL, st);
-		if (res == NULL)
-			goto fail;
-		PQclear(res);
-		PQclear(PQexec(cmp->conn->pg,
-			       "CREATE UNIQUE INDEX ON pg_temp.engine_end_date (end_date); "
-			       "ANALYZE pg_temp.engine_period; ANALYZE pg_temp.engine_period_month; "
-			       "ANALYZE pg_temp.engine_end_date"));
-		/* Snapshots count distinct children over many last days: let
-		 * their sorts stay in memory. */
-		PQclear(PQexec(cmp->conn->pg, "SET LOCAL work_mem = '64MB'"));
-		params[0] = council;
-		res = store_query(cmp->conn, "SELECT pg_advisory_xact_lock(hashtext('csperf-compute:' || $1))",
-				  1, params, st);
-		if (res == NULL)
-			goto fail;
+			goto cleanup;
 		PQclear(res);
 	}
+	/* The months of each period, through which events find theirs. */
+	res = store_query(cmp->conn,
+			  "CREATE TEMP TABLE engine_period_month ON COMMIT DROP AS SELECT label, "
+			  "generate_series(start_date, end_date, interval '1 month')::date AS month "
+			  "FROM pg_temp.engine_period", 0, NULL, st);
+	if (res == NULL)
+		goto cleanup;
+	PQclear(res);
+	/* Each distinct last day, indexed: snapshot kinds probe it once per
+	 * record for the days the record is open on. */
+	res = store_query(cmp->conn,
+			  "CREATE TEMP TABLE engine_end_date ON COMMIT DROP AS SELECT DISTINCT "
+			  "end_date, end_date::text AS label FROM pg_temp.engine_period", 0, NULL, st);
+	if (res == NULL)
+		goto cleanup;
+	PQclear(res);
+	/* Each indicator's values as computed, before they are compared with
+	 * what is stored. */
+	res = store_query(cmp->conn,
+			  "CREATE TEMP TABLE compute_new (period_type text, period text, period_start "
+			  "date, period_end date, breakdown text, numerator numeric, denominator numeric, "
+			  "value numeric, provisional boolean) ON COMMIT DROP", 0, NULL, st);
+	if (res == NULL)
+		goto cleanup;
+	PQclear(res);
+	PQclear(PQexec(cmp->conn->pg,
+		       "CREATE UNIQUE INDEX ON pg_temp.engine_end_date (end_date); "
+		       "CREATE INDEX ON pg_temp.engine_period_month (month); "
+		       "ANALYZE pg_temp.engine_period; ANALYZE pg_temp.engine_period_month; "
+		       "ANALYZE pg_temp.engine_end_date"));
+	rc = 0;
+cleanup:
 	free(values);
-	*out = cmp;
-	return 0;
-fail:
-	free(values);
-	store_release(pool, cmp->conn);
-	free(cmp);
-	return -1;
+	return rc;
+}
+
+/* Runs one statement of an indicator's; its result, or NULL with st set. */
+static PGresult *run(store_compute *cmp, const char *sql, int nparams, const char *const *params,
+		     status *st)
+{
+	return store_query(cmp->conn, sql, nparams, params, st);
 }
 
 int store_compute_indicator(store_compute *cmp, const char *indicator_id, int version,
-			    const char *period_types, const char *sql, status *st)
+			    const char *period_types, const char *sql, const char *since,
+			    status *st)
 {
 	char version_text[16], *statement;
 	const char *params[4] = { cmp->council, indicator_id, version_text, period_types };
-	PGresult *res;
+	const char *window[4] = { cmp->council, indicator_id, version_text,
+				  since != NULL && since[0] != '\0' ? since : "-infinity" };
+	PGresult *res, *computed = NULL;
 	size_t size = strlen(sql) + 1024;
 
 	snprintf(version_text, sizeof(version_text), "%d", version);
@@ -194,45 +607,87 @@ int store_compute_indicator(store_compute *cmp, const char *indicator_id, int ve
 	if (statement == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	snprintf(statement, size,
-		 "INSERT INTO indicator_value (indicator_id, version, council, org_unit, period_type, "
-		 "period, period_start, period_end, breakdown, numerator, denominator, value, "
-		 "provisional) SELECT $2, $3::int, $1, 'council', p.period_type, q.label, p.start_date, "
+		 "INSERT INTO pg_temp.compute_new SELECT p.period_type, q.label, p.start_date, "
 		 "p.end_date, q.breakdown, q.numerator, q.denominator, q.value, p.end_date > '%s' "
 		 "FROM (%s) q JOIN pg_temp.engine_period p ON p.label = q.label "
-		 "WHERE p.period_type = ANY (string_to_array($4, ','))", cmp->data_to, sql);
+		 "WHERE p.period_type = ANY (string_to_array($3, ',')) AND $2::text IS NOT NULL",
+		 cmp->data_to, sql);
 	cmp->indicators++;
 	PQclear(PQexec(cmp->conn->pg, "SAVEPOINT indicator"));
-	res = store_query(cmp->conn, "DELETE FROM indicator_value WHERE council = $1 AND "
-			  "indicator_id = $2", 2, params, st);
+	/* The values as computed now, then only what differs is written: the
+	 * values that changed or went (of periods ending from `since`, when
+	 * incremental: the others stand) are deleted, and the new ones
+	 * inserted. A recompute that changes little writes little. Numbers are
+	 * compared as text, so that what is stored is exactly what a recompute
+	 * gives. */
+	res = run(cmp, "TRUNCATE pg_temp.compute_new", 0, NULL, st);
 	if (res != NULL) {
 		PQclear(res);
-		res = store_query(cmp->conn, statement, 4, params, st);
+		const char *sql_params[3] = { cmp->council, indicator_id, period_types };
+
+		computed = run(cmp, statement, 3, sql_params, st);
+		res = computed;
+	}
+	if (res != NULL)
+		res = run(cmp,
+			"DELETE FROM indicator_value v WHERE v.council = $1 AND v.indicator_id = $2 AND "
+			"v.period_end >= $4::date AND NOT EXISTS (SELECT 1 FROM pg_temp.compute_new n "
+			"WHERE n.period = v.period AND n.breakdown = v.breakdown AND v.org_unit = "
+			"'council' AND v.version = $3::int AND n.period_type = v.period_type AND "
+			"n.period_start = v.period_start AND n.period_end = v.period_end AND "
+			"n.provisional = v.provisional AND n.numerator::text IS NOT DISTINCT FROM "
+			"v.numerator::text AND n.denominator::text IS NOT DISTINCT FROM "
+			"v.denominator::text AND n.value::text IS NOT DISTINCT FROM v.value::text)",
+			4, window, st);
+	if (res != NULL) {
+		PQclear(res);
+		res = run(cmp,
+			"INSERT INTO indicator_value (indicator_id, version, council, org_unit, period_type, "
+			"period, period_start, period_end, breakdown, numerator, denominator, value, "
+			"provisional) SELECT $2, $3::int, $1, 'council', n.* FROM pg_temp.compute_new n "
+			"WHERE NOT EXISTS (SELECT 1 FROM indicator_value v WHERE v.council = $1 AND "
+			"v.org_unit = 'council' AND v.indicator_id = $2 AND v.period = n.period AND "
+			"v.breakdown = n.breakdown)", 3, params, st);
+	}
+	if (res != NULL) {
+		PQclear(res);
+		res = run(cmp,
+			"INSERT INTO compute_indicator (council, indicator_id, version) VALUES ($1, $2, "
+			"$3::int) ON CONFLICT (council, indicator_id) DO UPDATE SET version = $3::int",
+			3, params, st);
 	}
 	free(statement);
 	if (res == NULL) {
+		status ignored = STATUS_INIT;
+
+		PQclear(computed);
 		cmp->failures++;
 		log_error("compute: council %s, indicator %s failed: %s", cmp->council, indicator_id,
 			  st->message);
 		PQclear(PQexec(cmp->conn->pg, "ROLLBACK TO SAVEPOINT indicator"));
+		/* Its values are not all current: the next recompute does it whole. */
+		PQclear(store_query(cmp->conn, "DELETE FROM compute_indicator WHERE council = $1 AND "
+				    "indicator_id = $2", 2, params, &ignored));
 		return -1;
 	}
-	cmp->values += strtol(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	cmp->values += strtol(PQcmdTuples(computed), NULL, 10);
 	{
 		struct timespec now;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		log_debug("compute: council %s, indicator %s: %s values, %ld ms since the start",
-			  cmp->council, indicator_id, PQcmdTuples(res),
+			  cmp->council, indicator_id, PQcmdTuples(computed),
 			  (now.tv_sec - cmp->started.tv_sec) * 1000 +
 			  (now.tv_nsec - cmp->started.tv_nsec) / 1000000);
 	}
-	PQclear(res);
+	PQclear(computed);
 	PQclear(PQexec(cmp->conn->pg, "RELEASE SAVEPOINT indicator"));
 	return 0;
 }
 
 int store_compute_commit(store_compute *cmp, const char *data_from, int other_failures,
-			 store_compute_stats *stats, status *st)
+			 const store_compute_state *whole, store_compute_stats *stats, status *st)
 {
 	struct timespec now;
 	char indicators[16], values[24], failures[16], ms[24];
@@ -255,7 +710,8 @@ int store_compute_commit(store_compute *cmp, const char *data_from, int other_fa
 	snprintf(ms, sizeof(ms), "%ld", stats->milliseconds);
 	params[0] = cmp->council;
 	params[1] = data_from[0] != '\0' ? data_from : NULL;
-	params[2] = strcmp(cmp->data_to, "9999-12-31") != 0 ? cmp->data_to : NULL;
+	params[2] = cmp->data_to[0] != '\0' && strcmp(cmp->data_to, "9999-12-31") != 0 ?
+		    cmp->data_to : NULL;
 	params[3] = indicators;
 	params[4] = values;
 	params[5] = failures;
@@ -265,6 +721,29 @@ int store_compute_commit(store_compute *cmp, const char *data_from, int other_fa
 		"failures, milliseconds) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (council) DO "
 		"UPDATE SET data_from = $2, data_to = $3, indicators = $4, values_written = $5, "
 		"failures = $6, milliseconds = $7, computed_at = now()", 7, params, st);
+	if (res != NULL && whole != NULL) {
+		/* What the next recompute starts from; notes of loads since
+		 * deleted are accounted for. */
+		const char *state[6] = { cmp->council, cmp->last_load,
+					 whole->periods_from[0] != '\0' ? whole->periods_from : NULL,
+					 params[2],
+					 whole->recomputed_from[0] != '\0' ? whole->recomputed_from : NULL,
+					 cmp->pending_upto[0] != '\0' ? cmp->pending_upto : "0" };
+
+		PQclear(res);
+		res = store_query(cmp->conn,
+			"UPDATE compute_run SET through_load = $2::bigint, periods_from = $3, "
+			"state_data_to = $4, recomputed_from = $5, state_nation = (SELECT nation FROM "
+			"council WHERE la_code = $1) WHERE council = $1", 5, state, st);
+		if (res != NULL) {
+			const char *notes[2] = { cmp->council, state[5] };
+
+			PQclear(res);
+			res = store_query(cmp->conn,
+				"DELETE FROM compute_pending p WHERE council = $1 AND id <= $2::bigint AND "
+				"NOT EXISTS (SELECT 1 FROM load l WHERE l.id = p.load_id)", 2, notes, st);
+		}
+	}
 	if (res != NULL) {
 		PQclear(res);
 		res = store_query(cmp->conn, "COMMIT", 0, NULL, st);

@@ -251,23 +251,65 @@ typedef struct store_compute_stats {
 	long milliseconds;
 } store_compute_stats;
 
-/* Begins writing a council's values: one transaction, the periods in
- * pg_temp.engine_period. Values of periods ending after data_to are marked
- * provisional. */
+/* Begins recomputing a council's values: one transaction on a connection of
+ * its own, holding the council's compute lock (one recompute of a council at
+ * a time). from and to: the council's data range read in it, as
+ * store_data_range gives it. */
 int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *council,
-			const char *data_to, const store_period *periods, size_t nperiods,
-			store_compute **out, status *st);
+			char from[16], char to[16], store_compute **out, status *st);
+
+/* For a whole-catalogue recompute after loads and deletions: the earliest
+ * date they touched since the last whole-catalogue recompute, in the record
+ * types marked in reads (CSPERF_RECORD_TYPE_LAST + 1 entries), or the
+ * earlier of the last and the new data_to when that moved ("" when nothing
+ * changed); changed (CSPERF_RECORD_TYPE_LAST + 1 entries) marks the record
+ * types changed, or all of them when data_to moved or a deletion was noted.
+ * *full when every period must be recomputed instead: no earlier
+ * state, periods that now begin on another day than periods_from, a
+ * definition whose values are not all of its current version, another
+ * nation than last time, or a change with no date to place it by. */
+int store_compute_changed_since(store_compute *cmp, const bool *reads, const char *periods_from,
+				const char *data_to, char since[16], bool *changed, bool *full,
+				status *st);
+
+/* Writes the periods to compute into pg_temp.engine_period (and its months
+ * and last days, see engine.h). Values of periods ending after data_to are
+ * marked provisional. */
+int store_compute_periods(store_compute *cmp, const char *data_to, const store_period *periods,
+			  size_t nperiods, status *st);
 
 /* Replaces one indicator's values for the council with what `sql` gives
- * ($1 council, $2 indicator id) for the periods of the listed types. A
- * failure is logged and counted, and the rest goes on. */
+ * ($1 council, $2 indicator id) for the periods of the listed types: all its
+ * values, or, when since is not NULL, those of periods ending on or after
+ * it. A failure is logged and counted, and the rest goes on (the indicator
+ * is then recomputed whole next time). */
 int store_compute_indicator(store_compute *cmp, const char *indicator_id, int version,
-			    const char *period_types, const char *sql, status *st);
+			    const char *period_types, const char *sql, const char *since,
+			    status *st);
+
+/* What a whole-catalogue recompute leaves for the next one. */
+typedef struct store_compute_state {
+	char periods_from[16];     /* the first day of its periods ("" none) */
+	char recomputed_from[16];  /* the first period end it recomputed; "" every one */
+} store_compute_state;
 
 /* Records the run (with other_failures: definitions that failed before
- * reaching the store) and commits; frees cmp either way. */
+ * reaching the store) and, for a whole-catalogue run (whole not NULL), the
+ * state the next starts from; commits; frees cmp either way. */
 int store_compute_commit(store_compute *cmp, const char *data_from, int other_failures,
-			 store_compute_stats *stats, status *st);
+			 const store_compute_state *whole, store_compute_stats *stats,
+			 status *st);
+
+/* Before load_id is deleted: notes the earliest date its deletion touches
+ * (its rows and the versions it makes current again, in the record types
+ * marked in reads) for the next recompute. */
+int store_compute_note_deletion(store_pool *pool, int64_t timeout_ms, const char *council,
+				int64_t load_id, const bool *reads, status *st);
+
+/* After a deletion that did not happen: forgets its note (kept if the load
+ * has gone after all). */
+int store_compute_forget_deletion(store_pool *pool, int64_t timeout_ms, const char *council,
+				  int64_t load_id, status *st);
 
 /* Rolls back and frees; accepts NULL. */
 void store_compute_abort(store_compute *cmp);

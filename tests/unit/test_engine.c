@@ -144,8 +144,34 @@ static void test_sql_is_built_from_checked_parts(void **state)
 	sql = engine_indicator_sql(ind);
 	assert_non_null(sql);
 	assert_non_null(strstr(sql, "ct.wd_index - cf.wd_index <= 45"));
-	assert_non_null(strstr(sql, "JOIN assessment e ON e.council = $1"));
+	assert_non_null(strstr(sql, "FROM assessment e"));
+	assert_non_null(strstr(sql, "e.council = $1"));
+	/* Counted once per month, the months summed into the periods. */
+	assert_non_null(strstr(sql, "JOIN pg_temp.engine_period_month pm ON pm.month = m.month"));
 	free(sql);
+	{
+		bool reads[CSPERF_RECORD_TYPE_LAST + 1] = { false };
+
+		engine_indicator_reads(ind, reads);
+		assert_true(reads[CSPERF_RECORD_ASSESSMENT]);
+		assert_false(reads[CSPERF_RECORD_CHILD]);
+		assert_false(reads[CSPERF_RECORD_POPULATION]);
+		assert_int_equal(engine_indicator_reach_back_months(ind), 0);
+	}
+	engine_indicator_free(ind);
+
+	/* Ages read the child record; rates, the population. */
+	assert_int_equal(engine_indicator_parse("rate",
+		"{\"record\":\"referral\",\"date\":\"referral_date\",\"where\":[{\"age\":"
+		"{\"max\":17}}]}", &ind, err, sizeof(err)), 0);
+	{
+		bool reads[CSPERF_RECORD_TYPE_LAST + 1] = { false };
+
+		engine_indicator_reads(ind, reads);
+		assert_true(reads[CSPERF_RECORD_REFERRAL]);
+		assert_true(reads[CSPERF_RECORD_CHILD]);
+		assert_true(reads[CSPERF_RECORD_POPULATION]);
+	}
 	engine_indicator_free(ind);
 
 	/* A text value is quoted, its quotes doubled. */
