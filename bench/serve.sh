@@ -185,9 +185,21 @@ csperfd2_stop
 say "serve: two csperfd, clients given both addresses..."
 csperfd2_start
 two=$BENCH_WORK/two.txt
-"$LOADGEN" --server "127.0.0.1:$CSPERFD_PORT,127.0.0.1:$CSPERFD2_PORT" \
-	--connections "$CONNECTIONS" --duration "$SECONDS_PER_PHASE" --warmup 1 --rounds 2 \
-	--council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" info scorecard | tee "$two" >&2
+one=$BENCH_WORK/one.txt
+: >"$two"
+: >"$one"
+# Rounds of one csperfd and of both, interleaved, so that each is measured
+# beside the other on a shared machine.
+for round in 1 2; do
+	"$LOADGEN" --server "127.0.0.1:$CSPERFD_PORT" \
+		--connections "$CONNECTIONS" --duration "$SECONDS_PER_PHASE" --warmup 1 --rounds 1 \
+		--council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" info scorecard |
+		sed "s/round=1/round=$round/" | tee -a "$one" >&2
+	"$LOADGEN" --server "127.0.0.1:$CSPERFD_PORT,127.0.0.1:$CSPERFD2_PORT" \
+		--connections "$CONNECTIONS" --duration "$SECONDS_PER_PHASE" --warmup 1 --rounds 1 \
+		--council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" info scorecard |
+		sed "s/round=1/round=$round/" | tee -a "$two" >&2
+done
 csperfd2_stop
 csperfd_stop
 cache_line=$(grep -o 'read cache [0-9]* hits.*' "$CSPERFD_LOG" | tail -n 1)
@@ -241,9 +253,12 @@ result=$BENCH_WORK/result.md
 	phase_table "$nocache"
 	awk -v a="$(median_rate "$nocache" scorecard)" -v b="$(median_rate "$nocache" info)" -v c="$(median_rate "$phases" scorecard)" \
 		'BEGIN { if (b > 0 && a > 0) printf "\nWithout it GetScorecard runs at %.0f%% of GetServerInfo; with it, %.1f times as many GetScorecard a second.\n", 100 * a / b, c / a }'
-	printf '\n**Two csperfd** on the one database, each with its cache, the %s clients given both addresses (round robin), 2 rounds:\n\n' "$CONNECTIONS"
+	printf '\n**Two csperfd** on the one database, each with its cache, the %s clients given both addresses (round robin); 2 rounds, each beside a round of the first csperfd alone:\n\n' "$CONNECTIONS"
+	printf 'One csperfd:\n\n'
+	phase_table "$one"
+	printf '\nTwo csperfd:\n\n'
 	phase_table "$two"
-	awk -v i2="$(median_rate "$two" info)" -v s2="$(median_rate "$two" scorecard)" -v i1="$(median_rate "$phases" info)" -v s1="$(median_rate "$phases" scorecard)" \
+	awk -v i2="$(median_rate "$two" info)" -v s2="$(median_rate "$two" scorecard)" -v i1="$(median_rate "$one" info)" -v s1="$(median_rate "$one" scorecard)" \
 		'BEGIN { if (i1 > 0 && s1 > 0) printf "\nTwo processes against one: GetServerInfo %.0f against %.0f calls/s (x%.2f), GetScorecard %.0f against %.0f (x%.2f), on %s cores shared with PostgreSQL and the load generator.\n", i2, i1, i2 / i1, s2, s1, s2 / s1, "'"$(nproc)"'" }'
 	printf '\nThe audit trail holds %s calls of the run (%s not OK); csperf-loadgen counted %s outside warm-up.\n' \
 		"$(echo "$audit_loadgen" | cut -d' ' -f1)" "$(echo "$audit_loadgen" | cut -d' ' -f2)" "$loadgen_calls"
