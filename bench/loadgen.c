@@ -2,7 +2,7 @@
  * bench/loadgen.c: csperf-loadgen, a load generator for csperfd on the public
  * SDK (libcsperf), as any SDK user would call it.
  *
- *   csperf-loadgen [options] CALL...        CALL: info, scorecard, exceptions, health
+ *   csperf-loadgen [options] CALL...        CALL: info, scorecard, exceptions, costs, health
  *   csperf-loadgen --body CALL              the request as an h2load body (stdout)
  *
  * --connections clients (default 16), each with its own thread and its own
@@ -37,15 +37,21 @@
 #include <time.h>
 
 #include <csperf/csperf.h>
+#include <csperf/costs.h>
 #include <csperf/scorecards.h>
 
 #define MAX_CONNECTIONS 256
 #define MAX_DURATION_S 300
 #define MAX_PHASES 64
 
-typedef enum call_kind { CALL_INFO, CALL_SCORECARD, CALL_EXCEPTIONS, CALL_HEALTH } call_kind;
+typedef enum call_kind {
+	CALL_INFO, CALL_SCORECARD, CALL_EXCEPTIONS, CALL_HEALTH, CALL_COSTS
+} call_kind;
 
-static const char *const call_names[] = { "info", "scorecard", "exceptions", "health" };
+#define NCALLS 5
+static const char *const call_names[NCALLS] = {
+	"info", "scorecard", "exceptions", "health", "costs"
+};
 
 typedef struct settings {
 	const char *server;
@@ -127,6 +133,21 @@ static int call_once(worker *w, call_kind call)
 
 		rc = csperf_exceptions_get(w->client, w->cfg->council, w->cfg->period, &exceptions);
 		csperf_exceptions_free(exceptions);
+		break;
+	}
+	case CALL_COSTS: {
+		/* GetPlacementCosts by placement type for the period's financial
+		 * year, as at its end (or the latest data). */
+		csperf_costs_query query = CSPERF_COSTS_QUERY_INIT;
+		csperf_costs *costs = NULL;
+		char year[8];
+
+		snprintf(year, sizeof(year), "%.7s", w->cfg->period);
+		query.council = w->cfg->council;
+		query.financial_year = year;
+		query.group_by = "placement_type";
+		rc = csperf_costs_get(w->client, &query, &costs);
+		csperf_costs_free(costs);
 		break;
 	}
 	case CALL_HEALTH: {
@@ -262,11 +283,20 @@ static int report_phase(const settings *cfg, worker *workers, call_kind call, in
 
 /* A loopback address or a unix socket: "127.x.x.x:port", "localhost:port",
  * "[::1]:port", "unix:/path". */
-static bool loopback(const char *server)
+static bool loopback_one(const char *server)
 {
 	return strncmp(server, "unix:", 5) == 0 || strncmp(server, "127.", 4) == 0 ||
 	       strncmp(server, "localhost:", 10) == 0 || strncmp(server, "[::1]:", 6) == 0 ||
 	       strncmp(server, "ipv4:127.", 9) == 0;
+}
+
+/* Several addresses (comma-separated, the SDK balances over them): each. */
+static bool loopback(const char *server)
+{
+	for (const char *at = server; at != NULL; at = strchr(at, ',') != NULL ? strchr(at, ',') + 1 : NULL)
+		if (!loopback_one(at))
+			return false;
+	return true;
 }
 
 /* Protobuf: a length-delimited field (wire type 2) with a short value. */
@@ -308,6 +338,17 @@ static int write_body(const settings *cfg, call_kind call, FILE *out)
 		n += put_string_field(message + n, 1, cfg->council);
 		n += put_string_field(message + n, 2, cfg->period);
 		break;
+	case CALL_COSTS: {
+		/* GetPlacementCostsRequest: council = 1, financial_year = 2,
+		 * group_by = 4 */
+		char year[8];
+
+		snprintf(year, sizeof(year), "%.7s", cfg->period);
+		n += put_string_field(message + n, 1, cfg->council);
+		n += put_string_field(message + n, 2, year);
+		n += put_string_field(message + n, 4, "placement_type");
+		break;
+	}
 	}
 	frame[0] = 0;  /* not compressed */
 	frame[1] = (unsigned char)(n >> 24);
@@ -321,20 +362,20 @@ static int write_body(const settings *cfg, call_kind call, FILE *out)
 
 static int parse_call(const char *name, call_kind *out)
 {
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NCALLS; i++) {
 		if (strcmp(name, call_names[i]) == 0) {
 			*out = (call_kind)i;
 			return 0;
 		}
 	}
-	fprintf(stderr, "csperf-loadgen: CALL must be info, scorecard, exceptions or health, "
+	fprintf(stderr, "csperf-loadgen: CALL must be info, scorecard, exceptions, costs or health, "
 		"not '%s'\n", name);
 	return -1;
 }
 
 static void usage(FILE *out)
 {
-	fputs("Usage: csperf-loadgen [options] CALL...      CALL: info scorecard exceptions health\n"
+	fputs("Usage: csperf-loadgen [options] CALL...      CALL: info scorecard exceptions costs health\n"
 	      "       csperf-loadgen [options] --body CALL  (h2load's -d file, on stdout)\n"
 	      "  -s, --server ADDR       loopback or unix: only [CSPERF_SERVER]\n"
 	      "      --token TOKEN       [CSPERF_TOKEN]\n"
@@ -422,7 +463,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (int i = 0; i < ncalls; i++) {
-		if ((calls[i] == CALL_SCORECARD || calls[i] == CALL_EXCEPTIONS) &&
+		if ((calls[i] == CALL_SCORECARD || calls[i] == CALL_EXCEPTIONS ||
+		     calls[i] == CALL_COSTS) &&
 		    (cfg.council == NULL || cfg.period == NULL)) {
 			fprintf(stderr, "csperf-loadgen: %s needs --council and --period\n",
 				call_names[calls[i]]);

@@ -16,10 +16,26 @@
 # GetServerInfo rate, p99 under 5 ms, no errors. h2load (nghttp2-client)
 # cross-checks GetServerInfo and GetScorecard once; it does not read
 # grpc-status, so the statuses are counted from csperfd's audit trail.
-# Also: csperfd's peak RSS (VmHWM) over the serve phases, the TCP connections
-# the 16 channels open, and the statements one GetScorecard runs
-# (pg_stat_statements).
+# Also: GetPlacementCosts (by placement type, not cached) beside them;
+# csperfd's peak RSS (VmHWM) over the serve phases, the TCP connections the
+# 16 channels open, and the statements one GetScorecard runs
+# (pg_stat_statements). Then, in the same run: a second csperfd without the
+# read cache (--read-cache-mb 0) alone, for what the cache is worth; and two
+# csperfd with their caches on the one database, the clients given both
+# addresses (round robin), for what a second process gives (issue 10).
 source "$(dirname "$0")/lib.sh"
+
+CSPERFD2_PID=
+# The second csperfd too, whatever happens.
+serve_cleanup() {
+	local rc=$?
+	if [ -n "$CSPERFD2_PID" ]; then
+		kill -TERM "$CSPERFD2_PID" 2>/dev/null
+		wait "$CSPERFD2_PID" 2>/dev/null
+	fi
+	(exit $rc)
+	bench_cleanup
+}
 
 CHILDREN=${BENCH_SERVE_CHILDREN:-10000}
 SECONDS_PER_PHASE=${BENCH_SERVE_SECONDS:-10}
@@ -37,6 +53,7 @@ STAGE=child_protection
 bench_require "$LOADGEN"
 command -v h2load >/dev/null || die "h2load is missing: apt-get install nghttp2-client"
 bench_init serve
+trap serve_cleanup EXIT
 pg_start -c shared_preload_libraries=pg_stat_statements
 sql "CREATE EXTENSION pg_stat_statements" >/dev/null
 csperfd_start
@@ -56,11 +73,36 @@ rows=$("$CSPERF" --format csv scorecard --council "$COUNCIL" --period "$PERIOD" 
 all_rows=$("$CSPERF" --format csv scorecard --council "$COUNCIL" --period "$PERIOD" | tail -n +2 | wc -l)
 [ "$rows" -gt 0 ] || die "the scorecard of $STAGE for $PERIOD is empty"
 
-# The statements of one call, from PostgreSQL's side.
+# ---- a second csperfd on the same database ----
+csperfd2_start() {
+	local ready=$BENCH_WORK/csperfd2.port i
+	rm -f "$ready"
+	"$CSPERFD" --dsn "$PG_DSN" --listen 127.0.0.1:0 --ready-file "$ready" "$@" \
+		>>"$BENCH_WORK/csperfd2.log" 2>&1 &
+	CSPERFD2_PID=$!
+	for i in $(seq 1 600); do
+		[ -s "$ready" ] && break
+		kill -0 "$CSPERFD2_PID" 2>/dev/null || die "the second csperfd did not start"
+		sleep 0.1
+	done
+	[ -s "$ready" ] || die "the second csperfd did not start within 60 s"
+	CSPERFD2_PORT=$(cat "$ready")
+}
+csperfd2_stop() {
+	kill -TERM "$CSPERFD2_PID" 2>/dev/null
+	wait "$CSPERFD2_PID" 2>/dev/null || true
+	CSPERFD2_PID=
+}
+# A second csperfd without the read cache: what a GetScorecard costs when
+# the cache does not have it (a miss).
+csperfd2_start --read-cache-mb 0
+
+# The statements of one call, from PostgreSQL's side (server: the first
+# csperfd unless given).
 statements_per_call() {
-	local call=$1 calls=200
+	local call=$1 server=${2:-$CSPERF_SERVER} out=${3:-$BENCH_WORK/statements-$1.txt} calls=200
 	sql "SELECT pg_stat_statements_reset()" >/dev/null
-	"$LOADGEN" --connections 1 --duration 60 --warmup 0 --max-calls "$calls" \
+	"$LOADGEN" --server "$server" --connections 1 --duration 60 --warmup 0 --max-calls "$calls" \
 		--council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" "$call" >/dev/null
 	sql "SELECT round(sum(calls)::numeric / $calls, 1), round((sum(total_exec_time) / $calls)::numeric, 3)
 		FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
@@ -69,11 +111,12 @@ statements_per_call() {
 		FROM (SELECT calls, total_exec_time, regexp_replace(regexp_replace(left(regexp_replace(query, '\s+', ' ', 'g'), 80),
 			'\|', '/', 'g'), 'statement_timeout = [0-9]+', 'statement_timeout = <ms left>') AS q
 		FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%') s
-		GROUP BY q ORDER BY 1 DESC, 2 DESC" >"$BENCH_WORK/statements-$call.txt"
+		GROUP BY q ORDER BY 1 DESC, 2 DESC" >"$out"
 }
 # Right after the loads, before autovacuum has been by: every recompute
 # rewrote all the council's values.
-read -r fresh_statements fresh_db_ms < <(statements_per_call scorecard | tr '|' ' ')
+nocache_server=127.0.0.1:$CSPERFD2_PORT
+read -r fresh_statements fresh_db_ms < <(statements_per_call scorecard "$nocache_server" | tr '|' ' ')
 dead=$(sql "SELECT n_live_tup || ' ' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'indicator_value'")
 # The serve phases measure the steady state: vacuumed, as autovacuum leaves it.
 if [ "$WHATIF" = peer-index ]; then
@@ -83,7 +126,10 @@ if [ "$WHATIF" = peer-index ]; then
 fi
 sql "VACUUM ANALYZE" >/dev/null
 read -r info_statements info_db_ms < <(statements_per_call info | tr '|' ' ')
-read -r scorecard_statements scorecard_db_ms < <(statements_per_call scorecard | tr '|' ' ')
+read -r scorecard_statements scorecard_db_ms < <(statements_per_call scorecard "$nocache_server" | tr '|' ' ')
+# The same from the cache (the first call fills it).
+read -r hit_statements hit_db_ms < <(statements_per_call scorecard "$CSPERF_SERVER" \
+	"$BENCH_WORK/statements-hit.txt" | tr '|' ' ')
 
 vm_hwm_reset "$CSPERFD_PID"
 hwm_idle=$(vm_hwm_mb "$CSPERFD_PID")
@@ -97,7 +143,7 @@ audit_before=$(sql "SELECT coalesce(max(id), 0) FROM audit_log")
 sampler=$!
 "$LOADGEN" --connections "$CONNECTIONS" --duration "$SECONDS_PER_PHASE" --warmup 1 \
 	--rounds "$ROUNDS" --council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" \
-	info scorecard exceptions | tee "$phases" >&2
+	info scorecard exceptions costs | tee "$phases" >&2
 wait "$sampler"
 tcp=$(cat "$BENCH_WORK/tcp.txt")
 loadgen_calls=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^calls=/) { split($i, kv, "="); s += kv[2] } } END { print s }' "$phases")
@@ -130,19 +176,57 @@ read -r h2_sc_rate h2_sc_done h2_sc_failed h2_sc_mean h2_sc_max h2_sc_audit h2_s
 	< <(h2load_run scorecard GetScorecard)
 hwm_serve=$(vm_hwm_mb "$CSPERFD_PID")
 
+say "serve: a csperfd without the read cache..."
+nocache=$BENCH_WORK/nocache.txt
+"$LOADGEN" --server "127.0.0.1:$CSPERFD2_PORT" --connections "$CONNECTIONS" \
+	--duration "$SECONDS_PER_PHASE" --warmup 1 --rounds 1 --council "$COUNCIL" \
+	--period "$PERIOD" --stage "$STAGE" info scorecard exceptions | tee "$nocache" >&2
+csperfd2_stop
+say "serve: two csperfd, clients given both addresses..."
+csperfd2_start
+two=$BENCH_WORK/two.txt
+one=$BENCH_WORK/one.txt
+: >"$two"
+: >"$one"
+# Rounds of one csperfd and of both, interleaved, so that each is measured
+# beside the other on a shared machine.
+for round in 1 2; do
+	"$LOADGEN" --server "127.0.0.1:$CSPERFD_PORT" \
+		--connections "$CONNECTIONS" --duration "$SECONDS_PER_PHASE" --warmup 1 --rounds 1 \
+		--council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" info scorecard |
+		sed "s/round=1/round=$round/" | tee -a "$one" >&2
+	"$LOADGEN" --server "127.0.0.1:$CSPERFD_PORT,127.0.0.1:$CSPERFD2_PORT" \
+		--connections "$CONNECTIONS" --duration "$SECONDS_PER_PHASE" --warmup 1 --rounds 1 \
+		--council "$COUNCIL" --period "$PERIOD" --stage "$STAGE" info scorecard |
+		sed "s/round=1/round=$round/" | tee -a "$two" >&2
+done
+csperfd2_stop
+csperfd_stop
+cache_line=$(grep -o 'read cache [0-9]* hits.*' "$CSPERFD_LOG" | tail -n 1)
+
 # ---- the figures ----
+phase_table() {
+	printf '| call | round | calls | calls/s | p50 ms | p90 ms | p99 ms | max ms | errors |\n'
+	printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+	awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %s |\n", v["call"], v["round"], v["calls"],
+			v["calls_per_s"], v["p50_ms"], v["p90_ms"], v["p99_ms"], v["max_ms"], v["errors"] }' "$1"
+}
+# The median over the rounds of a call's rate in a phase file.
+median_rate() {
+	awk -v call="$2" '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		if (v["call"] == call) r[++n] = v["calls_per_s"] }
+		END { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+			if (n == 0) print 0; else if (n % 2) print r[(n + 1) / 2]; else print (r[n / 2] + r[n / 2 + 1]) / 2 }' "$1"
+}
 result=$BENCH_WORK/result.md
 {
 	[ -n "$WHATIF" ] && printf '**What-if run (%s): not csperf as it is.**\n\n' "$WHATIF"
 	printf 'Run %s. Council of %s children over 5 years; GetScorecard of stage %s for %s (%s rows; %s for every stage);\n' \
 		"$(machine_line)" "$CHILDREN" "$STAGE" "$PERIOD" "$rows" "$all_rows"
-	printf 'csperfd with 4 workers and 2 pollers; %s clients of csperf-loadgen, each its own thread and channel (%s TCP connection(s) seen: gRPC core shares one connection between channels of the same target and arguments); %s s per phase after 1 s of warm-up, %s rounds.\n\n' \
+	printf 'csperfd with its defaults (4 database connections, 16 workers, 2 pollers, read cache 64 MB); %s clients of csperf-loadgen, each its own thread and channel (%s TCP connection(s) seen: gRPC core shares one connection between channels of the same target and arguments); %s s per phase after 1 s of warm-up, %s rounds.\n\n' \
 		"$CONNECTIONS" "$tcp" "$SECONDS_PER_PHASE" "$ROUNDS"
-	printf '| call | round | calls | calls/s | p50 ms | p90 ms | p99 ms | max ms | errors |\n'
-	printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
-	awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %s |\n", v["call"], v["round"], v["calls"],
-			v["calls_per_s"], v["p50_ms"], v["p90_ms"], v["p99_ms"], v["max_ms"], v["errors"] }' "$phases"
+	phase_table "$phases"
 	printf '\n'
 	awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 		r = v["round"]; c = v["call"]; rate[c, r] = v["calls_per_s"]; p99[c, r] = v["p99_ms"]; errors[c] += v["errors"]
@@ -159,7 +243,23 @@ result=$BENCH_WORK/result.md
 			printf "**GetScorecard p99 %.2f ms** (worst round; target: under 5 ms): %s.\n", worst, (worst < 5 ? "met" : "missed")
 			printf "**Errors: %d** (GetServerInfo %d, GetScorecard %d, GetExceptions %d; target: none): %s.\n", errors["info"] + errors["scorecard"] + errors["exceptions"], errors["info"], errors["scorecard"], errors["exceptions"], (errors["info"] + errors["scorecard"] + errors["exceptions"] == 0 ? "met" : "missed")
 			printf "GetExceptions (every stage, judged) runs at %.0f%% of the bare-RPC rate, p99 %.2f ms at worst.\n", 100 * mx, worstx
+			worstc = 0; for (r = 1; r <= rounds; r++) if (p99["costs", r] > worstc) worstc = p99["costs", r]
+			n = 0; for (r = 1; r <= rounds; r++) cr[++n] = rate["costs", r] / rate["info", r]
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (cr[j] < cr[i]) { t = cr[i]; cr[i] = cr[j]; cr[j] = t }
+			printf "GetPlacementCosts (by placement type; not cached) runs at %.0f%% of the bare-RPC rate, p99 %.2f ms at worst.\n", 100 * cr[int((n + 1) / 2)], worstc
 		}' "$phases"
+	printf '\nThe read cache of csperfd over the whole run (its log at exit): %s.\n' "${cache_line:-not logged}"
+	printf '\n**Without the read cache** (a second csperfd, --read-cache-mb 0, alone on the same database, same run):\n\n'
+	phase_table "$nocache"
+	awk -v a="$(median_rate "$nocache" scorecard)" -v b="$(median_rate "$nocache" info)" -v c="$(median_rate "$phases" scorecard)" \
+		'BEGIN { if (b > 0 && a > 0) printf "\nWithout it GetScorecard runs at %.0f%% of GetServerInfo; with it, %.1f times as many GetScorecard a second.\n", 100 * a / b, c / a }'
+	printf '\n**Two csperfd** on the one database, each with its cache, the %s clients given both addresses (round robin); 2 rounds, each beside a round of the first csperfd alone:\n\n' "$CONNECTIONS"
+	printf 'One csperfd:\n\n'
+	phase_table "$one"
+	printf '\nTwo csperfd:\n\n'
+	phase_table "$two"
+	awk -v i2="$(median_rate "$two" info)" -v s2="$(median_rate "$two" scorecard)" -v i1="$(median_rate "$one" info)" -v s1="$(median_rate "$one" scorecard)" \
+		'BEGIN { if (i1 > 0 && s1 > 0) printf "\nTwo processes against one: GetServerInfo %.0f against %.0f calls/s (x%.2f), GetScorecard %.0f against %.0f (x%.2f), on %s cores shared with PostgreSQL and the load generator.\n", i2, i1, i2 / i1, s2, s1, s2 / s1, "'"$(nproc)"'" }'
 	printf '\nThe audit trail holds %s calls of the run (%s not OK); csperf-loadgen counted %s outside warm-up.\n' \
 		"$(echo "$audit_loadgen" | cut -d' ' -f1)" "$(echo "$audit_loadgen" | cut -d' ' -f2)" "$loadgen_calls"
 	printf '\nh2load (%s connections, 1 stream each, as many calls as csperf-loadgen made in %s s), statuses from the audit trail:\n\n' "$CONNECTIONS" "$H2LOAD_SECONDS"
@@ -168,12 +268,14 @@ result=$BENCH_WORK/result.md
 	printf '| GetScorecard | %s | %s | %s | %s | %s | %s | %s |\n' "$h2_sc_rate" "$h2_sc_done" "$h2_sc_failed" "$h2_sc_mean" "$h2_sc_max" "$h2_sc_audit" "$h2_sc_ok"
 	awk -v a="$h2_sc_rate" -v b="$h2_info_rate" 'BEGIN { if (b > 0) printf "\nh2load: GetScorecard at %.0f%% of GetServerInfo.\n", 100 * a / b }'
 	printf '\nPeak RSS of csperfd (VmHWM): %s MB idle after the loads, %s MB after the serve phases and h2load.\n' "$hwm_idle" "$hwm_serve"
-	printf '\nOne call seen from PostgreSQL (pg_stat_statements, 200 calls on one connection, after VACUUM): GetServerInfo runs %s statements (%s ms in the database), GetScorecard %s (%s ms).\n' \
-		"$info_statements" "$info_db_ms" "$scorecard_statements" "$scorecard_db_ms"
-	printf 'Right after the loads, before any vacuum (indicator_value: %s live, %s dead rows), one GetScorecard spent **%s ms** in the database.\n\n' \
+	printf '\nOne call seen from PostgreSQL (pg_stat_statements, 200 calls on one connection, after VACUUM): GetServerInfo runs %s statements (%s ms in the database); GetScorecard from the cache %s (%s ms); GetScorecard that the cache does not have (the csperfd without it) %s (%s ms).\n' \
+		"$info_statements" "$info_db_ms" "$hit_statements" "$hit_db_ms" "$scorecard_statements" "$scorecard_db_ms"
+	printf 'Right after the loads, before any vacuum (indicator_value: %s live, %s dead rows), one GetScorecard not from the cache spent **%s ms** in the database.\n\n' \
 		"$(echo "$dead" | cut -d' ' -f1)" "$(echo "$dead" | cut -d' ' -f2)" "$fresh_db_ms"
-	printf '| per GetScorecard | ms each | statement |\n|---:|---:|---|\n'
+	printf '| per GetScorecard not from the cache | ms each | statement |\n|---:|---:|---|\n'
 	awk -F'|' '{ printf "| %s | %s | `%s` |\n", $1, $2, $3 }' "$BENCH_WORK/statements-scorecard.txt"
+	printf '\n| per GetScorecard from the cache | ms each | statement |\n|---:|---:|---|\n'
+	awk -F'|' '{ printf "| %s | %s | `%s` |\n", $1, $2, $3 }' "$BENCH_WORK/statements-hit.txt"
 } >"$result"
 cat "$result"
 doc_update serve "$result"

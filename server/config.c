@@ -43,8 +43,13 @@ void config_usage(const char *program)
 "                           (default /usr/lib/postgresql/15/bin)\n"
 "      --pg-port N          the embedded socket's port number; no TCP is opened\n"
 "                           [CSPERF_PG_PORT] (default 5432)\n"
-"  -t, --threads N          handler threads, and database connections\n"
-"                           [CSPERF_THREADS] (default 4)\n"
+"  -t, --threads N          database connections [CSPERF_THREADS] (default 4)\n"
+"      --workers N          handler threads, 1-256 [CSPERF_WORKERS] (default:\n"
+"                           4 per database connection: calls answered from the\n"
+"                           cache, and calls waiting for their audit line, hold\n"
+"                           no connection)\n"
+"      --read-cache-mb N    memory for cached scorecard and exception replies,\n"
+"                           0 for none [CSPERF_READ_CACHE_MB] (default 64)\n"
 "      --pollers N          threads polling the network, 1-6 [CSPERF_POLLERS]\n"
 "                           (default 2)\n"
 "      --drain-timeout S    seconds calls in flight may take at shutdown\n"
@@ -247,7 +252,7 @@ enum {
 	OPT_DATA_DIR = 256, OPT_PG_BIN, OPT_PG_PORT, OPT_POLLERS, OPT_DRAIN,
 	OPT_MIGRATIONS, OPT_READY, OPT_LOG_LEVEL, OPT_MIGRATE_DSN, OPT_TLS_CERT,
 	OPT_TLS_KEY, OPT_TLS_CLIENT_CA, OPT_INSECURE, OPT_SUPPRESS, OPT_ROLE, OPT_NAME,
-	OPT_COUNCIL, OPT_LOCALITY, OPT_READ_DSN, OPT_WAIT_DB
+	OPT_COUNCIL, OPT_LOCALITY, OPT_READ_DSN, OPT_WAIT_DB, OPT_WORKERS, OPT_READ_CACHE
 };
 
 /* CSPERF_READ_DSN: DSNs separated by ';' or newlines (a DSN holds spaces,
@@ -300,6 +305,8 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		{ "tls-client-ca", required_argument, NULL, OPT_TLS_CLIENT_CA },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "suppress-threshold", required_argument, NULL, OPT_SUPPRESS },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
+		{ "read-cache-mb", required_argument, NULL, OPT_READ_CACHE },
 		{ "role", required_argument, NULL, OPT_ROLE },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "council", required_argument, NULL, OPT_COUNCIL },
@@ -311,7 +318,7 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *threads, *pollers, *drain, *pg_port, *level, *insecure, *suppress;
-	const char *wait_db;
+	const char *wait_db, *workers, *read_cache;
 	int drain_s = 10, opt;
 	bool read_dsn_flags = false;
 
@@ -335,6 +342,8 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 	insecure = env_or("CSPERF_INSECURE", "0");
 	suppress = env_or("CSPERF_SUPPRESS_THRESHOLD", "4");
 	wait_db = env_or("CSPERF_WAIT_FOR_DATABASE", "0");
+	workers = env_or("CSPERF_WORKERS", NULL);
+	read_cache = env_or("CSPERF_READ_CACHE_MB", "64");
 	if (split_read_dsns(cfg, env_or("CSPERF_READ_DSN", NULL), err, errsize) != 0)
 		return -1;
 
@@ -359,6 +368,8 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		case OPT_TLS_CLIENT_CA: cfg->tls_client_ca = optarg; break;
 		case OPT_INSECURE: insecure = "1"; break;
 		case OPT_SUPPRESS: suppress = optarg; break;
+		case OPT_WORKERS: workers = optarg; break;
+		case OPT_READ_CACHE: read_cache = optarg; break;
 		case OPT_WAIT_DB: wait_db = optarg; break;
 		case OPT_ROLE: cfg->token_role = optarg; break;
 		case OPT_NAME: cfg->token_name = optarg; break;
@@ -406,9 +417,15 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 	    parse_int("--pg-port", pg_port, 1, 65535, &cfg->pg_port, err, errsize) != 0 ||
 	    parse_int("--suppress-threshold", suppress, 1, 100, &cfg->suppress_threshold, err,
 		      errsize) != 0 ||
+	    parse_int("--read-cache-mb", read_cache, 0, 65536, &cfg->read_cache_mb, err,
+		      errsize) != 0 ||
+	    (workers != NULL &&
+	     parse_int("--workers", workers, 1, 256, &cfg->workers, err, errsize) != 0) ||
 	    parse_bool("--insecure (CSPERF_INSECURE)", insecure, &cfg->insecure, err, errsize) != 0)
 		return -1;
 	cfg->drain_timeout_ms = drain_s * 1000;
+	if (workers == NULL)
+		cfg->workers = cfg->threads * 4;
 	if (strcmp(wait_db, "forever") == 0)
 		cfg->wait_for_database_s = -1;
 	else if (parse_int("--wait-for-database (or `forever`)", wait_db, 0, 31536000,

@@ -29,7 +29,9 @@ typedef struct config {
 	const char *pg_bin;          /* CSPERF_PG_BIN */
 	const char *migrations_dir;  /* CSPERF_MIGRATIONS_DIR; NULL: built in */
 	const char *ready_file;      /* CSPERF_READY_FILE */
-	int threads;                 /* CSPERF_THREADS: handler workers and DB connections */
+	int threads;                 /* CSPERF_THREADS: database connections */
+	int workers;                 /* CSPERF_WORKERS: handler threads (4 x threads) */
+	int read_cache_mb;           /* CSPERF_READ_CACHE_MB: 0 no read cache */
 	int pollers;                 /* CSPERF_POLLERS */
 	int drain_timeout_ms;        /* CSPERF_DRAIN_TIMEOUT (seconds) */
 	int pg_port;                 /* CSPERF_PG_PORT: embedded socket's number */

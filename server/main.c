@@ -19,6 +19,7 @@
 #include "config.h"
 #include "handlers/access.h"
 #include "handlers/handlers.h"
+#include "handlers/read_cache.h"
 #include "log.h"
 #include "rpc/rpc.h"
 #include "store/store.h"
@@ -182,6 +183,63 @@ static void serve_call_finishing(rpc_call *call, void *ctx)
 	access_call_finishing(call, ctx);
 }
 
+/* On the change listener's thread: a change committed somewhere (table),
+ * or the listener lost or made its connection (NULL): what the caches hold
+ * may be out of date. */
+static void on_database_change(const char *table, void *ctx)
+{
+	app *a = ctx;
+
+	if (table == NULL)
+		access_cache_stale(a->access_cache);
+	else if (strcmp(table, "access_token") == 0)
+		access_cache_forget_all(a->access_cache);
+	if (table == NULL || strcmp(table, "access_token") != 0) {
+		read_cache_counts counts;
+
+		read_cache_clear(a->read_cache);
+		read_cache_get_counts(a->read_cache, &counts);
+		log_debug("read cache: emptied (%s changed); %llu hits, %llu misses, %llu kept, "
+			  "%llu evicted so far", table != NULL ? table : "the listener's connection",
+			  (unsigned long long)counts.hits, (unsigned long long)counts.misses,
+			  (unsigned long long)counts.stored, (unsigned long long)counts.evicted);
+	}
+}
+
+static void log_cache_counts(const app *a)
+{
+	read_cache_counts counts;
+	uint64_t token_hits, token_lookups, audit_lines = 0, audit_commits = 0;
+	uint64_t notifications = 0, losses = 0;
+
+	read_cache_get_counts(a->read_cache, &counts);
+	access_cache_counts(a->access_cache, &token_hits, &token_lookups);
+	if (a->audit_writer != NULL)
+		store_audit_writer_counts(a->audit_writer, &audit_lines, &audit_commits);
+	if (a->listener != NULL)
+		store_listener_counts(a->listener, &notifications, &losses);
+	log_info("csperfd: read cache %llu hits, %llu misses, %llu kept, %llu evicted, %llu "
+		 "emptied, %zu entries of %zu bytes (of %zu); tokens %llu from the cache, %llu "
+		 "looked up; audit %llu lines in %llu commits; %llu change notifications, %llu "
+		 "listener connections lost",
+		 (unsigned long long)counts.hits, (unsigned long long)counts.misses,
+		 (unsigned long long)counts.stored, (unsigned long long)counts.evicted,
+		 (unsigned long long)counts.clears, counts.entries, counts.bytes, counts.max_bytes,
+		 (unsigned long long)token_hits, (unsigned long long)token_lookups,
+		 (unsigned long long)audit_lines, (unsigned long long)audit_commits,
+		 (unsigned long long)notifications, (unsigned long long)losses);
+}
+
+static void stop_helpers(app *a)
+{
+	store_listener_stop(a->listener);
+	a->listener = NULL;
+	store_audit_writer_stop(a->audit_writer);
+	a->audit_writer = NULL;
+	read_cache_free(a->read_cache);
+	a->read_cache = NULL;
+}
+
 static int serve(const config *cfg, const char *dsn, const char *mode, const tls_files *tls,
 		 database_wait *wait, status *st)
 {
@@ -205,10 +263,24 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 		access_cache_free(application.access_cache);
 		return -1;
 	}
+	/* The caches, kept coherent by the change listener, and the audit
+	 * trail's group commit (docs/SCALING.md, docs/PERFORMANCE.md). */
+	if (read_cache_new(&application.read_cache, (size_t)cfg->read_cache_mb * 1024 * 1024) != 0 ||
+	    store_listener_start(&application.listener, store_pool_dsn(application.pool),
+				 on_database_change, &application, st) != 0 ||
+	    store_audit_writer_start(&application.audit_writer, store_pool_dsn(application.pool),
+				     st) != 0) {
+		stop_helpers(&application);
+		store_pool_close(application.pool);
+		access_cache_free(application.access_cache);
+		return status_set(st, st->code != STATUS_OK ? st->code : STATUS_RESOURCE_EXHAUSTED,
+				  "%s", st->code != STATUS_OK ? st->message : "out of memory");
+	}
 	/* Streaming replicas for reads (docs/SCALING.md). */
 	for (size_t i = 0; i < cfg->nread_dsns; i++) {
 		if (store_pool_add_replica(application.pool, cfg->read_dsns[i], cfg->threads,
 					   st) != 0) {
+			stop_helpers(&application);
 			store_pool_close(application.pool);
 			access_cache_free(application.access_cache);
 			return -1;
@@ -221,7 +293,7 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 	memset(&options, 0, sizeof(options));
 	options.listen = cfg->listen;
 	options.pollers = cfg->pollers;
-	options.workers = cfg->threads;
+	options.workers = cfg->workers;
 	options.max_message = MAX_MESSAGE_BYTES;
 	options.gate = serve_gate;
 	options.before_finish = serve_call_finishing;
@@ -230,15 +302,17 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 	options.tls_client_ca_pem = tls->client_ca_pem;
 	methods = handlers_methods(&nmethods);
 	if (rpc_server_start(&server, &options, methods, nmethods, &application, st) != 0) {
+		stop_helpers(&application);
 		store_pool_close(application.pool);
 		access_cache_free(application.access_cache);
 		return -1;
 	}
-	log_info("csperfd %s serving on %s (port %d, %s, %d threads, %s database)",
+	log_info("csperfd %s serving on %s (port %d, %s, %d threads, %d database connections, "
+		 "read cache %d MB, %s database)",
 		 CSPERF_VERSION_STRING, cfg->listen, rpc_server_port(server),
 		 tls->cert_pem == NULL ? "plain TCP"
 		 : tls->client_ca_pem != NULL ? "TLS with client certificates" : "TLS",
-		 cfg->threads, mode);
+		 cfg->workers, cfg->threads, cfg->read_cache_mb, mode);
 	if (tls->cert_pem == NULL && !config_listen_is_loopback(cfg->listen))
 		log_warn("csperfd: --insecure: tokens and data cross the network unencrypted");
 	if (cfg->ready_file != NULL && write_ready_file(cfg->ready_file, rpc_server_port(server)) != 0)
@@ -273,6 +347,8 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 		log_info("csperfd: %s received: draining calls (up to %d ms)",
 			 signal_number == SIGINT ? "SIGINT" : "SIGTERM", cfg->drain_timeout_ms);
 	rpc_server_stop(server, cfg->drain_timeout_ms);
+	log_cache_counts(&application);
+	stop_helpers(&application);
 	if (store_replica_count(application.pool) > 0) {
 		uint64_t by_replicas, by_primary;
 

@@ -27,6 +27,12 @@
 /* Principals verified this recently stand in while the database is down. */
 #define CACHE_SLOTS 64
 #define CACHE_FALLBACK_SECONDS 600
+/* A token verified this recently is taken without asking the database, if
+ * no change to access_token has been seen since (the fence in the gate makes
+ * sure every change committed before the call has been seen). */
+#define CACHE_FRESH_SECONDS 10
+/* The longest the gate waits for the fence. */
+#define FENCE_TIMEOUT_MS 1000
 #define PARAMS_MAX 512
 
 /* String fields whose values the audit trail may record. */
@@ -43,18 +49,22 @@ typedef struct access_call {
 	bool council_checked;
 	char params[PARAMS_MAX];
 	int64_t rows;
+	bool fresh;                           /* the fence passed */
 } access_call;
 
 typedef struct cache_slot {
 	char token_sha256[AUTH_SHA256_HEX_SIZE];
 	auth_principal principal;
 	time_t verified;
+	uint64_t generation;   /* the cache's when verified; 0: fallback only */
 } cache_slot;
 
 struct access_cache {
 	pthread_mutex_t mu;
 	cache_slot slots[CACHE_SLOTS];
 	size_t next;
+	uint64_t generation;   /* moved on by every change seen, and by a loss */
+	uint64_t hits, lookups;
 };
 
 int access_cache_new(access_cache **out)
@@ -65,6 +75,7 @@ int access_cache_new(access_cache **out)
 	if (cache == NULL)
 		return -1;
 	pthread_mutex_init(&cache->mu, NULL);
+	cache->generation = 1;
 	*out = cache;
 	return 0;
 }
@@ -77,7 +88,46 @@ void access_cache_free(access_cache *cache)
 	free(cache);
 }
 
-static void cache_remember(access_cache *cache, const char *hash, const auth_principal *p)
+void access_cache_forget_all(access_cache *cache)
+{
+	pthread_mutex_lock(&cache->mu);
+	memset(cache->slots, 0, sizeof(cache->slots));
+	cache->generation++;
+	pthread_mutex_unlock(&cache->mu);
+}
+
+void access_cache_stale(access_cache *cache)
+{
+	pthread_mutex_lock(&cache->mu);
+	cache->generation++;
+	pthread_mutex_unlock(&cache->mu);
+}
+
+void access_cache_counts(access_cache *cache, uint64_t *hits, uint64_t *lookups)
+{
+	pthread_mutex_lock(&cache->mu);
+	*hits = cache->hits;
+	*lookups = cache->lookups;
+	pthread_mutex_unlock(&cache->mu);
+}
+
+static uint64_t cache_generation(access_cache *cache)
+{
+	uint64_t generation;
+
+	pthread_mutex_lock(&cache->mu);
+	generation = cache->generation;
+	cache->lookups++;
+	pthread_mutex_unlock(&cache->mu);
+	return generation;
+}
+
+/* Remembers a principal the database gave for the token; `generation` is
+ * the cache's before the look-up: if a change came since, the answer may
+ * predate a revocation, and it is kept only to stand in while the database
+ * is down (which was so before the cache existed). */
+static void cache_remember(access_cache *cache, const char *hash, const auth_principal *p,
+			   uint64_t generation)
 {
 	cache_slot *slot = NULL;
 
@@ -92,7 +142,31 @@ static void cache_remember(access_cache *cache, const char *hash, const auth_pri
 	memcpy(slot->token_sha256, hash, AUTH_SHA256_HEX_SIZE);
 	slot->principal = *p;
 	slot->verified = time(NULL);
+	slot->generation = generation == cache->generation ? generation : 0;
 	pthread_mutex_unlock(&cache->mu);
+}
+
+/* A principal verified within CACHE_FRESH_SECONDS with no change since. */
+static bool cache_recall_fresh(access_cache *cache, const char *hash, auth_principal *out)
+{
+	bool found = false;
+	time_t now = time(NULL);
+
+	pthread_mutex_lock(&cache->mu);
+	for (size_t i = 0; i < CACHE_SLOTS && !found; i++) {
+		const cache_slot *slot = &cache->slots[i];
+
+		if (slot->generation == cache->generation &&
+		    strcmp(slot->token_sha256, hash) == 0 &&
+		    now - slot->verified <= CACHE_FRESH_SECONDS) {
+			*out = slot->principal;
+			found = true;
+		}
+	}
+	if (found)
+		cache->hits++;
+	pthread_mutex_unlock(&cache->mu);
+	return found;
 }
 
 static void cache_forget(access_cache *cache, const char *hash)
@@ -248,12 +322,19 @@ static const char *request_council(const ProtobufCMessage *msg)
 /* Finds the token's principal: in the database, or while it cannot be
  * reached, among those verified recently. Returns 0 (found says), or -1
  * with st filled. */
-static int authenticate(app *a, rpc_call *call, const char *hash, auth_principal *out,
-			bool *found, status *st)
+static int authenticate(app *a, rpc_call *call, bool fresh, const char *hash,
+			auth_principal *out, bool *found, status *st)
 {
+	uint64_t generation;
+
+	if (fresh && cache_recall_fresh(a->access_cache, hash, out)) {
+		*found = true;
+		return 0;
+	}
+	generation = cache_generation(a->access_cache);
 	if (store_token_find(a->pool, rpc_call_remaining_ms(call), hash, out, found, st) == 0) {
 		if (*found)
-			cache_remember(a->access_cache, hash, out);
+			cache_remember(a->access_cache, hash, out, generation);
 		else
 			cache_forget(a->access_cache, hash);
 		return 0;
@@ -291,7 +372,7 @@ static int check_token(app *a, rpc_call *call, access_call *ac)
 	}
 	auth_token_hash(token, hash);
 	auth_secret_wipe(header, sizeof(header));
-	rc = authenticate(a, call, hash, &ac->principal, &found, &st);
+	rc = authenticate(a, call, ac->fresh, hash, &ac->principal, &found, &st);
 	if (rc != 0) {
 		rpc_call_fail_status(call, &st);
 		return -1;
@@ -329,6 +410,14 @@ bool access_gate(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_PERMISSION_DENIED, "%s is not allowed to anyone",
 			      short_method(method));
 		return false;
+	}
+	/* The fence: every change committed before this call arrived (a
+	 * revocation, a load) has reached this csperfd's caches. */
+	if (a->listener != NULL) {
+		int64_t remaining = rpc_call_remaining_ms(call);
+
+		ac->fresh = store_listener_sync(a->listener, remaining < FENCE_TIMEOUT_MS
+						? remaining : FENCE_TIMEOUT_MS) == 0;
 	}
 	if (check_token(a, call, ac) != 0)
 		return false;
@@ -392,7 +481,8 @@ void access_call_finishing(rpc_call *call, void *ctx)
 	entry.rows = ac->rows;
 	entry.status = status_code_name(code);
 	entry.peer = rpc_call_peer(call);
-	if (store_audit_append(a->pool, AUDIT_TIMEOUT_MS, &entry, &st) != 0)
+	if ((a->audit_writer != NULL ? store_audit_write(a->audit_writer, &entry, &st)
+	     : store_audit_append(a->pool, AUDIT_TIMEOUT_MS, &entry, &st)) != 0)
 		log_warn("audit: not recorded (%s): %s by %s, council '%s', '%s', rows %lld, %s",
 			 st.message, short_method(entry.method),
 			 ac->authenticated ? ac->principal.name : "(no valid token)", entry.council,
@@ -426,6 +516,13 @@ int access_require_council(rpc_call *call, const char *council)
 	rpc_call_fail(call, STATUS_PERMISSION_DENIED,
 		      "this token does not give access to that council's data");
 	return -1;
+}
+
+bool access_fresh(const rpc_call *call)
+{
+	const access_call *ac = rpc_call_context(call);
+
+	return ac != NULL && ac->fresh;
 }
 
 void access_note_rows(rpc_call *call, int64_t rows)

@@ -25,6 +25,18 @@ typedef struct access_cache access_cache;
 int access_cache_new(access_cache **out);
 void access_cache_free(access_cache *cache);
 
+/* A change to access_token committed somewhere (a revocation): every
+ * verified token is forgotten. */
+void access_cache_forget_all(access_cache *cache);
+
+/* Changes may have been missed (the change listener lost its connection):
+ * verified tokens are no longer taken without asking the database, but
+ * still stand in while it is down. */
+void access_cache_stale(access_cache *cache);
+
+/* Tokens taken from the cache and looked up in the database since start. */
+void access_cache_counts(access_cache *cache, uint64_t *hits, uint64_t *lookups);
+
 /* The rpc_gate of csperfd. */
 bool access_gate(rpc_call *call, void *app);
 
@@ -45,6 +57,11 @@ int access_require_council(rpc_call *call, const char *council);
  * returned (or changed), and parameters in brief (never tokens, child
  * identifiers or postcodes). */
 void access_note_rows(rpc_call *call, int64_t rows);
+
+/* Whether every change committed before the call arrived is known to this
+ * csperfd (the gate's fence, store_listener_sync, passed): only then may
+ * the call be answered from a cache, or its reply be kept in one. */
+bool access_fresh(const rpc_call *call);
 void access_note_params(rpc_call *call, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -19,6 +19,9 @@ typedef struct app {
 	const char *database_mode; /* "embedded" or "external" */
 	int suppress_threshold;    /* counts 1..this are suppressed for roles that need it */
 	struct access_cache *access_cache;  /* access.c: principals verified recently */
+	struct read_cache *read_cache;      /* read_cache.c: scorecard and exception replies */
+	store_listener *listener;           /* changes committed anywhere; NULL: none */
+	struct store_audit_writer *audit_writer;  /* group commit of audit lines; NULL: inline */
 	/* true while csperfd waits for its database to be reached and migrated
 	 * (--wait-for-database): health answers NOT_SERVING, and main.c's gate
 	 * refuses every other call with UNAVAILABLE */

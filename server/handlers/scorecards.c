@@ -16,6 +16,7 @@
 #include "handlers.h"
 #include "access.h"
 #include "costs.h"
+#include "read_cache.h"
 #include "../engine/engine.h"
 #include "../engine/judge.h"
 #include "../log.h"
@@ -557,6 +558,7 @@ typedef struct scorecard {
 	char data_to[16];
 	Row **rows;
 	size_t nrows;
+	bool from_primary;   /* read from the primary, not a replica */
 } scorecard;
 
 static void scorecard_free(scorecard *sc)
@@ -610,6 +612,7 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 	/* A replica that has replayed the council's latest write, or the
 	 * primary (docs/SCALING.md). */
 	reads = store_read_pool(a->pool, timeout, council);
+	sc->from_primary = reads == a->pool;
 	if (store_council_info(reads, timeout, council, sc->council_name, sc->data_to, st) != 0 ||
 	    store_indicators_list(reads, timeout, stage, NULL, false, keep_definition, &sc->defs,
 				  st) != 0 ||
@@ -640,6 +643,69 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 	return 0;
 }
 
+/* ---- the read cache (read_cache.h) ---- */
+
+/* Everything a reply depends on besides the data: the call, its request's
+ * fields and whether the caller's small numbers are suppressed. */
+static void cache_key(char *out, size_t size, const app *a, const rpc_call *call,
+		      const char *what, const char *council, const char *period,
+		      const char *stage)
+{
+	auth_suppression suppression = access_suppression(call, a);
+
+	snprintf(out, size, "%s\x1f%s\x1f%s\x1f%s\x1f%d", what, council, period, stage,
+		 suppression.suppress ? suppression.threshold : 0);
+}
+
+/* Answers the call from the cache if it may and can: true if it did. Only
+ * after the gate's fence (every change committed before the call has
+ * emptied the cache), and after its authorisation: the audit line is the
+ * same as for a reply read from the database. */
+static bool reply_from_cache(app *a, rpc_call *call, const char *key)
+{
+	read_cache_hit hit;
+
+	if (a->read_cache == NULL || !access_fresh(call) || !read_cache_get(a->read_cache, key, &hit))
+		return false;
+	access_note_rows(call, hit.rows);
+	access_note_params(call, "%s", hit.params);
+	rpc_call_reply_packed(call, hit.packed, hit.size);
+	free(hit.packed);
+	return true;
+}
+
+/* Replies, and keeps the reply in the cache when `keep`: it was read after
+ * the fence, from the primary, with the generation read before. */
+static void reply_and_keep(app *a, rpc_call *call, const char *key, uint64_t generation,
+			   bool keep, const ProtobufCMessage *reply, int64_t rows,
+			   const char *params)
+{
+	size_t size;
+	uint8_t *packed;
+
+	access_note_rows(call, rows);
+	access_note_params(call, "%s", params);
+	if (!keep || a->read_cache == NULL) {
+		rpc_call_reply(call, reply);
+		return;
+	}
+	size = protobuf_c_message_get_packed_size(reply);
+	packed = malloc(size > 0 ? size : 1);
+	if (packed == NULL) {
+		rpc_call_reply(call, reply);
+		return;
+	}
+	protobuf_c_message_pack(reply, packed);
+	read_cache_put(a->read_cache, key, generation, packed, size, rows, params);
+	rpc_call_reply_packed(call, packed, size);
+	free(packed);
+}
+
+static uint64_t cache_generation(const app *a)
+{
+	return a->read_cache != NULL ? read_cache_generation(a->read_cache) : 0;
+}
+
 void handle_get_scorecard(rpc_call *call, void *ctx)
 {
 	app *a = ctx;
@@ -647,7 +713,8 @@ void handle_get_scorecard(rpc_call *call, void *ctx)
 	Csperf__V1__GetScorecardResponse reply = CSPERF__V1__GET_SCORECARD_RESPONSE__INIT;
 	scorecard sc;
 	status st = STATUS_INIT;
-	char start[16], end[16];
+	char start[16], end[16], key[256], params[128];
+	uint64_t generation;
 
 	memset(&sc, 0, sizeof(sc));
 	if (req == NULL) {
@@ -659,6 +726,10 @@ void handle_get_scorecard(rpc_call *call, void *ctx)
 			      "org_unit must be council (localities and teams are not computed yet)");
 		goto cleanup;
 	}
+	cache_key(key, sizeof(key), a, call, "GetScorecard", req->council, req->period, req->stage);
+	if (reply_from_cache(a, call, key))
+		goto cleanup;
+	generation = cache_generation(a);
 	if (build_scorecard(a, call, req->council, req->period,
 			    req->stage[0] != '\0' ? req->stage : NULL, &sc, &st) != 0) {
 		rpc_call_fail_status(call, &st);
@@ -674,10 +745,10 @@ void handle_get_scorecard(rpc_call *call, void *ctx)
 	reply.data_to = sc.data_to;
 	reply.n_rows = sc.nrows;
 	reply.rows = sc.rows;
-	access_note_rows(call, (int64_t)sc.nrows);
-	access_note_params(call, "period=%s stage=%s", sc.periods.asked.label,
-			   req->stage[0] != '\0' ? req->stage : "all");
-	rpc_call_reply(call, &reply.base);
+	snprintf(params, sizeof(params), "period=%s stage=%s", sc.periods.asked.label,
+		 req->stage[0] != '\0' ? req->stage : "all");
+	reply_and_keep(a, call, key, generation, access_fresh(call) && sc.from_primary, &reply.base,
+		       (int64_t)sc.nrows, params);
 cleanup:
 	scorecard_free(&sc);
 	protobuf_c_message_free_unpacked(&req->base, NULL);
@@ -794,12 +865,18 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 	scorecard sc;
 	costs_over_budget over = { NULL, 0, "", "" };
 	status st = STATUS_INIT;
+	char key[256], params[128];
+	uint64_t generation;
 
 	memset(&sc, 0, sizeof(sc));
 	if (req == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a GetExceptionsRequest");
 		return;
 	}
+	cache_key(key, sizeof(key), a, call, "GetExceptions", req->council, req->period, "");
+	if (reply_from_cache(a, call, key))
+		goto cleanup;
+	generation = cache_generation(a);
 	/* The budget criterion: budget lines forecast over budget in the
 	 * period's financial year. */
 	if (build_scorecard(a, call, req->council, req->period, NULL, &sc, &st) != 0 ||
@@ -838,9 +915,9 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 	reply.period = sc.periods.asked.label;
 	reply.n_exceptions = count;
 	reply.exceptions = exceptions;
-	access_note_rows(call, (int64_t)count);
-	access_note_params(call, "period=%s", sc.periods.asked.label);
-	rpc_call_reply(call, &reply.base);
+	snprintf(params, sizeof(params), "period=%s", sc.periods.asked.label);
+	reply_and_keep(a, call, key, generation, access_fresh(call) && sc.from_primary,
+		       &reply.base, (int64_t)count, params);
 cleanup:
 	for (size_t i = 0; exceptions != NULL && i < count; i++)
 		free(exceptions[i]);

@@ -105,6 +105,10 @@ int rpc_call_send(rpc_call *call, const ProtobufCMessage *msg);
 /* Ends the call with OK and a reply message (NULL after rpc_call_send). */
 void rpc_call_reply(rpc_call *call, const ProtobufCMessage *reply);
 
+/* Ends the call with OK and a reply already packed (size bytes, copied):
+ * for replies served from a cache. */
+void rpc_call_reply_packed(rpc_call *call, const uint8_t *packed, size_t size);
+
 /* Ends the call with a failure; the message goes to the client as is. */
 void rpc_call_fail(rpc_call *call, status_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -389,8 +389,20 @@ static ProtobufCMessage *unpack_message(grpc_byte_buffer *buffer,
 	return msg;
 }
 
+static void call_finish_packed(rpc_call *c, status_code code, const char *message,
+			       const ProtobufCMessage *reply, const uint8_t *packed,
+			       size_t packed_size);
+
 static void call_finish(rpc_call *c, status_code code, const char *message,
 			const ProtobufCMessage *reply)
+{
+	call_finish_packed(c, code, message, reply, NULL, 0);
+}
+
+/* Ends the call: a reply message (packed here) or bytes packed already. */
+static void call_finish_packed(rpc_call *c, status_code code, const char *message,
+			       const ProtobufCMessage *reply, const uint8_t *packed,
+			       size_t packed_size)
 {
 	grpc_op ops[3];
 	size_t n = 0;
@@ -414,6 +426,13 @@ static void call_finish(rpc_call *c, status_code code, const char *message,
 	}
 	if (reply != NULL && code == STATUS_OK) {
 		buffer = pack_message(reply);
+		ops[n].op = GRPC_OP_SEND_MESSAGE;
+		ops[n++].data.send_message.send_message = buffer;
+	} else if (packed != NULL && code == STATUS_OK) {
+		grpc_slice slice = grpc_slice_from_copied_buffer((const char *)packed, packed_size);
+
+		buffer = grpc_raw_byte_buffer_create(&slice, 1);
+		grpc_slice_unref(slice);
 		ops[n].op = GRPC_OP_SEND_MESSAGE;
 		ops[n++].data.send_message.send_message = buffer;
 	}
@@ -547,6 +566,11 @@ int rpc_call_send(rpc_call *call, const ProtobufCMessage *msg)
 void rpc_call_reply(rpc_call *call, const ProtobufCMessage *reply)
 {
 	call_finish(call, STATUS_OK, "", reply);
+}
+
+void rpc_call_reply_packed(rpc_call *call, const uint8_t *packed, size_t size)
+{
+	call_finish_packed(call, STATUS_OK, "", NULL, packed, size);
 }
 
 void rpc_call_fail(rpc_call *call, status_code code, const char *fmt, ...)

@@ -114,6 +114,11 @@ int store_pool_open_deferred(store_pool **out, const char *dsn, int size, status
 	return store_pool_open_lazy(out, dsn, size, "csperfd", st);
 }
 
+const char *store_pool_dsn(const store_pool *pool)
+{
+	return pool->dsn;
+}
+
 store_replicas **store_pool_replicas(store_pool *pool)
 {
 	return &pool->replicas;
@@ -143,8 +148,18 @@ static int set_statement_timeout(store_conn *c, int64_t timeout_ms, status *st)
 		timeout_ms = DEFAULT_STATEMENT_TIMEOUT_MS;
 	if (timeout_ms < 1)
 		timeout_ms = 1;
-	if (c->statement_timeout_ms == timeout_ms)
+	/* The session's timeout may stay while it is no longer than the call's
+	 * deadline and not much shorter: a SET per call for a deadline that
+	 * moved by a millisecond is a round trip for nothing. A new one leaves
+	 * a tenth of room, so that the next calls' deadlines keep it. (The
+	 * call's deadline itself is enforced by cancelling its work.) */
+	if (c->statement_timeout_ms == timeout_ms ||
+	    (timeout_ms != DEFAULT_STATEMENT_TIMEOUT_MS && c->statement_timeout_ms > 0 &&
+	     c->statement_timeout_ms <= timeout_ms &&
+	     c->statement_timeout_ms >= timeout_ms - timeout_ms / 5))
 		return 0;
+	if (timeout_ms != DEFAULT_STATEMENT_TIMEOUT_MS)
+		timeout_ms -= timeout_ms / 10;
 	snprintf(sql, sizeof(sql), "SET statement_timeout = %lld", (long long)timeout_ms);
 	res = PQexec(c->pg, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {

@@ -108,6 +108,34 @@ void store_read_counts(store_pool *primary, uint64_t *by_replicas, uint64_t *by_
 int store_note_council_write(store_pool *pool, int64_t timeout_ms, const char *council,
 			     status *st);
 
+/* The connection string the pool was opened with (borrowed). */
+const char *store_pool_dsn(const store_pool *pool);
+
+/* ---- changes other sessions committed (listener.c) ---- */
+
+typedef struct store_listener store_listener;
+
+/* Called on the listener's thread with the name of a table whose change
+ * committed (migrations/0011_change_notify.sql), or with NULL when the
+ * listener lost its connection or just made one: anything may have changed. */
+typedef void (*store_change_fn)(const char *table, void *ctx);
+
+/* Starts a thread that LISTENs on its own connection to dsn, reconnecting
+ * every second while it cannot. Free with store_listener_stop. */
+int store_listener_start(store_listener **out, const char *dsn, store_change_fn on_change,
+			 void *ctx, status *st);
+void store_listener_stop(store_listener *listener);
+
+/* The fence: returns 0 once every change committed before the call has
+ * been handed to on_change, or -1 when that cannot be known within
+ * timeout_ms (at most 1 s) or the listener is not connected: a cache must
+ * then be neither read nor filled. NULL listener: -1. */
+int store_listener_sync(store_listener *listener, int64_t timeout_ms);
+
+/* Notifications received and connections lost since start. */
+void store_listener_counts(store_listener *listener, uint64_t *notifications,
+			   uint64_t *losses);
+
 /* ---- cancelling a call's database work (cancel.c) ---- */
 
 typedef struct store_cancel store_cancel;

@@ -64,6 +64,27 @@ typedef struct store_audit_entry {
 int store_audit_append(store_pool *pool, int64_t timeout_ms, const store_audit_entry *entry,
 		       status *st);
 
+/* The audit writer (audit_writer.c): one thread and one connection that
+ * commit the lines of concurrent calls together, one INSERT and one commit
+ * (one WAL flush) for every line queued while the previous commit ran. A
+ * caller's store_audit_write returns only once its own line has committed
+ * (synchronous_commit as the database has it: on by default, so on disk), or
+ * failed: no line is acknowledged before it is durable, none is dropped
+ * silently. */
+typedef struct store_audit_writer store_audit_writer;
+
+/* Starts the writer on its own connection to dsn (made on first use). */
+int store_audit_writer_start(store_audit_writer **out, const char *dsn, status *st);
+
+/* Writes what is queued, then stops the thread. NULL is fine. */
+void store_audit_writer_stop(store_audit_writer *writer);
+
+/* Queues the line and waits for its commit: 0, or -1 with st filled. */
+int store_audit_write(store_audit_writer *writer, const store_audit_entry *entry, status *st);
+
+/* Lines committed and commits made since start. */
+void store_audit_writer_counts(store_audit_writer *writer, uint64_t *lines, uint64_t *commits);
+
 typedef struct store_audit_filter {
 	const char *since;      /* "YYYY-MM-DDTHH:MM:SSZ" (checked by the caller), NULL: all */
 	const char *principal;  /* a token's name, NULL: all */
