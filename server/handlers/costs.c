@@ -225,6 +225,9 @@ void handle_get_placement_costs(rpc_call *call, void *ctx)
 	cost_request r;
 	char name[128], data_to[16];
 	int64_t threshold;
+	/* A replica that has replayed the council's latest write, or the
+	 * primary (docs/SCALING.md). */
+	store_pool *reads = NULL;
 
 	if (req == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
@@ -239,9 +242,11 @@ void handle_get_placement_costs(rpc_call *call, void *ctx)
 			      "provider, locality, budget_line or empty for the total only");
 	} else if (threshold < 0) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "threshold_pence must not be negative");
-	} else if (store_council_info(a->pool, rpc_call_remaining_ms(call), req->council, name,
-				      data_to, &st) != 0 ||
-		   store_placement_costs(a->pool, rpc_call_remaining_ms(call), &r.query, grouping,
+	} else if (store_council_info(reads = store_read_pool(a->pool, rpc_call_remaining_ms(call),
+								     req->council),
+				      rpc_call_remaining_ms(call), req->council, name, data_to,
+				      &st) != 0 ||
+		   store_placement_costs(reads, rpc_call_remaining_ms(call), &r.query, grouping,
 					 threshold, keep_figures, &l, &st) != 0) {
 		if (l.failed)
 			rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
@@ -366,6 +371,7 @@ void handle_export_placement_costs(rpc_call *call, void *ctx)
 	status st = STATUS_INIT;
 	cost_request r;
 	char name[128], data_to[16];
+	store_pool *reads = NULL;  /* as GetPlacementCosts */
 
 	if (req == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
@@ -373,8 +379,9 @@ void handle_export_placement_costs(rpc_call *call, void *ctx)
 		return;
 	}
 	if (check_request(call, req->council, req->financial_year, req->as_at, &r, &st) != 0 ||
-	    store_council_info(a->pool, rpc_call_remaining_ms(call), req->council, name, data_to,
-			       &st) != 0) {
+	    store_council_info(reads = store_read_pool(a->pool, rpc_call_remaining_ms(call),
+						       req->council),
+			       rpc_call_remaining_ms(call), req->council, name, data_to, &st) != 0) {
 		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
@@ -386,7 +393,7 @@ void handle_export_placement_costs(rpc_call *call, void *ctx)
 	es->call = call;
 	es->request = &r;
 	access_note_params(call, "financial_year=%s as_at=%s", r.year.label, r.as_at);
-	if (store_placement_cost_lines(a->pool, rpc_call_remaining_ms(call), &r.query, on_line, es,
+	if (store_placement_cost_lines(reads, rpc_call_remaining_ms(call), &r.query, on_line, es,
 				       &st) != 0 || flush(es) != 0) {
 		access_note_rows(call, (int64_t)es->sent);
 		if (es->client_gone)
@@ -464,7 +471,8 @@ int costs_over_budget_find(app *a, int64_t timeout_ms, const char *council,
 	q.year_start = start;
 	q.year_end = end;
 	q.as_at = out->as_at;
-	if (store_placement_costs(a->pool, timeout_ms, &q, STORE_COSTS_BY_BUDGET_LINE,
+	if (store_placement_costs(store_read_pool(a->pool, timeout_ms, council), timeout_ms, &q,
+				  STORE_COSTS_BY_BUDGET_LINE,
 				  DEFAULT_THRESHOLD_PENCE, keep_over, &oc, st) != 0) {
 		if (oc.failed)
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");

@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include <csperf/costs.h>
 #include <csperf/csperf.h>
 #include <csperf/scorecards.h>
 
@@ -264,6 +265,22 @@ static void test_replica_reads_and_read_your_writes(void **state)
 	assert_non_null(on_replica);
 	assert_true(atoi(on_replica) >= 1);
 	free(on_replica);
+	/* Placement costs too: the finance system's nightly pull. */
+	{
+		csperf_costs_query q = CSPERF_COSTS_QUERY_INIT;
+		csperf_costs *costs = NULL;
+
+		by_replica = logs_count("served by replica 1");
+		q.council = COUNCIL;
+		q.financial_year = "2022-23";
+		q.group_by = "placement_type";
+		for (int i = 0; i < 4; i++) {
+			assert_int_equal(csperf_costs_get(client, &q, &costs), CSPERF_OK);
+			assert_string_equal(costs->financial_year, "2022-23");
+			csperf_costs_free(costs);
+		}
+		assert_true(logs_count("served by replica 1") >= by_replica + 4);
+	}
 	before = scorecard_data_to(client);
 
 	/* Hold the replica behind, then load a later year. */
