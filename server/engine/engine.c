@@ -10,6 +10,7 @@
  * SQL only after those checks; free text is written as a quoted literal.
  */
 #include "engine.h"
+#include "../strbuf.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -606,48 +607,13 @@ cleanup:
 
 /* ---- SQL ---- */
 
-typedef struct sql {
-	char *text;
-	size_t length, capacity;
-	bool failed;
-} sql;
-
-static void add(sql *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(sql *s, const char *fmt, ...)
-{
-	va_list ap;
-	int needed;
-
-	if (s->failed)
-		return;
-	va_start(ap, fmt);
-	needed = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (s->length + (size_t)needed + 1 > s->capacity) {
-		size_t capacity = (s->capacity + (size_t)needed + 1) * 2;
-		char *text = realloc(s->text, capacity);
-
-		if (text == NULL) {
-			s->failed = true;
-			return;
-		}
-		s->text = text;
-		s->capacity = capacity;
-	}
-	va_start(ap, fmt);
-	vsnprintf(s->text + s->length, s->capacity - s->length, fmt, ap);
-	va_end(ap);
-	s->length += (size_t)needed;
-}
-
 /* A string literal: quotes doubled (standard_conforming_strings is on). */
-static void add_literal(sql *s, const char *text)
+static void add_literal(strbuf *s, const char *text)
 {
-	add(s, "'");
+	strbuf_add(s, "'");
 	for (const char *p = text; *p != '\0'; p++)
-		add(s, *p == '\'' ? "''" : "%c", *p);
-	add(s, "'");
+		strbuf_add(s, *p == '\'' ? "''" : "%c", *p);
+	strbuf_add(s, "'");
 }
 
 static const char *fname(const engine_indicator *ind, int field)
@@ -656,7 +622,7 @@ static const char *fname(const engine_indicator *ind, int field)
 }
 
 /* One condition on alias `e`; `refdate` is the date ages are taken on. */
-static void add_condition(sql *s, const engine_indicator *ind, const condition *c,
+static void add_condition(strbuf *s, const engine_indicator *ind, const condition *c,
 			  const char *refdate)
 {
 	switch (c->op) {
@@ -664,58 +630,58 @@ static void add_condition(sql *s, const engine_indicator *ind, const condition *
 	case COND_NOT_IN:
 		if (ind->schema->fields[c->field].kind == CSPERF_FIELD_CODES) {
 			/* any of the listed codes among the space-separated ones */
-			add(s, "%s(string_to_array(e.%s, ' ') && ARRAY[", c->op == COND_IN ? "coalesce(" : "NOT coalesce(",
+			strbuf_add(s, "%s(string_to_array(e.%s, ' ') && ARRAY[", c->op == COND_IN ? "coalesce(" : "NOT coalesce(",
 			    fname(ind, c->field));
 			for (size_t i = 0; i < c->nvalues; i++) {
-				add(s, "%s", i > 0 ? ", " : "");
+				strbuf_add(s, "%s", i > 0 ? ", " : "");
 				add_literal(s, c->values[i]);
 			}
-			add(s, "]::text[], false)");
+			strbuf_add(s, "]::text[], false)");
 			break;
 		}
-		add(s, "e.%s %s (", fname(ind, c->field), c->op == COND_IN ? "IN" : "NOT IN");
+		strbuf_add(s, "e.%s %s (", fname(ind, c->field), c->op == COND_IN ? "IN" : "NOT IN");
 		for (size_t i = 0; i < c->nvalues; i++) {
-			add(s, "%s", i > 0 ? ", " : "");
+			strbuf_add(s, "%s", i > 0 ? ", " : "");
 			add_literal(s, c->values[i]);
 		}
-		add(s, ")");
+		strbuf_add(s, ")");
 		if (c->op == COND_NOT_IN)
-			add(s, " IS NOT FALSE");  /* an absent code is not one of them */
+			strbuf_add(s, " IS NOT FALSE");  /* an absent code is not one of them */
 		break;
 	case COND_IS_NULL:
-		add(s, "e.%s IS NULL", fname(ind, c->field));
+		strbuf_add(s, "e.%s IS NULL", fname(ind, c->field));
 		break;
 	case COND_NOT_NULL:
-		add(s, "e.%s IS NOT NULL", fname(ind, c->field));
+		strbuf_add(s, "e.%s IS NOT NULL", fname(ind, c->field));
 		break;
 	case COND_EQUALS:
-		add(s, "e.%s::text = ", fname(ind, c->field));
+		strbuf_add(s, "e.%s::text = ", fname(ind, c->field));
 		add_literal(s, c->values[0]);
 		break;
 	case COND_RANGE:
-		add(s, "(true");
+		strbuf_add(s, "(true");
 		if (c->has_min)
-			add(s, " AND e.%s >= %.17g", fname(ind, c->field), c->min);
+			strbuf_add(s, " AND e.%s >= %.17g", fname(ind, c->field), c->min);
 		if (c->has_max)
-			add(s, " AND e.%s <= %.17g", fname(ind, c->field), c->max);
-		add(s, ")");
+			strbuf_add(s, " AND e.%s <= %.17g", fname(ind, c->field), c->max);
+		strbuf_add(s, ")");
 		break;
 	case COND_AGE:
-		add(s, "(true");
+		strbuf_add(s, "(true");
 		if (c->has_min)
-			add(s, " AND date_part('year', age(%s, c.birth_date)) >= %d", refdate, (int)c->min);
+			strbuf_add(s, " AND date_part('year', age(%s, c.birth_date)) >= %d", refdate, (int)c->min);
 		if (c->has_max)
-			add(s, " AND date_part('year', age(%s, c.birth_date)) <= %d", refdate, (int)c->max);
-		add(s, ")");
+			strbuf_add(s, " AND date_part('year', age(%s, c.birth_date)) <= %d", refdate, (int)c->max);
+		strbuf_add(s, ")");
 		break;
 	}
 }
 
-static void add_conditions(sql *s, const engine_indicator *ind, const condition *conds,
+static void add_conditions(strbuf *s, const engine_indicator *ind, const condition *conds,
 			   size_t n, const char *refdate)
 {
 	for (size_t i = 0; i < n; i++) {
-		add(s, " AND ");
+		strbuf_add(s, " AND ");
 		add_condition(s, ind, &conds[i], refdate);
 	}
 }
@@ -751,27 +717,27 @@ static const char *period_source(const engine_indicator *ind)
  * Events reach their periods through their month (pg_temp.engine_period_month
  * lists the months of each period), an equality the database can hash, so
  * the work grows with the events, not events x periods. */
-static void add_from(sql *s, const engine_indicator *ind, shape how)
+static void add_from(strbuf *s, const engine_indicator *ind, shape how)
 {
 	if (how == SHAPE_EVENT) {
-		add(s, " FROM pg_temp.engine_period_month pm JOIN pg_temp.engine_period p ON "
+		strbuf_add(s, " FROM pg_temp.engine_period_month pm JOIN pg_temp.engine_period p ON "
 		    "p.label = pm.label JOIN %s e ON e.council = $1 AND date_trunc('month', e.%s)::date "
 		    "= pm.month", ind->schema->name, fname(ind, ind->date));
 	} else if (ind->kind == ENGINE_INTERVAL_COUNT) {
-		add(s, " FROM %s JOIN %s e ON e.council = $1 AND e.%s <= p.end_date", period_source(ind),
+		strbuf_add(s, " FROM %s JOIN %s e ON e.council = $1 AND e.%s <= p.end_date", period_source(ind),
 		    ind->schema->name, fname(ind, ind->start));
 		if (ind->end >= 0)
-			add(s, " AND (e.%s IS NULL OR e.%s >= p.start_date)", fname(ind, ind->end),
+			strbuf_add(s, " AND (e.%s IS NULL OR e.%s >= p.start_date)", fname(ind, ind->end),
 			    fname(ind, ind->end));
 	} else {
-		add(s, " FROM %s JOIN %s e ON e.council = $1 AND e.%s <= p.end_date", period_source(ind),
+		strbuf_add(s, " FROM %s JOIN %s e ON e.council = $1 AND e.%s <= p.end_date", period_source(ind),
 		    ind->schema->name, fname(ind, ind->start));
 		if (ind->end >= 0)
-			add(s, " AND (e.%s IS NULL OR e.%s > p.end_date)", fname(ind, ind->end),
+			strbuf_add(s, " AND (e.%s IS NULL OR e.%s > p.end_date)", fname(ind, ind->end),
 			    fname(ind, ind->end));
 	}
 	if (ind->needs_child)
-		add(s, " LEFT JOIN child c ON c.council = e.council AND c.child_id = e.child_id");
+		strbuf_add(s, " LEFT JOIN child c ON c.council = e.council AND c.child_id = e.child_id");
 }
 
 static const char *refdate(const engine_indicator *ind, shape how)
@@ -793,13 +759,13 @@ static const char *counted(const engine_indicator *ind)
 /* The cases an interval kind measures: both dates given, the second not
  * before the first; for working days, each date's place in the council's
  * calendar (cf, ct). Shared by the figures and their cases. */
-static void add_interval_where(sql *s, const engine_indicator *ind)
+static void add_interval_where(strbuf *s, const engine_indicator *ind)
 {
 	if (ind->kind == ENGINE_TIMELINESS && ind->working_days)
-		add(s, " JOIN calendar_day cf ON cf.nation = (SELECT nation FROM council WHERE "
+		strbuf_add(s, " JOIN calendar_day cf ON cf.nation = (SELECT nation FROM council WHERE "
 		    "la_code = $1) AND cf.day = e.%s JOIN calendar_day ct ON ct.nation = cf.nation "
 		    "AND ct.day = e.%s", fname(ind, ind->from), fname(ind, ind->to));
-	add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
+	strbuf_add(s, " WHERE e.%s IS NOT NULL AND e.%s IS NOT NULL AND e.%s >= e.%s",
 	    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->to), fname(ind, ind->from));
 }
 
@@ -807,9 +773,9 @@ static void add_interval_where(sql *s, const engine_indicator *ind)
  * the last day: episodes overlapping them that began a placement (every
  * reason but L, a change of legal status only), and at least the one the
  * child is in. Shared by the figure and its cases. */
-static void add_stability_short_from(sql *s, const engine_indicator *ind)
+static void add_stability_short_from(strbuf *s, const engine_indicator *ind)
 {
-	add(s, " FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= p.end_date AND "
+	strbuf_add(s, " FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= p.end_date AND "
 	    "(e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT IN ('V3', 'V4') "
 	    "CROSS JOIN LATERAL (SELECT greatest(1, count(*) FILTER (WHERE e2.new_episode_reason "
 	    "<> 'L')) AS n FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = "
@@ -824,9 +790,9 @@ static void add_stability_short_from(sql *s, const engine_indicator *ind)
  * st.placement_start is when their placement began (their latest episode
  * that began one), or, when placed for adoption (A3 to A6), when the one
  * before it did (the DfE's rule). Shared by the figure and its cases. */
-static void add_stability_long_from(sql *s, const engine_indicator *ind)
+static void add_stability_long_from(strbuf *s, const engine_indicator *ind)
 {
-	add(s, " FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= "
+	strbuf_add(s, " FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= "
 	    "p.end_date AND (e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT "
 	    "IN ('V3', 'V4') JOIN child c ON c.council = e.council AND c.child_id = e.child_id AND "
 	    "date_part('year', age(p.end_date, c.birth_date)) < %d CROSS JOIN LATERAL (SELECT "
@@ -866,31 +832,31 @@ static bool by_month(const engine_indicator *ind)
 /* The events of the periods computed, counted by month: SELECT month,
  * <aggregates> FROM view e ... WHERE <conditions>; the caller adds GROUP BY.
  * Only events within the periods' dates are read. */
-static void add_month_from(sql *s, const engine_indicator *ind, const char *aggregates)
+static void add_month_from(strbuf *s, const engine_indicator *ind, const char *aggregates)
 {
 	const char *date = fname(ind, ind->date);
 
-	add(s, "SELECT date_trunc('month', e.%s)::date AS month, %s FROM %s e", date, aggregates,
+	strbuf_add(s, "SELECT date_trunc('month', e.%s)::date AS month, %s FROM %s e", date, aggregates,
 	    ind->schema->name);
 	if (ind->needs_child)
-		add(s, " LEFT JOIN child c ON c.council = e.council AND c.child_id = e.child_id");
+		strbuf_add(s, " LEFT JOIN child c ON c.council = e.council AND c.child_id = e.child_id");
 	if (ind->kind == ENGINE_TIMELINESS || ind->kind == ENGINE_AVERAGE_DURATION)
 		add_interval_where(s, ind);
 	else
-		add(s, " WHERE true");
-	add(s, " AND e.council = $1 AND e.%s >= (SELECT min(start_date) FROM pg_temp.engine_period) "
+		strbuf_add(s, " WHERE true");
+	strbuf_add(s, " AND e.council = $1 AND e.%s >= (SELECT min(start_date) FROM pg_temp.engine_period) "
 	    "AND e.%s <= (SELECT max(end_date) FROM pg_temp.engine_period)", date, date);
 	add_conditions(s, ind, ind->where, ind->nwhere, refdate(ind, SHAPE_EVENT));
 }
 
 /* Sums the months of by_month's query m into each period. */
-static void add_month_sum(sql *s)
+static void add_month_sum(strbuf *s)
 {
-	add(s, ") m JOIN pg_temp.engine_period_month pm ON pm.month = m.month GROUP BY pm.label");
+	strbuf_add(s, ") m JOIN pg_temp.engine_period_month pm ON pm.month = m.month GROUP BY pm.label");
 }
 
 /* The inner query of a by_month kind. */
-static void add_inner_by_month(sql *s, const engine_indicator *ind)
+static void add_inner_by_month(strbuf *s, const engine_indicator *ind)
 {
 	const char *ref = refdate(ind, SHAPE_EVENT);
 
@@ -902,7 +868,7 @@ static void add_inner_by_month(sql *s, const engine_indicator *ind)
 			snprintf(code, sizeof(code), "g.code");
 		else
 			snprintf(code, sizeof(code), "e.%s", fname(ind, ind->by));
-		add(s, "SELECT label, code AS breakdown, n::numeric AS num, (sum(n) FILTER (WHERE "
+		strbuf_add(s, "SELECT label, code AS breakdown, n::numeric AS num, (sum(n) FILTER (WHERE "
 		    "code = '') OVER (PARTITION BY label))::numeric AS den FROM (SELECT pm.label, "
 		    "m.code, sum(m.n) AS n FROM (SELECT month, code, count(*) AS n FROM (");
 		{
@@ -910,40 +876,40 @@ static void add_inner_by_month(sql *s, const engine_indicator *ind)
 
 			snprintf(aggregates, sizeof(aggregates), "coalesce(%s, 'not recorded') AS code",
 				 code);
-			add(s, "SELECT date_trunc('month', e.%s)::date AS month, %s FROM %s e",
+			strbuf_add(s, "SELECT date_trunc('month', e.%s)::date AS month, %s FROM %s e",
 			    fname(ind, ind->date), aggregates, ind->schema->name);
 		}
 		if (ind->needs_child)
-			add(s, " LEFT JOIN child c ON c.council = e.council AND c.child_id = e.child_id");
+			strbuf_add(s, " LEFT JOIN child c ON c.council = e.council AND c.child_id = e.child_id");
 		if (code[0] == 'g')
-			add(s, " LEFT JOIN LATERAL unnest(string_to_array(e.%s, ' ')) AS g(code) ON true",
+			strbuf_add(s, " LEFT JOIN LATERAL unnest(string_to_array(e.%s, ' ')) AS g(code) ON true",
 			    fname(ind, ind->by));
-		add(s, " WHERE e.council = $1 AND e.%s >= (SELECT min(start_date) FROM "
+		strbuf_add(s, " WHERE e.council = $1 AND e.%s >= (SELECT min(start_date) FROM "
 		    "pg_temp.engine_period) AND e.%s <= (SELECT max(end_date) FROM pg_temp.engine_period)",
 		    fname(ind, ind->date), fname(ind, ind->date));
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
-		add(s, ") y GROUP BY 1, 2 UNION ALL ");
+		strbuf_add(s, ") y GROUP BY 1, 2 UNION ALL ");
 		add_month_from(s, ind, "'' AS code, count(*) AS n");
-		add(s, " GROUP BY 1, 2");
+		strbuf_add(s, " GROUP BY 1, 2");
 		add_month_sum(s);
-		add(s, ", m.code) b");
+		strbuf_add(s, ", m.code) b");
 		return;
 	}
 	case ENGINE_COUNT:
 	case ENGINE_RATE:
-		add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, NULL::numeric "
+		strbuf_add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, NULL::numeric "
 		    "AS den FROM (");
 		add_month_from(s, ind, "count(*) AS num");
 		break;
 	case ENGINE_PROPORTION:
-		add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
+		strbuf_add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
 		    "sum(m.den)::numeric AS den FROM (");
 		{
-			sql aggregates = { NULL, 0, 0, false };
+			strbuf aggregates = STRBUF_INIT;
 
-			add(&aggregates, "count(*) FILTER (WHERE true");
+			strbuf_add(&aggregates, "count(*) FILTER (WHERE true");
 			add_conditions(&aggregates, ind, ind->numerator, ind->nnumerator, ref);
-			add(&aggregates, ") AS num, count(*) AS den");
+			strbuf_add(&aggregates, ") AS num, count(*) AS den");
 			if (aggregates.failed) {
 				s->failed = true;
 				return;
@@ -962,7 +928,7 @@ static void add_inner_by_month(sql *s, const engine_indicator *ind)
 			snprintf(aggregates, sizeof(aggregates), "count(*) FILTER (WHERE e.%s - e.%s <= "
 				 "%d) AS num, count(*) AS den", fname(ind, ind->to), fname(ind, ind->from),
 				 ind->within);
-		add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
+		strbuf_add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
 		    "sum(m.den)::numeric AS den FROM (");
 		add_month_from(s, ind, aggregates);
 		break;
@@ -972,7 +938,7 @@ static void add_inner_by_month(sql *s, const engine_indicator *ind)
 
 		snprintf(aggregates, sizeof(aggregates), "sum(e.%s - e.%s) AS num, count(*) AS den",
 			 fname(ind, ind->to), fname(ind, ind->from));
-		add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
+		strbuf_add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
 		    "sum(m.den)::numeric AS den FROM (");
 		add_month_from(s, ind, aggregates);
 		break;
@@ -980,23 +946,23 @@ static void add_inner_by_month(sql *s, const engine_indicator *ind)
 	case ENGINE_REPEAT_WITHIN:
 	case ENGINE_SECOND_SUBSEQUENT: {
 		const char *date = fname(ind, ind->date);
-		sql aggregates = { NULL, 0, 0, false };
+		strbuf aggregates = STRBUF_INIT;
 
-		add(&aggregates, "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM %s e2 WHERE e2.council = "
+		strbuf_add(&aggregates, "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM %s e2 WHERE e2.council = "
 		    "e.council AND e2.child_id = e.child_id AND e2.%s < e.%s", ind->schema->name, date,
 		    date);
 		if (ind->kind == ENGINE_REPEAT_WITHIN)
-			add(&aggregates, " AND e2.%s >= e.%s - interval '%d months'", date, date,
+			strbuf_add(&aggregates, " AND e2.%s >= e.%s - interval '%d months'", date, date,
 			    ind->months);
-		add(&aggregates, ")");
+		strbuf_add(&aggregates, ")");
 		if (ind->prior_field >= 0)
-			add(&aggregates, " OR e.%s > 0", fname(ind, ind->prior_field));
-		add(&aggregates, ") AS num, count(*) AS den");
+			strbuf_add(&aggregates, " OR e.%s > 0", fname(ind, ind->prior_field));
+		strbuf_add(&aggregates, ") AS num, count(*) AS den");
 		if (aggregates.failed) {
 			s->failed = true;
 			return;
 		}
-		add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
+		strbuf_add(s, "SELECT pm.label, ''::text AS breakdown, sum(m.num)::numeric AS num, "
 		    "sum(m.den)::numeric AS den FROM (");
 		add_month_from(s, ind, aggregates.text);
 		free(aggregates.text);
@@ -1006,12 +972,12 @@ static void add_inner_by_month(sql *s, const engine_indicator *ind)
 		s->failed = true;
 		return;
 	}
-	add(s, " GROUP BY 1");
+	strbuf_add(s, " GROUP BY 1");
 	add_month_sum(s);
 }
 
 /* The inner query: (label, breakdown, num, den) per period with data. */
-static void add_inner(sql *s, const engine_indicator *ind)
+static void add_inner(strbuf *s, const engine_indicator *ind)
 {
 	shape how = kind_shape(ind->kind, ind->of_open);
 	const char *ref = how == SHAPE_FIXED ? "p.end_date" : refdate(ind, how);
@@ -1025,92 +991,92 @@ static void add_inner(sql *s, const engine_indicator *ind)
 	case ENGINE_SNAPSHOT_COUNT:
 	case ENGINE_INTERVAL_COUNT:
 	case ENGINE_RATE:
-		add(s, "SELECT p.label, ''::text AS breakdown, count(%s)::numeric AS num, "
+		strbuf_add(s, "SELECT p.label, ''::text AS breakdown, count(%s)::numeric AS num, "
 		    "NULL::numeric AS den", counted(ind));
 		add_from(s, ind, how);
-		add(s, " WHERE true");
+		strbuf_add(s, " WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
-		add(s, " GROUP BY p.label");
+		strbuf_add(s, " GROUP BY p.label");
 		break;
 	case ENGINE_PROPORTION:
 	case ENGINE_SNAPSHOT_PROPORTION:
-		add(s, "SELECT p.label, ''::text AS breakdown, count(%s) FILTER (WHERE true",
+		strbuf_add(s, "SELECT p.label, ''::text AS breakdown, count(%s) FILTER (WHERE true",
 		    counted(ind));
 		add_conditions(s, ind, ind->numerator, ind->nnumerator, ref);
-		add(s, ")::numeric AS num, count(%s)::numeric AS den", counted(ind));
+		strbuf_add(s, ")::numeric AS num, count(%s)::numeric AS den", counted(ind));
 		add_from(s, ind, how);
-		add(s, " WHERE true");
+		strbuf_add(s, " WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
-		add(s, " GROUP BY p.label");
+		strbuf_add(s, " GROUP BY p.label");
 		break;
 	case ENGINE_TIMELINESS:
 		if (ind->working_days)
-			add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE "
+			strbuf_add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE "
 			    "ct.wd_index - cf.wd_index <= %d)::numeric AS num, count(*)::numeric AS den",
 			    ind->within);
 		else
-			add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE "
+			strbuf_add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE "
 			    "e.%s - e.%s <= %d)::numeric AS num, count(*)::numeric AS den",
 			    fname(ind, ind->to), fname(ind, ind->from), ind->within);
 		add_from(s, ind, how);
 		add_interval_where(s, ind);
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
-		add(s, " GROUP BY p.label");
+		strbuf_add(s, " GROUP BY p.label");
 		break;
 	case ENGINE_AVERAGE_DURATION:
 	case ENGINE_MEDIAN_DURATION:
 		if (ind->kind == ENGINE_AVERAGE_DURATION)
-			add(s, "SELECT p.label, ''::text AS breakdown, sum(e.%s - e.%s)::numeric AS num, "
+			strbuf_add(s, "SELECT p.label, ''::text AS breakdown, sum(e.%s - e.%s)::numeric AS num, "
 			    "count(*)::numeric AS den", fname(ind, ind->to), fname(ind, ind->from));
 		else
-			add(s, "SELECT p.label, ''::text AS breakdown, percentile_cont(0.5) WITHIN GROUP "
+			strbuf_add(s, "SELECT p.label, ''::text AS breakdown, percentile_cont(0.5) WITHIN GROUP "
 			    "(ORDER BY e.%s - e.%s)::numeric AS num, count(*)::numeric AS den",
 			    fname(ind, ind->to), fname(ind, ind->from));
 		add_from(s, ind, how);
 		add_interval_where(s, ind);
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
-		add(s, " GROUP BY p.label");
+		strbuf_add(s, " GROUP BY p.label");
 		break;
 	case ENGINE_REPEAT_WITHIN:
 	case ENGINE_SECOND_SUBSEQUENT: {
 		const char *date = fname(ind, ind->date);
 
-		add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE EXISTS (SELECT 1 "
+		strbuf_add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE EXISTS (SELECT 1 "
 		    "FROM %s e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND "
 		    "e2.%s < e.%s", ind->schema->name, date, date);
 		if (ind->kind == ENGINE_REPEAT_WITHIN)
-			add(s, " AND e2.%s >= e.%s - interval '%d months'", date, date, ind->months);
-		add(s, ")");
+			strbuf_add(s, " AND e2.%s >= e.%s - interval '%d months'", date, date, ind->months);
+		strbuf_add(s, ")");
 		if (ind->prior_field >= 0)
-			add(s, " OR e.%s > 0", fname(ind, ind->prior_field));
-		add(s, ")::numeric AS num, count(*)::numeric AS den");
+			strbuf_add(s, " OR e.%s > 0", fname(ind, ind->prior_field));
+		strbuf_add(s, ")::numeric AS num, count(*)::numeric AS den");
 		add_from(s, ind, how);
-		add(s, " WHERE true");
+		strbuf_add(s, " WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
-		add(s, " GROUP BY p.label");
+		strbuf_add(s, " GROUP BY p.label");
 		break;
 	}
 	case ENGINE_CHILDREN_WITH_EVENTS:
-		add(s, "SELECT label, ''::text AS breakdown, count(*) FILTER (WHERE n >= %d)::numeric "
+		strbuf_add(s, "SELECT label, ''::text AS breakdown, count(*) FILTER (WHERE n >= %d)::numeric "
 		    "AS num, NULL::numeric AS den FROM (SELECT p.label, e.child_id, count(*) AS n",
 		    ind->min);
 		add_from(s, ind, how);
-		add(s, " WHERE true");
+		strbuf_add(s, " WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
-		add(s, " GROUP BY p.label, e.child_id) y GROUP BY label");
+		strbuf_add(s, " GROUP BY p.label, e.child_id) y GROUP BY label");
 		break;
 	case ENGINE_STABILITY_SHORT:
-		add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE pl.n >= %d)::numeric "
+		strbuf_add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE pl.n >= %d)::numeric "
 		    "AS num, count(*)::numeric AS den", ind->min_placements);
 		add_stability_short_from(s, ind);
-		add(s, " GROUP BY p.label");
+		strbuf_add(s, " GROUP BY p.label");
 		break;
 	case ENGINE_STABILITY_LONG:
-		add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE st.placement_start "
+		strbuf_add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE st.placement_start "
 		    "<= (p.end_date - interval '%d months')::date)::numeric AS num, count(*)::numeric AS den",
 		    ind->placement_months);
 		add_stability_long_from(s, ind);
-		add(s, " GROUP BY p.label");
+		strbuf_add(s, " GROUP BY p.label");
 		break;
 	case ENGINE_BREAKDOWN:
 	case ENGINE_SNAPSHOT_BREAKDOWN: {
@@ -1121,39 +1087,39 @@ static void add_inner(sql *s, const engine_indicator *ind)
 			snprintf(code, sizeof(code), "g.code");
 		else
 			snprintf(code, sizeof(code), "e.%s", fname(ind, ind->by));
-		add(s, "SELECT label, code AS breakdown, n::numeric AS num, (sum(n) FILTER (WHERE "
+		strbuf_add(s, "SELECT label, code AS breakdown, n::numeric AS num, (sum(n) FILTER (WHERE "
 		    "code = '') OVER (PARTITION BY label))::numeric AS den FROM (SELECT p.label, "
 		    "coalesce(%s, 'not recorded') AS code, count(%s) AS n", code, counted(ind));
 		add_from(s, ind, how);
 		if (code[0] == 'g')
-			add(s, " LEFT JOIN LATERAL unnest(string_to_array(e.%s, ' ')) AS g(code) ON true",
+			strbuf_add(s, " LEFT JOIN LATERAL unnest(string_to_array(e.%s, ' ')) AS g(code) ON true",
 			    fname(ind, ind->by));
-		add(s, " WHERE true");
+		strbuf_add(s, " WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
-		add(s, " GROUP BY p.label, 2 UNION ALL SELECT p.label, '' AS code, count(%s) AS n",
+		strbuf_add(s, " GROUP BY p.label, 2 UNION ALL SELECT p.label, '' AS code, count(%s) AS n",
 		    counted(ind));
 		add_from(s, ind, how);
-		add(s, " WHERE true");
+		strbuf_add(s, " WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
-		add(s, " GROUP BY p.label) b");
+		strbuf_add(s, " GROUP BY p.label) b");
 		break;
 	}
 	case ENGINE_REPORTED:
-		add(s, "SELECT p.label, ''::text AS breakdown, max(r.value)::numeric AS num, "
+		strbuf_add(s, "SELECT p.label, ''::text AS breakdown, max(r.value)::numeric AS num, "
 		    "NULL::numeric AS den FROM pg_temp.engine_period p JOIN reported_figure r ON "
 		    "r.council = $1 AND r.indicator_id = ");
 		if (ind->reported_id[0] != '\0')
 			add_literal(s, ind->reported_id);
 		else
-			add(s, "$2");
+			strbuf_add(s, "$2");
 		/* Council-wide figures: org_unit "council", or the council's own code. */
-		add(s, " AND r.org_unit IN ('council', '', $1) AND r.period_start = p.start_date AND "
+		strbuf_add(s, " AND r.org_unit IN ('council', '', $1) AND r.period_start = p.start_date AND "
 		    "r.period_end = p.end_date GROUP BY p.label");
 		break;
 	case ENGINE_COST_SUM:
 		/* Whole pennies per cost line, as GetPlacementCosts has them
 		 * (placement_cost_net_pence, migrations/0007_finance.sql). */
-		add(s, "SELECT p.label, ''::text AS breakdown, (sum(placement_cost_net_pence("
+		strbuf_add(s, "SELECT p.label, ''::text AS breakdown, (sum(placement_cost_net_pence("
 		    "e.weekly_cost, e.health_contribution, e.education_contribution, "
 		    "least(coalesce(e.end_date, p.end_date), p.end_date) - greatest(e.start_date, "
 		    "p.start_date) + 1)) / 100.0)::numeric(16, 2) AS num, NULL::numeric "
@@ -1161,21 +1127,21 @@ static void add_inner(sql *s, const engine_indicator *ind)
 		    "e.start_date <= p.end_date AND (e.end_date IS NULL OR e.end_date >= p.start_date) "
 		    "WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, "p.end_date");
-		add(s, " GROUP BY p.label");
+		strbuf_add(s, " GROUP BY p.label");
 		break;
 	case ENGINE_COST_AVERAGE:
 	case ENGINE_COST_COUNT_OVER:
 		if (ind->kind == ENGINE_COST_AVERAGE)
-			add(s, "SELECT p.label, ''::text AS breakdown, sum(e.weekly_cost)::numeric AS num, "
+			strbuf_add(s, "SELECT p.label, ''::text AS breakdown, sum(e.weekly_cost)::numeric AS num, "
 			    "count(*)::numeric AS den");
 		else
-			add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE "
+			strbuf_add(s, "SELECT p.label, ''::text AS breakdown, count(*) FILTER (WHERE "
 			    "e.weekly_cost > %.17g)::numeric AS num, NULL::numeric AS den", ind->threshold);
-		add(s, " FROM %s JOIN placement_cost e ON e.council = $1 AND "
+		strbuf_add(s, " FROM %s JOIN placement_cost e ON e.council = $1 AND "
 		    "e.start_date <= p.end_date AND (e.end_date IS NULL OR e.end_date >= p.end_date) "
 		    "WHERE true", period_source(ind));
 		add_conditions(s, ind, ind->where, ind->nwhere, "p.end_date");
-		add(s, " GROUP BY p.label");
+		strbuf_add(s, " GROUP BY p.label");
 		break;
 	}
 }
@@ -1204,7 +1170,7 @@ static const char *value_expression(engine_kind kind)
 
 char *engine_indicator_sql(const engine_indicator *ind)
 {
-	sql s = { NULL, 0, 0, false };
+	strbuf s = STRBUF_INIT;
 	const char *join;
 	bool zero_fill;
 
@@ -1212,13 +1178,13 @@ char *engine_indicator_sql(const engine_indicator *ind)
 	 * not reported is absent, not 0. */
 	zero_fill = ind->kind != ENGINE_REPORTED && ind->kind != ENGINE_MEDIAN_DURATION;
 	join = by_end_date(ind) ? "x.label = p.end_date::text" : "x.label = p.label";
-	add(&s, "WITH x AS (");
+	strbuf_add(&s, "WITH x AS (");
 	add_inner(&s, ind);
-	add(&s, ") ");
+	strbuf_add(&s, ") ");
 	if (ind->kind == ENGINE_RATE) {
 		/* The denominator: the latest under-18 estimate for a year up to
 		 * the period's last. */
-		add(&s, "SELECT p.label, ''::text AS breakdown, coalesce(x.num, 0) AS numerator, "
+		strbuf_add(&s, "SELECT p.label, ''::text AS breakdown, coalesce(x.num, 0) AS numerator, "
 		    "pop.n AS denominator, round(10000.0 * coalesce(x.num, 0) / nullif(pop.n, 0), 4) AS "
 		    "value FROM pg_temp.engine_period p LEFT JOIN x ON %s LEFT JOIN "
 		    "LATERAL (SELECT under_18_estimate::numeric AS n FROM population WHERE council = $1 "
@@ -1226,7 +1192,7 @@ char *engine_indicator_sql(const engine_indicator *ind)
 		    join);
 	} else if (ind->kind == ENGINE_BREAKDOWN || ind->kind == ENGINE_SNAPSHOT_BREAKDOWN) {
 		/* The '' row is the total; each code's share is of it. */
-		add(&s, "SELECT p.label, coalesce(x.breakdown, '') AS breakdown, coalesce(x.num, 0) AS "
+		strbuf_add(&s, "SELECT p.label, coalesce(x.breakdown, '') AS breakdown, coalesce(x.num, 0) AS "
 		    "numerator, CASE WHEN coalesce(x.breakdown, '') = '' THEN NULL ELSE x.den END AS "
 		    "denominator, CASE WHEN coalesce(x.breakdown, '') = '' THEN coalesce(x.num, 0) ELSE "
 		    "%s END AS value FROM pg_temp.engine_period p LEFT JOIN x ON %s",
@@ -1235,7 +1201,7 @@ char *engine_indicator_sql(const engine_indicator *ind)
 		bool has_denominator = strcmp(value_expression(ind->kind), "x.num") != 0 ||
 				       ind->kind == ENGINE_MEDIAN_DURATION;
 
-		add(&s, "SELECT p.label, ''::text AS breakdown, %s AS numerator, %s AS denominator, "
+		strbuf_add(&s, "SELECT p.label, ''::text AS breakdown, %s AS numerator, %s AS denominator, "
 		    "%s AS value FROM pg_temp.engine_period p LEFT JOIN x ON %s",
 		    zero_fill ? "coalesce(x.num, 0)" : "x.num",
 		    has_denominator ? "coalesce(x.den, 0)" : "x.den",
@@ -1292,17 +1258,17 @@ bool engine_indicator_has_cases(const engine_indicator *ind)
 }
 
 /* The condition list as one SQL boolean ("true" when empty). */
-static void add_all(sql *s, const engine_indicator *ind, const condition *conds, size_t n,
+static void add_all(strbuf *s, const engine_indicator *ind, const condition *conds, size_t n,
 		    const char *ref)
 {
-	add(s, "(true");
+	strbuf_add(s, "(true");
 	add_conditions(s, ind, conds, n, ref);
-	add(s, ")");
+	strbuf_add(s, ")");
 }
 
 /* The rows of one case query: (child_id, case_date, in_numerator, detail,
  * team). Uses the same joins and conditions as the figure's SQL. */
-static void add_case_rows(sql *s, const engine_indicator *ind)
+static void add_case_rows(strbuf *s, const engine_indicator *ind)
 {
 	shape how = kind_shape(ind->kind, ind->of_open);
 	const char *ref = how == SHAPE_FIXED ? "p.end_date" : refdate(ind, how);
@@ -1327,52 +1293,52 @@ static void add_case_rows(sql *s, const engine_indicator *ind)
 	case ENGINE_SNAPSHOT_BREAKDOWN:
 	case ENGINE_PROPORTION:
 	case ENGINE_SNAPSHOT_PROPORTION:
-		add(s, "SELECT e.child_id, %s AS case_date, ", date_expr);
+		strbuf_add(s, "SELECT e.child_id, %s AS case_date, ", date_expr);
 		if (ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION)
 			add_all(s, ind, ind->numerator, ind->nnumerator, ref);
 		else
-			add(s, "true");
-		add(s, " AS in_numerator, ");
+			strbuf_add(s, "true");
+		strbuf_add(s, " AS in_numerator, ");
 		if (ind->kind == ENGINE_BREAKDOWN || ind->kind == ENGINE_SNAPSHOT_BREAKDOWN)
-			add(s, "'%s ' || coalesce(e.%s, 'not recorded')", fname(ind, ind->by),
+			strbuf_add(s, "'%s ' || coalesce(e.%s, 'not recorded')", fname(ind, ind->by),
 			    fname(ind, ind->by));
 		else if (how == SHAPE_OPEN)
-			add(s, "'%s ' || e.%s || CASE WHEN %s THEN ', ' || '%s ' || coalesce(e.%s::text, "
+			strbuf_add(s, "'%s ' || e.%s || CASE WHEN %s THEN ', ' || '%s ' || coalesce(e.%s::text, "
 			    "'none') ELSE '' END", fname(ind, ind->start), fname(ind, ind->start),
 			    ind->end >= 0 ? "true" : "false",
 			    ind->end >= 0 ? fname(ind, ind->end) : "", ind->end >= 0 ? fname(ind, ind->end)
 							       : fname(ind, ind->start));
 		else
-			add(s, "'%s ' || e.%s", fname(ind, ind->date), fname(ind, ind->date));
-		add(s, " AS detail, %s AS team", team_expr);
+			strbuf_add(s, "'%s ' || e.%s", fname(ind, ind->date), fname(ind, ind->date));
+		strbuf_add(s, " AS detail, %s AS team", team_expr);
 		add_from(s, ind, how);
-		add(s, " WHERE true");
+		strbuf_add(s, " WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
 		break;
 	case ENGINE_TIMELINESS:
-		add(s, "SELECT e.child_id, %s AS case_date, ", date_expr);
+		strbuf_add(s, "SELECT e.child_id, %s AS case_date, ", date_expr);
 		if (ind->working_days)
-			add(s, "ct.wd_index - cf.wd_index <= %d AS in_numerator, '%s ' || e.%s || ' to %s ' "
+			strbuf_add(s, "ct.wd_index - cf.wd_index <= %d AS in_numerator, '%s ' || e.%s || ' to %s ' "
 			    "|| e.%s || ': ' || (ct.wd_index - cf.wd_index) || ' working days, ' || CASE WHEN "
 			    "ct.wd_index - cf.wd_index <= %d THEN 'within' ELSE 'outside' END || ' %d' AS "
 			    "detail", ind->within, fname(ind, ind->from), fname(ind, ind->from),
 			    fname(ind, ind->to), fname(ind, ind->to), ind->within, ind->within);
 		else
-			add(s, "e.%s - e.%s <= %d AS in_numerator, '%s ' || e.%s || ' to %s ' || e.%s || "
+			strbuf_add(s, "e.%s - e.%s <= %d AS in_numerator, '%s ' || e.%s || ' to %s ' || e.%s || "
 			    "': ' || (e.%s - e.%s) || ' days, ' || CASE WHEN e.%s - e.%s <= %d THEN 'within' "
 			    "ELSE 'outside' END || ' %d' AS detail", fname(ind, ind->to),
 			    fname(ind, ind->from), ind->within, fname(ind, ind->from), fname(ind, ind->from),
 			    fname(ind, ind->to), fname(ind, ind->to), fname(ind, ind->to),
 			    fname(ind, ind->from), fname(ind, ind->to), fname(ind, ind->from), ind->within,
 			    ind->within);
-		add(s, ", %s AS team", team_expr);
+		strbuf_add(s, ", %s AS team", team_expr);
 		add_from(s, ind, how);
 		add_interval_where(s, ind);
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
 		break;
 	case ENGINE_AVERAGE_DURATION:
 	case ENGINE_MEDIAN_DURATION:
-		add(s, "SELECT e.child_id, %s AS case_date, true AS in_numerator, '%s ' || e.%s || ' to "
+		strbuf_add(s, "SELECT e.child_id, %s AS case_date, true AS in_numerator, '%s ' || e.%s || ' to "
 		    "%s ' || e.%s || ': ' || (e.%s - e.%s) || ' days' AS detail, %s AS team", date_expr,
 		    fname(ind, ind->from), fname(ind, ind->from), fname(ind, ind->to),
 		    fname(ind, ind->to), fname(ind, ind->to), fname(ind, ind->from), team_expr);
@@ -1384,40 +1350,40 @@ static void add_case_rows(sql *s, const engine_indicator *ind)
 	case ENGINE_SECOND_SUBSEQUENT: {
 		const char *date = fname(ind, ind->date);
 
-		add(s, "SELECT e.child_id, %s AS case_date, (EXISTS (SELECT 1 FROM %s e2 WHERE "
+		strbuf_add(s, "SELECT e.child_id, %s AS case_date, (EXISTS (SELECT 1 FROM %s e2 WHERE "
 		    "e2.council = e.council AND e2.child_id = e.child_id AND e2.%s < e.%s", date_expr,
 		    ind->schema->name, date, date);
 		if (ind->kind == ENGINE_REPEAT_WITHIN)
-			add(s, " AND e2.%s >= e.%s - interval '%d months'", date, date, ind->months);
-		add(s, ")");
+			strbuf_add(s, " AND e2.%s >= e.%s - interval '%d months'", date, date, ind->months);
+		strbuf_add(s, ")");
 		if (ind->prior_field >= 0)
-			add(s, " OR e.%s > 0", fname(ind, ind->prior_field));
-		add(s, ") AS in_numerator, '%s ' || e.%s || ', earlier: ' || coalesce((SELECT max(e3.%s)"
+			strbuf_add(s, " OR e.%s > 0", fname(ind, ind->prior_field));
+		strbuf_add(s, ") AS in_numerator, '%s ' || e.%s || ', earlier: ' || coalesce((SELECT max(e3.%s)"
 		    "::text FROM %s e3 WHERE e3.council = e.council AND e3.child_id = e.child_id AND "
 		    "e3.%s < e.%s), 'none') AS detail, %s AS team", date, date, date, ind->schema->name,
 		    date, date, team_expr);
 		add_from(s, ind, how);
-		add(s, " WHERE true");
+		strbuf_add(s, " WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
 		break;
 	}
 	case ENGINE_CHILDREN_WITH_EVENTS:
-		add(s, "SELECT e.child_id, min(%s) AS case_date, count(*) >= %d AS in_numerator, "
+		strbuf_add(s, "SELECT e.child_id, min(%s) AS case_date, count(*) >= %d AS in_numerator, "
 		    "count(*) || ' %s records in the period' AS detail, NULL::text AS team", date_expr,
 		    ind->min, ind->schema->name);
 		add_from(s, ind, how);
-		add(s, " WHERE true");
+		strbuf_add(s, " WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, ref);
-		add(s, " GROUP BY e.child_id");
+		strbuf_add(s, " GROUP BY e.child_id");
 		break;
 	case ENGINE_STABILITY_SHORT:
-		add(s, "SELECT e.child_id, e.start_date AS case_date, pl.n >= %d AS in_numerator, pl.n || "
+		strbuf_add(s, "SELECT e.child_id, e.start_date AS case_date, pl.n >= %d AS in_numerator, pl.n || "
 		    "' placements in the 12 months to ' || p.end_date AS detail, NULL::text AS team",
 		    ind->min_placements);
 		add_stability_short_from(s, ind);
 		break;
 	case ENGINE_STABILITY_LONG:
-		add(s, "SELECT e.child_id, st.care_start AS case_date, st.placement_start <= (p.end_date - "
+		strbuf_add(s, "SELECT e.child_id, st.care_start AS case_date, st.placement_start <= (p.end_date - "
 		    "interval '%d months')::date AS in_numerator, 'in care since ' || st.care_start || ', "
 		    "in this placement since ' || st.placement_start AS detail, NULL::text AS team",
 		    ind->placement_months);
@@ -1426,31 +1392,31 @@ static void add_case_rows(sql *s, const engine_indicator *ind)
 	case ENGINE_COST_SUM:
 	case ENGINE_COST_AVERAGE:
 	case ENGINE_COST_COUNT_OVER:
-		add(s, "SELECT e.child_id, e.start_date AS case_date, ");
+		strbuf_add(s, "SELECT e.child_id, e.start_date AS case_date, ");
 		if (ind->kind == ENGINE_COST_COUNT_OVER)
-			add(s, "e.weekly_cost > %.17g", ind->threshold);
+			strbuf_add(s, "e.weekly_cost > %.17g", ind->threshold);
 		else
-			add(s, "true");
-		add(s, " AS in_numerator, 'weekly cost ' || e.weekly_cost || ' from ' || e.start_date || "
+			strbuf_add(s, "true");
+		strbuf_add(s, " AS in_numerator, 'weekly cost ' || e.weekly_cost || ' from ' || e.start_date || "
 		    "coalesce(' to ' || e.end_date, ', open') AS detail, NULL::text AS team FROM %s JOIN "
 		    "placement_cost e ON e.council = $1 AND e.start_date <= p.end_date AND ",
 		    ind->kind == ENGINE_COST_SUM ? "pg_temp.engine_period p" : period_source(ind));
 		if (ind->kind == ENGINE_COST_SUM)
-			add(s, "(e.end_date IS NULL OR e.end_date >= p.start_date)");
+			strbuf_add(s, "(e.end_date IS NULL OR e.end_date >= p.start_date)");
 		else
-			add(s, "(e.end_date IS NULL OR e.end_date >= p.end_date)");
-		add(s, " WHERE true");
+			strbuf_add(s, "(e.end_date IS NULL OR e.end_date >= p.end_date)");
+		strbuf_add(s, " WHERE true");
 		add_conditions(s, ind, ind->where, ind->nwhere, "p.end_date");
 		break;
 	case ENGINE_REPORTED:
-		add(s, "SELECT NULL::text, NULL::date, false, NULL::text, NULL::text WHERE false");
+		strbuf_add(s, "SELECT NULL::text, NULL::date, false, NULL::text, NULL::text WHERE false");
 		break;
 	}
 }
 
 char *engine_indicator_cases_sql(const engine_indicator *ind, engine_case_part part)
 {
-	sql s = { NULL, 0, 0, false };
+	strbuf s = STRBUF_INIT;
 
 	/* One row per child where the figure counts children (the kinds whose
 	 * figure honours `children`: see counted()). */
@@ -1461,18 +1427,18 @@ char *engine_indicator_cases_sql(const engine_indicator *ind, engine_case_part p
 
 	/* A condition on an absent value is NULL, not false: such a case is in
 	 * the population but not the numerator, as count(*) FILTER has it. */
-	add(&s, "SELECT child_id, case_date, coalesce(in_numerator, false) AS in_numerator, detail, "
+	strbuf_add(&s, "SELECT child_id, case_date, coalesce(in_numerator, false) AS in_numerator, detail, "
 	    "team FROM (");
 	if (per_child) {
-		add(&s, "SELECT child_id, min(case_date) AS case_date, bool_or(in_numerator) AS "
+		strbuf_add(&s, "SELECT child_id, min(case_date) AS case_date, bool_or(in_numerator) AS "
 		    "in_numerator, string_agg(detail, '; ' ORDER BY case_date) AS detail, "
 		    "min(team) AS team FROM (");
 		add_case_rows(&s, ind);
-		add(&s, ") r GROUP BY child_id");
+		strbuf_add(&s, ") r GROUP BY child_id");
 	} else {
 		add_case_rows(&s, ind);
 	}
-	add(&s, ") c WHERE %s ORDER BY case_date, child_id",
+	strbuf_add(&s, ") c WHERE %s ORDER BY case_date, child_id",
 	    part == ENGINE_CASES_NUMERATOR ? "coalesce(c.in_numerator, false)"
 	    : part == ENGINE_CASES_NOT_NUMERATOR ? "NOT coalesce(c.in_numerator, false)" : "true");
 	if (s.failed) {

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "../log.h"
+#include "../strbuf.h"
 #include "record_tables.h"
 #include "schema.h"
 
@@ -106,119 +107,84 @@ int store_list_definitions(store_pool *pool, int64_t timeout_ms, const char *ind
 
 /* ---- what loads changed ---- */
 
-typedef struct buffer {
-	char *text;
-	size_t length, capacity;
-	bool failed;
-} buffer;
-
-static void append(buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void append(buffer *b, const char *fmt, ...)
-{
-	va_list ap;
-	int needed;
-
-	if (b->failed)
-		return;
-	va_start(ap, fmt);
-	needed = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (b->length + (size_t)needed + 1 > b->capacity) {
-		size_t capacity = (b->capacity + (size_t)needed + 1) * 2;
-		char *text = realloc(b->text, capacity);
-
-		if (text == NULL) {
-			b->failed = true;
-			return;
-		}
-		b->text = text;
-		b->capacity = capacity;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->text + b->length, b->capacity - b->length, fmt, ap);
-	va_end(ap);
-	b->length += (size_t)needed;
-}
-
 /* ", alias.d1, alias.d2, ..." over the fields that place a record in time:
  * its date fields; a population estimate's year, as its 1 January (rates
  * divide by the latest estimate for a year up to the period's). Nothing
  * when it has none. */
-static bool add_dates(buffer *b, const csperf_record_schema *schema, const char *alias)
+static bool add_dates(strbuf *b, const csperf_record_schema *schema, const char *alias)
 {
 	bool any = false;
 
 	if (schema->type == CSPERF_RECORD_POPULATION) {
-		append(b, ", make_date(%s.year, 1, 1)", alias);
+		strbuf_add(b, ", make_date(%s.year, 1, 1)", alias);
 		return true;
 	}
 	for (size_t f = 0; f < schema->nfields; f++) {
 		if (schema->fields[f].kind != CSPERF_FIELD_DATE)
 			continue;
-		append(b, ", %s.%s", alias, schema->fields[f].name);
+		strbuf_add(b, ", %s.%s", alias, schema->fields[f].name);
 		any = true;
 	}
 	return any;
 }
 
-static void add_key_list(buffer *b, const char *const *key, const char *alias)
+static void add_key_list(strbuf *b, const char *const *key, const char *alias)
 {
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(b, "%s%s%s%s", k > 0 ? ", " : "", alias, alias[0] != '\0' ? "." : "", key[k]);
+		strbuf_add(b, "%s%s%s%s", k > 0 ? ", " : "", alias, alias[0] != '\0' ? "." : "", key[k]);
 }
 
 /* FROM the records of type `schema` that loads $2 bring (k), each with its
  * current version (c) and its newest version from a load up to $3 (o): the
  * record as it is, and as it was when the last recompute saw it (or, for a
  * deletion, as it will be). */
-static void add_versions(buffer *b, const csperf_record_schema *schema, const char *const *key)
+static void add_versions(strbuf *b, const csperf_record_schema *schema, const char *const *key)
 {
-	append(b, " FROM (SELECT DISTINCT ");
+	strbuf_add(b, " FROM (SELECT DISTINCT ");
 	add_key_list(b, key, "");
-	append(b, " FROM rec_%s WHERE council = $1 AND load_id = ANY ($2::bigint[])) k LEFT JOIN "
+	strbuf_add(b, " FROM rec_%s WHERE council = $1 AND load_id = ANY ($2::bigint[])) k LEFT JOIN "
 	       "rec_%s c ON c.council = $1 AND c.is_current", schema->name, schema->name);
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(b, " AND c.%s = k.%s", key[k], key[k]);
-	append(b, " LEFT JOIN (SELECT DISTINCT ON (");
+		strbuf_add(b, " AND c.%s = k.%s", key[k], key[k]);
+	strbuf_add(b, " LEFT JOIN (SELECT DISTINCT ON (");
 	add_key_list(b, key, "");
-	append(b, ") * FROM rec_%s WHERE council = $1 AND load_id <= $3::bigint AND (", schema->name);
+	strbuf_add(b, ") * FROM rec_%s WHERE council = $1 AND load_id <= $3::bigint AND (", schema->name);
 	add_key_list(b, key, "");
-	append(b, ") IN (SELECT ");
+	strbuf_add(b, ") IN (SELECT ");
 	add_key_list(b, key, "");
-	append(b, " FROM rec_%s WHERE council = $1 AND load_id = ANY ($2::bigint[])) ORDER BY ",
+	strbuf_add(b, " FROM rec_%s WHERE council = $1 AND load_id = ANY ($2::bigint[])) ORDER BY ",
 	       schema->name);
 	add_key_list(b, key, "");
-	append(b, ", load_id DESC) o ON true");
+	strbuf_add(b, ", load_id DESC) o ON true");
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(b, " AND o.%s = k.%s", key[k], key[k]);
+		strbuf_add(b, " AND o.%s = k.%s", key[k], key[k]);
 	/* For a deletion ($4), only the records whose current version goes. */
-	append(b, " WHERE (NOT $4::boolean OR c.load_id = ANY ($2::bigint[]))");
+	strbuf_add(b, " WHERE (NOT $4::boolean OR c.load_id = ANY ($2::bigint[]))");
 }
 
 static bool has_dates(const csperf_record_schema *schema)
 {
-	buffer probe = { NULL, 0, 0, true };   /* failed: writes nothing */
+	strbuf probe = { NULL, 0, 0, true };   /* failed: writes nothing */
 
 	return add_dates(&probe, schema, "x");
 }
 
 /* ROW(alias.f1, ...) over every field, or only `only` and child_id. */
-static void add_row(buffer *b, const csperf_record_schema *schema, const char *only,
+static void add_row(strbuf *b, const csperf_record_schema *schema, const char *only,
 		    const char *alias)
 {
 	bool first = true;
 
-	append(b, "ROW(");
+	strbuf_add(b, "ROW(");
 	for (size_t f = 0; f < schema->nfields; f++) {
 		const char *name = schema->fields[f].name;
 
 		if (only != NULL && strcmp(name, only) != 0 && strcmp(name, "child_id") != 0)
 			continue;
-		append(b, "%s%s.%s", first ? "" : ", ", alias, name);
+		strbuf_add(b, "%s%s.%s", first ? "" : ", ", alias, name);
 		first = false;
 	}
-	append(b, ")");
+	strbuf_add(b, ")");
 }
 
 /*
@@ -234,20 +200,20 @@ static void add_row(buffer *b, const csperf_record_schema *schema, const char *o
  */
 static char *touched_sql(const bool *reads)
 {
-	buffer b = { NULL, 0, 0, false };
+	strbuf b = STRBUF_INIT;
 
 	if (reads[CSPERF_RECORD_CHILD]) {
 		const csperf_record_schema *child = csperf_schema_by_type(CSPERF_RECORD_CHILD);
 
-		append(&b, "WITH kids AS (SELECT k.child_id");
+		strbuf_add(&b, "WITH kids AS (SELECT k.child_id");
 		add_versions(&b, child, store_record_key(CSPERF_RECORD_CHILD));
-		append(&b, " AND ");
+		strbuf_add(&b, " AND ");
 		add_row(&b, child, "birth_date", "c");
-		append(&b, " IS DISTINCT FROM ");
+		strbuf_add(&b, " IS DISTINCT FROM ");
 		add_row(&b, child, "birth_date", "o");
-		append(&b, ") ");
+		strbuf_add(&b, ") ");
 	}
-	append(&b, "SELECT t, d::text FROM (VALUES (0, NULL::date)");
+	strbuf_add(&b, "SELECT t, d::text FROM (VALUES (0, NULL::date)");
 	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
 		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
 		const char *const *key = store_record_key((csperf_record_type)t);
@@ -256,35 +222,35 @@ static char *touched_sql(const bool *reads)
 			continue;
 		if (t == CSPERF_RECORD_CHILD) {
 			/* The current records of those children, in every type read. */
-			append(&b, ", (%d, least(NULL::date", t);
+			strbuf_add(&b, ", (%d, least(NULL::date", t);
 			for (int u = 1; u <= CSPERF_RECORD_TYPE_LAST; u++) {
 				const csperf_record_schema *other = csperf_schema_by_type((csperf_record_type)u);
 
 				if (!reads[u] || other == NULL || u == CSPERF_RECORD_CHILD ||
 				    csperf_schema_field_index(other, "child_id") < 0)
 					continue;
-				append(&b, ", (SELECT min(least(CASE WHEN r.child_id IS NOT NULL AND "
+				strbuf_add(&b, ", (SELECT min(least(CASE WHEN r.child_id IS NOT NULL AND "
 				       "%s THEN '-infinity'::date END", has_dates(other) ? "false" : "true");
 				add_dates(&b, other, "r");
-				append(&b, ")) FROM rec_%s r WHERE r.council = $1 AND r.is_current AND "
+				strbuf_add(&b, ")) FROM rec_%s r WHERE r.council = $1 AND r.is_current AND "
 				       "r.child_id IN (SELECT child_id FROM kids))", other->name);
 			}
-			append(&b, "))");
+			strbuf_add(&b, "))");
 			continue;
 		}
-		append(&b, ", (%d, (SELECT min(least(CASE WHEN %s THEN '-infinity'::date END", t,
+		strbuf_add(&b, ", (%d, (SELECT min(least(CASE WHEN %s THEN '-infinity'::date END", t,
 		       has_dates(schema) ? "false" : "true");
 		add_dates(&b, schema, "c");
 		add_dates(&b, schema, "o");
-		append(&b, "))");
+		strbuf_add(&b, "))");
 		add_versions(&b, schema, key);
-		append(&b, " AND ");
+		strbuf_add(&b, " AND ");
 		add_row(&b, schema, NULL, "c");
-		append(&b, " IS DISTINCT FROM ");
+		strbuf_add(&b, " IS DISTINCT FROM ");
 		add_row(&b, schema, NULL, "o");
-		append(&b, "))");
+		strbuf_add(&b, "))");
 	}
-	append(&b, ") x (t, d) WHERE d IS NOT NULL");
+	strbuf_add(&b, ") x (t, d) WHERE d IS NOT NULL");
 	if (b.failed) {
 		free(b.text);
 		return NULL;

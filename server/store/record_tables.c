@@ -25,6 +25,7 @@
  * (only those rows are touched), then its rows go in, current at once.
  */
 #include "record_tables.h"
+#include "../strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -88,48 +89,10 @@ const char *store_sql_type(csperf_field_kind kind)
 	}
 }
 
-/* A growing string; on allocation failure it stays NULL and says so once. */
-typedef struct buffer {
-	char *text;
-	size_t length, capacity;
-	bool failed;
-} buffer;
-
-static void append(buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void append(buffer *b, const char *fmt, ...)
-{
-	va_list ap;
-	int needed;
-
-	if (b->failed)
-		return;
-	va_start(ap, fmt);
-	needed = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (b->length + (size_t)needed + 1 > b->capacity) {
-		size_t capacity = (b->capacity + (size_t)needed + 1) * 2;
-		char *text = realloc(b->text, capacity);
-
-		if (text == NULL) {
-			free(b->text);
-			b->text = NULL;
-			b->failed = true;
-			return;
-		}
-		b->text = text;
-		b->capacity = capacity;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->text + b->length, b->capacity - b->length, fmt, ap);
-	va_end(ap);
-	b->length += (size_t)needed;
-}
-
-static void key_list(buffer *b, const char *const *key, const char *prefix)
+static void key_list(strbuf *b, const char *const *key, const char *prefix)
 {
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(b, "%s%s%s", k > 0 ? ", " : "", prefix, key[k]);
+		strbuf_add(b, "%s%s%s", k > 0 ? ", " : "", prefix, key[k]);
 }
 
 /* The schema version that added a field (fields of the first schema say 0). */
@@ -139,36 +102,36 @@ static int field_since(const csperf_field *field)
 }
 
 /* The columns of a type's table as `schema_version` has it. */
-static void table_columns(buffer *b, const csperf_record_schema *schema, int schema_version,
+static void table_columns(strbuf *b, const csperf_record_schema *schema, int schema_version,
 			  bool load_reference)
 {
-	append(b, "    load_id bigint NOT NULL%s,\n", load_reference ? " REFERENCES load (id)" : "");
-	append(b, "    council text NOT NULL,\n");
-	append(b, "    record_no bigint NOT NULL,\n");
-	append(b, "    is_current boolean NOT NULL");
+	strbuf_add(b, "    load_id bigint NOT NULL%s,\n", load_reference ? " REFERENCES load (id)" : "");
+	strbuf_add(b, "    council text NOT NULL,\n");
+	strbuf_add(b, "    record_no bigint NOT NULL,\n");
+	strbuf_add(b, "    is_current boolean NOT NULL");
 	for (size_t f = 0; f < schema->nfields; f++)
 		if (field_since(&schema->fields[f]) <= schema_version)
-			append(b, ",\n    %s %s%s", schema->fields[f].name,
+			strbuf_add(b, ",\n    %s %s%s", schema->fields[f].name,
 			       store_sql_type(schema->fields[f].kind),
 			       schema->fields[f].required ? " NOT NULL" : "");
 }
 
-static void table_indexes(buffer *b, const csperf_record_schema *schema, const char *const *key)
+static void table_indexes(strbuf *b, const csperf_record_schema *schema, const char *const *key)
 {
-	append(b, "CREATE UNIQUE INDEX rec_%s_current ON rec_%s (council, ", schema->name,
+	strbuf_add(b, "CREATE UNIQUE INDEX rec_%s_current ON rec_%s (council, ", schema->name,
 	       schema->name);
 	key_list(b, key, "");
-	append(b, ") WHERE is_current;\n");
-	append(b, "CREATE INDEX rec_%s_load ON rec_%s (load_id);\n", schema->name, schema->name);
+	strbuf_add(b, ") WHERE is_current;\n");
+	strbuf_add(b, "CREATE INDEX rec_%s_load ON rec_%s (load_id);\n", schema->name, schema->name);
 }
 
-static void view_columns(buffer *b, const csperf_record_schema *schema, int schema_version)
+static void view_columns(strbuf *b, const csperf_record_schema *schema, int schema_version)
 {
-	append(b, "    SELECT council, load_id");
+	strbuf_add(b, "    SELECT council, load_id");
 	for (size_t f = 0; f < schema->nfields; f++)
 		if (field_since(&schema->fields[f]) <= schema_version)
-			append(b, ", %s", schema->fields[f].name);
-	append(b, "\n    FROM rec_%s WHERE is_current;\n", schema->name);
+			strbuf_add(b, ", %s", schema->fields[f].name);
+	strbuf_add(b, "\n    FROM rec_%s WHERE is_current;\n", schema->name);
 }
 
 /* The table and view of a type as `schema_version` has it. Up to
@@ -176,43 +139,43 @@ static void view_columns(buffer *b, const csperf_record_schema *schema, int sche
  * load (as migration 0002 made them); later, partitioned by council like the
  * tables migration 0009 converted, each existing council given its
  * partition at once. */
-static void create_table(buffer *b, const csperf_record_schema *schema, const char *const *key,
+static void create_table(strbuf *b, const csperf_record_schema *schema, const char *const *key,
 			 int schema_version)
 {
 	bool partitioned = schema_version > STORE_LAST_UNPARTITIONED_VERSION;
 
-	append(b, "-- %s: %s\n", schema->name, schema->doc);
-	append(b, "CREATE TABLE rec_%s (\n", schema->name);
+	strbuf_add(b, "-- %s: %s\n", schema->name, schema->doc);
+	strbuf_add(b, "CREATE TABLE rec_%s (\n", schema->name);
 	table_columns(b, schema, schema_version, !partitioned);
-	append(b, "\n)%s;\n", partitioned ? " PARTITION BY LIST (council)" : "");
+	strbuf_add(b, "\n)%s;\n", partitioned ? " PARTITION BY LIST (council)" : "");
 	table_indexes(b, schema, key);
-	append(b, "CREATE VIEW %s AS\n", schema->name);
+	strbuf_add(b, "CREATE VIEW %s AS\n", schema->name);
 	view_columns(b, schema, schema_version);
 	if (partitioned)
-		append(b, "SELECT csperf_council_partitions(la_code) FROM council ORDER BY la_code;\n");
-	append(b, "\n");
+		strbuf_add(b, "SELECT csperf_council_partitions(la_code) FROM council ORDER BY la_code;\n");
+	strbuf_add(b, "\n");
 }
 
 /* Fields added to an existing type: new columns (absent in the rows already
  * stored, so never NOT NULL), and the view again with them at its end, which
  * CREATE OR REPLACE VIEW allows. */
-static void add_columns(buffer *b, const csperf_record_schema *schema, int schema_version)
+static void add_columns(strbuf *b, const csperf_record_schema *schema, int schema_version)
 {
-	append(b, "-- %s: the fields of record schema version %d\n", schema->name, schema_version);
+	strbuf_add(b, "-- %s: the fields of record schema version %d\n", schema->name, schema_version);
 	for (size_t f = 0; f < schema->nfields; f++)
 		if (field_since(&schema->fields[f]) == schema_version)
-			append(b, "ALTER TABLE rec_%s ADD COLUMN %s %s;\n", schema->name,
+			strbuf_add(b, "ALTER TABLE rec_%s ADD COLUMN %s %s;\n", schema->name,
 			       schema->fields[f].name, store_sql_type(schema->fields[f].kind));
-	append(b, "CREATE OR REPLACE VIEW %s AS\n", schema->name);
+	strbuf_add(b, "CREATE OR REPLACE VIEW %s AS\n", schema->name);
 	view_columns(b, schema, schema_version);
-	append(b, "\n");
+	strbuf_add(b, "\n");
 }
 
 char *store_record_tables_ddl(int schema_version)
 {
-	buffer b = { NULL, 0, 0, false };
+	strbuf b = STRBUF_INIT;
 
-	append(&b, "%s", "");
+	strbuf_add(&b, "%s", "");
 	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
 		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
 		const char *const *key = store_record_key((csperf_record_type)t);
@@ -234,57 +197,57 @@ char *store_record_tables_ddl(int schema_version)
 char *store_record_partition_ddl(void)
 {
 	const int version = STORE_LAST_UNPARTITIONED_VERSION;
-	buffer b = { NULL, 0, 0, false };
+	strbuf b = STRBUF_INIT;
 
 	/* 1. Each table steps aside (with its indexes, whose names the new ones
 	 * take) for a partitioned one with the same columns and no foreign key. */
-	append(&b, "%s", "");
+	strbuf_add(&b, "%s", "");
 	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
 		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
 
 		if (schema == NULL || schema->nfields == 0 ||
 		    field_since(&schema->fields[0]) > version)
 			continue;
-		append(&b, "-- %s\n", schema->name);
-		append(&b, "ALTER TABLE rec_%s RENAME TO rec_%s_unpartitioned;\n", schema->name,
+		strbuf_add(&b, "-- %s\n", schema->name);
+		strbuf_add(&b, "ALTER TABLE rec_%s RENAME TO rec_%s_unpartitioned;\n", schema->name,
 		       schema->name);
-		append(&b, "ALTER INDEX rec_%s_current RENAME TO rec_%s_unpartitioned_current;\n",
+		strbuf_add(&b, "ALTER INDEX rec_%s_current RENAME TO rec_%s_unpartitioned_current;\n",
 		       schema->name, schema->name);
-		append(&b, "ALTER INDEX rec_%s_load RENAME TO rec_%s_unpartitioned_load;\n",
+		strbuf_add(&b, "ALTER INDEX rec_%s_load RENAME TO rec_%s_unpartitioned_load;\n",
 		       schema->name, schema->name);
-		append(&b, "CREATE TABLE rec_%s (\n", schema->name);
+		strbuf_add(&b, "CREATE TABLE rec_%s (\n", schema->name);
 		table_columns(&b, schema, version, false);
-		append(&b, "\n) PARTITION BY LIST (council);\n\n");
+		strbuf_add(&b, "\n) PARTITION BY LIST (council);\n\n");
 	}
 	/* 2. Every council gets its partitions. */
-	append(&b, "SELECT csperf_council_partitions(la_code) FROM council ORDER BY la_code;\n\n");
+	strbuf_add(&b, "SELECT csperf_council_partitions(la_code) FROM council ORDER BY la_code;\n\n");
 	/* 3. The rows move, the views read the new tables, the old tables go,
 	 * and the indexes are built over the moved rows (once, not row by row). */
 	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
 		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
 		const char *const *key = store_record_key((csperf_record_type)t);
-		buffer columns = { NULL, 0, 0, false };
+		strbuf columns = STRBUF_INIT;
 
 		if (schema == NULL || key == NULL || schema->nfields == 0 ||
 		    field_since(&schema->fields[0]) > version)
 			continue;
-		append(&columns, "load_id, council, record_no, is_current");
+		strbuf_add(&columns, "load_id, council, record_no, is_current");
 		for (size_t f = 0; f < schema->nfields; f++)
 			if (field_since(&schema->fields[f]) <= version)
-				append(&columns, ", %s", schema->fields[f].name);
+				strbuf_add(&columns, ", %s", schema->fields[f].name);
 		if (columns.failed) {
 			free(b.text);
 			return NULL;
 		}
-		append(&b, "-- %s\n", schema->name);
-		append(&b, "INSERT INTO rec_%s (%s)\n    SELECT %s FROM rec_%s_unpartitioned;\n",
+		strbuf_add(&b, "-- %s\n", schema->name);
+		strbuf_add(&b, "INSERT INTO rec_%s (%s)\n    SELECT %s FROM rec_%s_unpartitioned;\n",
 		       schema->name, columns.text, columns.text, schema->name);
 		free(columns.text);
-		append(&b, "CREATE OR REPLACE VIEW %s AS\n", schema->name);
+		strbuf_add(&b, "CREATE OR REPLACE VIEW %s AS\n", schema->name);
 		view_columns(&b, schema, version);
-		append(&b, "DROP TABLE rec_%s_unpartitioned;\n", schema->name);
+		strbuf_add(&b, "DROP TABLE rec_%s_unpartitioned;\n", schema->name);
 		table_indexes(&b, schema, key);
-		append(&b, "\n");
+		strbuf_add(&b, "\n");
 	}
 	return b.failed ? NULL : b.text;
 }
@@ -308,13 +271,13 @@ static bool is_key_field(const char *const *key, const char *name)
 }
 
 /* " AND <table>.k = s.v<i>::type" for each key field. */
-static void key_matches_stage(buffer *b, const csperf_record_schema *schema,
+static void key_matches_stage(strbuf *b, const csperf_record_schema *schema,
 			      const char *const *key, const char *table)
 {
 	for (size_t k = 0; key[k] != NULL; k++) {
 		int field = csperf_schema_field_index(schema, key[k]);
 
-		append(b, " AND %s.%s = s.v%d::%s", table, key[k], field + 1,
+		strbuf_add(b, " AND %s.%s = s.v%d::%s", table, key[k], field + 1,
 		       store_sql_type(schema->fields[field].kind));
 	}
 }
@@ -334,11 +297,11 @@ size_t store_record_stage_fields(void)
 
 char *store_record_previous_sql(const csperf_record_schema *schema)
 {
-	buffer b = { NULL, 0, 0, false };
+	strbuf b = STRBUF_INIT;
 
 	if (!completes_earlier(schema))
 		return NULL;
-	append(&b, "CREATE TEMP TABLE load_previous_%s (LIKE rec_%s) ON COMMIT DROP",
+	strbuf_add(&b, "CREATE TEMP TABLE load_previous_%s (LIKE rec_%s) ON COMMIT DROP",
 	       schema->name, schema->name);
 	return b.failed ? NULL : b.text;
 }
@@ -346,7 +309,7 @@ char *store_record_previous_sql(const csperf_record_schema *schema)
 char *store_record_supersede_sql(const csperf_record_schema *schema)
 {
 	const char *const *key = store_record_key(schema->type);
-	buffer b = { NULL, 0, 0, false };
+	strbuf b = STRBUF_INIT;
 
 	if (key == NULL)
 		return NULL;
@@ -354,13 +317,13 @@ char *store_record_supersede_sql(const csperf_record_schema *schema)
 	 * current ($1 the council): one join of the staged rows with the
 	 * council's partition, touching only the rows replaced. */
 	if (completes_earlier(schema))
-		append(&b, "WITH superseded AS (");
-	append(&b, "UPDATE rec_%s old SET is_current = false FROM pg_temp.load_stage s "
+		strbuf_add(&b, "WITH superseded AS (");
+	strbuf_add(&b, "UPDATE rec_%s old SET is_current = false FROM pg_temp.load_stage s "
 	       "WHERE s.type = %d AND old.council = $1 AND old.is_current", schema->name,
 	       (int)schema->type);
 	key_matches_stage(&b, schema, key, "old");
 	if (completes_earlier(schema))
-		append(&b, " RETURNING old.*) INSERT INTO pg_temp.load_previous_%s "
+		strbuf_add(&b, " RETURNING old.*) INSERT INTO pg_temp.load_previous_%s "
 		       "SELECT * FROM superseded", schema->name);
 	return b.failed ? NULL : b.text;
 }
@@ -369,44 +332,44 @@ char *store_record_insert_sql(const csperf_record_schema *schema)
 {
 	const char *const *key = store_record_key(schema->type);
 	bool fill = completes_earlier(schema);
-	buffer b = { NULL, 0, 0, false };
+	strbuf b = STRBUF_INIT;
 
 	if (key == NULL)
 		return NULL;
 	/* The load's rows, current at once ($1 load id, $2 council): what they
 	 * replace has stopped being current already. */
-	append(&b, "INSERT INTO rec_%s (load_id, council, record_no, is_current", schema->name);
+	strbuf_add(&b, "INSERT INTO rec_%s (load_id, council, record_no, is_current", schema->name);
 	for (size_t f = 0; f < schema->nfields; f++)
-		append(&b, ", %s", schema->fields[f].name);
-	append(&b, ")\nSELECT $1, $2, s.record_no, true");
+		strbuf_add(&b, ", %s", schema->fields[f].name);
+	strbuf_add(&b, ")\nSELECT $1, $2, s.record_no, true");
 	for (size_t f = 0; f < schema->nfields; f++) {
 		const char *name = schema->fields[f].name;
 		const char *type = store_sql_type(schema->fields[f].kind);
 
 		if (fill && !is_key_field(key, name))
-			append(&b, ", coalesce(s.v%zu::%s, p.%s)", f + 1, type, name);
+			strbuf_add(&b, ", coalesce(s.v%zu::%s, p.%s)", f + 1, type, name);
 		else
-			append(&b, ", s.v%zu::%s", f + 1, type);
+			strbuf_add(&b, ", s.v%zu::%s", f + 1, type);
 	}
-	append(&b, "\nFROM pg_temp.load_stage s");
+	strbuf_add(&b, "\nFROM pg_temp.load_stage s");
 	if (fill) {
-		append(&b, " LEFT JOIN pg_temp.load_previous_%s p ON true", schema->name);
+		strbuf_add(&b, " LEFT JOIN pg_temp.load_previous_%s p ON true", schema->name);
 		key_matches_stage(&b, schema, key, "p");
 	}
-	append(&b, "\nWHERE s.type = %d", (int)schema->type);
+	strbuf_add(&b, "\nWHERE s.type = %d", (int)schema->type);
 	return b.failed ? NULL : b.text;
 }
 
 char *store_record_duplicates_sql(const csperf_record_schema *schema)
 {
 	const char *const *key = store_record_key(schema->type);
-	buffer b = { NULL, 0, 0, false };
+	strbuf b = STRBUF_INIT;
 
 	if (key == NULL)
 		return NULL;
 	/* Two records of one load with the same key: the later ones are
 	 * rejected, each naming the first. */
-	append(&b, "SELECT record_no, file, line, first_record, first_file, first_line FROM ("
+	strbuf_add(&b, "SELECT record_no, file, line, first_record, first_file, first_line FROM ("
 	       "SELECT record_no, file, line, "
 	       "first_value(record_no) OVER w AS first_record, "
 	       "first_value(file) OVER w AS first_file, "
@@ -414,25 +377,25 @@ char *store_record_duplicates_sql(const csperf_record_schema *schema)
 	       "FROM pg_temp.load_stage WHERE type = %d WINDOW w AS (PARTITION BY ",
 	       (int)schema->type);
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(&b, "%sv%d", k > 0 ? ", " : "",
+		strbuf_add(&b, "%sv%d", k > 0 ? ", " : "",
 		       csperf_schema_field_index(schema, key[k]) + 1);
-	append(&b, " ORDER BY record_no)) d WHERE record_no <> first_record ORDER BY record_no");
+	strbuf_add(&b, " ORDER BY record_no)) d WHERE record_no <> first_record ORDER BY record_no");
 	return b.failed ? NULL : b.text;
 }
 
-static void key_array(buffer *b, const char *const *key, const char *prefix)
+static void key_array(strbuf *b, const char *const *key, const char *prefix)
 {
-	append(b, "ARRAY[");
+	strbuf_add(b, "ARRAY[");
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(b, "%s%s%s::text", k > 0 ? ", " : "", prefix, key[k]);
-	append(b, "]");
+		strbuf_add(b, "%s%s%s::text", k > 0 ? ", " : "", prefix, key[k]);
+	strbuf_add(b, "]");
 }
 
 int store_record_delete_sql(const csperf_record_schema *schema, char *steps[3])
 {
 	const char *const *key = store_record_key(schema->type);
-	buffer mark = { NULL, 0, 0, false }, drop = { NULL, 0, 0, false },
-	       restore = { NULL, 0, 0, false };
+	strbuf mark = STRBUF_INIT, drop = STRBUF_INIT,
+	       restore = STRBUF_INIT;
 
 	steps[0] = steps[1] = steps[2] = NULL;
 	if (key == NULL)
@@ -443,26 +406,26 @@ int store_record_delete_sql(const csperf_record_schema *schema, char *steps[3])
 	 * rows, then make the newest remaining version of each noted record
 	 * current again. Three statements, so that the unique index on current
 	 * rows never sees two at once. */
-	append(&mark, "INSERT INTO pg_temp.delete_keys (council, key) SELECT council, ");
+	strbuf_add(&mark, "INSERT INTO pg_temp.delete_keys (council, key) SELECT council, ");
 	key_array(&mark, key, "");
-	append(&mark, " FROM rec_%s WHERE council = $2 AND load_id = $1 AND is_current",
+	strbuf_add(&mark, " FROM rec_%s WHERE council = $2 AND load_id = $1 AND is_current",
 	       schema->name);
 
-	append(&drop, "DELETE FROM rec_%s WHERE council = $2 AND load_id = $1", schema->name);
+	strbuf_add(&drop, "DELETE FROM rec_%s WHERE council = $2 AND load_id = $1", schema->name);
 
-	append(&restore, "UPDATE rec_%s r SET is_current = true FROM (SELECT x.council", schema->name);
+	strbuf_add(&restore, "UPDATE rec_%s r SET is_current = true FROM (SELECT x.council", schema->name);
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(&restore, ", x.%s", key[k]);
-	append(&restore, ", max(x.load_id) AS load_id FROM rec_%s x JOIN pg_temp.delete_keys d "
+		strbuf_add(&restore, ", x.%s", key[k]);
+	strbuf_add(&restore, ", max(x.load_id) AS load_id FROM rec_%s x JOIN pg_temp.delete_keys d "
 	       "ON d.council = x.council AND d.key = ", schema->name);
 	key_array(&restore, key, "x.");
-	append(&restore, " WHERE x.council = $1 GROUP BY x.council");
+	strbuf_add(&restore, " WHERE x.council = $1 GROUP BY x.council");
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(&restore, ", x.%s", key[k]);
-	append(&restore, ") best WHERE r.council = $1 AND r.council = best.council "
+		strbuf_add(&restore, ", x.%s", key[k]);
+	strbuf_add(&restore, ") best WHERE r.council = $1 AND r.council = best.council "
 	       "AND r.load_id = best.load_id");
 	for (size_t k = 0; key[k] != NULL; k++)
-		append(&restore, " AND r.%s = best.%s", key[k], key[k]);
+		strbuf_add(&restore, " AND r.%s = best.%s", key[k], key[k]);
 
 	if (mark.failed || drop.failed || restore.failed) {
 		free(mark.text);
