@@ -267,17 +267,7 @@ int store_audit_append(store_pool *pool, int64_t timeout_ms, const store_audit_e
 	const char *params[8];
 	PGresult *res;
 
-	snprintf(principal_id, sizeof(principal_id), "%lld", (long long)e->principal_id);
-	snprintf(rows, sizeof(rows), "%lld", (long long)e->rows);
-	params[0] = e->principal_id > 0 ? principal_id : NULL;
-	params[1] = e->principal_name != NULL && e->principal_name[0] != '\0'
-		? e->principal_name : NULL;
-	params[2] = e->method;
-	params[3] = e->council != NULL && e->council[0] != '\0' ? e->council : NULL;
-	params[4] = e->parameters != NULL ? e->parameters : "";
-	params[5] = e->rows >= 0 ? rows : NULL;
-	params[6] = e->status;
-	params[7] = e->peer != NULL ? e->peer : "";
+	store_audit_params(e, principal_id, rows, params);
 	res = run_with_retry(pool, timeout_ms,
 			     "INSERT INTO audit_log (principal_id, principal_name, method, council,"
 			     " parameters, rows_returned, status, peer)"

@@ -41,8 +41,7 @@ struct store_audit_writer {
 	uint64_t lines, commits;
 };
 
-/* The eight parameters of one line, in buffers of the caller's. */
-static void line_params(const store_audit_entry *e, char *principal_id, char *rows,
+void store_audit_params(const store_audit_entry *e, char *principal_id, char *rows,
 			const char **params)
 {
 	snprintf(principal_id, 32, "%lld", (long long)e->principal_id);
@@ -77,7 +76,7 @@ static int insert_lines(store_audit_writer *w, queued_line **lines, size_t n, st
 	for (size_t i = 0; i < n; i++) {
 		size_t p = i * COLUMNS + 1;
 
-		line_params(lines[i]->entry, numbers[i][0], numbers[i][1], &params[i * COLUMNS]);
+		store_audit_params(lines[i]->entry, numbers[i][0], numbers[i][1], &params[i * COLUMNS]);
 		used += (size_t)snprintf(sql + used, 64, "%s($%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu)",
 					 i > 0 ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5,
 					 p + 6, p + 7);

@@ -60,6 +60,12 @@ typedef struct store_audit_entry {
 	const char *peer;            /* "ipv4:127.0.0.1:53312" */
 } store_audit_entry;
 
+/* audit_writer.c: the eight parameters of an audit_log row ($1..$8 of its
+ * INSERT), pointing into e and into principal_id and rows (32 bytes each,
+ * the caller's). */
+void store_audit_params(const store_audit_entry *e, char *principal_id, char *rows,
+			const char **params);
+
 /* Appends one line (a lost connection is retried once). */
 int store_audit_append(store_pool *pool, int64_t timeout_ms, const store_audit_entry *entry,
 		       status *st);
