@@ -8,16 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int exec_ok(store_conn *c, const char *sql, int n, const char *const *params, status *st)
-{
-	PGresult *res = store_query(c, sql, n, params, st);
-
-	if (res == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
-}
-
 int store_load_comparators(store_pool *pool, int64_t timeout_ms, const store_comparator *rows,
 			   size_t count, uint64_t *stored, status *st)
 {
@@ -26,7 +16,7 @@ int store_load_comparators(store_pool *pool, int64_t timeout_ms, const store_com
 	*stored = 0;
 	if (store_acquire(pool, timeout_ms, &c, st) != 0)
 		return -1;
-	if (exec_ok(c, "BEGIN", 0, NULL, st) != 0)
+	if (store_exec(c, "BEGIN", 0, NULL, st) != 0)
 		goto fail;
 	for (size_t i = 0; i < count; i++) {
 		char value[40];
@@ -34,7 +24,7 @@ int store_load_comparators(store_pool *pool, int64_t timeout_ms, const store_com
 					  rows[i].period, value, rows[i].source };
 
 		snprintf(value, sizeof(value), "%.10g", rows[i].value);
-		if (exec_ok(c,
+		if (store_exec(c,
 			    "INSERT INTO comparator (indicator_id, area_type, area, period, value, source) "
 			    "VALUES ($1, $2, $3, $4, $5::numeric, $6) ON CONFLICT (indicator_id, area_type, "
 			    "area, period) DO UPDATE SET value = EXCLUDED.value, source = EXCLUDED.source, "
@@ -42,7 +32,7 @@ int store_load_comparators(store_pool *pool, int64_t timeout_ms, const store_com
 			goto fail;
 		(*stored)++;
 	}
-	if (exec_ok(c, "COMMIT", 0, NULL, st) != 0)
+	if (store_exec(c, "COMMIT", 0, NULL, st) != 0)
 		goto fail;
 	store_release(pool, c);
 	return 0;
@@ -61,20 +51,20 @@ int store_put_council(store_pool *pool, int64_t timeout_ms, const char *council,
 
 	if (store_acquire(pool, timeout_ms, &c, st) != 0)
 		return -1;
-	if (exec_ok(c, "BEGIN", 0, NULL, st) != 0 ||
-	    exec_ok(c, "INSERT INTO council (la_code, name, nation, region) VALUES ($1, $2, $3, $4) "
+	if (store_exec(c, "BEGIN", 0, NULL, st) != 0 ||
+	    store_exec(c, "INSERT INTO council (la_code, name, nation, region) VALUES ($1, $2, $3, $4) "
 		    "ON CONFLICT (la_code) DO UPDATE SET name = $2, nation = $3, region = $4",
 		    4, params, st) != 0 ||
-	    exec_ok(c, "DELETE FROM council_neighbour WHERE council = $1", 1, params, st) != 0)
+	    store_exec(c, "DELETE FROM council_neighbour WHERE council = $1", 1, params, st) != 0)
 		goto fail;
 	for (size_t i = 0; i < nneighbours; i++) {
 		const char *pair[2] = { council, neighbours[i] };
 
-		if (exec_ok(c, "INSERT INTO council_neighbour (council, neighbour) VALUES ($1, $2) "
+		if (store_exec(c, "INSERT INTO council_neighbour (council, neighbour) VALUES ($1, $2) "
 			    "ON CONFLICT DO NOTHING", 2, pair, st) != 0)
 			goto fail;
 	}
-	if (exec_ok(c, "COMMIT", 0, NULL, st) != 0)
+	if (store_exec(c, "COMMIT", 0, NULL, st) != 0)
 		goto fail;
 	store_release(pool, c);
 	return 0;

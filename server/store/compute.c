@@ -19,6 +19,22 @@
 #include "record_tables.h"
 #include "schema.h"
 
+/* The period tables the engine's SQL joins to (engine.c), made in the
+ * transaction of a recompute (every period) or of a drill-through (one):
+ * the periods, the months of each (through which events find theirs), and
+ * each distinct last day (snapshot kinds probe it once per record for the
+ * days the record is open on). */
+#define PERIOD_TABLE_SQL \
+	"CREATE TEMP TABLE engine_period (label text PRIMARY KEY, period_type text NOT NULL, " \
+	"start_date date NOT NULL, end_date date NOT NULL) ON COMMIT DROP"
+#define PERIOD_MONTH_SQL \
+	"CREATE TEMP TABLE engine_period_month ON COMMIT DROP AS SELECT label, " \
+	"generate_series(start_date, end_date, interval '1 month')::date AS month " \
+	"FROM pg_temp.engine_period"
+#define END_DATE_SQL \
+	"CREATE TEMP TABLE engine_end_date ON COMMIT DROP AS SELECT DISTINCT end_date, " \
+	"end_date::text AS label FROM pg_temp.engine_period"
+
 struct store_compute {
 	store_pool *pool;
 	store_conn *conn;
@@ -488,7 +504,6 @@ int store_compute_periods(store_compute *cmp, const char *data_to, const store_p
 {
 	char *values = NULL;
 	size_t size = nperiods * 96 + 64, used = 0;
-	PGresult *res;
 	int rc = -1;
 
 	/* With no data there are no periods, so no value is provisional. */
@@ -501,44 +516,21 @@ int store_compute_periods(store_compute *cmp, const char *data_to, const store_p
 		used += (size_t)snprintf(values + used, size - used, "%s('%s', '%s', '%s', '%s')",
 					 i > 0 ? ", " : "", periods[i].label, periods[i].type,
 					 periods[i].start, periods[i].end);
-	res = store_query(cmp->conn,
-			  "CREATE TEMP TABLE engine_period (label text PRIMARY KEY, period_type "
-			  "text NOT NULL, start_date date NOT NULL, end_date date NOT NULL) "
-			  "ON COMMIT DROP", 0, NULL, st);
-	if (res == NULL)
+	if (store_exec(cmp->conn, PERIOD_TABLE_SQL, 0, NULL, st) != 0)
 		goto cleanup;
-	PQclear(res);
-	if (nperiods > 0) {
-		res = store_query(cmp->conn, values, 0, NULL, st);
-		if (res == NULL)
-			goto cleanup;
-		PQclear(res);
-	}
-	/* The months of each period, through which events find theirs. */
-	res = store_query(cmp->conn,
-			  "CREATE TEMP TABLE engine_period_month ON COMMIT DROP AS SELECT label, "
-			  "generate_series(start_date, end_date, interval '1 month')::date AS month "
-			  "FROM pg_temp.engine_period", 0, NULL, st);
-	if (res == NULL)
+	if (nperiods > 0 && store_exec(cmp->conn, values, 0, NULL, st) != 0)
 		goto cleanup;
-	PQclear(res);
-	/* Each distinct last day, indexed: snapshot kinds probe it once per
-	 * record for the days the record is open on. */
-	res = store_query(cmp->conn,
-			  "CREATE TEMP TABLE engine_end_date ON COMMIT DROP AS SELECT DISTINCT "
-			  "end_date, end_date::text AS label FROM pg_temp.engine_period", 0, NULL, st);
-	if (res == NULL)
+	if (store_exec(cmp->conn, PERIOD_MONTH_SQL, 0, NULL, st) != 0)
 		goto cleanup;
-	PQclear(res);
+	if (store_exec(cmp->conn, END_DATE_SQL, 0, NULL, st) != 0)
+		goto cleanup;
 	/* Each indicator's values as computed, before they are compared with
 	 * what is stored. */
-	res = store_query(cmp->conn,
+	if (store_exec(cmp->conn,
 			  "CREATE TEMP TABLE compute_new (period_type text, period text, period_start "
 			  "date, period_end date, breakdown text, numerator numeric, denominator numeric, "
-			  "value numeric, provisional boolean) ON COMMIT DROP", 0, NULL, st);
-	if (res == NULL)
+			  "value numeric, provisional boolean) ON COMMIT DROP", 0, NULL, st) != 0)
 		goto cleanup;
-	PQclear(res);
 	PQclear(PQexec(cmp->conn->pg,
 		       "CREATE UNIQUE INDEX ON pg_temp.engine_end_date (end_date); "
 		       "CREATE INDEX ON pg_temp.engine_period_month (month); "
@@ -760,16 +752,7 @@ int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
 	case_adapter ad = { cb, ctx };
 	/* The one period, as the figure's computation had it (the label and
 	 * dates are the engine's, not user text). */
-	const char *setup[] = {
-		"CREATE TEMP TABLE engine_period (label text PRIMARY KEY, period_type text NOT NULL, "
-		"start_date date NOT NULL, end_date date NOT NULL) ON COMMIT DROP",
-		insert,
-		"CREATE TEMP TABLE engine_period_month ON COMMIT DROP AS SELECT label, "
-		"generate_series(start_date, end_date, interval '1 month')::date AS month "
-		"FROM pg_temp.engine_period",
-		"CREATE TEMP TABLE engine_end_date ON COMMIT DROP AS SELECT DISTINCT end_date, "
-		"end_date::text AS label FROM pg_temp.engine_period",
-	};
+	const char *setup[] = { PERIOD_TABLE_SQL, insert, PERIOD_MONTH_SQL, END_DATE_SQL };
 
 	snprintf(insert, sizeof(insert), "INSERT INTO pg_temp.engine_period VALUES ('%s', '%s', '%s', "
 		 "'%s')", period->label, period->type, period->start, period->end);

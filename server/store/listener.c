@@ -220,6 +220,17 @@ static void *listener_main(void *arg)
 	return NULL;
 }
 
+/* What store_listener_start made, once its thread is gone (or never ran). */
+static void listener_free(store_listener *l)
+{
+	close(l->wake[0]);
+	close(l->wake[1]);
+	pthread_mutex_destroy(&l->mu);
+	pthread_cond_destroy(&l->cv);
+	free(l->dsn);
+	free(l);
+}
+
 int store_listener_start(store_listener **out, const char *dsn, store_change_fn on_change,
 			 void *ctx, status *st)
 {
@@ -243,12 +254,7 @@ int store_listener_start(store_listener **out, const char *dsn, store_change_fn 
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_cond_init(&l->cv, NULL);
 	if (pthread_create(&l->thread, NULL, listener_main, l) != 0) {
-		close(l->wake[0]);
-		close(l->wake[1]);
-		pthread_mutex_destroy(&l->mu);
-		pthread_cond_destroy(&l->cv);
-		free(l->dsn);
-		free(l);
+		listener_free(l);
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "cannot start the change listener");
 	}
 	*out = l;
@@ -264,12 +270,7 @@ void store_listener_stop(store_listener *l)
 	pthread_mutex_unlock(&l->mu);
 	wake_thread(l);
 	pthread_join(l->thread, NULL);
-	close(l->wake[0]);
-	close(l->wake[1]);
-	pthread_mutex_destroy(&l->mu);
-	pthread_cond_destroy(&l->cv);
-	free(l->dsn);
-	free(l);
+	listener_free(l);
 }
 
 int store_listener_sync(store_listener *l, int64_t timeout_ms)

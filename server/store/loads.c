@@ -40,22 +40,11 @@ struct store_load {
 	size_t used;
 };
 
-static int exec_ok(store_conn *c, const char *sql, int nparams, const char *const *params,
-		   status *st)
-{
-	PGresult *res = store_query(c, sql, nparams, params, st);
-
-	if (res == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
-}
-
 static int lock_council(store_conn *c, const char *council, status *st)
 {
 	const char *params[1] = { council };
 
-	return exec_ok(c, "SELECT pg_advisory_xact_lock(hashtext('csperf-load:' || $1))", 1,
+	return store_exec(c, "SELECT pg_advisory_xact_lock(hashtext('csperf-load:' || $1))", 1,
 		       params, st);
 }
 
@@ -142,7 +131,7 @@ int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_head
 		free(load);
 		return -1;
 	}
-	if (exec_ok(load->conn, "BEGIN", 0, NULL, st) != 0 ||
+	if (store_exec(load->conn, "BEGIN", 0, NULL, st) != 0 ||
 	    lock_council(load->conn, h->council, st) != 0)
 		goto fail;
 
@@ -178,7 +167,7 @@ int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_head
 	name_params[0] = h->council;
 	name_params[1] = h->council_name;
 	name_params[2] = h->council_nation;
-	if (exec_ok(load->conn,
+	if (store_exec(load->conn,
 		    "INSERT INTO council (la_code, name, nation) VALUES ($1, $2, $3) "
 		    "ON CONFLICT (la_code) DO NOTHING", 3, name_params, st) != 0)
 		goto fail;
@@ -215,7 +204,7 @@ int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_head
 			goto fail;
 		}
 		snprintf(create + used, sizeof(create) - (size_t)used, ") ON COMMIT DROP");
-		if (exec_ok(load->conn, create, 0, NULL, st) != 0)
+		if (store_exec(load->conn, create, 0, NULL, st) != 0)
 			goto fail;
 	}
 	res = PQexec(load->conn->pg, "COPY pg_temp.load_stage FROM STDIN");
@@ -371,7 +360,7 @@ static int merge_type(store_load *load, const csperf_record_schema *schema,
 	analyze_params[0] = sql;
 	analyze_params[1] = params[1];
 	analyze_params[2] = changed_text;
-	rc = exec_ok(load->conn, "SELECT csperf_analyze_records($1, $2, $3)", 3, analyze_params,
+	rc = store_exec(load->conn, "SELECT csperf_analyze_records($1, $2, $3)", 3, analyze_params,
 		     st);
 cleanup:
 	free(previous);
@@ -419,8 +408,8 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 	 * stage once per type: an index on the type, and statistics that tell
 	 * the planner how many rows each type has (of that column only: the
 	 * statistics of the values' arrays would cost more than they help). */
-	if (exec_ok(load->conn, "CREATE INDEX ON pg_temp.load_stage (type)", 0, NULL, st) != 0 ||
-	    exec_ok(load->conn, "ANALYZE pg_temp.load_stage (type)", 0, NULL, st) != 0)
+	if (store_exec(load->conn, "CREATE INDEX ON pg_temp.load_stage (type)", 0, NULL, st) != 0 ||
+	    store_exec(load->conn, "ANALYZE pg_temp.load_stage (type)", 0, NULL, st) != 0)
 		return -1;
 	/* Two records of a load rarely share a key: merge at once, and look
 	 * for duplicates (a window over the whole stage) only when the unique
@@ -428,7 +417,7 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 	if (merge) {
 		int rc;
 
-		if (exec_ok(load->conn, "SAVEPOINT load_merge", 0, NULL, st) != 0)
+		if (store_exec(load->conn, "SAVEPOINT load_merge", 0, NULL, st) != 0)
 			return -1;
 		rc = merge_all(load, true, &load->counts, st);
 		if (rc < 0)
@@ -437,7 +426,7 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 			load->merged = true;
 			return 0;
 		}
-		if (exec_ok(load->conn, "ROLLBACK TO SAVEPOINT load_merge", 0, NULL, st) != 0)
+		if (store_exec(load->conn, "ROLLBACK TO SAVEPOINT load_merge", 0, NULL, st) != 0)
 			return -1;
 	}
 	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
@@ -502,7 +491,7 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 						 (unsigned long long)found[i].record_no);
 		snprintf(list + used, size - used, "}");
 		params[0] = list;
-		rc = exec_ok(load->conn,
+		rc = store_exec(load->conn,
 			     "DELETE FROM pg_temp.load_stage WHERE record_no = ANY ($1::bigint[])", 1,
 			     params, st);
 		free(list);
@@ -551,7 +540,7 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 		}
 		PQclear(res);
 	}
-	if (exec_ok(load->conn, "COMMIT", 0, NULL, st) != 0)
+	if (store_exec(load->conn, "COMMIT", 0, NULL, st) != 0)
 		return -1;
 	store_release(load->pool, load->conn);
 	load->conn = NULL;
@@ -618,7 +607,7 @@ int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
 	snprintf(id, sizeof(id), "%lld", (long long)load_id);
 	if (store_acquire(pool, timeout_ms, &c, st) != 0)
 		return -1;
-	if (exec_ok(c, "BEGIN", 0, NULL, st) != 0 || lock_council(c, council, st) != 0)
+	if (store_exec(c, "BEGIN", 0, NULL, st) != 0 || lock_council(c, council, st) != 0)
 		goto fail;
 	res = store_query(c, "SELECT 1 FROM load WHERE id = $1 AND council = $2", 2, params, st);
 	if (res == NULL)
@@ -630,7 +619,7 @@ int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
 		goto fail;
 	}
 	PQclear(res);
-	if (exec_ok(c, "CREATE TEMP TABLE delete_keys (council text, key text[]) ON COMMIT DROP",
+	if (store_exec(c, "CREATE TEMP TABLE delete_keys (council text, key text[]) ON COMMIT DROP",
 		    0, NULL, st) != 0)
 		goto fail;
 	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
@@ -656,11 +645,11 @@ int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
 		}
 		for (int s = 0; s < 3; s++)
 			free(steps[s]);
-		if (failed || exec_ok(c, "TRUNCATE pg_temp.delete_keys", 0, NULL, st) != 0)
+		if (failed || store_exec(c, "TRUNCATE pg_temp.delete_keys", 0, NULL, st) != 0)
 			goto fail;
 	}
-	if (exec_ok(c, "DELETE FROM load WHERE id = $1", 1, params, st) != 0 ||
-	    exec_ok(c, "COMMIT", 0, NULL, st) != 0)
+	if (store_exec(c, "DELETE FROM load WHERE id = $1", 1, params, st) != 0 ||
+	    store_exec(c, "COMMIT", 0, NULL, st) != 0)
 		goto fail;
 	store_release(pool, c);
 	return 0;

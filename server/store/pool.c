@@ -287,6 +287,17 @@ PGresult *store_query(store_conn *c, const char *sql, int nparams,
 	return NULL;
 }
 
+int store_exec(store_conn *c, const char *sql, int nparams, const char *const *params,
+	       status *st)
+{
+	PGresult *res = store_query(c, sql, nparams, params, st);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
 PGresult *store_read(store_pool *pool, int64_t timeout_ms, const char *sql, int nparams,
 		     const char *const *params, status *st)
 {

@@ -46,6 +46,11 @@ void store_release(store_pool *pool, store_conn *c);
 PGresult *store_query(store_conn *c, const char *sql, int nparams,
 		      const char *const *params, status *st);
 
+/* store_query for a statement whose rows, if any, are not wanted: 0, or -1
+ * with st filled. */
+int store_exec(store_conn *c, const char *sql, int nparams, const char *const *params,
+	       status *st);
+
 /* One statement on a pooled connection, taken and given back: the result
  * (PQclear it) or NULL with st filled. */
 PGresult *store_read(store_pool *pool, int64_t timeout_ms, const char *sql, int nparams,
