@@ -105,25 +105,36 @@ sql() { psql "$PG_DSN" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
 # admin token; exports CSPERF_SERVER and CSPERF_TOKEN. Extra arguments go to
 # csperfd.
 csperfd_start() {
-	local ready=$BENCH_WORK/csperfd.port i
+	local ready=$BENCH_WORK/csperfd.port
 	CSPERFD_LOG=$BENCH_WORK/csperfd.log
 	if [ -z "${CSPERF_TOKEN:-}" ]; then
 		CSPERF_TOKEN=$("$CSPERFD" token create --role admin --name bench --dsn "$PG_DSN" \
 			2>>"$CSPERFD_LOG") || die "csperfd token create failed: $CSPERFD_LOG"
 		export CSPERF_TOKEN
 	fi
+	csperfd_launch "$CSPERFD_LOG" "$ready" "$@"
+	CSPERFD_PID=$LAUNCHED_PID
+	CSPERFD_PORT=$LAUNCHED_PORT
+	export CSPERF_SERVER=127.0.0.1:$CSPERFD_PORT
+}
+
+# Starts one csperfd against the cluster on an ephemeral loopback port and
+# waits for it: csperfd_launch LOG READY_FILE [csperfd arguments]; sets
+# LAUNCHED_PID and LAUNCHED_PORT.
+csperfd_launch() {
+	local log=$1 ready=$2 i
+	shift 2
 	rm -f "$ready"
 	"$CSPERFD" --dsn "$PG_DSN" --listen 127.0.0.1:0 --ready-file "$ready" "$@" \
-		>>"$CSPERFD_LOG" 2>&1 &
-	CSPERFD_PID=$!
+		>>"$log" 2>&1 &
+	LAUNCHED_PID=$!
 	for i in $(seq 1 600); do
 		[ -s "$ready" ] && break
-		kill -0 "$CSPERFD_PID" 2>/dev/null || die "csperfd did not start: $CSPERFD_LOG"
+		kill -0 "$LAUNCHED_PID" 2>/dev/null || die "csperfd did not start: $log"
 		sleep 0.1
 	done
-	[ -s "$ready" ] || die "csperfd did not start within 60 s: $CSPERFD_LOG"
-	CSPERFD_PORT=$(cat "$ready")
-	export CSPERF_SERVER=127.0.0.1:$CSPERFD_PORT
+	[ -s "$ready" ] || die "csperfd did not start within 60 s: $log"
+	LAUNCHED_PORT=$(cat "$ready")
 }
 
 csperfd_stop() {

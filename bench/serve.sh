@@ -75,18 +75,9 @@ all_rows=$("$CSPERF" --format csv scorecard --council "$COUNCIL" --period "$PERI
 
 # ---- a second csperfd on the same database ----
 csperfd2_start() {
-	local ready=$BENCH_WORK/csperfd2.port i
-	rm -f "$ready"
-	"$CSPERFD" --dsn "$PG_DSN" --listen 127.0.0.1:0 --ready-file "$ready" "$@" \
-		>>"$BENCH_WORK/csperfd2.log" 2>&1 &
-	CSPERFD2_PID=$!
-	for i in $(seq 1 600); do
-		[ -s "$ready" ] && break
-		kill -0 "$CSPERFD2_PID" 2>/dev/null || die "the second csperfd did not start"
-		sleep 0.1
-	done
-	[ -s "$ready" ] || die "the second csperfd did not start within 60 s"
-	CSPERFD2_PORT=$(cat "$ready")
+	csperfd_launch "$BENCH_WORK/csperfd2.log" "$BENCH_WORK/csperfd2.port" "$@"
+	CSPERFD2_PID=$LAUNCHED_PID
+	CSPERFD2_PORT=$LAUNCHED_PORT
 }
 csperfd2_stop() {
 	kill -TERM "$CSPERFD2_PID" 2>/dev/null
