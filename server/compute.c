@@ -53,7 +53,7 @@ static void definitions_free(definitions *defs)
 static size_t make_periods(const char *from, const char *to, store_period **out, char first_day[16])
 {
 	int32_t first, last;
-	engine_period *periods = NULL;
+	report_period *periods = NULL;
 	store_period *rows;
 	size_t n;
 
@@ -67,7 +67,7 @@ static size_t make_periods(const char *from, const char *to, store_period **out,
 	if (first < last - COMPUTE_YEARS * 366)
 		first = last - COMPUTE_YEARS * 366;
 	csperf_date_format_iso(first, first_day);
-	n = engine_standard_periods(first, last, &periods);
+	n = period_standard_list(first, last, &periods);
 	rows = calloc(n + 1, sizeof(*rows));
 	if (rows == NULL) {
 		free(periods);
@@ -75,7 +75,7 @@ static size_t make_periods(const char *from, const char *to, store_period **out,
 	}
 	for (size_t i = 0; i < n; i++) {
 		snprintf(rows[i].label, sizeof(rows[i].label), "%s", periods[i].label);
-		rows[i].type = engine_period_type_name(periods[i].type);
+		rows[i].type = period_type_name(periods[i].type);
 		csperf_date_format_iso(periods[i].start, rows[i].start);
 		csperf_date_format_iso(periods[i].end, rows[i].end);
 	}

@@ -26,6 +26,7 @@
 #include <stddef.h>
 
 #include "csperf/records.h"
+#include "periods.h"
 
 typedef enum engine_kind {
 	ENGINE_COUNT = 1,           /* events dated in the period */
@@ -111,41 +112,5 @@ bool engine_indicator_has_cases(const engine_indicator *indicator);
  * counts children), built from the same joins and conditions as the figure,
  * so that the numerator's cases number the numerator. malloc'd. */
 char *engine_indicator_cases_sql(const engine_indicator *indicator, engine_case_part part);
-
-/* ---- periods ---- */
-
-typedef enum engine_period_type {
-	ENGINE_PERIOD_MONTH = 1,  /* 2019-01 */
-	ENGINE_PERIOD_QUARTER,    /* 2018-19:Q4 (Q1 = April to June) */
-	ENGINE_PERIOD_YEAR,       /* 2018-19, 1 April to 31 March */
-	ENGINE_PERIOD_ROLLING12,  /* r12:2019-03, the twelve months ending March 2019 */
-	ENGINE_PERIOD_YTD         /* ytd:2019-01, April 2018 to January 2019 */
-} engine_period_type;
-
-typedef struct engine_period {
-	engine_period_type type;
-	char label[24];
-	int start;   /* day numbers (common/dates.h) */
-	int end;     /* the last day, inclusive */
-} engine_period;
-
-/* Parses a period as users write it; -1 with a sentence in err if it is not
- * one. */
-int engine_period_parse(const char *text, engine_period *out, char *err, size_t errsize);
-
-/* Writes the label of the period of `type` that contains `day`. */
-void engine_period_containing(engine_period_type type, int day, engine_period *out);
-
-/* The name of a period type ("month", "quarter", "year", "rolling12", "ytd"). */
-const char *engine_period_type_name(engine_period_type type);
-
-/* Every standard period (all five types) whose end falls in the months from
- * first_day's month to last_day's month. Returns the count; *out is
- * malloc'd (free it). */
-size_t engine_standard_periods(int first_day, int last_day, engine_period **out);
-
-/* The period of the same type just before (previous = true) or a year before
- * (previous = false). */
-void engine_period_shift(const engine_period *period, bool previous, engine_period *out);
 
 #endif

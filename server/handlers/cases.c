@@ -133,7 +133,7 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 		(Csperf__V1__GetIndicatorCasesRequest *)rpc_call_request(call);
 	definition_found def = { "", NULL, false };
 	engine_indicator *ind = NULL;
-	engine_period period;
+	report_period period;
 	engine_case_part part;
 	store_period sp;
 	status st = STATUS_INIT;
@@ -150,7 +150,7 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 			      "council must be an LA code and indicator_id an indicator's id");
 		goto cleanup;
 	}
-	if (engine_period_parse(req->period, &period, err, sizeof(err)) != 0) {
+	if (period_parse(req->period, &period, err, sizeof(err)) != 0) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "%s", err);
 		goto cleanup;
 	}
@@ -197,7 +197,7 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 	cs->call = call;
 	cs->has_denominator = engine_indicator_has_denominator(ind);
 	snprintf(sp.label, sizeof(sp.label), "%s", period.label);
-	sp.type = engine_period_type_name(period.type);
+	sp.type = period_type_name(period.type);
 	csperf_date_format_iso(period.start, sp.start);
 	csperf_date_format_iso(period.end, sp.end);
 	if (store_cases(a->pool, rpc_call_remaining_ms(call), req->council, &sp, sql, on_case, cs,

@@ -36,7 +36,7 @@ typedef Csperf__V1__PlacementCostFigures Figures;
 /* What a request asks for, checked. */
 typedef struct cost_request {
 	store_cost_query query;
-	engine_period year;
+	report_period year;
 	char year_start[CSPERF_DATE_ISO_SIZE], year_end[CSPERF_DATE_ISO_SIZE];
 	char as_at[CSPERF_DATE_ISO_SIZE];
 	const char *localities[AUTH_MAX_LOCALITIES];
@@ -67,8 +67,8 @@ static int check_request(rpc_call *call, const char *council, const char *financ
 	if (!handlers_valid_council(council))
 		return status_set(st, STATUS_INVALID_ARGUMENT,
 				  "council must be an LA code of 3 to 9 letters and digits");
-	if (engine_period_parse(financial_year, &r->year, err, sizeof(err)) != 0 ||
-	    r->year.type != ENGINE_PERIOD_YEAR)
+	if (period_parse(financial_year, &r->year, err, sizeof(err)) != 0 ||
+	    r->year.type != PERIOD_YEAR)
 		return status_set(st, STATUS_INVALID_ARGUMENT,
 				  "financial_year must be a financial year such as 2018-19");
 	if (as_at[0] == '\0') {
@@ -444,19 +444,19 @@ static int keep_over(const store_cost_figures *f, void *ctx)
 }
 
 int costs_over_budget_find(app *a, int64_t timeout_ms, const char *council,
-			   const engine_period *period, const char *data_to,
+			   const report_period *period, const char *data_to,
 			   costs_over_budget *out, status *st)
 {
 	over_collect oc = { out, false };
 	store_cost_query q;
-	engine_period year;
+	report_period year;
 	char start[CSPERF_DATE_ISO_SIZE], end[CSPERF_DATE_ISO_SIZE];
 	int32_t day = period->end, latest;
 	int month, day_of_month;
 
 	memset(out, 0, sizeof(*out));
 	memset(&q, 0, sizeof(q));
-	engine_period_containing(ENGINE_PERIOD_YEAR, period->end, &year);
+	period_containing(PERIOD_YEAR, period->end, &year);
 	/* The position at the period's end, or at the latest data if sooner:
 	 * what is known, not days still to come. */
 	if (data_to != NULL && csperf_date_parse_iso(data_to, &latest) == 0 && latest < day &&

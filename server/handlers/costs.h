@@ -29,7 +29,7 @@ typedef struct costs_over_budget {
  * the latest data (data_to, "" if none) if that is sooner. Fills *out (free
  * with costs_over_budget_free); on failure fills st and returns -1. */
 int costs_over_budget_find(app *a, int64_t timeout_ms, const char *council,
-			   const engine_period *period, const char *data_to,
+			   const report_period *period, const char *data_to,
 			   costs_over_budget *out, status *st);
 
 /* The line over budget whose code is `budget_line`, or NULL. */

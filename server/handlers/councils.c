@@ -85,7 +85,7 @@ static const char *check_figure(const Csperf__V1__ComparatorFigure *f)
 	static const char *const area_types[] = {
 		"england", "wales", "region", "statistical_neighbours", "other", NULL
 	};
-	engine_period period;
+	report_period period;
 	char err[256];
 	bool type_ok = false;
 
@@ -99,7 +99,7 @@ static const char *check_figure(const Csperf__V1__ComparatorFigure *f)
 		return "area is required: at most 60 printable characters";
 	if (strcmp(f->area_type, "statistical_neighbours") == 0 && !handlers_valid_council(f->area))
 		return "for statistical_neighbours, area is the LA code whose neighbours they are";
-	if (engine_period_parse(f->period, &period, err, sizeof(err)) != 0)
+	if (period_parse(f->period, &period, err, sizeof(err)) != 0)
 		return "period is not a period such as 2018-19 or 2018-19:Q4";
 	if (f->source[0] == '\0' || !printable(f->source, 150))
 		return "source is required: at most 150 printable characters";
@@ -136,14 +136,14 @@ void handle_load_comparators(rpc_call *call, void *ctx)
 	for (size_t i = 0; i < req->n_figures; i++) {
 		const Csperf__V1__ComparatorFigure *f = req->figures[i];
 		const char *why = check_figure(f);
-		engine_period period;
+		report_period period;
 		char err[8];
 
 		if (why != NULL) {
 			rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "line %u: %s", f->line, why);
 			goto cleanup;
 		}
-		engine_period_parse(f->period, &period, err, sizeof(err));
+		period_parse(f->period, &period, err, sizeof(err));
 		rows[i].indicator_id = f->indicator_id;
 		rows[i].area_type = f->area_type;
 		rows[i].area = f->area;

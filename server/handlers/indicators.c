@@ -305,11 +305,11 @@ static int check_definition(const Indicator *m, char **targets_json, char **type
 	targets = json_object();
 	for (size_t i = 0; i < m->n_targets; i++) {
 		const Csperf__V1__Target *t = m->targets[i];
-		engine_period year;
+		report_period year;
 		json_t *entry = json_object();
 
-		if (engine_period_parse(t->year, &year, err, sizeof(err)) != 0 ||
-		    year.type != ENGINE_PERIOD_YEAR || t->tolerance < 0) {
+		if (period_parse(t->year, &year, err, sizeof(err)) != 0 ||
+		    year.type != PERIOD_YEAR || t->tolerance < 0) {
 			json_decref(entry);
 			json_decref(targets);
 			free(*types);
@@ -504,7 +504,7 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 	Csperf__V1__GetIndicatorSeriesResponse reply = CSPERF__V1__GET_INDICATOR_SERIES_RESPONSE__INIT;
 	series s = { NULL, 0, false, 0 };
 	status st = STATUS_INIT;
-	engine_period from, to;
+	report_period from, to;
 	auth_suppression suppression = access_suppression(call, a);
 	char err[256], from_end[16] = "", to_end[16] = "";
 	const char *type;
@@ -530,8 +530,8 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 			      "and teams are not computed yet)");
 		goto cleanup;
 	}
-	if ((req->from[0] != '\0' && engine_period_parse(req->from, &from, err, sizeof(err)) != 0) ||
-	    (req->to[0] != '\0' && engine_period_parse(req->to, &to, err, sizeof(err)) != 0)) {
+	if ((req->from[0] != '\0' && period_parse(req->from, &from, err, sizeof(err)) != 0) ||
+	    (req->to[0] != '\0' && period_parse(req->to, &to, err, sizeof(err)) != 0)) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "%s", err);
 		goto cleanup;
 	}

@@ -32,10 +32,10 @@ typedef Csperf__V1__Figure Figure;
 
 /* The periods a scorecard reads, by role. */
 typedef struct period_set {
-	engine_period asked, previous, year_ago, last_year, year_before_last;
-	engine_period trend[12];
+	report_period asked, previous, year_ago, last_year, year_before_last;
+	report_period trend[12];
 	size_t ntrend;
-	engine_period before[3];   /* the three periods before `previous` */
+	report_period before[3];   /* the three periods before `previous` */
 	char csv[MAX_PERIODS * 24];
 } period_set;
 
@@ -92,7 +92,7 @@ typedef struct published_list {
 	const period_set *periods;
 } published_list;
 
-static void add_label(period_set *ps, const engine_period *p)
+static void add_label(period_set *ps, const report_period *p)
 {
 	size_t len = strlen(ps->csv);
 
@@ -108,38 +108,38 @@ static void add_label(period_set *ps, const engine_period *p)
 	snprintf(ps->csv + len, sizeof(ps->csv) - len, "%s%s,", len == 0 ? "," : "", p->label);
 }
 
-static void make_period_set(const engine_period *asked, period_set *ps)
+static void make_period_set(const report_period *asked, period_set *ps)
 {
-	engine_period year, cursor;
+	report_period year, cursor;
 	int y, m, d;
 
 	memset(ps, 0, sizeof(*ps));
 	ps->asked = *asked;
-	engine_period_shift(asked, true, &ps->previous);
-	engine_period_shift(asked, false, &ps->year_ago);
-	engine_period_containing(ENGINE_PERIOD_YEAR, asked->start, &year);
-	engine_period_shift(&year, true, &ps->last_year);
-	engine_period_shift(&ps->last_year, true, &ps->year_before_last);
+	period_shift(asked, true, &ps->previous);
+	period_shift(asked, false, &ps->year_ago);
+	period_containing(PERIOD_YEAR, asked->start, &year);
+	period_shift(&year, true, &ps->last_year);
+	period_shift(&ps->last_year, true, &ps->year_before_last);
 	cursor = ps->previous;
 	for (int i = 2; i >= 0; i--) {
-		engine_period_shift(&cursor, true, &ps->before[i]);
+		period_shift(&cursor, true, &ps->before[i]);
 		cursor = ps->before[i];
 	}
 	csperf_date_to_ymd(asked->end, &y, &m, &d);
-	if (asked->type == ENGINE_PERIOD_MONTH) {
+	if (asked->type == PERIOD_MONTH) {
 		/* The twelve months ending with the one asked for. */
 		cursor = *asked;
 		for (int i = 11; i >= 0; i--) {
 			ps->trend[i] = cursor;
-			engine_period_shift(&cursor, true, &cursor);
+			period_shift(&cursor, true, &cursor);
 		}
 		ps->ntrend = 12;
 	} else {
 		/* This financial year's quarters, up to the period's end. */
 		for (int q = 0; q < 4; q++) {
-			engine_period quarter;
+			report_period quarter;
 
-			engine_period_containing(ENGINE_PERIOD_QUARTER, year.start + 92 * q + 15, &quarter);
+			period_containing(PERIOD_QUARTER, year.start + 92 * q + 15, &quarter);
 			if (quarter.end <= asked->end)
 				ps->trend[ps->ntrend++] = quarter;
 		}
@@ -279,9 +279,9 @@ static int keep_published(const store_comparator *m, void *ctx)
 	published *grown, *p;
 	const char *fits[4];
 	int fit = -1;
-	engine_period year;
+	report_period year;
 
-	engine_period_containing(ENGINE_PERIOD_YEAR, l->periods->asked.start, &year);
+	period_containing(PERIOD_YEAR, l->periods->asked.start, &year);
 	fits[0] = l->periods->asked.label;
 	fits[1] = year.label;
 	fits[2] = l->periods->last_year.label;
@@ -321,17 +321,17 @@ static int keep_published(const store_comparator *m, void *ctx)
 }
 
 /* The target for the financial year of `period` from {"2018-19": {...}}. */
-static void target_for(const char *targets_json, const engine_period *period, judge_figure *target,
+static void target_for(const char *targets_json, const report_period *period, judge_figure *target,
 		       double *tolerance)
 {
-	engine_period year;
+	report_period year;
 	char key[32];
 	const char *at, *t;
 
 	target->present = false;
 	target->value = 0;
 	*tolerance = 0;
-	engine_period_containing(ENGINE_PERIOD_YEAR, period->start, &year);
+	period_containing(PERIOD_YEAR, period->start, &year);
 	snprintf(key, sizeof(key), "\"%s\"", year.label);
 	at = strstr(targets_json, key);
 	if (at == NULL)
@@ -580,7 +580,7 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 		"early_help", "front_door", "assessment", "child_protection", "looked_after",
 		"adoption", "care_leavers", "workforce", "youth_justice", "finance", NULL
 	};
-	engine_period asked;
+	report_period asked;
 	char err[256];
 	int64_t timeout = rpc_call_remaining_ms(call);
 	bool stage_ok = stage == NULL;
@@ -592,7 +592,7 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 	if (!handlers_valid_council(council))
 		return status_set(st, STATUS_INVALID_ARGUMENT,
 				  "council must be an LA code of 3 to 9 letters and digits");
-	if (engine_period_parse(period, &asked, err, sizeof(err)) != 0)
+	if (period_parse(period, &asked, err, sizeof(err)) != 0)
 		return status_set(st, STATUS_INVALID_ARGUMENT, "%s", err);
 	for (size_t i = 0; stages[i] != NULL && !stage_ok; i++)
 		stage_ok = strcmp(stage, stages[i]) == 0;
@@ -603,9 +603,9 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 	make_period_set(&asked, &sc->periods);
 	sc->published.periods = &sc->periods;
 	{
-		engine_period year;
+		report_period year;
 
-		engine_period_containing(ENGINE_PERIOD_YEAR, asked.start, &year);
+		period_containing(PERIOD_YEAR, asked.start, &year);
 		snprintf(published_periods, sizeof(published_periods), "%s,%s,%s,%s", asked.label,
 			 year.label, sc->periods.last_year.label, sc->periods.year_before_last.label);
 	}
@@ -826,8 +826,8 @@ static bool judge_exception(const definition *d, const Row *row, const period_se
 			judge_format(d->unit, four[3], dd, sizeof(dd));
 			e->criteria[e->ncriteria++] = "worsening";
 			append_reason(e, "%s worse three %s running: %s, %s, %s, %s", d->id,
-				      ps->asked.type == ENGINE_PERIOD_MONTH ? "months"
-				      : ps->asked.type == ENGINE_PERIOD_QUARTER ? "quarters" : "periods",
+				      ps->asked.type == PERIOD_MONTH ? "months"
+				      : ps->asked.type == PERIOD_QUARTER ? "quarters" : "periods",
 				      a, b, c, dd);
 		}
 	}

@@ -112,7 +112,7 @@ static void check_named_fields(const ProtobufCMessage *msg)
 				check_named_fields(sub);
 		} else if (field->type == PROTOBUF_C_TYPE_STRING) {
 			const char *value = *(const char *const *)member;
-			engine_period period;
+			report_period period;
 			char err[256];
 
 			if (value == NULL)
@@ -124,11 +124,11 @@ static void check_named_fields(const ProtobufCMessage *msg)
 				handlers_valid_indicator_id(value);
 			} else if (strcmp(field->name, "period") == 0 || strcmp(field->name, "from") == 0 ||
 				   strcmp(field->name, "to") == 0 || strcmp(field->name, "year") == 0) {
-				if (engine_period_parse(value, &period, err, sizeof(err)) == 0) {
-					engine_period shifted;
+				if (period_parse(value, &period, err, sizeof(err)) == 0) {
+					report_period shifted;
 
-					engine_period_shift(&period, true, &shifted);
-					engine_period_shift(&period, false, &shifted);
+					period_shift(&period, true, &shifted);
+					period_shift(&period, false, &shifted);
 				}
 			}
 		}
@@ -139,13 +139,13 @@ static void check_comparators(Csperf__V1__LoadComparatorsRequest *req)
 {
 	for (size_t i = 0; i < req->n_figures; i++) {
 		Csperf__V1__ComparatorFigure *f = req->figures[i];
-		engine_period period;
+		report_period period;
 		char err[8];
 
 		if (handlers_check_comparator(&f->base) != NULL)
 			continue;
 		/* As the handler stores it: under the canonical label, in place. */
-		engine_period_parse(f->period, &period, err, sizeof(err));
+		period_parse(f->period, &period, err, sizeof(err));
 		snprintf(f->period, strlen(f->period) + 1, "%s", period.label);
 	}
 }

@@ -13,10 +13,10 @@
 
 static void assert_period(const char *text, const char *label, const char *start, const char *end)
 {
-	engine_period p;
+	report_period p;
 	char err[256], s[16], e[16];
 
-	assert_int_equal(engine_period_parse(text, &p, err, sizeof(err)), 0);
+	assert_int_equal(period_parse(text, &p, err, sizeof(err)), 0);
 	csperf_date_format_iso(p.start, s);
 	csperf_date_format_iso(p.end, e);
 	assert_string_equal(p.label, label);
@@ -43,42 +43,42 @@ static void test_periods_parse(void **state)
 
 static void test_periods_refused(void **state)
 {
-	engine_period p;
+	report_period p;
 	char err[256];
 	const char *bad[] = { "2018-20", "2018-19:Q5", "2019-13", "r12:2019", "2018", "",
 			      "2018-19; DROP TABLE load", "%s%s", "ytd:19-01" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(engine_period_parse(bad[i], &p, err, sizeof(err)), -1);
+		assert_int_equal(period_parse(bad[i], &p, err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "is not a period"));
 	}
 }
 
 static void test_periods_shift_and_standard(void **state)
 {
-	engine_period p, q;
-	engine_period *all = NULL;
+	report_period p, q;
+	report_period *all = NULL;
 	char err[256];
 	int32_t first, last;
 	size_t n;
 
-	engine_period_parse("2018-19:Q1", &p, err, sizeof(err));
-	engine_period_shift(&p, true, &q);
+	period_parse("2018-19:Q1", &p, err, sizeof(err));
+	period_shift(&p, true, &q);
 	assert_string_equal(q.label, "2017-18:Q4");
-	engine_period_shift(&p, false, &q);
+	period_shift(&p, false, &q);
 	assert_string_equal(q.label, "2017-18:Q1");
-	engine_period_parse("2019-01", &p, err, sizeof(err));
-	engine_period_shift(&p, true, &q);
+	period_parse("2019-01", &p, err, sizeof(err));
+	period_shift(&p, true, &q);
 	assert_string_equal(q.label, "2018-12");
-	engine_period_parse("2018-19", &p, err, sizeof(err));
-	engine_period_shift(&p, true, &q);
+	period_parse("2018-19", &p, err, sizeof(err));
+	period_shift(&p, true, &q);
 	assert_string_equal(q.label, "2017-18");
 
 	/* April 2018 to March 2019: 12 months, 12 rolling years, 12 ytd, 4
 	 * quarters, 1 year. */
 	csperf_date_parse_iso("2018-04-10", &first);
 	csperf_date_parse_iso("2019-03-02", &last);
-	n = engine_standard_periods(first, last, &all);
+	n = period_standard_list(first, last, &all);
 	assert_int_equal(n, 12 + 12 + 12 + 4 + 1);
 	assert_string_equal(all[n - 1].label, "2018-19");
 	free(all);
@@ -86,7 +86,7 @@ static void test_periods_shift_and_standard(void **state)
 	/* Labels are unique even where a year and a month would share one. */
 	csperf_date_parse_iso("2010-04-01", &first);
 	csperf_date_parse_iso("2012-03-31", &last);
-	n = engine_standard_periods(first, last, &all);
+	n = period_standard_list(first, last, &all);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
 			if (strcmp(all[i].label, all[j].label) == 0)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "dates.h"
-#include "engine.h"
+#include "periods.h"
 
 static int first_of_month(int year, int month)
 {
@@ -44,41 +44,41 @@ static bool year_is_ambiguous(int fy_start)
 }
 
 /* The financial year that starts in April of fy_start. */
-static void make_year(int fy_start, engine_period *out)
+static void make_year(int fy_start, report_period *out)
 {
-	out->type = ENGINE_PERIOD_YEAR;
+	out->type = PERIOD_YEAR;
 	snprintf(out->label, sizeof(out->label), "%s%d-%02d",
 		 year_is_ambiguous(fy_start) ? "fy:" : "", fy_start, (fy_start + 1) % 100);
 	out->start = first_of_month(fy_start, 4);
 	out->end = end_of_month(fy_start + 1, 3);
 }
 
-static void make_quarter(int fy_start, int quarter, engine_period *out)
+static void make_quarter(int fy_start, int quarter, report_period *out)
 {
 	int month = 4 + 3 * (quarter - 1);
 
-	out->type = ENGINE_PERIOD_QUARTER;
+	out->type = PERIOD_QUARTER;
 	snprintf(out->label, sizeof(out->label), "%d-%02d:Q%d", fy_start, (fy_start + 1) % 100,
 		 quarter);
 	out->start = first_of_month(fy_start, month);
 	out->end = end_of_month(fy_start, month + 2);
 }
 
-static void make_month(engine_period_type type, int year, int month, engine_period *out)
+static void make_month(report_period_type type, int year, int month, report_period *out)
 {
 	out->type = type;
 	out->end = end_of_month(year, month);
 	switch (type) {
-	case ENGINE_PERIOD_ROLLING12:
+	case PERIOD_ROLLING12:
 		snprintf(out->label, sizeof(out->label), "r12:%04d-%02d", year, month);
 		out->start = first_of_month(year, month - 11);
 		break;
-	case ENGINE_PERIOD_YTD:
+	case PERIOD_YTD:
 		snprintf(out->label, sizeof(out->label), "ytd:%04d-%02d", year, month);
 		out->start = first_of_month(month >= 4 ? year : year - 1, 4);
 		break;
 	default:
-		out->type = ENGINE_PERIOD_MONTH;
+		out->type = PERIOD_MONTH;
 		snprintf(out->label, sizeof(out->label), "%04d-%02d", year, month);
 		out->start = first_of_month(year, month);
 		break;
@@ -109,7 +109,7 @@ static bool parse_financial_year(const char *text, int *fy_start)
 	return true;
 }
 
-int engine_period_parse(const char *text, engine_period *out, char *err, size_t errsize)
+int period_parse(const char *text, report_period *out, char *err, size_t errsize)
 {
 	int year, month, fy_start;
 
@@ -119,11 +119,11 @@ int engine_period_parse(const char *text, engine_period *out, char *err, size_t 
 		return 0;
 	}
 	if (strncmp(text, "r12:", 4) == 0 && parse_year_month(text + 4, &year, &month)) {
-		make_month(ENGINE_PERIOD_ROLLING12, year, month, out);
+		make_month(PERIOD_ROLLING12, year, month, out);
 		return 0;
 	}
 	if (strncmp(text, "ytd:", 4) == 0 && parse_year_month(text + 4, &year, &month)) {
-		make_month(ENGINE_PERIOD_YTD, year, month, out);
+		make_month(PERIOD_YTD, year, month, out);
 		return 0;
 	}
 	if (strlen(text) == 10 && text[7] == ':' && text[8] == 'Q' && text[9] >= '1' &&
@@ -142,7 +142,7 @@ int engine_period_parse(const char *text, engine_period *out, char *err, size_t 
 		return 0;
 	}
 	if (parse_year_month(text, &year, &month)) {
-		make_month(ENGINE_PERIOD_MONTH, year, month, out);
+		make_month(PERIOD_MONTH, year, month, out);
 		return 0;
 	}
 	snprintf(err, errsize,
@@ -153,7 +153,7 @@ int engine_period_parse(const char *text, engine_period *out, char *err, size_t 
 	return -1;
 }
 
-void engine_period_containing(engine_period_type type, int day, engine_period *out)
+void period_containing(report_period_type type, int day, report_period *out)
 {
 	int year, month, dom, fy_start;
 
@@ -161,10 +161,10 @@ void engine_period_containing(engine_period_type type, int day, engine_period *o
 	fy_start = month >= 4 ? year : year - 1;
 	memset(out, 0, sizeof(*out));
 	switch (type) {
-	case ENGINE_PERIOD_YEAR:
+	case PERIOD_YEAR:
 		make_year(fy_start, out);
 		break;
-	case ENGINE_PERIOD_QUARTER:
+	case PERIOD_QUARTER:
 		make_quarter(fy_start, (month >= 4 ? month - 4 : month + 8) / 3 + 1, out);
 		break;
 	default:
@@ -173,23 +173,23 @@ void engine_period_containing(engine_period_type type, int day, engine_period *o
 	}
 }
 
-const char *engine_period_type_name(engine_period_type type)
+const char *period_type_name(report_period_type type)
 {
 	switch (type) {
-	case ENGINE_PERIOD_MONTH: return "month";
-	case ENGINE_PERIOD_QUARTER: return "quarter";
-	case ENGINE_PERIOD_YEAR: return "year";
-	case ENGINE_PERIOD_ROLLING12: return "rolling12";
-	case ENGINE_PERIOD_YTD: return "ytd";
+	case PERIOD_MONTH: return "month";
+	case PERIOD_QUARTER: return "quarter";
+	case PERIOD_YEAR: return "year";
+	case PERIOD_ROLLING12: return "rolling12";
+	case PERIOD_YTD: return "ytd";
 	}
 	return "unknown";
 }
 
-size_t engine_standard_periods(int first_day, int last_day, engine_period **out)
+size_t period_standard_list(int first_day, int last_day, report_period **out)
 {
 	int y0, m0, y1, m1, d;
 	size_t months, count = 0;
-	engine_period *periods;
+	report_period *periods;
 
 	csperf_date_to_ymd(first_day, &y0, &m0, &d);
 	csperf_date_to_ymd(last_day, &y1, &m1, &d);
@@ -204,11 +204,11 @@ size_t engine_standard_periods(int first_day, int last_day, engine_period **out)
 		int year = y0 + (int)((m0 - 1 + (int)i) / 12);
 		int month = (m0 - 1 + (int)i) % 12 + 1;
 
-		make_month(ENGINE_PERIOD_MONTH, year, month, &periods[count++]);
-		make_month(ENGINE_PERIOD_ROLLING12, year, month, &periods[count++]);
-		make_month(ENGINE_PERIOD_YTD, year, month, &periods[count++]);
+		make_month(PERIOD_MONTH, year, month, &periods[count++]);
+		make_month(PERIOD_ROLLING12, year, month, &periods[count++]);
+		make_month(PERIOD_YTD, year, month, &periods[count++]);
 		if (month % 3 == 0)
-			engine_period_containing(ENGINE_PERIOD_QUARTER, end_of_month(year, month),
+			period_containing(PERIOD_QUARTER, end_of_month(year, month),
 						 &periods[count++]);
 		if (month == 3)
 			make_year(year - 1, &periods[count++]);
@@ -216,20 +216,20 @@ size_t engine_standard_periods(int first_day, int last_day, engine_period **out)
 	return count;
 }
 
-void engine_period_shift(const engine_period *period, bool previous, engine_period *out)
+void period_shift(const report_period *period, bool previous, report_period *out)
 {
 	int year, month, dom;
 
 	csperf_date_to_ymd(period->end, &year, &month, &dom);
 	switch (period->type) {
-	case ENGINE_PERIOD_YEAR:
-		engine_period_containing(ENGINE_PERIOD_YEAR, period->start - 1, out);
+	case PERIOD_YEAR:
+		period_containing(PERIOD_YEAR, period->start - 1, out);
 		return;
-	case ENGINE_PERIOD_QUARTER:
+	case PERIOD_QUARTER:
 		if (previous)
-			engine_period_containing(ENGINE_PERIOD_QUARTER, period->start - 1, out);
+			period_containing(PERIOD_QUARTER, period->start - 1, out);
 		else
-			engine_period_containing(ENGINE_PERIOD_QUARTER,
+			period_containing(PERIOD_QUARTER,
 						 end_of_month(year - 1, month), out);
 		return;
 	default:
