@@ -74,7 +74,7 @@ void scorecard_periods_make(const report_period *asked, scorecard_periods *ps)
 
 static judge_figure parse_figure(const char *text)
 {
-	judge_figure f = { text != NULL, text != NULL ? strtod(text, NULL) : 0 };
+	judge_figure f = { text != NULL, text != NULL ? strtod(text, NULL) : 0, false };
 
 	return f;
 }
@@ -132,13 +132,13 @@ static bool rests_on_small(const scorecard_value *v, int threshold)
 
 size_t scorecard_values_suppress(scorecard_values *t, int threshold)
 {
-	static const judge_figure none = { false, 0 };
+	static const judge_figure none = { false, 0, true };
 	size_t hidden = 0;
 
 	for (size_t i = 0; i < t->count; i++) {
 		scorecard_value *v = &t->rows[i];
 
-		if (!rests_on_small(v, threshold))
+		if (v->suppressed || !rests_on_small(v, threshold))
 			continue;
 		v->numerator = v->denominator = v->value = none;
 		v->suppressed = true;
@@ -158,9 +158,11 @@ static judge_figure value_of(const scorecard_values *t, const char *id, const ch
 			     int threshold)
 {
 	const scorecard_value *r = scorecard_values_find(t, id, period, "");
-	judge_figure none = { false, 0 };
+	judge_figure none = { false, 0, false }, hidden = { false, 0, true };
 
-	return r != NULL && !rests_on_small(r, threshold) ? r->value : none;
+	if (r == NULL)
+		return none;
+	return rests_on_small(r, threshold) ? hidden : r->value;
 }
 
 /* ---- comparators ---- */
@@ -186,9 +188,9 @@ int scorecard_peers_add(scorecard_peers *p, const char *indicator_id, double ave
 
 bool scorecard_peer_shown(int councils, double smallest_count, int threshold)
 {
-	(void)smallest_count;
-	(void)threshold;
-	return councils > 0;
+	if (councils < SCORECARD_PEER_MIN_COUNCILS)
+		return false;
+	return !(threshold > 0 && smallest_count >= 1 && smallest_count <= threshold);
 }
 
 void scorecard_published_periods(const scorecard_periods *ps, char *out, size_t size)
@@ -296,7 +298,7 @@ static int add_comparators(scorecard_row *row, const scorecard_definition *d,
 			  : p->area;
 		c->area_type = p->area_type;
 		c->year = p->period;
-		c->value = (judge_figure){ true, p->value };
+		c->value = (judge_figure){ true, p->value, false };
 		c->source = p->source;
 		row->ncomparators++;
 	}
@@ -310,7 +312,7 @@ static int add_comparators(scorecard_row *row, const scorecard_definition *d,
 		c->name = pe->neighbours ? "statistical neighbours in csperf" : "other councils in csperf";
 		c->area_type = pe->neighbours ? "statistical_neighbours" : "computed";
 		c->year = ps->asked.label;
-		c->value = (judge_figure){ true, pe->average };
+		c->value = (judge_figure){ true, pe->average, false };
 		c->source = "computed by csperf";
 		row->ncomparators++;
 	}
@@ -320,7 +322,7 @@ static int add_comparators(scorecard_row *row, const scorecard_definition *d,
 static int add_breakdown(scorecard_row *row, const scorecard_definition *d,
 			 const scorecard_periods *ps, const scorecard_values *values, int threshold)
 {
-	static const judge_figure none = { false, 0 };
+	static const judge_figure hidden = { false, 0, true };
 	size_t count = 0;
 
 	for (size_t i = 0; i < values->count; i++)
@@ -332,14 +334,14 @@ static int add_breakdown(scorecard_row *row, const scorecard_definition *d,
 	for (size_t i = 0; i < values->count; i++) {
 		const scorecard_value *v = &values->rows[i];
 		scorecard_breakdown *b = &row->breakdown[row->nbreakdown];
-		bool hidden = rests_on_small(v, threshold);
+		bool hidden_row = rests_on_small(v, threshold);
 
 		if (v->breakdown[0] == '\0' || strcmp(v->indicator_id, d->id) != 0 ||
 		    strcmp(v->period, ps->asked.label) != 0)
 			continue;
 		b->code = v->breakdown;
-		b->numerator = hidden ? none : v->numerator;
-		b->value = hidden ? none : v->value;
+		b->numerator = hidden_row ? hidden : v->numerator;
+		b->value = hidden_row ? hidden : v->value;
 		row->nbreakdown++;
 	}
 	return 0;
@@ -350,7 +352,7 @@ int scorecard_row_build(const scorecard_definition *d, const scorecard_periods *
 			const scorecard_published_list *published, int threshold,
 			scorecard_row *row)
 {
-	static const judge_figure none = { false, 0 };
+	static const judge_figure none = { false, 0, false }, hidden = { false, 0, true };
 	judge_polarity polarity = judge_polarity_parse(d->polarity);
 	const scorecard_value *now = scorecard_values_find(values, d->id, ps->asked.label, "");
 
@@ -361,17 +363,17 @@ int scorecard_row_build(const scorecard_definition *d, const scorecard_periods *
 	row->unit = strstr(d->kind, "breakdown") != NULL ? "count" : d->unit;
 	row->period = ps->asked.label;
 	row->suppressed = rests_on_small(now, threshold);
-	row->value = now != NULL && !row->suppressed ? now->value : none;
-	row->numerator = now != NULL && !row->suppressed ? now->numerator : none;
-	row->denominator = now != NULL && !row->suppressed ? now->denominator : none;
+	row->value = now == NULL ? none : row->suppressed ? hidden : now->value;
+	row->numerator = now == NULL ? none : row->suppressed ? hidden : now->numerator;
+	row->denominator = now == NULL ? none : row->suppressed ? hidden : now->denominator;
 	row->provisional = now != NULL && now->provisional;
 	row->version = now != NULL ? now->version : 0;
 	row->small_number = now != NULL && (now->suppressed ||
 					    (now->numerator.present && now->numerator.value >= 1 &&
 					     now->numerator.value <= d->threshold));
-	row->last_year = value_of(values, d->id, ps->last_year.label, 0);
-	row->previous = value_of(values, d->id, ps->previous.label, 0);
-	row->year_ago = value_of(values, d->id, ps->year_ago.label, 0);
+	row->last_year = value_of(values, d->id, ps->last_year.label, threshold);
+	row->previous = value_of(values, d->id, ps->previous.label, threshold);
+	row->year_ago = value_of(values, d->id, ps->year_ago.label, threshold);
 	scorecard_target_for(d->targets, &ps->asked, &row->target, &row->tolerance);
 	row->rag = judge_rag_of(polarity, row->value, row->target, row->tolerance);
 	row->direction = judge_direction_of(polarity, row->value, row->previous);

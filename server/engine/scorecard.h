@@ -69,7 +69,8 @@ const scorecard_value *scorecard_values_find(const scorecard_values *t, const ch
  * 1 to threshold loses its numerator, denominator and value and is marked
  * suppressed. Everything computed from the table afterwards (previous,
  * year ago, last year, trend, breakdowns, direction, exceptions) then rests
- * only on what the role may see. Returns the number of values suppressed. */
+ * only on what the role may see. Returns the number of values it suppressed
+ * (none already marked). */
 size_t scorecard_values_suppress(scorecard_values *t, int threshold);
 
 void scorecard_values_free(scorecard_values *t);

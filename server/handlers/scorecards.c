@@ -108,11 +108,12 @@ typedef struct peer_reader {
 	bool neighbours;
 } peer_reader;
 
-static int keep_peer(const char *indicator_id, double average, int councils, void *ctx)
+static int keep_peer(const char *indicator_id, double average, int councils,
+		     double smallest_count, void *ctx)
 {
 	peer_reader *reader = ctx;
 
-	return scorecard_peers_add(reader->peers, indicator_id, average, councils, 0,
+	return scorecard_peers_add(reader->peers, indicator_id, average, councils, smallest_count,
 				   reader->neighbours) != 0;
 }
 
@@ -138,6 +139,7 @@ static Figure *new_figure(judge_figure f)
 	csperf__v1__figure__init(out);
 	out->present = f.present;
 	out->value = f.present ? f.value : 0;
+	out->suppressed = !f.present && f.suppressed;
 	return out;
 }
 
@@ -203,7 +205,7 @@ static Row *build_row(const scorecard_row *r)
 	row->previous = new_figure(r->previous);
 	row->year_ago = new_figure(r->year_ago);
 	row->target = new_figure(r->target);
-	row->tolerance = new_figure((judge_figure){ r->target.present, r->tolerance });
+	row->tolerance = new_figure((judge_figure){ r->target.present, r->tolerance, false });
 	row->rag = (char *)judge_rag_name(r->rag);
 	row->direction = (char *)judge_direction_name(r->direction);
 	row->direction_year = (char *)judge_direction_name(r->direction_year);
@@ -350,6 +352,8 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		return -1;
 	}
+	/* What this role may see, before anything is computed from it. */
+	scorecard_values_suppress(&sc->values, threshold);
 	sc->rows = calloc(sc->defs.count + 1, sizeof(*sc->rows));
 	sc->engine_rows = calloc(sc->defs.count + 1, sizeof(*sc->engine_rows));
 	if (sc->rows == NULL || sc->engine_rows == NULL)

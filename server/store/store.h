@@ -402,8 +402,12 @@ int store_values_for_periods(store_pool *pool, int64_t timeout_ms, const char *c
 
 /* The average of each indicator's value for a period over the other
  * councils csperfd holds, or only over the council's statistical
- * neighbours. */
-typedef int (*store_average_cb)(const char *indicator_id, double average, int councils, void *ctx);
+ * neighbours: how many councils contribute a value, and the smallest
+ * numerator or denominator from 1 up among them (0: none), for the rule
+ * that decides whether it is shown (engine/scorecard.h,
+ * scorecard_peer_shown). */
+typedef int (*store_average_cb)(const char *indicator_id, double average, int councils,
+				double smallest_count, void *ctx);
 int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *council,
 			const char *period, bool neighbours_only, store_average_cb cb, void *ctx,
 			status *st);

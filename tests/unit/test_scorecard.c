@@ -190,6 +190,76 @@ static void test_exceptions(void **state)
 	scorecard_values_free(&values);
 }
 
+static void test_small_numbers_in_every_period(void **state)
+{
+	scorecard_values values = { 0 };
+	scorecard_peers peers = { 0 };
+	scorecard_published_list published = { 0 };
+	scorecard_periods ps;
+	scorecard_row row;
+
+	(void)state;
+	periods_of("2018-19:Q3", &ps);
+	/* 3 of 10 now (small), 40 of 200 before, 3 of 150 a year ago (small
+	 * numerator), 20 of 4 last year (small denominator), Q1 fine. */
+	add(&values, "CP05", "2018-19:Q3", "", "3", "10", "30");
+	add(&values, "CP05", "2018-19:Q2", "", "40", "200", "20");
+	add(&values, "CP05", "2017-18:Q3", "", "3", "150", "2");
+	add(&values, "CP05", "2017-18", "", "20", "4", "500");
+	add(&values, "CP05", "2018-19:Q1", "", "36", "200", "18");
+	assert_int_equal(scorecard_values_suppress(&values, 4), 3);
+	assert_int_equal(scorecard_row_build(&cp05, &ps, &values, &peers, &published, 4, &row), 0);
+	assert_true(row.suppressed && row.small_number);
+	assert_false(row.value.present);
+	assert_true(row.value.suppressed && row.numerator.suppressed);
+	assert_true(row.previous.present && row.previous.value == 20);
+	assert_false(row.year_ago.present);
+	assert_true(row.year_ago.suppressed);
+	assert_false(row.last_year.present);
+	assert_true(row.last_year.suppressed);
+	assert_true(row.trend[0].value.present);
+	assert_false(row.trend[2].value.present);
+	assert_true(row.trend[2].value.suppressed);
+	/* Nothing judged from what is hidden. */
+	assert_int_equal(row.rag, RAG_NONE);
+	assert_int_equal(row.direction, DIRECTION_NONE);
+	scorecard_row_free(&row);
+	/* Threshold 0 hides nothing. */
+	assert_int_equal(scorecard_values_suppress(&values, 0), 0);
+	scorecard_values_free(&values);
+}
+
+static void test_peer_averages_need_three_councils(void **state)
+{
+	scorecard_values values = { 0 };
+	scorecard_peers peers = { 0 };
+	scorecard_published_list published = { 0 };
+	scorecard_periods ps;
+	scorecard_row row;
+
+	(void)state;
+	/* One or two councils: their own figures; never shown. */
+	assert_false(scorecard_peer_shown(1, 50, 0));
+	assert_false(scorecard_peer_shown(2, 50, 0));
+	assert_true(scorecard_peer_shown(SCORECARD_PEER_MIN_COUNCILS, 50, 0));
+	/* A contributor's count from 1 to the threshold: not for scrutiny. */
+	assert_false(scorecard_peer_shown(12, 3, 4));
+	assert_true(scorecard_peer_shown(12, 3, 0));
+	assert_true(scorecard_peer_shown(12, 5, 4));
+	assert_true(scorecard_peer_shown(12, 0, 4));
+	periods_of("2018-19:Q3", &ps);
+	add(&values, "CP05", "2018-19:Q3", "", "49", "200", "24.5");
+	assert_int_equal(scorecard_peers_add(&peers, "CP05", 21.0, 1, 30, false), 0);
+	assert_int_equal(scorecard_peers_add(&peers, "CP05", 19.0, 4, 30, true), 0);
+	assert_int_equal(scorecard_row_build(&cp05, &ps, &values, &peers, &published, 0, &row), 0);
+	assert_int_equal(row.ncomparators, 1);
+	assert_string_equal(row.comparators[0].name, "statistical neighbours in csperf");
+	assert_true(row.comparators[0].value.value == 19.0);
+	scorecard_row_free(&row);
+	scorecard_values_free(&values);
+	free(peers.items);
+}
+
 static void test_target_for(void **state)
 {
 	report_period p;
@@ -216,6 +286,8 @@ int main(void)
 		cmocka_unit_test(test_breakdown_row_is_a_count),
 		cmocka_unit_test(test_exceptions),
 		cmocka_unit_test(test_target_for),
+		cmocka_unit_test(test_small_numbers_in_every_period),
+		cmocka_unit_test(test_peer_averages_need_three_councils),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
