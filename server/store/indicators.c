@@ -126,6 +126,25 @@ int store_list_councils(store_pool *pool, int64_t timeout_ms, store_text_cb cb, 
 	return rc;
 }
 
+int store_locality_children(store_pool *pool, int64_t timeout_ms, const char *council,
+			    const char *localities, store_text_cb cb, void *ctx, status *st)
+{
+	const char *params[2] = { council, localities };
+	PGresult *res;
+	int rc = 0;
+
+	res = store_read(pool, timeout_ms,
+		"SELECT DISTINCT child_id FROM placement_cost WHERE council = $1 AND "
+		"locality = ANY (string_to_array($2::text, chr(31))) ORDER BY child_id",
+		2, params, st);
+	if (res == NULL)
+		return -1;
+	for (int row = 0; row < PQntuples(res) && rc == 0; row++)
+		rc = cb(PQgetvalue(res, row, 0), ctx);
+	PQclear(res);
+	return rc;
+}
+
 int store_series(store_pool *pool, int64_t timeout_ms, const char *council,
 		 const char *indicator_id, const char *org_unit, const char *period_type,
 		 const char *from_end, const char *to_end, store_series_cb cb, void *ctx, status *st)

@@ -376,6 +376,13 @@ typedef int (*store_text_cb)(const char *text, void *ctx);
 int store_list_councils(store_pool *pool, int64_t timeout_ms, store_text_cb cb, void *ctx,
 			status *st);
 
+/* The children of a council that a token narrowed to localities may see:
+ * those whose current placement cost lines name one of `localities` (joined
+ * by the unit separator, 0x1f; a locality has no control character), in
+ * child id order (docs/SECURITY.md). */
+int store_locality_children(store_pool *pool, int64_t timeout_ms, const char *council,
+			    const char *localities, store_text_cb cb, void *ctx, status *st);
+
 /* One computed value; numbers are text, NULL when absent. */
 typedef struct store_series_row {
 	const char *period, *period_start, *period_end, *breakdown;
