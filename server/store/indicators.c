@@ -111,13 +111,11 @@ int store_indicator_put(store_pool *pool, int64_t timeout_ms, const store_indica
 	return 0;
 }
 
-int store_list_councils(store_pool *pool, int64_t timeout_ms, store_text_cb cb, void *ctx,
-			status *st)
+/* Calls cb with the first column of each row of res, then clears res. */
+static int each_text(PGresult *res, store_text_cb cb, void *ctx)
 {
-	PGresult *res;
 	int rc = 0;
 
-	res = store_read(pool, timeout_ms, "SELECT la_code FROM council ORDER BY la_code", 0, NULL, st);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++)
@@ -126,23 +124,22 @@ int store_list_councils(store_pool *pool, int64_t timeout_ms, store_text_cb cb, 
 	return rc;
 }
 
+int store_list_councils(store_pool *pool, int64_t timeout_ms, store_text_cb cb, void *ctx,
+			status *st)
+{
+	return each_text(store_read(pool, timeout_ms, "SELECT la_code FROM council ORDER BY la_code",
+				    0, NULL, st), cb, ctx);
+}
+
 int store_locality_children(store_pool *pool, int64_t timeout_ms, const char *council,
 			    const char *localities, store_text_cb cb, void *ctx, status *st)
 {
 	const char *params[2] = { council, localities };
-	PGresult *res;
-	int rc = 0;
 
-	res = store_read(pool, timeout_ms,
+	return each_text(store_read(pool, timeout_ms,
 		"SELECT DISTINCT child_id FROM placement_cost WHERE council = $1 AND "
 		"locality = ANY (string_to_array($2::text, chr(31))) ORDER BY child_id",
-		2, params, st);
-	if (res == NULL)
-		return -1;
-	for (int row = 0; row < PQntuples(res) && rc == 0; row++)
-		rc = cb(PQgetvalue(res, row, 0), ctx);
-	PQclear(res);
-	return rc;
+		2, params, st), cb, ctx);
 }
 
 int store_series(store_pool *pool, int64_t timeout_ms, const char *council,

@@ -25,6 +25,15 @@ static const scorecard_definition la01 = {
 	.targets = "{}", .threshold = 4
 };
 
+/* What a row is built from, and the row. */
+typedef struct card {
+	scorecard_values values;
+	scorecard_peers peers;
+	scorecard_published_list published;
+	scorecard_periods ps;
+	scorecard_row row;
+} card;
+
 static void periods_of(const char *label, scorecard_periods *ps)
 {
 	report_period asked;
@@ -74,100 +83,94 @@ static void test_periods_of_a_month(void **state)
 
 static void test_row_of_a_proportion(void **state)
 {
-	scorecard_values values = { 0 };
-	scorecard_peers peers = { 0 };
-	scorecard_published_list published = { 0 };
-	scorecard_periods ps;
-	scorecard_row row;
+	card c;
 
 	(void)state;
-	periods_of("2018-19:Q3", &ps);
-	add(&values, "CP05", "2018-19:Q3", "", "49", "200", "24.5");
-	add(&values, "CP05", "2018-19:Q2", "", "40", "200", "20");
-	add(&values, "CP05", "2017-18:Q3", "", "30", "200", "15");
-	add(&values, "CP05", "2017-18", "", "80", "400", "20");
-	add(&values, "CP05", "2018-19:Q1", "", "36", "200", "18");
-	assert_int_equal(scorecard_published_add(&published, &ps, "CP05", "england", "England",
+	memset(&c, 0, sizeof(c));
+	periods_of("2018-19:Q3", &c.ps);
+	add(&c.values, "CP05", "2018-19:Q3", "", "49", "200", "24.5");
+	add(&c.values, "CP05", "2018-19:Q2", "", "40", "200", "20");
+	add(&c.values, "CP05", "2017-18:Q3", "", "30", "200", "15");
+	add(&c.values, "CP05", "2017-18", "", "80", "400", "20");
+	add(&c.values, "CP05", "2018-19:Q1", "", "36", "200", "18");
+	assert_int_equal(scorecard_published_add(&c.published, &c.ps, "CP05", "england", "England",
 						 "2017-18", 21.0, "DfE"), 0);
 	/* A better fitting figure (its financial year) replaces last year's. */
-	assert_int_equal(scorecard_published_add(&published, &ps, "CP05", "england", "England",
+	assert_int_equal(scorecard_published_add(&c.published, &c.ps, "CP05", "england", "England",
 						 "2018-19", 22.0, "DfE 2019"), 0);
 	/* A period that fits nothing asked for is not kept. */
-	assert_int_equal(scorecard_published_add(&published, &ps, "CP05", "region", "London",
+	assert_int_equal(scorecard_published_add(&c.published, &c.ps, "CP05", "region", "London",
 						 "2014-15", 9.0, "old"), 0);
-	assert_int_equal(published.count, 1);
-	assert_int_equal(scorecard_row_build(&cp05, &ps, &values, &peers, &published, 0, &row), 0);
-	assert_false(row.suppressed);
-	assert_true(row.value.present);
-	assert_true(row.value.value == 24.5);
-	assert_true(row.numerator.value == 49);
-	assert_true(row.previous.value == 20);
-	assert_true(row.year_ago.value == 15);
-	assert_true(row.last_year.value == 20);
-	assert_true(row.target.value == 15);
-	assert_true(row.tolerance == 3);
-	assert_int_equal(row.rag, RAG_RED);
-	assert_int_equal(row.direction, DIRECTION_WORSENING);
-	assert_int_equal(row.direction_year, DIRECTION_WORSENING);
-	assert_int_equal(row.ntrend, 3);
-	assert_true(row.trend[0].value.value == 18);
-	assert_true(row.trend[1].value.value == 20);
-	assert_int_equal(row.ncomparators, 1);
-	assert_true(row.comparators[0].value.value == 22.0);
-	assert_string_equal(row.comparators[0].year, "2018-19");
-	assert_string_equal(row.unit, "percent");
-	scorecard_row_free(&row);
-	scorecard_values_free(&values);
-	free(published.items);
+	assert_int_equal(c.published.count, 1);
+	assert_int_equal(scorecard_row_build(&cp05, &c.ps, &c.values, &c.peers, &c.published, 0,
+					     &c.row), 0);
+	assert_false(c.row.suppressed);
+	assert_true(c.row.value.present);
+	assert_true(c.row.value.value == 24.5);
+	assert_true(c.row.numerator.value == 49);
+	assert_true(c.row.previous.value == 20);
+	assert_true(c.row.year_ago.value == 15);
+	assert_true(c.row.last_year.value == 20);
+	assert_true(c.row.target.value == 15);
+	assert_true(c.row.tolerance == 3);
+	assert_int_equal(c.row.rag, RAG_RED);
+	assert_int_equal(c.row.direction, DIRECTION_WORSENING);
+	assert_int_equal(c.row.direction_year, DIRECTION_WORSENING);
+	assert_int_equal(c.row.ntrend, 3);
+	assert_true(c.row.trend[0].value.value == 18);
+	assert_true(c.row.trend[1].value.value == 20);
+	assert_int_equal(c.row.ncomparators, 1);
+	assert_true(c.row.comparators[0].value.value == 22.0);
+	assert_string_equal(c.row.comparators[0].year, "2018-19");
+	assert_string_equal(c.row.unit, "percent");
+	scorecard_row_free(&c.row);
+	scorecard_values_free(&c.values);
+	free(c.published.items);
 }
 
 static void test_breakdown_row_is_a_count(void **state)
 {
-	scorecard_values values = { 0 };
-	scorecard_peers peers = { 0 };
-	scorecard_published_list published = { 0 };
-	scorecard_periods ps;
-	scorecard_row row;
+	card c;
 
 	(void)state;
-	periods_of("2018-19:Q3", &ps);
-	add(&values, "LA01", "2018-19:Q3", "", "56", NULL, "56");
-	add(&values, "LA01", "2018-19:Q3", "U1", "50", "56", "89.3");
-	add(&values, "LA01", "2018-19:Q3", "U2", "6", "56", "10.7");
-	add(&values, "LA01", "2018-19:Q2", "U1", "40", "50", "80");
-	assert_int_equal(scorecard_row_build(&la01, &ps, &values, &peers, &published, 0, &row), 0);
-	assert_string_equal(row.unit, "count");
-	assert_int_equal(row.nbreakdown, 2);
-	assert_string_equal(row.breakdown[1].code, "U2");
-	assert_true(row.breakdown[1].numerator.value == 6);
-	assert_int_equal(row.rag, RAG_NONE);
-	scorecard_row_free(&row);
-	scorecard_values_free(&values);
+	memset(&c, 0, sizeof(c));
+	periods_of("2018-19:Q3", &c.ps);
+	add(&c.values, "LA01", "2018-19:Q3", "", "56", NULL, "56");
+	add(&c.values, "LA01", "2018-19:Q3", "U1", "50", "56", "89.3");
+	add(&c.values, "LA01", "2018-19:Q3", "U2", "6", "56", "10.7");
+	add(&c.values, "LA01", "2018-19:Q2", "U1", "40", "50", "80");
+	assert_int_equal(scorecard_row_build(&la01, &c.ps, &c.values, &c.peers, &c.published, 0,
+					     &c.row), 0);
+	assert_string_equal(c.row.unit, "count");
+	assert_int_equal(c.row.nbreakdown, 2);
+	assert_string_equal(c.row.breakdown[1].code, "U2");
+	assert_true(c.row.breakdown[1].numerator.value == 6);
+	assert_int_equal(c.row.rag, RAG_NONE);
+	scorecard_row_free(&c.row);
+	scorecard_values_free(&c.values);
 }
 
 static void test_exceptions(void **state)
 {
-	scorecard_values values = { 0 };
-	scorecard_peers peers = { 0 };
-	scorecard_published_list published = { 0 };
-	scorecard_periods ps;
-	scorecard_row row;
+	card c;
 	scorecard_exception e;
 	scorecard_definition d = cp05;
 	scorecard_overspend over = { "residential", "\xc2\xa3" "1,200", "\xc2\xa3" "1,000", "20.00",
 				     "2018-19", "2018-12-31" };
 
 	(void)state;
+	memset(&c, 0, sizeof(c));
 	d.risk = "R7";
 	d.budget_line = "residential";
-	periods_of("2018-19:Q3", &ps);
+	periods_of("2018-19:Q3", &c.ps);
 	/* Worse (higher) each quarter: 2017-18:Q4, 2018-19:Q1, Q2, Q3. */
-	add(&values, "CP05", "2017-18:Q4", "", "20", "200", "10");
-	add(&values, "CP05", "2018-19:Q1", "", "30", "200", "15");
-	add(&values, "CP05", "2018-19:Q2", "", "40", "200", "20");
-	add(&values, "CP05", "2018-19:Q3", "", "49", "200", "24.5");
-	assert_int_equal(scorecard_row_build(&d, &ps, &values, &peers, &published, 0, &row), 0);
-	assert_true(scorecard_exception_of(&row, &ps, &values, &over, &e));
+	add(&c.values, "CP05", "2017-18:Q4", "", "20", "200", "10");
+	add(&c.values, "CP05", "2018-19:Q1", "", "30", "200", "15");
+	add(&c.values, "CP05", "2018-19:Q2", "", "40", "200", "20");
+	add(&c.values, "CP05", "2018-19:Q3", "", "49", "200", "24.5");
+	assert_int_equal(scorecard_row_build(&d, &c.ps, &c.values, &c.peers, &c.published, 0,
+					     &c.row), 0);
+	assert_true(scorecard_exception_of(&c.row, &c.ps, &c.values, &over, &e));
 	assert_int_equal(e.ncriteria, 4);
 	assert_string_equal(e.criteria[0], "off_target");
 	assert_string_equal(e.criteria[1], "worsening");
@@ -178,66 +181,62 @@ static void test_exceptions(void **state)
 	assert_non_null(strstr(e.reason, "worse three quarters running: 10.0%, 15.0%, 20.0%, 24.5%"));
 	assert_non_null(strstr(e.reason, "forecast to spend \xc2\xa3" "1,200 in 2018-19"));
 	assert_non_null(strstr(e.reason, "bears on the corporate risk R7 and is Red"));
-	scorecard_row_free(&row);
+	scorecard_row_free(&c.row);
 	/* On target and improving, no budget line over: no exception. */
-	scorecard_values_free(&values);
-	add(&values, "CP05", "2018-19:Q2", "", "40", "200", "20");
-	add(&values, "CP05", "2018-19:Q3", "", "20", "200", "10");
-	assert_int_equal(scorecard_row_build(&d, &ps, &values, &peers, &published, 0, &row), 0);
-	assert_false(scorecard_exception_of(&row, &ps, &values, NULL, &e));
+	scorecard_values_free(&c.values);
+	add(&c.values, "CP05", "2018-19:Q2", "", "40", "200", "20");
+	add(&c.values, "CP05", "2018-19:Q3", "", "20", "200", "10");
+	assert_int_equal(scorecard_row_build(&d, &c.ps, &c.values, &c.peers, &c.published, 0,
+					     &c.row), 0);
+	assert_false(scorecard_exception_of(&c.row, &c.ps, &c.values, NULL, &e));
 	assert_int_equal(e.ncriteria, 0);
-	scorecard_row_free(&row);
-	scorecard_values_free(&values);
+	scorecard_row_free(&c.row);
+	scorecard_values_free(&c.values);
 }
 
 static void test_small_numbers_in_every_period(void **state)
 {
-	scorecard_values values = { 0 };
-	scorecard_peers peers = { 0 };
-	scorecard_published_list published = { 0 };
-	scorecard_periods ps;
-	scorecard_row row;
+	card c;
 
 	(void)state;
-	periods_of("2018-19:Q3", &ps);
+	memset(&c, 0, sizeof(c));
+	periods_of("2018-19:Q3", &c.ps);
 	/* 3 of 10 now (small), 40 of 200 before, 3 of 150 a year ago (small
 	 * numerator), 20 of 4 last year (small denominator), Q1 fine. */
-	add(&values, "CP05", "2018-19:Q3", "", "3", "10", "30");
-	add(&values, "CP05", "2018-19:Q2", "", "40", "200", "20");
-	add(&values, "CP05", "2017-18:Q3", "", "3", "150", "2");
-	add(&values, "CP05", "2017-18", "", "20", "4", "500");
-	add(&values, "CP05", "2018-19:Q1", "", "36", "200", "18");
-	assert_int_equal(scorecard_values_suppress(&values, 4), 3);
-	assert_int_equal(scorecard_row_build(&cp05, &ps, &values, &peers, &published, 4, &row), 0);
-	assert_true(row.suppressed && row.small_number);
-	assert_false(row.value.present);
-	assert_true(row.value.suppressed && row.numerator.suppressed);
-	assert_true(row.previous.present && row.previous.value == 20);
-	assert_false(row.year_ago.present);
-	assert_true(row.year_ago.suppressed);
-	assert_false(row.last_year.present);
-	assert_true(row.last_year.suppressed);
-	assert_true(row.trend[0].value.present);
-	assert_false(row.trend[2].value.present);
-	assert_true(row.trend[2].value.suppressed);
+	add(&c.values, "CP05", "2018-19:Q3", "", "3", "10", "30");
+	add(&c.values, "CP05", "2018-19:Q2", "", "40", "200", "20");
+	add(&c.values, "CP05", "2017-18:Q3", "", "3", "150", "2");
+	add(&c.values, "CP05", "2017-18", "", "20", "4", "500");
+	add(&c.values, "CP05", "2018-19:Q1", "", "36", "200", "18");
+	assert_int_equal(scorecard_values_suppress(&c.values, 4), 3);
+	assert_int_equal(scorecard_row_build(&cp05, &c.ps, &c.values, &c.peers, &c.published, 4,
+					     &c.row), 0);
+	assert_true(c.row.suppressed && c.row.small_number);
+	assert_false(c.row.value.present);
+	assert_true(c.row.value.suppressed && c.row.numerator.suppressed);
+	assert_true(c.row.previous.present && c.row.previous.value == 20);
+	assert_false(c.row.year_ago.present);
+	assert_true(c.row.year_ago.suppressed);
+	assert_false(c.row.last_year.present);
+	assert_true(c.row.last_year.suppressed);
+	assert_true(c.row.trend[0].value.present);
+	assert_false(c.row.trend[2].value.present);
+	assert_true(c.row.trend[2].value.suppressed);
 	/* Nothing judged from what is hidden. */
-	assert_int_equal(row.rag, RAG_NONE);
-	assert_int_equal(row.direction, DIRECTION_NONE);
-	scorecard_row_free(&row);
+	assert_int_equal(c.row.rag, RAG_NONE);
+	assert_int_equal(c.row.direction, DIRECTION_NONE);
+	scorecard_row_free(&c.row);
 	/* Threshold 0 hides nothing. */
-	assert_int_equal(scorecard_values_suppress(&values, 0), 0);
-	scorecard_values_free(&values);
+	assert_int_equal(scorecard_values_suppress(&c.values, 0), 0);
+	scorecard_values_free(&c.values);
 }
 
 static void test_peer_averages_need_three_councils(void **state)
 {
-	scorecard_values values = { 0 };
-	scorecard_peers peers = { 0 };
-	scorecard_published_list published = { 0 };
-	scorecard_periods ps;
-	scorecard_row row;
+	card c;
 
 	(void)state;
+	memset(&c, 0, sizeof(c));
 	/* One or two councils: their own figures; never shown. */
 	assert_false(scorecard_peer_shown(1, 50, 0));
 	assert_false(scorecard_peer_shown(2, 50, 0));
@@ -247,17 +246,18 @@ static void test_peer_averages_need_three_councils(void **state)
 	assert_true(scorecard_peer_shown(12, 3, 0));
 	assert_true(scorecard_peer_shown(12, 5, 4));
 	assert_true(scorecard_peer_shown(12, 0, 4));
-	periods_of("2018-19:Q3", &ps);
-	add(&values, "CP05", "2018-19:Q3", "", "49", "200", "24.5");
-	assert_int_equal(scorecard_peers_add(&peers, "CP05", 21.0, 1, 30, false), 0);
-	assert_int_equal(scorecard_peers_add(&peers, "CP05", 19.0, 4, 30, true), 0);
-	assert_int_equal(scorecard_row_build(&cp05, &ps, &values, &peers, &published, 0, &row), 0);
-	assert_int_equal(row.ncomparators, 1);
-	assert_string_equal(row.comparators[0].name, "statistical neighbours in csperf");
-	assert_true(row.comparators[0].value.value == 19.0);
-	scorecard_row_free(&row);
-	scorecard_values_free(&values);
-	free(peers.items);
+	periods_of("2018-19:Q3", &c.ps);
+	add(&c.values, "CP05", "2018-19:Q3", "", "49", "200", "24.5");
+	assert_int_equal(scorecard_peers_add(&c.peers, "CP05", 21.0, 1, 30, false), 0);
+	assert_int_equal(scorecard_peers_add(&c.peers, "CP05", 19.0, 4, 30, true), 0);
+	assert_int_equal(scorecard_row_build(&cp05, &c.ps, &c.values, &c.peers, &c.published, 0,
+					     &c.row), 0);
+	assert_int_equal(c.row.ncomparators, 1);
+	assert_string_equal(c.row.comparators[0].name, "statistical neighbours in csperf");
+	assert_true(c.row.comparators[0].value.value == 19.0);
+	scorecard_row_free(&c.row);
+	scorecard_values_free(&c.values);
+	free(c.peers.items);
 }
 
 static void test_target_for(void **state)
