@@ -280,7 +280,7 @@ static csperf_client *sdk_client(const char *token)
 
 	options.server = server.address;
 	options.token = token;
-	options.timeout_ms = 30000;
+	options.timeout_ms = fixture_deadline_ms(30000);
 	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
 	return client;
 }
