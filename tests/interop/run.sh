@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs check.js, an independent gRPC client (@grpc/grpc-js + @grpc/proto-loader
-# from the npm registry, loading our .proto files), against a real csperfd on
-# its embedded PostgreSQL. Exit 77 (skipped) with the reason when Node.js or
+# from the npm registry, loading our .proto files), and reflection.js (the
+# same packages, with no .proto file: only what server reflection gives),
+# against a real csperfd on its embedded PostgreSQL. Exit 77 (skipped) with the reason when Node.js or
 # the npm packages cannot be had; under CI (CI=true), where .ci/run installs
 # them, that fails instead.
 set -euo pipefail
@@ -14,9 +15,10 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "SKIP: Node.js and npm are not installed (apt-get install nodejs npm)"; exit $skip
 fi
 mkdir -p "$work"
-if [ ! -d "$work/node_modules/@grpc/grpc-js" ] || [ ! -d "$work/node_modules/@grpc/proto-loader" ]; then
+if [ ! -d "$work/node_modules/@grpc/grpc-js" ] || [ ! -d "$work/node_modules/@grpc/proto-loader" ] ||
+   [ ! -d "$work/node_modules/protobufjs" ]; then
   if ! (cd "$work" && timeout 300 npm install --no-save --no-package-lock --no-audit --no-fund \
-        --loglevel=error @grpc/grpc-js@^1.14 @grpc/proto-loader@^0.8 >npm.log 2>&1); then
+        --loglevel=error @grpc/grpc-js@^1.14 @grpc/proto-loader@^0.8 protobufjs@^7 >npm.log 2>&1); then
     echo "SKIP: could not install @grpc/grpc-js from the npm registry:"; tail -5 "$work/npm.log"; exit $skip
   fi
 fi
@@ -47,6 +49,9 @@ port=$(cat "$tmp/ready")
 
 CSPERF_TOKEN=$(cat "$tmp/token") NODE_PATH="$work/node_modules" \
   node "$here/check.js" "127.0.0.1:$port" "$proto_dir"
+# gRPC server reflection, with the descriptors csperfd gives and nothing else.
+CSPERF_TOKEN=$(cat "$tmp/token") NODE_PATH="$work/node_modules" \
+  node "$here/reflection.js" "127.0.0.1:$port"
 
 kill -TERM "$pid"
 status=0
