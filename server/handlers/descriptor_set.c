@@ -212,23 +212,28 @@ static void index_extension(descriptor_set *set, reader field, const char *scope
 		   strip_dot(string_field(field, 2)), (int)varint_field(field, 3));
 }
 
-static void index_enum(descriptor_set *set, reader msg, const char *scope, size_t file)
+/* The things a message lists at field 2 (an enum's values, a service's
+ * methods), each named within child_scope. */
+static void index_children(descriptor_set *set, reader msg, const char *child_scope,
+			   size_t file)
 {
-	char *name = named(msg, scope);
 	unsigned number;
 	reader bytes;
 	uint64_t value;
 	bool bad;
 
-	if (name == NULL) {
-		set->failed = true;
-		return;
-	}
-	/* Enum values are scoped beside their enum, as in C++. */
 	while (next_field(&msg, &number, &bytes, &value, &bad))
 		if (number == 2 && bytes.p != NULL)
-			add_symbol(set, named(bytes, scope), file, SYMBOL_PLAIN, NULL, 0);
-	add_symbol(set, name, file, SYMBOL_PLAIN, NULL, 0);
+			add_symbol(set, named(bytes, child_scope), file, SYMBOL_PLAIN, NULL, 0);
+	if (bad)
+		set->failed = true;
+}
+
+/* An enum; its values are scoped beside it, as in C++. */
+static void index_enum(descriptor_set *set, reader msg, const char *scope, size_t file)
+{
+	index_children(set, msg, scope, file);
+	add_symbol(set, named(msg, scope), file, SYMBOL_PLAIN, NULL, 0);
 }
 
 static void index_message(descriptor_set *set, reader msg, const char *scope, size_t file,
@@ -260,21 +265,13 @@ static void index_message(descriptor_set *set, reader msg, const char *scope, si
 	add_symbol(set, name, file, SYMBOL_MESSAGE, NULL, 0);
 }
 
+/* A service and its methods ("pkg.Service.Method"). */
 static void index_service(descriptor_set *set, reader msg, const char *scope, size_t file)
 {
 	char *name = named(msg, scope);
-	unsigned number;
-	reader bytes;
-	uint64_t value;
-	bool bad;
 
-	if (name == NULL) {
-		set->failed = true;
-		return;
-	}
-	while (next_field(&msg, &number, &bytes, &value, &bad))
-		if (number == 2 && bytes.p != NULL)
-			add_symbol(set, named(bytes, name), file, SYMBOL_PLAIN, NULL, 0);
+	if (name != NULL)
+		index_children(set, msg, name, file);
 	add_symbol(set, name, file, SYMBOL_PLAIN, NULL, 0);
 }
 
