@@ -10,12 +10,20 @@
  */
 #include "handlers.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "descriptor_set.h"
 #include "grpc/reflection/v1/reflection.pb-c.h"
+
+/* Streams open at once: each holds a worker thread while its client keeps
+ * it open, and anyone may open one (no token), so a few at most, lest they
+ * take the workers the other calls need. */
+#define REFLECTION_STREAMS_MAX 4
+
+static atomic_int streams_open;
 
 /* gRPC status codes, as ErrorResponse carries them. */
 enum { CODE_INVALID_ARGUMENT = 3, CODE_NOT_FOUND = 5, CODE_INTERNAL = 13 };
@@ -184,28 +192,44 @@ send:
 	return rc;
 }
 
-void handle_server_reflection(rpc_call *call, void *ctx)
+/* Answers each request until the client ends its stream: 0, or -1 with st
+ * saying why the call must fail. The call is ended by the caller. */
+static int serve_stream(rpc_call *call, status *st)
 {
 	const descriptor_set *set = descriptor_set_builtin();
-	status st = STATUS_INIT;
 
-	(void)ctx;
 	for (;;) {
 		ProtobufCMessage *msg = NULL;
-		int got = rpc_call_recv(call, &msg, &st);
+		int got = rpc_call_recv(call, &msg, st);
 
-		if (got < 0) {
-			rpc_call_fail_status(call, &st);
-			return;
-		}
+		if (got < 0)
+			return -1;
 		if (got == 0)
-			break;
+			return 0;
 		got = answer(call, set, (reflection_request *)msg);
 		protobuf_c_message_free_unpacked(msg, NULL);
-		if (got != 0) {
-			rpc_call_fail(call, STATUS_CANCELLED, "the client went");
-			return;
-		}
+		if (got != 0)
+			return status_set(st, STATUS_CANCELLED, "the client went");
 	}
-	rpc_call_reply(call, NULL);
+}
+
+void handle_server_reflection(rpc_call *call, void *ctx)
+{
+	status st = STATUS_INIT;
+	int rc;
+
+	(void)ctx;
+	if (atomic_fetch_add(&streams_open, 1) >= REFLECTION_STREAMS_MAX) {
+		atomic_fetch_sub(&streams_open, 1);
+		rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "%d reflection streams are open "
+			      "already: close one, or try again later", REFLECTION_STREAMS_MAX);
+		return;
+	}
+	rc = serve_stream(call, &st);
+	/* Before the client hears the end: a stream it opens next is served. */
+	atomic_fetch_sub(&streams_open, 1);
+	if (rc != 0)
+		rpc_call_fail_status(call, &st);
+	else
+		rpc_call_reply(call, NULL);
 }

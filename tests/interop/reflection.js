@@ -191,6 +191,39 @@ async function main() {
                 `csperfd ${info.server_version}, schema ${info.schema_version}`);
   }
 
+  // Open streams hold workers: a fifth at once is refused, and once the four
+  // are closed a stream is served again.
+  const Client = grpc.makeGenericClientConstructor({
+    ServerReflectionInfo: {
+      path: '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+      requestStream: true, responseStream: true,
+      requestSerialize: encodeRequest, requestDeserialize: (b) => b,
+      responseSerialize: (b) => b, responseDeserialize: decodeResponse,
+    },
+  }, 'ServerReflection');
+  const holder = new Client(address, credentials);
+  const open = [];
+  for (let i = 0; i < 4; i++) {
+    const call = holder.ServerReflectionInfo(new grpc.Metadata(), { deadline: deadline() });
+    await new Promise((resolve, reject) => {
+      call.once('data', resolve);
+      call.once('error', reject);
+      call.write({ list_services: '' });
+    });
+    call.on('error', () => {});
+    open.push(call);
+  }
+  await assert.rejects(reflect('v1', [{ list_services: '' }]),
+                       (err) => err.code === grpc.status.RESOURCE_EXHAUSTED);
+  await Promise.all(open.map((call) => new Promise((resolve) => {
+    call.on('end', resolve);
+    call.on('data', () => {});
+    call.end();
+  })));
+  holder.close();
+  const [again] = await reflect('v1', [{ list_services: '' }]);
+  assert.equal(again.services.length, expected.length);
+
   // Bad bytes on the stream end it with INVALID_ARGUMENT.
   await assert.rejects(new Promise((resolve, reject) => {
     const client = new grpc.Client(address, credentials);
