@@ -17,7 +17,7 @@ fi
 mkdir -p "$work"
 if [ ! -d "$work/node_modules/@grpc/grpc-js" ] || [ ! -d "$work/node_modules/@grpc/proto-loader" ] ||
    [ ! -d "$work/node_modules/protobufjs" ]; then
-  if ! (cd "$work" && timeout 300 npm install --no-save --no-package-lock --no-audit --no-fund \
+  if ! (cd "$work" && timeout $((300 * ${CSPERF_TEST_TIME_SCALE:-4})) npm install --no-save --no-package-lock --no-audit --no-fund \
         --loglevel=error @grpc/grpc-js@^1.14 @grpc/proto-loader@^0.8 protobufjs@^7 >npm.log 2>&1); then
     echo "SKIP: could not install @grpc/grpc-js from the npm registry:"; tail -5 "$work/npm.log"; exit $skip
   fi
@@ -39,7 +39,8 @@ trap cleanup EXIT
 "$csperfd" --listen 127.0.0.1:0 --data-dir "$tmp/pgdata" --ready-file "$tmp/ready" \
   >"$tmp/csperfd.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 600); do
+# 60 s, times CSPERF_TEST_TIME_SCALE (default 4) on a busy machine.
+for _ in $(seq 1 $((600 * ${CSPERF_TEST_TIME_SCALE:-4}))); do
   [ -s "$tmp/ready" ] && break
   kill -0 "$pid" 2>/dev/null || { echo "csperfd exited:"; cat "$tmp/csperfd.log"; exit 1; }
   sleep 0.1
