@@ -61,16 +61,20 @@ CMAKE
 cmake -S "$work/app" -B "$work/app/build" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_C_FLAGS="-Wall -Werror" >"$work/app.log" 2>&1 || { cat "$work/app.log"; fail "cmake"; }
 cmake --build "$work/app/build" >>"$work/app.log" 2>&1 || { cat "$work/app.log"; fail "build"; }
-if ldd "$work/app/build/costs-static" | grep -q libcsperf; then
-  fail "costs-static links libcsperf.so"
-fi
+# (Each output is read whole before it is searched: grep -q stopping early
+# would fail the pipeline under pipefail.)
+libs=$(ldd "$work/app/build/costs-static")
+case "$libs" in *libcsperf*) fail "costs-static links libcsperf.so" ;; esac
 
 # The installed programs run from the prefix alone.
 for program in csperf csperfd; do
-  ldd "$prefix/bin/$program" | grep -q 'not found' && fail "$program: $(ldd "$prefix/bin/$program" | grep 'not found')"
-  "$prefix/bin/$program" --version | grep -q "$version" || fail "$program --version"
+  libs=$(ldd "$prefix/bin/$program")
+  case "$libs" in *"not found"*) fail "$program: $libs" ;; esac
+  said=$("$prefix/bin/$program" --version)
+  [ "$said" = "$program $version" ] || fail "$program --version says $said"
 done
-ldd "$prefix/bin/csperf" | grep -q "=> $prefix/bin/../lib/libcsperf.so" || fail "csperf does not use $prefix/lib"
+libs=$(ldd "$prefix/bin/csperf")
+case "$libs" in *"=> $prefix/bin/../lib/libcsperf.so"*) ;; *) fail "csperf does not use $prefix/lib: $libs" ;; esac
 
 tmp=$(mktemp -d /tmp/csperf-sdk-XXXXXX)
 chmod 755 "$tmp"
