@@ -26,7 +26,8 @@ typedef struct rpc_call rpc_call;
 typedef enum rpc_method_kind {
 	RPC_UNARY,          /* one request, one reply */
 	RPC_CLIENT_STREAM,  /* many requests (rpc_call_recv), one reply */
-	RPC_SERVER_STREAM   /* one request, many replies (rpc_call_send) */
+	RPC_SERVER_STREAM,  /* one request, many replies (rpc_call_send) */
+	RPC_BIDI_STREAM     /* many requests (rpc_call_recv), many replies (rpc_call_send) */
 } rpc_method_kind;
 
 /* Runs on a worker thread; `app` is what rpc_server_new was given. It must end
@@ -141,7 +142,8 @@ bool rpc_call_cancelled(rpc_call *call);
 /* The peer's address, for logs ("ipv4:127.0.0.1:53312"). */
 const char *rpc_call_peer(rpc_call *call);
 
-/* The method's kind (a client stream has no request until rpc_call_recv). */
+/* The method's kind (a client or bidirectional stream has no request until
+ * rpc_call_recv). */
 rpc_method_kind rpc_call_kind(const rpc_call *call);
 
 /* A pointer the gate and handlers share for the call (e.g. the caller's

@@ -179,7 +179,8 @@ static int request_call(rpc_server *srv, size_t index)
 	if (c == NULL)
 		return -1;
 	if (method != NULL) {
-		bool has_payload = method->kind != RPC_CLIENT_STREAM;
+		bool has_payload = method->kind != RPC_CLIENT_STREAM &&
+				   method->kind != RPC_BIDI_STREAM;
 		err = grpc_server_request_registered_call(
 			srv->server, srv->registered[index], &c->call, &c->deadline,
 			&c->metadata, has_payload ? &c->payload : NULL, srv->cq,
@@ -798,7 +799,7 @@ int rpc_server_start(rpc_server **out, const rpc_server_options *opts,
 	for (size_t i = 0; i < nmethods; i++) {
 		srv->registered[i] = grpc_server_register_method(
 			srv->server, methods[i].path, NULL,
-			methods[i].kind == RPC_CLIENT_STREAM
+			methods[i].kind == RPC_CLIENT_STREAM || methods[i].kind == RPC_BIDI_STREAM
 				? GRPC_SRM_PAYLOAD_NONE
 				: GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER,
 			0);
