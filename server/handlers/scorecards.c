@@ -19,6 +19,7 @@
 #include "read_cache.h"
 #include "../engine/engine.h"
 #include "../engine/judge.h"
+#include "../engine/published.h"
 #include "../log.h"
 #include "dates.h"
 
@@ -70,6 +71,7 @@ typedef struct peer {
 	double average;
 	int councils;
 	bool neighbours;      /* over the council's statistical neighbours */
+	double smallest_count; /* the smallest count from 1 up of any contributor */
 } peer;
 
 typedef struct peers {
@@ -84,6 +86,11 @@ typedef struct published {
 	char indicator_id[20], area_type[32], area[64], period[24], source[160];
 	double value;
 	int fit;
+	/* DfE published statistics (store_benchmarks): no figure and why, the
+	 * release, the council's rank, how many neighbours have a figure. */
+	bool present;
+	char symbol[8], release[16];
+	int rank, ranked, contributors;
 } published;
 
 typedef struct published_list {
@@ -256,7 +263,8 @@ static void definitions_free(definitions *defs)
 	free(defs->items);
 }
 
-static int keep_peer(const char *indicator_id, double average, int councils, void *ctx)
+static int keep_peer(const char *indicator_id, double average, int councils,
+		     double smallest_count, void *ctx)
 {
 	peers *p = ctx;
 	peer *grown = realloc(p->items, (p->count + 1) * sizeof(*grown));
@@ -269,11 +277,26 @@ static int keep_peer(const char *indicator_id, double average, int councils, voi
 	grown[p->count].average = average;
 	grown[p->count].councils = councils;
 	grown[p->count].neighbours = p->collecting_neighbours;
+	grown[p->count].smallest_count = smallest_count;
 	p->count++;
 	return 0;
 }
 
-static int keep_published(const store_comparator *m, void *ctx)
+/* Copies what a benchmark says beyond its figure. */
+static void published_set(published *p, const store_benchmark *m)
+{
+	snprintf(p->period, sizeof(p->period), "%s", m->period);
+	snprintf(p->source, sizeof(p->source), "%s", m->source);
+	snprintf(p->symbol, sizeof(p->symbol), "%s", m->symbol);
+	snprintf(p->release, sizeof(p->release), "%s", m->release);
+	p->value = m->value;
+	p->present = m->present;
+	p->rank = m->rank;
+	p->ranked = m->ranked;
+	p->contributors = m->contributors;
+}
+
+static int keep_published(const store_benchmark *m, void *ctx)
 {
 	published_list *l = ctx;
 	published *grown, *p;
@@ -297,9 +320,7 @@ static int keep_published(const store_comparator *m, void *ctx)
 		if (strcmp(p->indicator_id, m->indicator_id) == 0 &&
 		    strcmp(p->area_type, m->area_type) == 0 && strcmp(p->area, m->area) == 0) {
 			if (fit < p->fit) {
-				snprintf(p->period, sizeof(p->period), "%s", m->period);
-				snprintf(p->source, sizeof(p->source), "%s", m->source);
-				p->value = m->value;
+				published_set(p, m);
 				p->fit = fit;
 			}
 			return 0;
@@ -313,9 +334,7 @@ static int keep_published(const store_comparator *m, void *ctx)
 	snprintf(p->indicator_id, sizeof(p->indicator_id), "%s", m->indicator_id);
 	snprintf(p->area_type, sizeof(p->area_type), "%s", m->area_type);
 	snprintf(p->area, sizeof(p->area), "%s", m->area);
-	snprintf(p->period, sizeof(p->period), "%s", m->period);
-	snprintf(p->source, sizeof(p->source), "%s", m->source);
-	p->value = m->value;
+	published_set(p, m);
 	p->fit = fit;
 	return 0;
 }
@@ -484,11 +503,25 @@ static Row *build_row(const definition *d, const period_set *ps, const value_tab
 		}
 		csperf__v1__comparator__init(c);
 		c->name = strcmp(p->area_type, "statistical_neighbours") == 0 ? "statistical neighbours"
+			  : strcmp(p->area_type, "dfe_neighbours") == 0 ? "statistical neighbours (DfE)"
+			  : strcmp(p->area_type, "council") == 0 ? "published figure"
 			  : (char *)p->area;
-		c->area_type = (char *)p->area_type;
+		c->area_type = strcmp(p->area_type, "dfe_neighbours") == 0 ? "statistical_neighbours"
+			       : (char *)p->area_type;
+		c->area = (char *)p->area;
 		c->year = (char *)p->period;
-		c->value = new_figure((judge_figure){ true, p->value });
 		c->source = (char *)p->source;
+		c->release = (char *)p->release;
+		c->symbol = (char *)p->symbol;
+		c->rank = p->rank;
+		c->ranked = p->ranked;
+		c->quartile = published_quartile(p->rank, p->ranked);
+		c->contributors = p->contributors;
+		/* Too few neighbours with a published figure: no average. */
+		if (strcmp(p->area_type, "dfe_neighbours") == 0 &&
+		    !published_neighbours_enough(p->contributors))
+			c->symbol = "few";
+		c->value = new_figure((judge_figure){ p->present && c->symbol[0] == '\0', p->value });
 		row->comparators[row->n_comparators++] = c;
 		failed |= c->value == NULL;
 	}
@@ -496,7 +529,9 @@ static Row *build_row(const definition *d, const period_set *ps, const value_tab
 		const peer *pe = &peer_averages->items[i];
 		Csperf__V1__Comparator *c;
 
-		if (strcmp(pe->indicator_id, d->id) != 0)
+		if (strcmp(pe->indicator_id, d->id) != 0 ||
+		    !published_peer_average_shown(pe->councils, pe->smallest_count,
+						  suppress_threshold))
 			continue;
 		c = malloc(sizeof(*c));
 		if (c == NULL) {
@@ -509,6 +544,7 @@ static Row *build_row(const definition *d, const period_set *ps, const value_tab
 		c->year = (char *)ps->asked.label;
 		c->value = new_figure((judge_figure){ true, pe->average });
 		c->source = "computed by csperf";
+		c->contributors = pe->councils;
 		row->comparators[row->n_comparators++] = c;
 		failed |= c->value == NULL;
 	}
@@ -618,13 +654,13 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 				  st) != 0 ||
 	    store_values_for_periods(reads, timeout, council, sc->periods.csv, stage, keep_value,
 				     &sc->values, st) != 0 ||
-	    store_peer_averages(reads, timeout, council, asked.label, false, keep_peer,
-				&sc->peer_averages, st) != 0 ||
+	    store_peer_averages_counted(reads, timeout, council, asked.label, false, keep_peer,
+					&sc->peer_averages, st) != 0 ||
 	    (sc->peer_averages.collecting_neighbours = true,
-	     store_peer_averages(reads, timeout, council, asked.label, true, keep_peer,
-				 &sc->peer_averages, st)) != 0 ||
-	    store_published_comparators(reads, timeout, council, published_periods,
-					keep_published, &sc->published, st) != 0) {
+	     store_peer_averages_counted(reads, timeout, council, asked.label, true, keep_peer,
+					 &sc->peer_averages, st)) != 0 ||
+	    store_benchmarks(reads, timeout, council, published_periods, keep_published,
+			     &sc->published, st) != 0) {
 		if (sc->defs.failed || sc->values.failed)
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		return -1;
