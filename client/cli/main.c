@@ -25,6 +25,7 @@ static const cli_command commands[] = {
 	{ "annex-a", "Ofsted's Annex A child-level lists as CSV files", cmd_annex_a },
 	{ "comparators", "load published figures to compare with (England, region, neighbours)", cmd_comparators },
 	{ "council", "set a council's name, nation, region and statistical neighbours", cmd_council },
+	{ "reconcile", "csperf's figures beside the DfE's published ones for a council and year", cmd_reconcile },
 	{ "token", "create, list or revoke bearer tokens (admin)", cmd_token },
 	{ "audit", "read the audit trail of calls (admin)", cmd_audit },
 };

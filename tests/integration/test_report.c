@@ -114,7 +114,7 @@ static int setup(void **state)
 		return -1;
 	exec_sql("INSERT INTO council (la_code, name, nation) VALUES ('" COUNCIL "', '"
 		 COUNCIL_NAME "', 'england'), ('951', 'Otherton', 'england'), "
-		 "('952', 'Elsewhere', 'england')");
+		 "('952', 'Elsewhere', 'england'), ('953', 'Thirdly', 'england')");
 	options.server = server.address;
 	options.token = server.token;
 	if (csperf_client_new(&client, &options) != CSPERF_OK)
@@ -157,6 +157,8 @@ static int setup(void **state)
 	/* Other councils, for the "other councils in csperf" comparator. */
 	put_value("951", "RPTRED", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 17, -1, -1);
 	put_value("952", "RPTRED", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 19, -1, -1);
+	/* A third: the average is shown only when 3 councils contribute. */
+	put_value("953", "RPTRED", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 18, -1, -1);
 	put_value("951", "RPTGREEN", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 80, -1, -1);
 	put_value("952", "RPTGREEN", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 84, -1, -1);
 	csperf_client_free(client);
@@ -282,7 +284,7 @@ static void test_report_html(void **state)
 	assert_non_null(strstr(first_stage, "Amber</span>"));
 	assert_non_null(strstr(first_stage, "Green</span>"));
 	assert_non_null(strstr(first_stage, "No RAG</span>"));
-	/* The comparator: the other councils' average of 17 and 19. */
+	/* The comparator: the other councils' average of 17, 19 and 18. */
 	assert_non_null(strstr(html, "18.0%<small>other councils in csperf"));
 
 	/* The hostile title, escaped wherever it appears. */

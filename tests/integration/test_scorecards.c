@@ -334,8 +334,8 @@ static const csperf_comparator *comparator_of(const csperf_scorecard_row *r, con
 static void test_comparators(void **state)
 {
 	csperf_client *client = client_with(server.token);
-	const char *neighbours[] = { "951", "952" };
-	csperf_council council = { "950", "Testshire", "england", "Middle Region", 2, neighbours };
+	const char *neighbours[] = { "951", "952", "953" };
+	csperf_council council = { "950", "Testshire", "england", "Middle Region", 3, neighbours };
 	csperf_comparator_figure figures[] = {
 		{ "TUPGREEN", "england", "England", "2018-19", 85.5, "DfE 2019", 2 },
 		{ "TUPGREEN", "england", "England", "2019-20", 99.0, "DfE 2020", 3 },
@@ -374,9 +374,11 @@ static void test_comparators(void **state)
 	assert_non_null(c);
 	assert_true(c->value.value == 88.0);
 	assert_null(comparator_of(r, "Other Region"));
+	/* Averages csperf computes need 3 councils at least (docs/COMPARATORS.md). */
 	c = comparator_of(r, "statistical neighbours in csperf");
 	assert_non_null(c);
-	assert_true(c->value.value == 85.0);             /* (80 + 90) / 2 */
+	assert_true(c->value.value == 70.0);             /* (80 + 90 + 40) / 3 */
+	assert_int_equal(c->contributors, 3);
 	c = comparator_of(r, "other councils in csperf");
 	assert_non_null(c);
 	assert_true(c->value.value == 70.0);             /* (80 + 90 + 40) / 3 */
