@@ -254,8 +254,11 @@ static char *figures_json(const store_published_figure *figures, size_t count)
 		const store_published_figure *f = &figures[i];
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "i", f->indicator_id, "t", f->area_type,
 				      "a", f->area, "p", f->period);
+		char value[40];
 
-		if (o == NULL || json_object_set_new(o, "v", f->present ? json_real(f->value)
+		/* As text: 2483 stays 2483, not 2483.0. */
+		snprintf(value, sizeof(value), "%.15g", f->value);
+		if (o == NULL || json_object_set_new(o, "v", f->present ? json_string(value)
 						      : json_null()) != 0 ||
 		    json_object_set_new(o, "s", f->present ? json_null() : json_string(f->symbol)) != 0 ||
 		    json_array_append_new(array, o) != 0) {
