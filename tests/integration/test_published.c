@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -224,6 +225,43 @@ static csperf_scorecard *walsall_scorecard(csperf_client *client, const char *pe
 	return sc;
 }
 
+/* The same benchmarks in the CLI's table and JSON and the committee report. */
+static void check_cli_benchmarks(void)
+{
+	const char *table[] = { "scorecard", "--council", "335", "--period", "2023-24", "--stage",
+				"looked_after", NULL };
+	const char *json[] = { "--format", "json", "scorecard", "--council", "335", "--period",
+			       "2023-24", "--stage", "looked_after", NULL };
+	char dir[256], path[300], *out = NULL, *html;
+	const char *report[] = { "report", "--council", "335", "--period", "2023-24", "--out", path,
+				 NULL };
+
+	assert_int_equal(run_cli(&out, table), 0);
+	assert_non_null(strstr(out, "England 10.0% 2023-24"));
+	assert_non_null(strstr(out, "West Midlands 11.0% 2023-24"));
+	assert_non_null(strstr(out, "statistical neighbours (DfE) 10.6% 2023-24"));
+	assert_non_null(strstr(out, "published figure 7.0% 2023-24, rank 1 of 6, quartile 1"));
+	free(out);
+	assert_int_equal(run_cli(&out, json), 0);
+	assert_non_null(strstr(out, "\"quartile\": 1"));
+	assert_non_null(strstr(out, "\"ranked\": 6"));
+	assert_non_null(strstr(out, "\"area\": \"West Midlands\""));
+	free(out);
+	/* The report shows the rows that have a figure of csperf's. */
+	free(query("INSERT INTO indicator_value (indicator_id, version, council, period_type, period, "
+		   "period_start, period_end, numerator, denominator, value) VALUES ('LA06', 1, '335', "
+		   "'year', '2023-24', '2023-04-01', '2024-03-31', 51, 680, 7.5) ON CONFLICT DO NOTHING"));
+	assert_int_equal(fixture_mkdtemp(dir, sizeof(dir), "csperf-published"), 0);
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	assert_int_equal(run_cli(NULL, report), 0);
+	html = fixture_read_file(path);
+	assert_non_null(html);
+	assert_non_null(strstr(html, "published 2023-24, rank 1 of 6, quartile 1"));
+	free(html);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* Walsall (335), whose own record names no region: England, its region
  * (from the DfE files), its DfE neighbours' average and its own figure
  * with its rank and quartile. */
@@ -292,6 +330,7 @@ static void test_scorecard_benchmarks(void **state)
 	assert_int_equal(c->ranked, 2);
 	csperf_scorecard_free(sc);
 	csperf_client_free(client);
+	check_cli_benchmarks();
 }
 
 /* A newer release replaces the figures it revises; an older one imported
