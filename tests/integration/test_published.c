@@ -505,6 +505,42 @@ static void test_other_councils_minimum(void **state)
 	csperf_client_free(admin);
 }
 
+/* Looked-after numbers and rates and care leavers' activity, in the DfE's
+ * layouts of those files (la_name before new_la_code; the measure's filter
+ * column called population_count; quoted breakdowns). */
+static void test_looked_after_files(void **state)
+{
+	const char *args[] = { "comparators", "import", FIXTURES "/cla_number_and_rate_small.csv",
+			       FIXTURES "/la_care_leavers_activity_small.csv", NULL };
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(run_cli(&out, args), 0);
+	assert_non_null(strstr(out, "numbers and rates per 10,000 children, release 2024"));
+	assert_non_null(strstr(out, "care leavers' activity, release 2025"));
+	free(out);
+	assert_query("334", "SELECT value FROM comparator WHERE indicator_id = 'LA01' AND "
+		     "area = '805' AND period = '2023-24'");
+	assert_query("164", "SELECT value FROM comparator WHERE indicator_id = 'LA01R' AND "
+		     "area = '805' AND period = '2023-24'");
+	assert_query("125", "SELECT value FROM comparator WHERE indicator_id = 'LA02S' AND "
+		     "area = '805' AND period = '2023-24'");
+	assert_query("114", "SELECT value FROM comparator WHERE indicator_id = 'LA02E' AND "
+		     "area = '805' AND period = '2023-24'");
+	assert_query("83630", "SELECT value FROM comparator WHERE indicator_id = 'LA01' AND "
+		     "area_type = 'england' AND period = '2023-24'");
+	assert_query("114", "SELECT value FROM comparator WHERE indicator_id = 'LA01R' AND "
+		     "area_type = 'region' AND area = 'North East' AND period = '2023-24'");
+	assert_query("c", "SELECT symbol FROM comparator WHERE indicator_id = 'LA01' AND "
+		     "area = '806' AND period = '2023-24' AND value IS NULL");
+	assert_query("54", "SELECT value FROM comparator WHERE indicator_id = 'CL01' AND "
+		     "area_type = 'england' AND period = '2024-25'");
+	assert_query("52", "SELECT value FROM comparator WHERE indicator_id = 'CL01' AND "
+		     "area = '805' AND period = '2024-25'");
+	assert_query("Hartlepool|E06000001|North East", "SELECT name || '|' || new_la_code || '|' || "
+		     "region FROM dfe_local_authority WHERE la_code = '805'");
+}
+
 /* The four real files, as published, twice. */
 static bool shared_present(void)
 {
@@ -583,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_reconcile),
 		cmocka_unit_test(test_other_councils_minimum),
+		cmocka_unit_test(test_looked_after_files),
 		cmocka_unit_test(test_shared_files),
 	};
 
