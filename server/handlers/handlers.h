@@ -56,6 +56,8 @@ void handle_reconcile(rpc_call *call, void *app);
  * indicator id (2 to 16 capitals and digits, a letter first). */
 bool handlers_valid_council(const char *code);
 bool handlers_valid_indicator_id(const char *id);
+/* Text of at most max bytes with no control character (councils.c). */
+bool handlers_printable(const char *text, size_t max);
 void handle_create_token(rpc_call *call, void *app);
 void handle_list_tokens(rpc_call *call, void *app);
 void handle_revoke_token(rpc_call *call, void *app);

@@ -23,25 +23,13 @@
 
 typedef Csperf__V1__ImportComparatorsRequest ImportRequest;
 
-static bool printable(const char *text, size_t max)
-{
-	size_t len = strlen(text);
-
-	if (len > max)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
-			return false;
-	return true;
-}
-
 /* The request's shape: a file name, a release, a header, rows as long as
  * the header. 0, or -1 with st filled. */
 static int check_request(const ImportRequest *req, status *st)
 {
 	const char *r = req->release;
 
-	if (req->file_name[0] == '\0' || !printable(req->file_name, 255))
+	if (req->file_name[0] == '\0' || !handlers_printable(req->file_name, 255))
 		return status_set(st, STATUS_INVALID_ARGUMENT,
 				  "file_name is required: at most 255 printable characters");
 	if (strlen(r) != 4 || r[0] < '1' || r[0] > '2' || r[1] < '0' || r[1] > '9' ||
@@ -52,7 +40,7 @@ static int check_request(const ImportRequest *req, status *st)
 		return status_set(st, STATUS_INVALID_ARGUMENT, "%s: a header of 1 to %d columns is "
 				  "required", req->file_name, MAX_COLUMNS);
 	for (size_t i = 0; i < req->n_columns; i++)
-		if (!printable(req->columns[i], 100))
+		if (!handlers_printable(req->columns[i], 100))
 			return status_set(st, STATUS_INVALID_ARGUMENT, "%s line 1: column %zu is not a "
 					  "column name", req->file_name, i + 1);
 	if (req->n_rows > MAX_ROWS)
@@ -66,7 +54,7 @@ static int check_request(const ImportRequest *req, status *st)
 					  "has %zu columns", req->file_name, row->line, row->n_cells,
 					  req->n_columns);
 		for (size_t c = 0; c < row->n_cells; c++)
-			if (!printable(row->cells[c], 500))
+			if (!handlers_printable(row->cells[c], 500))
 				return status_set(st, STATUS_INVALID_ARGUMENT, "%s line %u: field %s is "
 						  "longer than 500 characters or holds a control "
 						  "character", req->file_name, row->line,

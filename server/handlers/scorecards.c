@@ -654,11 +654,11 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 				  st) != 0 ||
 	    store_values_for_periods(reads, timeout, council, sc->periods.csv, stage, keep_value,
 				     &sc->values, st) != 0 ||
-	    store_peer_averages_counted(reads, timeout, council, asked.label, false, keep_peer,
-					&sc->peer_averages, st) != 0 ||
+	    store_peer_averages(reads, timeout, council, asked.label, false, keep_peer,
+				&sc->peer_averages, st) != 0 ||
 	    (sc->peer_averages.collecting_neighbours = true,
-	     store_peer_averages_counted(reads, timeout, council, asked.label, true, keep_peer,
-					 &sc->peer_averages, st)) != 0 ||
+	     store_peer_averages(reads, timeout, council, asked.label, true, keep_peer,
+				 &sc->peer_averages, st)) != 0 ||
 	    store_benchmarks(reads, timeout, council, published_periods, keep_published,
 			     &sc->published, st) != 0) {
 		if (sc->defs.failed || sc->values.failed)

@@ -75,42 +75,6 @@ fail:
 	return -1;
 }
 
-int store_published_comparators(store_pool *pool, int64_t timeout_ms, const char *council,
-				const char *periods_csv, store_comparator_cb cb, void *ctx, status *st)
-{
-	const char *params[2] = { council, periods_csv };
-	PGresult *res;
-	int rc = 0;
-
-	/* England (or Wales, for a Welsh council), the council's region, and its
-	 * statistical neighbours as published. */
-	res = store_read(pool, timeout_ms,
-		"SELECT m.indicator_id, m.area_type, m.area, m.period, m.value::float8, m.source "
-		"FROM comparator m JOIN council k ON k.la_code = $1 "
-		"WHERE m.period = ANY (string_to_array($2, ',')) AND ("
-		" (m.area_type = 'england' AND k.nation = 'england') OR "
-		" (m.area_type = 'wales' AND k.nation = 'wales') OR "
-		" (m.area_type = 'region' AND m.area = k.region) OR "
-		" (m.area_type = 'statistical_neighbours' AND m.area = $1) OR "
-		" m.area_type = 'other') "
-		"ORDER BY m.indicator_id, m.area_type, m.period DESC", 2, params, st);
-	if (res == NULL)
-		return -1;
-	for (int row = 0; row < PQntuples(res) && rc == 0; row++) {
-		store_comparator m;
-
-		m.indicator_id = PQgetvalue(res, row, 0);
-		m.area_type = PQgetvalue(res, row, 1);
-		m.area = PQgetvalue(res, row, 2);
-		m.period = PQgetvalue(res, row, 3);
-		m.value = strtod(PQgetvalue(res, row, 4), NULL);
-		m.source = PQgetvalue(res, row, 5);
-		rc = cb(&m, ctx);
-	}
-	PQclear(res);
-	return rc;
-}
-
 /* ---- the DfE's published statistics ---- */
 
 void store_dfe_mapping_free(store_dfe_mapping *mapping)
@@ -507,31 +471,6 @@ int store_reconcile(store_pool *pool, int64_t timeout_ms, const char *council, c
 		r.release = PQgetvalue(res, row, 7);
 		rc = cb(&r, ctx);
 	}
-	PQclear(res);
-	return rc;
-}
-
-int store_peer_averages_counted(store_pool *pool, int64_t timeout_ms, const char *council,
-				const char *period, bool neighbours_only, store_peer_cb cb,
-				void *ctx, status *st)
-{
-	const char *params[3] = { council, period, neighbours_only ? "true" : "false" };
-	PGresult *res;
-	int rc = 0;
-
-	res = store_read(pool, timeout_ms,
-		"SELECT indicator_id, avg(value)::float8, count(*), coalesce(least("
-		" min(numerator) FILTER (WHERE numerator >= 1), "
-		" min(denominator) FILTER (WHERE denominator >= 1)), 0)::float8 "
-		"FROM indicator_value "
-		"WHERE period = $2 AND org_unit = 'council' AND breakdown = '' AND council <> $1 "
-		"AND value IS NOT NULL AND (NOT $3::boolean OR council IN (SELECT neighbour FROM "
-		"council_neighbour WHERE council = $1)) GROUP BY indicator_id", 3, params, st);
-	if (res == NULL)
-		return -1;
-	for (int row = 0; row < PQntuples(res) && rc == 0; row++)
-		rc = cb(PQgetvalue(res, row, 0), strtod(PQgetvalue(res, row, 1), NULL),
-			atoi(PQgetvalue(res, row, 2)), strtod(PQgetvalue(res, row, 3), NULL), ctx);
 	PQclear(res);
 	return rc;
 }

@@ -206,7 +206,9 @@ int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *counci
 	int rc = 0;
 
 	res = store_read(pool, timeout_ms,
-		"SELECT indicator_id, avg(value)::float8, count(*) FROM indicator_value "
+		"SELECT indicator_id, avg(value)::float8, count(*), coalesce(least("
+		" min(numerator) FILTER (WHERE numerator >= 1), "
+		" min(denominator) FILTER (WHERE denominator >= 1)), 0)::float8 FROM indicator_value "
 		"WHERE period = $2 AND org_unit = 'council' AND breakdown = '' AND council <> $1 "
 		"AND value IS NOT NULL AND (NOT $3::boolean OR council IN (SELECT neighbour FROM "
 		"council_neighbour WHERE council = $1)) GROUP BY indicator_id", 3, params, st);
@@ -214,7 +216,7 @@ int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *counci
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++)
 		rc = cb(PQgetvalue(res, row, 0), strtod(PQgetvalue(res, row, 1), NULL),
-			atoi(PQgetvalue(res, row, 2)), ctx);
+			atoi(PQgetvalue(res, row, 2)), strtod(PQgetvalue(res, row, 3), NULL), ctx);
 	PQclear(res);
 	return rc;
 }

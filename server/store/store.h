@@ -402,8 +402,10 @@ int store_values_for_periods(store_pool *pool, int64_t timeout_ms, const char *c
 
 /* The average of each indicator's value for a period over the other
  * councils csperfd holds, or only over the council's statistical
- * neighbours. */
-typedef int (*store_average_cb)(const char *indicator_id, double average, int councils, void *ctx);
+ * neighbours, with the smallest numerator or denominator from 1 up of any
+ * contributor (0 when none): what small-number suppression needs. */
+typedef int (*store_average_cb)(const char *indicator_id, double average, int councils,
+				double smallest_count, void *ctx);
 int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *council,
 			const char *period, bool neighbours_only, store_average_cb cb, void *ctx,
 			status *st);
@@ -421,8 +423,6 @@ typedef struct store_comparator {
 	const char *source;
 } store_comparator;
 
-typedef int (*store_comparator_cb)(const store_comparator *row, void *ctx);
-
 /* Stores published figures in one transaction (a figure already held for
  * the same indicator, area and period is replaced). */
 int store_load_comparators(store_pool *pool, int64_t timeout_ms, const store_comparator *rows,
@@ -433,10 +433,6 @@ int store_put_council(store_pool *pool, int64_t timeout_ms, const char *council,
 		      const char *name, const char *nation, const char *region,
 		      const char *const *neighbours, size_t nneighbours, status *st);
 
-/* The published figures that apply to a council (its nation, its region,
- * its own statistical neighbours) for the listed periods, newest first. */
-int store_published_comparators(store_pool *pool, int64_t timeout_ms, const char *council,
-				const char *periods_csv, store_comparator_cb cb, void *ctx, status *st);
 
 /* ---- the DfE's published statistics (migration 0018) ---- */
 
@@ -537,16 +533,6 @@ typedef struct store_reconcile_row {
 typedef int (*store_reconcile_cb)(const store_reconcile_row *row, void *ctx);
 int store_reconcile(store_pool *pool, int64_t timeout_ms, const char *council, const char *year,
 		    store_reconcile_cb cb, void *ctx, status *st);
-
-/* The average of each indicator's value over the other councils csperfd
- * holds (or the council's neighbours among them), as store_peer_averages,
- * with the smallest numerator or denominator from 1 up of any contributor
- * (0 when none): what small-number suppression needs. */
-typedef int (*store_peer_cb)(const char *indicator_id, double average, int councils,
-			     double smallest_count, void *ctx);
-int store_peer_averages_counted(store_pool *pool, int64_t timeout_ms, const char *council,
-				const char *period, bool neighbours_only, store_peer_cb cb,
-				void *ctx, status *st);
 
 /* ---- the cases behind a figure ---- */
 

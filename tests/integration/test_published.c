@@ -31,6 +31,17 @@
 static fixture_pg pg;
 static fixture_server server;
 
+static char *vquery(char *sql, size_t size, const char *fmt, va_list ap)
+{
+	char *r;
+
+	vsnprintf(sql, size, fmt, ap);
+	r = fixture_pg_query(&pg, sql);
+	if (r == NULL)
+		fail_msg("query failed: %s", sql);
+	return r;
+}
+
 static char *query(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static char *query(const char *fmt, ...)
@@ -40,11 +51,8 @@ static char *query(const char *fmt, ...)
 	char *r;
 
 	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
+	r = vquery(sql, sizeof(sql), fmt, ap);
 	va_end(ap);
-	r = fixture_pg_query(&pg, sql);
-	if (r == NULL)
-		fail_msg("query failed: %s", sql);
 	return r;
 }
 
@@ -58,11 +66,8 @@ static void assert_query(const char *expected, const char *fmt, ...)
 	char *r;
 
 	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
+	r = vquery(sql, sizeof(sql), fmt, ap);
 	va_end(ap);
-	r = fixture_pg_query(&pg, sql);
-	if (r == NULL)
-		fail_msg("query failed: %s", sql);
 	if (strcmp(r, expected) != 0)
 		fail_msg("%s: expected '%s', got '%s'", sql, expected, r);
 	free(r);
