@@ -356,10 +356,19 @@ static void test_newer_release_replaces(void **state)
 	const char *older[] = { "comparators", "import", FIXTURES "/b1_children_in_need_small_2024.csv",
 				NULL };
 	const char *expected[] = { "0 new, 0 replaced, 7 unchanged", NULL };
+	csperf_council council = { "335", "Walsall", "england", NULL, 0, NULL };
+	csperf_client *client;
+	csperf_scorecard *sc;
 	char *out = NULL;
 
 	(void)state;
 	import_fixtures();
+	/* A scorecard read (and cached) before the newer release... */
+	client = admin_client();
+	assert_int_equal(csperf_council_put(client, &council), CSPERF_OK);
+	sc = walsall_scorecard(client, "2023-24");
+	assert_true(find(row_of(sc, "CN03"), "council", "published")->value.value == 2483);
+	csperf_scorecard_free(sc);
 	assert_int_equal(run_cli(&out, newer), 0);
 	/* 2025: England and Walsall new; 2024: Walsall revised, England and
 	 * the region the same figures from a newer release. */
@@ -368,6 +377,11 @@ static void test_newer_release_replaces(void **state)
 	free(out);
 	assert_query("2490|2025", "SELECT value || '|' || release FROM comparator WHERE "
 		     "indicator_id = 'CN03' AND area = '335' AND period = '2023-24'");
+	/* ... is not served from the cache after it. */
+	sc = walsall_scorecard(client, "2023-24");
+	assert_true(find(row_of(sc, "CN03"), "council", "published")->value.value == 2490);
+	csperf_scorecard_free(sc);
+	csperf_client_free(client);
 	assert_rerun_changes_nothing(older, expected);
 }
 
