@@ -534,6 +534,8 @@ static void test_looked_after_files(void **state)
 {
 	const char *args[] = { "comparators", "import", FIXTURES "/cla_number_and_rate_small.csv",
 			       FIXTURES "/la_care_leavers_activity_small.csv", NULL };
+	const char *json_args[] = { "--format", "json", "comparators", "import",
+				    FIXTURES "/cla_number_and_rate_small.csv", NULL };
 	char *out = NULL;
 
 	(void)state;
@@ -561,6 +563,12 @@ static void test_looked_after_files(void **state)
 		     "area = '805' AND period = '2024-25'");
 	assert_query("Hartlepool|E06000001|North East", "SELECT name || '|' || new_la_code || '|' || "
 		     "region FROM dfe_local_authority WHERE la_code = '805'");
+	/* Again, as JSON for programs: nothing new. */
+	assert_int_equal(run_cli(&out, json_args), 0);
+	assert_non_null(strstr(out, "\"kind\": \"cla_numbers\""));
+	assert_non_null(strstr(out, "\"figures_unchanged\": 12"));
+	assert_non_null(strstr(out, "\"figures_new\": 0"));
+	free(out);
 }
 
 /* The four real files, as published, twice. */
