@@ -25,8 +25,9 @@ ALTER TABLE comparator DROP CONSTRAINT comparator_area_type_check;
 ALTER TABLE comparator ADD CONSTRAINT comparator_area_type_check
     CHECK (area_type IN ('england', 'wales', 'region', 'statistical_neighbours', 'other',
                          'council'));
-CREATE INDEX comparator_council_rank ON comparator (indicator_id, period)
-    WHERE area_type = 'council';
+-- A scorecard reads a few periods' figures of every area type (and ranks
+-- every council's): by period first.
+CREATE INDEX comparator_period ON comparator (period, area_type, indicator_id);
 
 -- Each local authority as the DfE files name it: its region, for the
 -- region comparator of a council whose own record names none.
