@@ -24,6 +24,8 @@
 #include "cli.h"
 
 #define BATCH_ROWS 2000
+/* ... or fewer, well under csperfd's 16 MB message limit. */
+#define BATCH_BYTES (4u * 1024 * 1024)
 #define MAX_COLUMNS 200
 
 typedef struct import_file {
@@ -44,6 +46,7 @@ typedef struct import_file {
 	char **batch_cells;
 	unsigned int *batch_lines;
 	size_t batch_rows;
+	size_t batch_bytes;
 	csperf_import_summary total;
 	uint64_t rows;
 	char error[512];
@@ -74,6 +77,7 @@ static int send_batch(import_file *f)
 	rc = csperf_comparators_import(f->client, &batch, &s);
 	free_cells(f->batch_cells, f->batch_rows * f->ncolumns);
 	f->batch_rows = 0;
+	f->batch_bytes = 0;
 	if (rc != CSPERF_OK) {
 		f->code = rc;
 		snprintf(f->error, sizeof(f->error), "%s", csperf_error_last());
@@ -175,10 +179,12 @@ static void on_row(int end, void *ctx)
 	}
 	memcpy(&f->batch_cells[f->batch_rows * f->ncolumns], f->cells,
 	       f->ncells * sizeof(*f->cells));
+	for (size_t i = 0; i < f->ncells; i++)
+		f->batch_bytes += strlen(f->cells[i]) + 2;
 	f->batch_lines[f->batch_rows++] = (unsigned int)f->record;
 	f->ncells = 0;
 	f->record++;
-	if (f->batch_rows == BATCH_ROWS)
+	if (f->batch_rows == BATCH_ROWS || f->batch_bytes >= BATCH_BYTES)
 		send_batch(f);
 	return;
 done:
