@@ -585,6 +585,41 @@ static bool shared_present(void)
 	return false;
 }
 
+/* Walsall's scorecard from the real files, worked out by hand from them:
+ * LA06 2024 (3 or more placements during the year, lower is better):
+ * England 11, West Midlands 10, Walsall 9; its ten 2025 neighbours 354 861
+ * 357 336 371 831 350 372 812 333 have 7 11 8 7 10 11 10 7 8 10, average
+ * 8.9; of the 149 LAs with a figure, 29 have less than 9: rank 30, in the
+ * first quarter. */
+static void check_walsall_from_shared_files(void)
+{
+	csperf_client *client = admin_client();
+	csperf_council council = { "335", "Walsall", "england", NULL, 0, NULL };
+	csperf_scorecard *sc;
+	const csperf_scorecard_row *r;
+	const csperf_comparator *c;
+
+	assert_int_equal(csperf_council_put(client, &council), CSPERF_OK);
+	sc = walsall_scorecard(client, "2023-24");
+	r = row_of(sc, "LA06");
+	c = find(r, "england", "England");
+	assert_true(c != NULL && c->value.value == 11);
+	assert_string_equal(c->release, "2025");
+	c = find(r, "region", "West Midlands");
+	assert_true(c != NULL && c->value.value == 10);
+	c = find(r, "statistical_neighbours", "(DfE)");
+	assert_non_null(c);
+	assert_int_equal(c->contributors, 10);
+	assert_true(c->value.present && c->value.value > 8.899 && c->value.value < 8.901);
+	c = find(r, "council", "published");
+	assert_true(c != NULL && c->value.value == 9);
+	assert_int_equal(c->rank, 30);
+	assert_int_equal(c->ranked, 149);
+	assert_int_equal(c->quartile, 1);
+	csperf_scorecard_free(sc);
+	csperf_client_free(client);
+}
+
 static void test_shared_files(void **state)
 {
 	const char *args[] = { "comparators", "import",
@@ -632,6 +667,7 @@ static void test_shared_files(void **state)
 	assert_query("308|Close", "SELECT neighbour || '|' || closeness FROM dfe_neighbour WHERE "
 		     "la_code = '301' AND position = 1");
 	assert_query("153", "SELECT count(DISTINCT la_code) FROM dfe_neighbour");
+	check_walsall_from_shared_files();
 }
 
 int main(void)
