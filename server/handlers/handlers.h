@@ -68,6 +68,9 @@ void handle_get_audit(rpc_call *call, void *app);
  * The first two fill st and return -1 when the message will not do. */
 int handlers_check_load_header(const ProtobufCMessage *header, status *st); /* LoadHeader */
 int handlers_check_indicator(const ProtobufCMessage *indicator, status *st); /* Indicator */
+/* ImportComparatorsRequest: its shape, and each row's period, area and
+ * cells read as the import reads them (published.c). */
+int handlers_check_import(const ProtobufCMessage *request, status *st);
 /* ComparatorFigure: NULL when it will do, else why not. */
 const char *handlers_check_comparator(const ProtobufCMessage *figure);
 

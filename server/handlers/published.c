@@ -278,6 +278,32 @@ cleanup:
 	return rc;
 }
 
+int handlers_check_import(const ProtobufCMessage *request, status *st)
+{
+	const ImportRequest *req = (const ImportRequest *)request;
+
+	if (check_request(req, st) != 0)
+		return -1;
+	/* What the mapping reads of every row, whatever the rules. */
+	for (size_t i = 0; i < req->n_rows; i++) {
+		const Csperf__V1__PublishedRow *row = req->rows[i];
+		char period[24], err[256];
+
+		published_area_type(cell_of(req, row, "geographic_level"),
+				    cell_of(req, row, "country_code"));
+		published_period_label(cell_of(req, row, "time_period"),
+				       cell_of(req, row, "time_identifier"), period, err, sizeof(err));
+		for (size_t c = 0; c < row->n_cells; c++) {
+			bool present;
+			double value;
+			const char *symbol;
+
+			published_cell(row->cells[c], &present, &value, &symbol);
+		}
+	}
+	return 0;
+}
+
 void handle_import_comparators(rpc_call *call, void *ctx)
 {
 	app *a = ctx;
