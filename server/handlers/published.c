@@ -126,6 +126,7 @@ typedef struct mapped_batch {
 	size_t nrules;
 	store_published_figure *figures;
 	char (*periods)[24];
+	unsigned int *lines;         /* each figure's line */
 	size_t nfigures;
 	store_dfe_area *areas;
 	size_t nareas;
@@ -219,6 +220,7 @@ static int map_row(const ImportRequest *req, const Csperf__V1__PublishedRow *row
 		f->present = present;
 		f->value = present ? value * r->scale : 0;
 		f->symbol = symbol;
+		b->lines[b->nfigures] = row->line;
 		b->nfigures++;
 		if (!present)
 			(*no_figure)++;
@@ -235,6 +237,52 @@ static int map_row(const ImportRequest *req, const Csperf__V1__PublishedRow *row
 	return 0;
 }
 
+static int figure_key_compare(const void *x, const void *y)
+{
+	const store_published_figure *a = *(const store_published_figure *const *)x;
+	const store_published_figure *b = *(const store_published_figure *const *)y;
+	int c = strcmp(a->indicator_id, b->indicator_id);
+
+	if (c == 0)
+		c = strcmp(a->area_type, b->area_type);
+	if (c == 0)
+		c = strcmp(a->area, b->area);
+	if (c == 0)
+		c = strcmp(a->period, b->period);
+	return c;
+}
+
+static bool same_figure(const store_published_figure *a, const store_published_figure *b)
+{
+	return a->present == b->present &&
+	       (a->present ? a->value == b->value : strcmp(a->symbol, b->symbol) == 0);
+}
+
+/* Two rows giving different figures for one indicator, area and period:
+ * the rules do not filter on a breakdown the file has, and the figure would
+ * be whichever row came last. 0, or -1 naming both lines. */
+static int check_one_figure_per_key(const ImportRequest *req, const mapped_batch *b, status *st)
+{
+	const store_published_figure **sorted = calloc(b->nfigures + 1, sizeof(*sorted));
+	int rc = 0;
+
+	if (sorted == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	for (size_t i = 0; i < b->nfigures; i++)
+		sorted[i] = &b->figures[i];
+	qsort(sorted, b->nfigures, sizeof(*sorted), figure_key_compare);
+	for (size_t i = 1; i < b->nfigures && rc == 0; i++)
+		if (figure_key_compare(&sorted[i - 1], &sorted[i]) == 0 &&
+		    !same_figure(sorted[i - 1], sorted[i]))
+			rc = status_set(st, STATUS_INVALID_ARGUMENT, "%s lines %u and %u: two figures "
+					"of %s for %s %s (a breakdown dfe_measure does not filter on)",
+					req->file_name, b->lines[sorted[i - 1] - b->figures],
+					b->lines[sorted[i] - b->figures], sorted[i]->indicator_id,
+					sorted[i]->area, sorted[i]->period);
+	free(sorted);
+	return rc;
+}
+
 static int import_measures(app *a, rpc_call *call, const ImportRequest *req,
 			   const store_dfe_mapping *mapping, const store_dfe_kind *kind,
 			   Csperf__V1__ImportComparatorsResponse *reply, status *st)
@@ -249,8 +297,9 @@ static int import_measures(app *a, rpc_call *call, const ImportRequest *req,
 		goto cleanup;
 	b.figures = calloc(req->n_rows * (b.nrules > 0 ? b.nrules : 1) + 1, sizeof(*b.figures));
 	b.periods = calloc(req->n_rows * (b.nrules > 0 ? b.nrules : 1) + 1, sizeof(*b.periods));
+	b.lines = calloc(req->n_rows * (b.nrules > 0 ? b.nrules : 1) + 1, sizeof(*b.lines));
 	b.areas = calloc(req->n_rows + 1, sizeof(*b.areas));
-	if (b.figures == NULL || b.periods == NULL || b.areas == NULL) {
+	if (b.figures == NULL || b.periods == NULL || b.lines == NULL || b.areas == NULL) {
 		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		goto cleanup;
 	}
@@ -262,6 +311,8 @@ static int import_measures(app *a, rpc_call *call, const ImportRequest *req,
 		if (!mapped)
 			reply->rows_skipped++;
 	}
+	if (check_one_figure_per_key(req, &b, st) != 0)
+		goto cleanup;
 	snprintf(source, sizeof(source), "%s, release %s", kind->title, req->release);
 	if (store_import_figures(a->pool, rpc_call_remaining_ms(call), b.figures, b.nfigures,
 				 b.areas, b.nareas, source, req->release, &counts, st) != 0)
@@ -274,6 +325,7 @@ cleanup:
 	free(b.rules);
 	free(b.figures);
 	free(b.periods);
+	free(b.lines);
 	free(b.areas);
 	return rc;
 }

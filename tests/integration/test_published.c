@@ -394,6 +394,8 @@ static void test_bad_files(void **state)
 	const char *argv_unknown[] = { CSPERF_CLI_PATH, "--server", server.address, "comparators",
 				       "import", "--release", "2024", CSPERF_FIXTURES "/contacts.csv",
 				       NULL };
+	const char *argv_two_rows[] = { CSPERF_CLI_PATH, "--server", server.address, "comparators",
+					"import", FIXTURES "/c4_section47_two_rows.csv", NULL };
 	char token_env[256], *out = NULL, *err = NULL;
 	const char *env[] = { token_env, NULL };
 
@@ -404,6 +406,13 @@ static void test_bad_files(void **state)
 			       "value \"n/a\" is neither a number nor a DfE symbol"));
 	free(out);
 	free(err);
+	assert_int_equal(fixture_run(argv_two_rows, env, &out, &err, 60), 5);
+	assert_non_null(strstr(err, "c4_section47_two_rows.csv lines 2 and 3: two figures of CP01 "
+			       "for 335 2024-25"));
+	free(out);
+	free(err);
+	assert_query("0", "SELECT count(*) FROM comparator WHERE indicator_id IN ('CP01', 'CP02') "
+		     "AND period = '2024-25' AND area = '335'");
 	assert_int_equal(fixture_run(argv_unknown, env, &out, &err, 60), 5);
 	assert_non_null(strstr(err, "contacts.csv: not a DfE file csperf knows"));
 	free(out);
@@ -571,6 +580,23 @@ static void test_looked_after_files(void **state)
 	free(out);
 }
 
+/* Child protection, file C4: quoted empty cells, a suppressed duration. */
+static void test_child_protection_file(void **state)
+{
+	const char *args[] = { "comparators", "import", FIXTURES "/c4_section47_small.csv", NULL };
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(run_cli(&out, args), 0);
+	assert_non_null(strstr(out, "file C4"));
+	assert_non_null(strstr(out, "4 new, 0 replaced, 0 unchanged; 0 published as a symbol"));
+	free(out);
+	assert_query("230590", "SELECT value FROM comparator WHERE indicator_id = 'CP01' AND "
+		     "area_type = 'england' AND period = '2024-25'");
+	assert_query("455", "SELECT value FROM comparator WHERE indicator_id = 'CP02' AND "
+		     "area = '335' AND period = '2024-25'");
+}
+
 /* The four real files, as published, twice. */
 static bool shared_present(void)
 {
@@ -681,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_reconcile),
 		cmocka_unit_test(test_other_councils_minimum),
 		cmocka_unit_test(test_looked_after_files),
+		cmocka_unit_test(test_child_protection_file),
 		cmocka_unit_test(test_shared_files),
 	};
 
