@@ -444,7 +444,9 @@ int store_reconcile(store_pool *pool, int64_t timeout_ms, const char *council, c
 	int rc = 0;
 
 	res = store_read(pool, timeout_ms,
-		"SELECT i.indicator_id, i.title, i.unit, v.value::float8, m.value::float8, "
+		"SELECT i.indicator_id, i.title, "
+		" CASE WHEN i.kind LIKE '%breakdown%' THEN 'count' ELSE i.unit END, "
+		" v.value::float8, m.value::float8, "
 		" coalesce(m.symbol, ''), coalesce(m.source, ''), coalesce(m.release, '') "
 		"FROM indicator i "
 		"LEFT JOIN indicator_value v ON v.council = $1 AND v.org_unit = 'council' "

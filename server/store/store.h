@@ -523,7 +523,8 @@ int store_benchmarks(store_pool *pool, int64_t timeout_ms, const char *council,
 
 /* A row of a reconciliation: csperf's figure for the council and year and
  * the DfE's published one, for every indicator with either a published
- * figure or a mapping from a DfE file. */
+ * figure or a mapping from a DfE file (a breakdown's figure is its total, a
+ * count). */
 typedef struct store_reconcile_row {
 	const char *indicator_id, *title, *unit, *symbol, *source, *release;
 	bool csperf_present, published_present;

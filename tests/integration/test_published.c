@@ -449,6 +449,8 @@ static void test_reconcile(void **state)
 			assert_true(r->published.present && r->published.value == 7);
 			assert_true(r->difference.present && r->difference.value == 0.5);
 		}
+		if (strcmp(r->indicator_id, "CN04") == 0)
+			assert_string_equal(r->unit, "count");   /* a breakdown's total */
 		if (strcmp(r->indicator_id, "CN03") == 0) {
 			seen_cn03 = true;
 			assert_false(r->csperf.present);
