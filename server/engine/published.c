@@ -226,10 +226,3 @@ bool published_neighbours_enough(int with_figure)
 {
 	return with_figure >= PUBLISHED_SN_MIN_NEIGHBOURS;
 }
-
-bool published_peer_average_shown(int councils, double smallest_count, int threshold)
-{
-	if (councils < PUBLISHED_PEER_MIN_COUNCILS)
-		return false;
-	return !(threshold > 0 && smallest_count >= 1 && smallest_count <= threshold);
-}

@@ -3,8 +3,9 @@
  * kind from its columns, its time periods as csperf's period labels, its
  * cells as a figure or a symbol saying why there is none, a row mapped to
  * figures by the data-driven rules (migration 0018), and the rules for the
- * comparators built from them (statistical neighbours' average, quartiles,
- * the average of other councils in csperf). Pure functions: no gRPC, no
+ * comparators built from them (statistical neighbours' average, quartiles;
+ * the averages over councils csperf holds are engine/scorecard.c's). Pure
+ * functions: no gRPC, no
  * libpq. docs/COMPARATORS.md says what each rule means for a user.
  */
 #ifndef CSPERF_SERVER_PUBLISHED_H
@@ -16,10 +17,6 @@
 /* The statistical neighbours' average is shown only when at least this many
  * of a council's ten neighbours have a published figure. */
 #define PUBLISHED_SN_MIN_NEIGHBOURS 5
-
-/* "Other councils in csperf" (and the neighbours csperf holds) is shown only
- * when at least this many councils contribute to the average. */
-#define PUBLISHED_PEER_MIN_COUNCILS 3
 
 #define PUBLISHED_MAX_FILTERS 8
 
@@ -92,12 +89,5 @@ int published_quartile(int rank, int ranked);
 /* Whether the statistical neighbours' average is shown, given how many of
  * the neighbours have a published figure. */
 bool published_neighbours_enough(int with_figure);
-
-/* Whether an average over councils csperf holds may be shown: at least
- * PUBLISHED_PEER_MIN_COUNCILS contribute, and, for a caller whose small
- * numbers are suppressed (threshold > 0), no contributor's numerator or
- * denominator is from 1 to threshold (smallest_count: the smallest such
- * count of any contributor, 0 when none is at least 1). */
-bool published_peer_average_shown(int councils, double smallest_count, int threshold);
 
 #endif

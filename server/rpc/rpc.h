@@ -50,6 +50,15 @@ typedef bool (*rpc_gate)(rpc_call *call, void *app);
  * the audit trail before its caller has the answer. */
 typedef void (*rpc_finish_hook)(rpc_call *call, void *app);
 
+/* Runs on the worker before each message the server sends (a unary reply,
+ * bytes packed earlier, each message of a stream), given it packed: the one
+ * place every reply passes through (small-number suppression). Returns 0
+ * and sets *out to NULL to send the message as it is, or to malloc'd bytes
+ * (*out_size of them) to send instead; -1 when the message must not be
+ * sent: a unary call then fails INTERNAL, a stream's send fails. */
+typedef int (*rpc_send_filter)(rpc_call *call, void *app, const uint8_t *packed, size_t size,
+			       uint8_t **out, size_t *out_size);
+
 typedef struct rpc_server_options {
 	const char *listen;     /* "127.0.0.1:50051", "[::]:0", "unix:/path" */
 	int pollers;            /* threads polling the completion queue (1..6) */
@@ -63,6 +72,7 @@ typedef struct rpc_server_options {
 	const char *tls_cert_pem;
 	const char *tls_key_pem;
 	const char *tls_client_ca_pem;
+	rpc_send_filter send_filter;   /* NULL: messages go as the handlers made them */
 } rpc_server_options;
 
 /* Creates, binds and starts the server. On failure returns -1 and fills st

@@ -1,8 +1,8 @@
 /*
  * test_published.c: the rules of engine/published.c: EES time periods as
  * csperf's labels, cells as figures or symbols, files recognised by their
- * columns, rows matched to mapping rules, quartiles, and when averages are
- * shown.
+ * columns, rows matched to mapping rules, quartiles, and when the DfE
+ * neighbours' average is shown.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -152,12 +152,6 @@ static void test_quartiles_and_minimums(void **state)
 	assert_int_equal(published_quartile(153, 152), 0);
 	assert_false(published_neighbours_enough(4));
 	assert_true(published_neighbours_enough(5));
-	assert_false(published_peer_average_shown(2, 0, 0));
-	assert_true(published_peer_average_shown(3, 0, 0));
-	assert_true(published_peer_average_shown(3, 3, 0));    /* nobody suppressed */
-	assert_false(published_peer_average_shown(3, 3, 5));   /* a small count */
-	assert_true(published_peer_average_shown(3, 6, 5));
-	assert_true(published_peer_average_shown(3, 0, 5));    /* counts of 0 only */
 }
 
 int main(void)
