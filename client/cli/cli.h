@@ -59,6 +59,8 @@ int cmd_cases(const cli_globals *globals, int argc, char **argv);
 int cmd_annex_a(const cli_globals *globals, int argc, char **argv);
 int cmd_report(const cli_globals *globals, int argc, char **argv);
 int cmd_comparators(const cli_globals *globals, int argc, char **argv);
+int cmd_comparators_import(const cli_globals *globals, int argc, char **argv);
+int cmd_reconcile(const cli_globals *globals, int argc, char **argv);
 int cmd_council(const cli_globals *globals, int argc, char **argv);
 int cmd_token(const cli_globals *globals, int argc, char **argv);
 int cmd_audit(const cli_globals *globals, int argc, char **argv);

@@ -524,6 +524,34 @@ static size_t chart_points(const report *r, size_t row_index, chart_point *point
 	return n;
 }
 
+/* The council's own figure as the DfE published it, with its rank and
+ * quartile among all councils (rank 1 the best by polarity); 1 if shown. */
+static int put_published_rank(FILE *f, const csperf_scorecard_row *row)
+{
+	char text[64], rank[128];
+
+	for (size_t c = 0; c < row->ncomparators; c++) {
+		const csperf_comparator *cmp = &row->comparators[c];
+
+		if (strcmp(cmp->area_type, "council") != 0 || !cmp->value.present)
+			continue;
+		format_value(row->unit, cmp->value.value, text, sizeof(text));
+		if (cmp->ranked > 0)
+			snprintf(rank, sizeof(rank), "published %s, rank %d of %d, quartile %d%s",
+				 cmp->year, cmp->rank, cmp->ranked, cmp->quartile,
+				 strcmp(row->polarity, "none") == 0 ? " by size" : "");
+		else
+			snprintf(rank, sizeof(rank), "published %s", cmp->year);
+		fputs("<div>", f);
+		put_escaped(f, text);
+		fputs("<small>", f);
+		put_escaped(f, rank);
+		fputs("</small></div>", f);
+		return 1;
+	}
+	return 0;
+}
+
 /* The comparator a chart draws: a published national figure first, then
  * statistical neighbours, a region, then any. */
 static const csperf_comparator *chart_comparator(const csperf_scorecard_row *row)
@@ -1153,10 +1181,11 @@ static void write_row(FILE *f, const report *r, size_t row_index, const char *co
 	fputs("</td><td class=\"c\">", f);
 	put_direction(f, row->direction);
 	fputs("</td><td class=\"comparator\">", f);
-	for (size_t c = 0; c < row->ncomparators && shown < 2; c++) {
+	for (size_t c = 0; c < row->ncomparators && shown < 3; c++) {
 		const csperf_comparator *cmp = &row->comparators[c];
 
-		if (!cmp->value.present)
+		/* The council's own published figure is its rank line, below. */
+		if (!cmp->value.present || strcmp(cmp->area_type, "council") == 0)
 			continue;
 		format_value(row->unit, cmp->value.value, text, sizeof(text));
 		fputs("<div>", f);
@@ -1170,6 +1199,7 @@ static void write_row(FILE *f, const report *r, size_t row_index, const char *co
 		fputs("</small></div>", f);
 		shown++;
 	}
+	shown += put_published_rank(f, row);
 	if (shown == 0)
 		fputs(EN_DASH, f);
 	fputs("</td><td>", f);

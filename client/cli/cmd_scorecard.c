@@ -85,6 +85,19 @@ static json_t *row_json(const csperf_scorecard_row *r)
 		json_object_set_new(c, "year", json_string(r->comparators[i].year));
 		json_object_set_new(c, "value", json_figure(r->comparators[i].value));
 		json_object_set_new(c, "source", json_string(r->comparators[i].source));
+		json_object_set_new(c, "area", json_string(r->comparators[i].area));
+		if (r->comparators[i].symbol[0] != '\0')
+			json_object_set_new(c, "symbol", json_string(r->comparators[i].symbol));
+		if (r->comparators[i].ranked > 0) {
+			json_object_set_new(c, "rank", json_integer(r->comparators[i].rank));
+			json_object_set_new(c, "ranked", json_integer(r->comparators[i].ranked));
+			json_object_set_new(c, "quartile", json_integer(r->comparators[i].quartile));
+		}
+		if (r->comparators[i].contributors > 0)
+			json_object_set_new(c, "contributors",
+					    json_integer(r->comparators[i].contributors));
+		if (r->comparators[i].release[0] != '\0')
+			json_object_set_new(c, "release", json_string(r->comparators[i].release));
 		json_array_append_new(comparators, c);
 	}
 	json_object_set_new(o, "comparators", comparators);
@@ -160,6 +173,46 @@ static void print_padded(const char *text, int width, bool right)
 		printf("%s%*s", text, pad > 0 ? pad : 0, "");
 }
 
+/* The "Others" column: the first comparator that is not the council's own
+ * published figure. */
+static csperf_figure first_comparator(const csperf_scorecard_row *r)
+{
+	for (size_t i = 0; i < r->ncomparators; i++)
+		if (strcmp(r->comparators[i].area_type, "council") != 0)
+			return r->comparators[i].value;
+	return (csperf_figure){ 0, 0 };
+}
+
+/* The published benchmarks of a row on a line of their own: England, the
+ * region, the DfE neighbours' average, the council's own published figure
+ * with its rank and quartile. Nothing when none is published. */
+static void print_benchmarks(const csperf_scorecard_row *r)
+{
+	static const char *const order[] = { "england", "wales", "region", "statistical_neighbours",
+					     "council" };
+	bool any = false;
+
+	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++)
+		for (size_t i = 0; i < r->ncomparators; i++) {
+			const csperf_comparator *c = &r->comparators[i];
+			char shown[32];
+
+			if (strcmp(c->area_type, order[o]) != 0 || c->release[0] == '\0')
+				continue;
+			if (c->value.present)
+				format_figure(r->unit, c->value, 0, shown, sizeof(shown));
+			else
+				snprintf(shown, sizeof(shown), "no figure (%s)", c->symbol);
+			printf("%s%s %s %s", any ? "; " : "        published ", c->name, shown, c->year);
+			if (c->ranked > 0)
+				printf(", rank %d of %d, quartile %d%s", c->rank, c->ranked, c->quartile,
+				       strcmp(r->polarity, "none") == 0 ? " (by size)" : "");
+			any = true;
+		}
+	if (any)
+		printf("\n");
+}
+
 static void print_scorecard_table(const csperf_scorecard *sc)
 {
 	bool tty = isatty(STDOUT_FILENO);
@@ -195,8 +248,7 @@ static void print_scorecard_table(const csperf_scorecard *sc)
 		format_figure(r->unit, r->value, r->suppressed, value, sizeof(value));
 		format_figure(r->unit, r->target, 0, target, sizeof(target));
 		format_figure(r->unit, r->last_year, r->suppressed, last, sizeof(last));
-		format_figure(r->unit, r->ncomparators > 0 ? r->comparators[0].value
-				       : (csperf_figure){ 0, 0 }, 0, other, sizeof(other));
+		format_figure(r->unit, first_comparator(r), 0, other, sizeof(other));
 		printf("%-6s  ", r->indicator_id);
 		print_padded(title, TITLE_WIDTH, false);
 		printf("  %9s  %9s  ", value, target);
@@ -207,6 +259,7 @@ static void print_scorecard_table(const csperf_scorecard *sc)
 		printf("  ");
 		print_padded(direction_mark(r->direction, tty), 10, false);
 		printf("  %9s  %9s%s\n", last, other, r->provisional ? "  (provisional)" : "");
+		print_benchmarks(r);
 	}
 }
 

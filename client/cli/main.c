@@ -23,8 +23,9 @@ static const cli_command commands[] = {
 	{ "series", "an indicator's values over time", cmd_series },
 	{ "cases", "the cases behind a figure, and why each counts", cmd_cases },
 	{ "annex-a", "Ofsted's Annex A child-level lists as CSV files", cmd_annex_a },
-	{ "comparators", "load published figures to compare with (England, region, neighbours)", cmd_comparators },
+	{ "comparators", "load or import (DfE files) published figures to compare with", cmd_comparators },
 	{ "council", "set a council's name, nation, region and statistical neighbours", cmd_council },
+	{ "reconcile", "csperf's figures beside the DfE's published ones for a council and year", cmd_reconcile },
 	{ "token", "create, list or revoke bearer tokens (admin)", cmd_token },
 	{ "audit", "read the audit trail of calls (admin)", cmd_audit },
 };

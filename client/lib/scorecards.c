@@ -323,6 +323,13 @@ static int view_row(const Csperf__V1__ScorecardRow *m, csperf_scorecard_row *v)
 		comparators[i].year = m->comparators[i]->year;
 		comparators[i].value = figure(m->comparators[i]->value);
 		comparators[i].source = m->comparators[i]->source;
+		comparators[i].area = m->comparators[i]->area;
+		comparators[i].symbol = m->comparators[i]->symbol;
+		comparators[i].rank = m->comparators[i]->rank;
+		comparators[i].ranked = m->comparators[i]->ranked;
+		comparators[i].quartile = m->comparators[i]->quartile;
+		comparators[i].contributors = m->comparators[i]->contributors;
+		comparators[i].release = m->comparators[i]->release;
 	}
 	v->ncomparators = m->n_comparators;
 	v->comparators = comparators;

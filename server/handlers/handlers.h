@@ -49,11 +49,15 @@ void handle_get_placement_costs(rpc_call *call, void *app);
 void handle_export_placement_costs(rpc_call *call, void *app);
 void handle_load_comparators(rpc_call *call, void *app);
 void handle_put_council(rpc_call *call, void *app);
+void handle_import_comparators(rpc_call *call, void *app);
+void handle_reconcile(rpc_call *call, void *app);
 
 /* Checks shared by handlers: an LA code (3 to 9 letters and digits), an
  * indicator id (2 to 16 capitals and digits, a letter first). */
 bool handlers_valid_council(const char *code);
 bool handlers_valid_indicator_id(const char *id);
+/* Text of at most max bytes with no control character (councils.c). */
+bool handlers_printable(const char *text, size_t max);
 void handle_create_token(rpc_call *call, void *app);
 void handle_list_tokens(rpc_call *call, void *app);
 void handle_revoke_token(rpc_call *call, void *app);
@@ -66,6 +70,9 @@ void handle_server_reflection(rpc_call *call, void *app);
  * The first two fill st and return -1 when the message will not do. */
 int handlers_check_load_header(const ProtobufCMessage *header, status *st); /* LoadHeader */
 int handlers_check_indicator(const ProtobufCMessage *indicator, status *st); /* Indicator */
+/* ImportComparatorsRequest: its shape, and each row's period, area and
+ * cells read as the import reads them (published.c). */
+int handlers_check_import(const ProtobufCMessage *request, status *st);
 /* ComparatorFigure: NULL when it will do, else why not. */
 const char *handlers_check_comparator(const ProtobufCMessage *figure);
 

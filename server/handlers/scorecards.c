@@ -122,12 +122,25 @@ typedef struct published_reader {
 	const scorecard_periods *periods;
 } published_reader;
 
-static int keep_published(const store_comparator *m, void *ctx)
+static int keep_published(const store_benchmark *m, void *ctx)
 {
 	published_reader *reader = ctx;
+	scorecard_published figure;
 
-	return scorecard_published_add(reader->list, reader->periods, m->indicator_id,
-				       m->area_type, m->area, m->period, m->value, m->source) != 0;
+	memset(&figure, 0, sizeof(figure));
+	snprintf(figure.indicator_id, sizeof(figure.indicator_id), "%s", m->indicator_id);
+	snprintf(figure.area_type, sizeof(figure.area_type), "%s", m->area_type);
+	snprintf(figure.area, sizeof(figure.area), "%s", m->area);
+	snprintf(figure.period, sizeof(figure.period), "%s", m->period);
+	snprintf(figure.source, sizeof(figure.source), "%s", m->source);
+	snprintf(figure.symbol, sizeof(figure.symbol), "%s", m->symbol);
+	snprintf(figure.release, sizeof(figure.release), "%s", m->release);
+	figure.value = m->value;
+	figure.present = m->present;
+	figure.rank = m->rank;
+	figure.ranked = m->ranked;
+	figure.contributors = m->contributors;
+	return scorecard_published_keep(reader->list, reader->periods, &figure) != 0;
 }
 
 static Figure *new_figure(judge_figure f)
@@ -239,6 +252,13 @@ static Row *build_row(const scorecard_row *r)
 		c->year = (char *)from->year;
 		c->value = new_figure(from->value);
 		c->source = (char *)from->source;
+		c->area = (char *)from->area;
+		c->symbol = (char *)from->symbol;
+		c->release = (char *)from->release;
+		c->rank = from->rank;
+		c->ranked = from->ranked;
+		c->quartile = from->quartile;
+		c->contributors = from->contributors;
 		row->comparators[row->n_comparators++] = c;
 		failed |= c->value == NULL;
 	}
@@ -346,8 +366,8 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 				&all_councils, st) != 0 ||
 	    store_peer_averages(reads, timeout, council, asked.label, true, keep_peer,
 				&neighbours, st) != 0 ||
-	    store_published_comparators(reads, timeout, council, published_periods,
-					keep_published, &published, st) != 0) {
+	    store_benchmarks(reads, timeout, council, published_periods, keep_published,
+			     &published, st) != 0) {
 		if (sc->defs.failed || values.failed)
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		return -1;
