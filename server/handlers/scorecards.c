@@ -117,7 +117,8 @@ static void make_period_set(const report_period *asked, period_set *ps)
 	ps->asked = *asked;
 	period_shift(asked, true, &ps->previous);
 	period_shift(asked, false, &ps->year_ago);
-	period_containing(PERIOD_YEAR, asked->start, &year);
+	/* A three-year period's own year is its last. */
+	period_containing(PERIOD_YEAR, asked->type == PERIOD_3Y ? asked->end : asked->start, &year);
 	period_shift(&year, true, &ps->last_year);
 	period_shift(&ps->last_year, true, &ps->year_before_last);
 	cursor = ps->previous;
@@ -134,6 +135,10 @@ static void make_period_set(const report_period *asked, period_set *ps)
 			period_shift(&cursor, true, &cursor);
 		}
 		ps->ntrend = 12;
+	} else if (asked->type == PERIOD_3Y) {
+		/* The three financial years it sums. */
+		for (int i = 0; i < 3; i++)
+			period_containing(PERIOD_YEAR, asked->start + 366 * i + 15, &ps->trend[ps->ntrend++]);
 	} else {
 		/* This financial year's quarters, up to the period's end. */
 		for (int q = 0; q < 4; q++) {
@@ -605,7 +610,7 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 	{
 		report_period year;
 
-		period_containing(PERIOD_YEAR, asked.start, &year);
+		period_containing(PERIOD_YEAR, asked.type == PERIOD_3Y ? asked.end : asked.start, &year);
 		snprintf(published_periods, sizeof(published_periods), "%s,%s,%s,%s", asked.label,
 			 year.label, sc->periods.last_year.label, sc->periods.year_before_last.label);
 	}

@@ -39,6 +39,9 @@ static void test_periods_parse(void **state)
 	assert_period("2010-11", "2010-11", "2010-11-01", "2010-11-30");
 	assert_period("fy:2010-11", "fy:2010-11", "2010-04-01", "2011-03-31");
 	assert_period("2010-11:Q2", "2010-11:Q2", "2010-07-01", "2010-09-30");
+	/* Three financial years, named by the last: the adoption scorecard's. */
+	assert_period("3y:2020-21", "3y:2020-21", "2018-04-01", "2021-03-31");
+	assert_period("3y:2010-11", "3y:2010-11", "2008-04-01", "2011-03-31");
 }
 
 static void test_periods_refused(void **state)
@@ -46,7 +49,8 @@ static void test_periods_refused(void **state)
 	report_period p;
 	char err[256];
 	const char *bad[] = { "2018-20", "2018-19:Q5", "2019-13", "r12:2019", "2018", "",
-			      "2018-19; DROP TABLE load", "%s%s", "ytd:19-01" };
+			      "2018-19; DROP TABLE load", "%s%s", "ytd:19-01", "3y:2020-22",
+			      "3y:2020" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(period_parse(bad[i], &p, err, sizeof(err)), -1);
@@ -73,14 +77,20 @@ static void test_periods_shift_and_standard(void **state)
 	period_parse("2018-19", &p, err, sizeof(err));
 	period_shift(&p, true, &q);
 	assert_string_equal(q.label, "2017-18");
+	period_parse("3y:2020-21", &p, err, sizeof(err));
+	period_shift(&p, true, &q);
+	assert_string_equal(q.label, "3y:2019-20");
+	period_shift(&p, false, &q);
+	assert_string_equal(q.label, "3y:2019-20");
 
 	/* April 2018 to March 2019: 12 months, 12 rolling years, 12 ytd, 4
-	 * quarters, 1 year. */
+	 * quarters, 1 year, and the three years ending with it. */
 	csperf_date_parse_iso("2018-04-10", &first);
 	csperf_date_parse_iso("2019-03-02", &last);
 	n = period_standard_list(first, last, &all);
-	assert_int_equal(n, 12 + 12 + 12 + 4 + 1);
-	assert_string_equal(all[n - 1].label, "2018-19");
+	assert_int_equal(n, 12 + 12 + 12 + 4 + 1 + 1);
+	assert_string_equal(all[n - 2].label, "2018-19");
+	assert_string_equal(all[n - 1].label, "3y:2018-19");
 	free(all);
 
 	/* Labels are unique even where a year and a month would share one. */
