@@ -26,6 +26,7 @@
 #include <stddef.h>
 
 #include "csperf/records.h"
+#include "schema.h"
 #include "periods.h"
 
 typedef enum engine_kind {
@@ -70,6 +71,28 @@ void engine_indicator_free(engine_indicator *indicator);
  * pg_temp.engine_period; $1 is the council, $2 the indicator's id (used by
  * `reported`). malloc'd; NULL when out of memory. */
 char *engine_indicator_sql(const engine_indicator *indicator);
+
+/* ---- derived facts (facts.c) ---- */
+
+/* A derived fact: a child-level table the engine builds from a council's
+ * records (periods of care, adoptions, plans with the one before, reviews
+ * and visits with the day they were due), which definitions name as they
+ * name a record type. */
+typedef struct engine_fact engine_fact;
+
+/* The fact named `name` ("adoption_journey"), or NULL. */
+const engine_fact *engine_fact_by_name(const char *name);
+const char *engine_fact_name(const engine_fact *fact);
+/* Its fields, as a record type's schema (type 0: it is no record type). */
+const csperf_record_schema *engine_fact_schema(const engine_fact *fact);
+/* Marks the record types the fact is built from. */
+void engine_fact_reads(const engine_fact *fact, bool *reads);
+/* The statement building it into the temporary table of its name for
+ * council $1 ("CREATE TEMP TABLE ... ON COMMIT DROP AS ..."); malloc'd. */
+char *engine_fact_sql(const engine_fact *fact);
+/* The fact an indicator reads, or NULL when it reads a record type: its
+ * table must be built (engine_fact_sql) before the indicator's SQL runs. */
+const engine_fact *engine_indicator_fact(const engine_indicator *indicator);
 
 /* ---- what a change to the records can reach ---- */
 

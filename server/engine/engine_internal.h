@@ -14,8 +14,16 @@
 #include "schema.h"
 
 typedef enum condition_op {
-	COND_IN = 1, COND_NOT_IN, COND_IS_NULL, COND_NOT_NULL, COND_EQUALS, COND_RANGE, COND_AGE
+	COND_IN = 1, COND_NOT_IN, COND_IS_NULL, COND_NOT_NULL, COND_EQUALS, COND_RANGE, COND_AGE,
+	COND_COMPARE          /* two dates of the same record (or the period's last day) */
 } condition_op;
+
+/* A date of a comparison that is the period's last day, not a field. */
+#define FIELD_PERIOD_END (-2)
+
+typedef enum compare_unit {
+	UNIT_DAYS = 0, UNIT_WORKING_DAYS, UNIT_MONTHS
+} compare_unit;
 
 typedef struct condition {
 	condition_op op;
@@ -24,6 +32,12 @@ typedef struct condition {
 	size_t nvalues;
 	bool has_min, has_max;
 	double min, max;
+	/* compare: field OP other + amount units (field and other are date
+	 * fields, or FIELD_PERIOD_END) */
+	int other;
+	const char *sql_op;   /* "<=", "<", ">=", ">" */
+	compare_unit unit;
+	int amount;
 } condition;
 
 struct engine_indicator {
@@ -41,6 +55,8 @@ struct engine_indicator {
 	double threshold;
 	char reported_id[32];
 	bool needs_child;     /* an age condition joins the child's record */
+	bool needs_calendar;  /* a working-day comparison reads calendar_day */
+	const struct engine_fact *fact;   /* the derived fact read, or NULL for a record */
 };
 
 /* What each kind reads. */

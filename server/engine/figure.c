@@ -421,7 +421,10 @@ char *engine_indicator_sql(const engine_indicator *ind)
 
 void engine_indicator_reads(const engine_indicator *ind, bool *reads)
 {
-	reads[ind->schema->type] = true;
+	if (ind->fact != NULL)
+		engine_fact_reads(ind->fact, reads);
+	else
+		reads[ind->schema->type] = true;
 	if (ind->needs_child || ind->kind == ENGINE_STABILITY_LONG)
 		reads[CSPERF_RECORD_CHILD] = true;
 	if (ind->kind == ENGINE_RATE)

@@ -243,6 +243,94 @@ static char *dup_checked(const char *text)
 	return strdup(text != NULL ? text : "");
 }
 
+/* A date named in a comparison: a date field of the record, or period_end
+ * (the period's last day: snapshot kinds only). */
+static int comparison_date(engine_indicator *ind, json_t *value, const char *key, int *out,
+			   char *err, size_t errsize)
+{
+	const char *name = json_is_string(value) ? json_string_value(value) : NULL;
+	int index;
+
+	if (name == NULL)
+		return fail(err, errsize, "'%s' must name a date field", key);
+	if (strcmp(name, "period_end") == 0) {
+		if (eng_kind_shape(ind->kind, ind->of_open) != SHAPE_OPEN)
+			return fail(err, errsize, "'%s': period_end is for snapshot kinds", key);
+		*out = FIELD_PERIOD_END;
+		return 0;
+	}
+	index = csperf_schema_field_index(ind->schema, name);
+	if (index < 0)
+		return fail(err, errsize, "'%s': %s has no field %.64s", key, ind->schema->name, name);
+	if (ind->schema->fields[index].kind != CSPERF_FIELD_DATE)
+		return fail(err, errsize, "'%s': %s.%s is not a date", key, ind->schema->name,
+			    ind->schema->fields[index].name);
+	*out = index;
+	return 0;
+}
+
+/* {"date": A, "on_or_before"|"before"|"on_or_after"|"after": B,
+ *  "plus": {"days"|"working_days"|"months"|"years": n}}: A compared with B
+ * moved on by n (working days: the working days from B to A compared with n). */
+static int parse_comparison(engine_indicator *ind, json_t *obj, condition *c, char *err,
+			    size_t errsize)
+{
+	static const struct { const char *key, *op; } ops[] = {
+		{ "on_or_before", "<=" }, { "before", "<" }, { "on_or_after", ">=" }, { "after", ">" },
+	};
+	json_t *plus = json_object_get(obj, "plus");
+	const char *key;
+	json_t *value;
+	int tests = 0;
+
+	c->op = COND_COMPARE;
+	c->unit = UNIT_DAYS;
+	if (comparison_date(ind, json_object_get(obj, "date"), "date", &c->field, err, errsize) != 0)
+		return -1;
+	json_object_foreach(obj, key, value) {
+		bool known = strcmp(key, "date") == 0 || strcmp(key, "plus") == 0;
+
+		for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+			if (strcmp(key, ops[i].key) != 0)
+				continue;
+			known = true;
+			tests++;
+			c->sql_op = ops[i].op;
+			if (comparison_date(ind, value, key, &c->other, err, errsize) != 0)
+				return -1;
+		}
+		if (!known)
+			return fail(err, errsize, "a date comparison has no '%.32s': use date, "
+				    "on_or_before, before, on_or_after, after and plus", key);
+	}
+	if (tests != 1)
+		return fail(err, errsize, "a date comparison has one of on_or_before, before, "
+			    "on_or_after or after");
+	if (plus != NULL) {
+		static const char *const units[] = { "days", "working_days", "months", "years" };
+		json_t *n = NULL;
+		size_t u;
+
+		if (!json_is_object(plus) || json_object_size(plus) != 1)
+			return fail(err, errsize, "'plus' is one of {\"days\": n}, {\"working_days\": n}, "
+				    "{\"months\": n} or {\"years\": n}");
+		for (u = 0; u < 4 && n == NULL; u++)
+			n = json_object_get(plus, units[u]);
+		u--;
+		if (n == NULL || !json_is_integer(n) || json_integer_value(n) < -36500 ||
+		    json_integer_value(n) > 36500)
+			return fail(err, errsize, "'plus' is one of days, working_days, months or years, "
+				    "a whole number");
+		c->amount = (int)json_integer_value(n);
+		c->unit = u == 0 ? UNIT_DAYS : u == 1 ? UNIT_WORKING_DAYS : UNIT_MONTHS;
+		if (u == 3)
+			c->amount *= 12;
+		if (c->unit == UNIT_WORKING_DAYS)
+			ind->needs_calendar = true;
+	}
+	return 0;
+}
+
 static int parse_condition(engine_indicator *ind, json_t *obj, condition *c, char *err,
 			   size_t errsize)
 {
@@ -272,8 +360,11 @@ static int parse_condition(engine_indicator *ind, json_t *obj, condition *c, cha
 		ind->needs_child = true;
 		return 0;
 	}
+	if (json_object_get(obj, "date") != NULL)
+		return parse_comparison(ind, obj, c, err, errsize);
 	if (!json_is_string(field))
-		return fail(err, errsize, "a condition needs 'field' (or is an age condition)");
+		return fail(err, errsize, "a condition needs 'field' (or is an age condition, or "
+			    "compares two dates)");
 	c->field = csperf_schema_field_index(ind->schema, json_string_value(field));
 	if (c->field < 0)
 		return fail(err, errsize, "condition: %s has no field %.64s", ind->schema->name,
@@ -440,8 +531,10 @@ int engine_indicator_parse(const char *kind, const char *params_json, engine_ind
 		break;
 	}
 	ind->schema = csperf_schema_by_name(record_name);
+	if (ind->schema == NULL && (ind->fact = engine_fact_by_name(record_name)) != NULL)
+		ind->schema = engine_fact_schema(ind->fact);
 	if (ind->schema == NULL) {
-		fail(err, errsize, "'%.32s' is not a record type", record_name);
+		fail(err, errsize, "'%.32s' is not a record type or a derived fact", record_name);
 		goto cleanup;
 	}
 	if (json_is_true(json_object_get(params, "children")) &&

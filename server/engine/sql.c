@@ -26,7 +26,7 @@ const char *eng_fname(const engine_indicator *ind, int field)
 
 /* One condition on alias `e`; `refdate` is the date ages are taken on. */
 void eng_add_condition(strbuf *s, const engine_indicator *ind, const condition *c,
-			  const char *eng_refdate)
+			  const char *refdate)
 {
 	switch (c->op) {
 	case COND_IN:
@@ -69,23 +69,50 @@ void eng_add_condition(strbuf *s, const engine_indicator *ind, const condition *
 			strbuf_add(s, " AND e.%s <= %.17g", eng_fname(ind, c->field), c->max);
 		strbuf_add(s, ")");
 		break;
+	case COND_COMPARE: {
+		char left[96], right[96];
+
+		if (c->field == FIELD_PERIOD_END)
+			snprintf(left, sizeof(left), "%s", refdate);
+		else
+			snprintf(left, sizeof(left), "e.%s", eng_fname(ind, c->field));
+		if (c->other == FIELD_PERIOD_END)
+			snprintf(right, sizeof(right), "%s", refdate);
+		else
+			snprintf(right, sizeof(right), "e.%s", eng_fname(ind, c->other));
+		switch (c->unit) {
+		case UNIT_DAYS:
+			strbuf_add(s, "%s %s %s + %d", left, c->sql_op, right, c->amount);
+			break;
+		case UNIT_MONTHS:
+			strbuf_add(s, "%s %s (%s + interval '%d months')::date", left, c->sql_op, right,
+			    c->amount);
+			break;
+		case UNIT_WORKING_DAYS:
+			/* the working days from right (inclusive) to left (exclusive) */
+			strbuf_add(s, "csperf_working_days((SELECT nation FROM council WHERE la_code = $1), "
+			    "%s, %s) %s %d", right, left, c->sql_op, c->amount);
+			break;
+		}
+		break;
+	}
 	case COND_AGE:
 		strbuf_add(s, "(true");
 		if (c->has_min)
-			strbuf_add(s, " AND date_part('year', age(%s, c.birth_date)) >= %d", eng_refdate, (int)c->min);
+			strbuf_add(s, " AND date_part('year', age(%s, c.birth_date)) >= %d", refdate, (int)c->min);
 		if (c->has_max)
-			strbuf_add(s, " AND date_part('year', age(%s, c.birth_date)) <= %d", eng_refdate, (int)c->max);
+			strbuf_add(s, " AND date_part('year', age(%s, c.birth_date)) <= %d", refdate, (int)c->max);
 		strbuf_add(s, ")");
 		break;
 	}
 }
 
 void eng_add_conditions(strbuf *s, const engine_indicator *ind, const condition *conds,
-			   size_t n, const char *eng_refdate)
+			   size_t n, const char *refdate)
 {
 	for (size_t i = 0; i < n; i++) {
 		strbuf_add(s, " AND ");
-		eng_add_condition(s, ind, &conds[i], eng_refdate);
+		eng_add_condition(s, ind, &conds[i], refdate);
 	}
 }
 
