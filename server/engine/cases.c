@@ -68,8 +68,10 @@ static void add_case_rows(strbuf *s, const engine_indicator *ind)
 	case ENGINE_SNAPSHOT_BREAKDOWN:
 	case ENGINE_PROPORTION:
 	case ENGINE_SNAPSHOT_PROPORTION:
+	case ENGINE_INTERVAL_PROPORTION:
 		strbuf_add(s, "SELECT e.child_id, %s AS case_date, ", date_expr);
-		if (ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION)
+		if (ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION ||
+		    ind->kind == ENGINE_INTERVAL_PROPORTION)
 			add_all(s, ind, ind->numerator, ind->nnumerator, ref);
 		else
 			strbuf_add(s, "true");
@@ -198,7 +200,8 @@ char *engine_indicator_cases_sql(const engine_indicator *ind, engine_case_part p
 	bool per_child = ind->children &&
 		(ind->kind == ENGINE_COUNT || ind->kind == ENGINE_SNAPSHOT_COUNT ||
 		 ind->kind == ENGINE_INTERVAL_COUNT || ind->kind == ENGINE_RATE ||
-		 ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION);
+		 ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION ||
+		 ind->kind == ENGINE_INTERVAL_PROPORTION);
 
 	/* A condition on an absent value is NULL, not false: such a case is in
 	 * the population but not the numerator, as count(*) FILTER has it. */

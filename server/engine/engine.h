@@ -49,7 +49,8 @@ typedef enum engine_kind {
 	ENGINE_REPORTED,            /* a figure loaded as reported_figure */
 	ENGINE_COST_SUM,            /* placement spend in the period, pro rata by day */
 	ENGINE_COST_AVERAGE,        /* average weekly cost of placements open at the end */
-	ENGINE_COST_COUNT_OVER      /* placements open at the end costing over a threshold */
+	ENGINE_COST_COUNT_OVER,     /* placements open at the end costing over a threshold */
+	ENGINE_INTERVAL_PROPORTION  /* open at any time in the period, meeting a condition */
 } engine_kind;
 
 /* The name of a kind as definitions write it ("timeliness"), or NULL. */

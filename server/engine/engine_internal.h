@@ -18,8 +18,13 @@ typedef enum condition_op {
 	COND_COMPARE          /* two dates of the same record (or the period's last day) */
 } condition_op;
 
+/* Room for a checked list of codes as SQL text. */
+#define ENGINE_CODE_LIST 128
+
 /* A date of a comparison that is the period's last day, not a field. */
 #define FIELD_PERIOD_END (-2)
+/* ... or its first day (interval kinds). */
+#define FIELD_PERIOD_START (-3)
 
 typedef enum compare_unit {
 	UNIT_DAYS = 0, UNIT_WORKING_DAYS, UNIT_MONTHS
@@ -55,6 +60,8 @@ struct engine_indicator {
 	double threshold;
 	char reported_id[32];
 	bool needs_child;     /* an age condition joins the child's record */
+	char same_carer[ENGINE_CODE_LIST];     /* stability_long: "'L', 'T'" */
+	char not_placements[ENGINE_CODE_LIST]; /* stability_short: "" for none */
 	bool needs_calendar;  /* a working-day comparison reads calendar_day */
 	const struct engine_fact *fact;   /* the derived fact read, or NULL for a record */
 };

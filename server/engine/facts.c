@@ -153,6 +153,26 @@ static const fact_field cp_visit_spell_fields[] = {
 	OWN_DATE("last_seen"),
 };
 
+static const fact_field s47_icpc_fields[] = {
+	FROM("child_id", "s47", "child_id"),
+	FROM("referral_date", "s47", "referral_date"),
+	FROM("start_date", "s47", "start_date"),
+	FROM("icpc_date", "s47", "icpc_date"),
+};
+
+static const fact_field adoption_wait_fields[] = {
+	FROM("child_id", "la_episode", "child_id"),
+	OWN_DATE("start_date"),
+	OWN_DATE("end_date"),
+};
+
+static const fact_field early_help_wait_fields[] = {
+	FROM("child_id", "early_help", "child_id"),
+	OWN_DATE("start_date"),
+	OWN_DATE("end_date"),
+	FROM("team", "early_help", "team"),
+};
+
 #define FIELDS(list) list, sizeof(list) / sizeof(list[0])
 
 static struct engine_fact facts[] = {
@@ -231,6 +251,50 @@ static struct engine_fact facts[] = {
 	  "f ON f.child_id = p.child_id AND f.plan_start = p.start_date UNION ALL SELECT council, "
 	  "child_id, plan_start, visit_date, coalesce(lead(visit_date) OVER (PARTITION BY "
 	  "child_id, plan_start ORDER BY visit_date), plan_end), visit_date FROM v", NULL, { 0 } },
+	/* The ICPC of an enquiry: its own (Section47 DateOfInitialCPC), or,
+	 * when no enquiry of the referral records one, the referral's
+	 * (CINdetails DateOfInitialCPC), given to the referral's latest enquiry
+	 * that started on or before it; a referral's ICPC with no such enquiry
+	 * is a row of its own with no start. */
+	{ "s47_icpc",
+	  "a section 47 enquiry with its initial child protection conference, wherever the return records it",
+	  FIELDS(s47_icpc_fields), { CSPERF_RECORD_S47, CSPERF_RECORD_REFERRAL },
+	  "WITH s AS (SELECT s.council, s.child_id, s.referral_date, s.start_date, s.icpc_date AS own, "
+	  "r.initial_cpc_date AS theirs, bool_or(s.icpc_date IS NOT NULL) OVER k AS any_own, "
+	  "max(s.start_date) FILTER (WHERE s.start_date <= r.initial_cpc_date) OVER k AS last_before "
+	  "FROM s47 s LEFT JOIN referral r ON r.council = s.council AND r.child_id = s.child_id AND "
+	  "r.referral_date = s.referral_date WHERE s.council = $1 WINDOW k AS (PARTITION BY "
+	  "s.child_id, s.referral_date)), x AS (SELECT council, child_id, referral_date, start_date, "
+	  "coalesce(own, CASE WHEN NOT any_own AND start_date = last_before THEN theirs END) AS "
+	  "icpc_date FROM s) SELECT council, child_id, referral_date, start_date, icpc_date FROM x "
+	  "UNION ALL SELECT r.council, r.child_id, r.referral_date, NULL::date, r.initial_cpc_date "
+	  "FROM referral r WHERE r.council = $1 AND r.initial_cpc_date IS NOT NULL AND NOT EXISTS "
+	  "(SELECT 1 FROM x WHERE x.child_id = r.child_id AND x.referral_date = r.referral_date AND "
+	  "x.icpc_date IS NOT NULL)", NULL, { 0 } },
+	/* Waiting to be adopted: looked after (not on short breaks), not placed
+	 * for adoption (A3 to A6), and either under a placement order (E1, or
+	 * D1 a freeing order) or with a decision that the child should be
+	 * placed for adoption (placed_for_adoption) that has not ceased. */
+	{ "adoption_wait",
+	  "a time a child waited to be adopted: under a placement order or a decision to place, not yet placed",
+	  FIELDS(adoption_wait_fields),
+	  { CSPERF_RECORD_LA_EPISODE, CSPERF_RECORD_PLACED_FOR_ADOPTION },
+	  "WITH e AS (SELECT council, child_id, start_date, end_date, legal_status FROM la_episode "
+	  "WHERE council = $1 AND legal_status NOT IN ('V3', 'V4') AND placement_type NOT IN ('A3', "
+	  "'A4', 'A5', 'A6')) SELECT council, child_id, start_date, end_date FROM e WHERE "
+	  "legal_status IN ('E1', 'D1') UNION ALL SELECT e.council, e.child_id, greatest(e.start_date, "
+	  "p.decision_date), least(e.end_date, p.ceased_date) FROM e JOIN placed_for_adoption p ON "
+	  "p.council = e.council AND p.child_id = e.child_id AND (e.end_date IS NULL OR "
+	  "p.decision_date < e.end_date) AND (p.ceased_date IS NULL OR p.ceased_date > e.start_date)",
+	  NULL, { 0 } },
+	/* Waiting for a worker: from the start of Early Help to its allocation
+	 * or its end, whichever came first. */
+	{ "early_help_wait",
+	  "the time an Early Help episode waited to be allocated",
+	  FIELDS(early_help_wait_fields), { CSPERF_RECORD_EARLY_HELP },
+	  "SELECT council, child_id, start_date, least(allocated_date, end_date) AS end_date, team "
+	  "FROM early_help WHERE council = $1 AND (allocated_date IS NULL OR allocated_date > "
+	  "start_date)", NULL, { 0 } },
 };
 
 #define NFACTS (sizeof(facts) / sizeof(facts[0]))

@@ -202,6 +202,7 @@ static void add_inner(strbuf *s, const engine_indicator *ind)
 		break;
 	case ENGINE_PROPORTION:
 	case ENGINE_SNAPSHOT_PROPORTION:
+	case ENGINE_INTERVAL_PROPORTION:
 		strbuf_add(s, "SELECT p.label, ''::text AS breakdown, count(%s) FILTER (WHERE true",
 		    eng_counted(ind));
 		eng_add_conditions(s, ind, ind->numerator, ind->nnumerator, ref);
@@ -354,6 +355,7 @@ static const char *value_expression(engine_kind kind)
 	switch (kind) {
 	case ENGINE_PROPORTION:
 	case ENGINE_SNAPSHOT_PROPORTION:
+	case ENGINE_INTERVAL_PROPORTION:
 	case ENGINE_TIMELINESS:
 	case ENGINE_REPEAT_WITHIN:
 	case ENGINE_SECOND_SUBSEQUENT:

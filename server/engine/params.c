@@ -22,6 +22,7 @@ static const struct {
 	{ ENGINE_INTERVAL_COUNT, "interval_count" },
 	{ ENGINE_PROPORTION, "proportion" },
 	{ ENGINE_SNAPSHOT_PROPORTION, "snapshot_proportion" },
+	{ ENGINE_INTERVAL_PROPORTION, "interval_proportion" },
 	{ ENGINE_RATE, "rate" },
 	{ ENGINE_TIMELINESS, "timeliness" },
 	{ ENGINE_AVERAGE_DURATION, "average_duration" },
@@ -62,6 +63,7 @@ shape eng_kind_shape(engine_kind kind, bool of_open)
 	switch (kind) {
 	case ENGINE_SNAPSHOT_COUNT:
 	case ENGINE_INTERVAL_COUNT:
+	case ENGINE_INTERVAL_PROPORTION:
 	case ENGINE_SNAPSHOT_PROPORTION:
 	case ENGINE_SNAPSHOT_BREAKDOWN:
 		return SHAPE_OPEN;
@@ -98,6 +100,7 @@ static bool kind_takes(engine_kind kind, const char *key)
 	switch (kind) {
 	case ENGINE_PROPORTION:
 	case ENGINE_SNAPSHOT_PROPORTION:
+	case ENGINE_INTERVAL_PROPORTION:
 		extra = proportion_params;
 		break;
 	case ENGINE_RATE:
@@ -120,10 +123,10 @@ static bool kind_takes(engine_kind kind, const char *key)
 		extra = children_params;
 		break;
 	case ENGINE_STABILITY_SHORT:
-		return strcmp(key, "min_placements") == 0;
+		return strcmp(key, "min_placements") == 0 || strcmp(key, "not_placements") == 0;
 	case ENGINE_STABILITY_LONG:
 		return strcmp(key, "max_age") == 0 || strcmp(key, "care_months") == 0 ||
-		       strcmp(key, "placement_months") == 0;
+		       strcmp(key, "placement_months") == 0 || strcmp(key, "same_carer") == 0;
 	case ENGINE_BREAKDOWN:
 	case ENGINE_SNAPSHOT_BREAKDOWN:
 		extra = breakdown_params;
@@ -238,6 +241,38 @@ static int int_param(json_t *params, const char *key, int min, int max, int fall
 	return 0;
 }
 
+/* A list of codes of one field of the record (checked against its code
+ * list), as the SQL list text "'A', 'B'" (the codes are the list's own:
+ * letters and digits); fallback when absent ("" for none). */
+static int code_list_param(const engine_indicator *ind, json_t *params, const char *key,
+			   const char *field, const char *fallback, char out[ENGINE_CODE_LIST],
+			   char *err, size_t errsize)
+{
+	json_t *list = json_object_get(params, key), *code;
+	int index = csperf_schema_field_index(ind->schema, field);
+	size_t i, used = 0;
+
+	snprintf(out, ENGINE_CODE_LIST, "%s", fallback != NULL ? fallback : "");
+	if (list == NULL)
+		return 0;
+	if (index < 0 || ind->schema->fields[index].codes == NULL || !json_is_array(list) ||
+	    json_array_size(list) == 0 || json_array_size(list) > 16)
+		return fail(err, errsize, "'%s' is a list of 1 to 16 %s codes", key, field);
+	out[0] = '\0';
+	json_array_foreach(list, i, code) {
+		if (!json_is_string(code) ||
+		    !csperf_code_list_contains(ind->schema->fields[index].codes, json_string_value(code)) ||
+		    strspn(json_string_value(code), "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
+			    strlen(json_string_value(code)))
+			return fail(err, errsize, "'%s': %.32s is not a %s code", key,
+				    json_is_string(code) ? json_string_value(code) : "?",
+				    ind->schema->fields[index].codes->name);
+		used += (size_t)snprintf(out + used, ENGINE_CODE_LIST - used, "%s'%s'",
+					 used > 0 ? ", " : "", json_string_value(code));
+	}
+	return 0;
+}
+
 static char *dup_checked(const char *text)
 {
 	return strdup(text != NULL ? text : "");
@@ -253,6 +288,12 @@ static int comparison_date(engine_indicator *ind, json_t *value, const char *key
 
 	if (name == NULL)
 		return fail(err, errsize, "'%s' must name a date field", key);
+	if (strcmp(name, "period_start") == 0) {
+		if (ind->kind != ENGINE_INTERVAL_COUNT && ind->kind != ENGINE_INTERVAL_PROPORTION)
+			return fail(err, errsize, "'%s': period_start is for interval kinds", key);
+		*out = FIELD_PERIOD_START;
+		return 0;
+	}
 	if (strcmp(name, "period_end") == 0) {
 		if (eng_kind_shape(ind->kind, ind->of_open) != SHAPE_OPEN)
 			return fail(err, errsize, "'%s': period_end is for snapshot kinds", key);
@@ -561,7 +602,8 @@ int engine_indicator_parse(const char *kind, const char *params_json, engine_ind
 	    parse_conditions(ind, params, "numerator", &ind->numerator, &ind->nnumerator, err,
 			     errsize) != 0)
 		goto cleanup;
-	if ((ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION) &&
+	if ((ind->kind == ENGINE_PROPORTION || ind->kind == ENGINE_SNAPSHOT_PROPORTION ||
+	     ind->kind == ENGINE_INTERVAL_PROPORTION) &&
 	    ind->nnumerator == 0) {
 		fail(err, errsize, "%s needs 'numerator', the conditions of the numerator", kind);
 		goto cleanup;
@@ -604,11 +646,15 @@ int engine_indicator_parse(const char *kind, const char *params_json, engine_ind
 		break;
 	case ENGINE_STABILITY_SHORT:
 		if (int_param(params, "min_placements", 2, 100, 3, false, &ind->min_placements, kind,
-			      err, errsize) != 0)
+			      err, errsize) != 0 ||
+		    code_list_param(ind, params, "not_placements", "placement_type", NULL,
+				    ind->not_placements, err, errsize) != 0)
 			goto cleanup;
 		break;
 	case ENGINE_STABILITY_LONG:
-		if (int_param(params, "max_age", 1, 25, 16, false, &ind->max_age, kind, err, errsize) != 0 ||
+		if (code_list_param(ind, params, "same_carer", "new_episode_reason", "'L'",
+				    ind->same_carer, err, errsize) != 0 ||
+		    int_param(params, "max_age", 1, 25, 16, false, &ind->max_age, kind, err, errsize) != 0 ||
 		    int_param(params, "care_months", 1, 240, 30, false, &ind->care_months, kind, err,
 			      errsize) != 0 ||
 		    int_param(params, "placement_months", 1, 240, 24, false, &ind->placement_months,

@@ -74,10 +74,14 @@ void eng_add_condition(strbuf *s, const engine_indicator *ind, const condition *
 
 		if (c->field == FIELD_PERIOD_END)
 			snprintf(left, sizeof(left), "%s", refdate);
+		else if (c->field == FIELD_PERIOD_START)
+			snprintf(left, sizeof(left), "p.start_date");
 		else
 			snprintf(left, sizeof(left), "e.%s", eng_fname(ind, c->field));
 		if (c->other == FIELD_PERIOD_END)
 			snprintf(right, sizeof(right), "%s", refdate);
+		else if (c->other == FIELD_PERIOD_START)
+			snprintf(right, sizeof(right), "p.start_date");
 		else
 			snprintf(right, sizeof(right), "e.%s", eng_fname(ind, c->other));
 		switch (c->unit) {
@@ -153,7 +157,7 @@ void eng_add_from(strbuf *s, const engine_indicator *ind, shape how)
 		strbuf_add(s, " FROM pg_temp.engine_period_month pm JOIN pg_temp.engine_period p ON "
 		    "p.label = pm.label JOIN %s e ON e.council = $1 AND date_trunc('month', e.%s)::date "
 		    "= pm.month", ind->schema->name, eng_fname(ind, ind->date));
-	} else if (ind->kind == ENGINE_INTERVAL_COUNT) {
+	} else if (ind->kind == ENGINE_INTERVAL_COUNT || ind->kind == ENGINE_INTERVAL_PROPORTION) {
 		strbuf_add(s, " FROM %s JOIN %s e ON e.council = $1 AND e.%s <= p.end_date", eng_period_source(ind),
 		    ind->schema->name, eng_fname(ind, ind->start));
 		if (ind->end >= 0)
@@ -200,26 +204,39 @@ void eng_add_interval_where(strbuf *s, const engine_indicator *ind)
 }
 
 /* The cohort of stability_short and its placements in the twelve months to
- * the last day: episodes overlapping them that began a placement (every
- * reason but L, a change of legal status only), and at least the one the
- * child is in. Shared by the figure and its cases. */
+ * the last day: the placement the child was in on the first day of the
+ * twelve months (whatever the episode's reason), then every episode
+ * starting after it that began a placement (every reason but L, a change of
+ * legal status only); at least the one the child is in. Short breaks (V3,
+ * V4) and the placement types of not_placements (temporary placements) are
+ * no placements, and an episode that follows one of those is a return, not
+ * a new placement. Shared by the figure and its cases. */
 void eng_add_stability_short_from(strbuf *s, const engine_indicator *ind)
 {
+	const char *not_placements = ind->not_placements[0] != '\0' ? ind->not_placements : "''";
+
 	strbuf_add(s, " FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= p.end_date AND "
 	    "(e.end_date IS NULL OR e.end_date > p.end_date) AND e.legal_status NOT IN ('V3', 'V4') "
-	    "CROSS JOIN LATERAL (SELECT greatest(1, count(*) FILTER (WHERE e2.new_episode_reason "
-	    "<> 'L')) AS n FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = "
-	    "e.child_id AND e2.start_date <= p.end_date AND (e2.end_date IS NULL OR e2.end_date >= "
-	    "(p.end_date - interval '1 year' + interval '1 day')::date)) pl WHERE true",
-	    eng_period_source(ind));
+	    "CROSS JOIN LATERAL (SELECT (p.end_date - interval '1 year' + interval '1 day')::date AS "
+	    "ws) w CROSS JOIN LATERAL (SELECT greatest(1, least(1, count(*) FILTER (WHERE "
+	    "e2.start_date <= w.ws)) + count(*) FILTER (WHERE e2.start_date > w.ws AND "
+	    "e2.new_episode_reason <> 'L' AND NOT EXISTS (SELECT 1 FROM la_episode e3 WHERE "
+	    "e3.council = e2.council AND e3.child_id = e2.child_id AND e3.end_date = e2.start_date "
+	    "AND e3.start_date < e2.start_date AND e3.placement_type IN (%s)))) AS n FROM la_episode "
+	    "e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND e2.start_date <= "
+	    "p.end_date AND (e2.end_date IS NULL OR e2.end_date > w.ws) AND e2.legal_status NOT IN "
+	    "('V3', 'V4') AND e2.placement_type "
+	    "NOT IN (%s)) pl WHERE true", eng_period_source(ind), not_placements, not_placements);
 }
 
 /* The cohort of stability_long: children under max_age on the last day,
  * looked after then (not on short breaks) and continuously since their care
  * began (their latest episode with reason S) at least care_months before;
  * st.placement_start is when their placement began (their latest episode
- * that began one), or, when placed for adoption (A3 to A6), when the one
- * before it did (the DfE's rule). Shared by the figure and its cases. */
+ * that changed carer: a reason not in same_carer, by default L only), or,
+ * when placed for adoption (A3 to A6), when the one before it did (the
+ * DfE's rule). Short breaks are no placements. Shared by the figure and its
+ * cases. */
 void eng_add_stability_long_from(strbuf *s, const engine_indicator *ind)
 {
 	strbuf_add(s, " FROM %s JOIN la_episode e ON e.council = $1 AND e.start_date <= "
@@ -228,10 +245,11 @@ void eng_add_stability_long_from(strbuf *s, const engine_indicator *ind)
 	    "date_part('year', age(p.end_date, c.birth_date)) < %d CROSS JOIN LATERAL (SELECT "
 	    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason = 'S') AS care_start, "
 	    "CASE WHEN e.placement_type IN ('A3', 'A4', 'A5', 'A6') THEN coalesce((array_agg("
-	    "e2.start_date ORDER BY e2.start_date DESC) FILTER (WHERE e2.new_episode_reason <> "
-	    "'L'))[2], max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L')) ELSE "
-	    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason <> 'L') END AS placement_start "
-	    "FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = e.child_id AND "
-	    "e2.start_date <= p.end_date) st WHERE st.care_start <= (p.end_date - interval '%d "
-	    "months')::date", eng_period_source(ind), ind->max_age, ind->care_months);
+	    "e2.start_date ORDER BY e2.start_date DESC) FILTER (WHERE e2.new_episode_reason NOT IN "
+	    "(%s)))[2], max(e2.start_date) FILTER (WHERE e2.new_episode_reason NOT IN (%s))) ELSE "
+	    "max(e2.start_date) FILTER (WHERE e2.new_episode_reason NOT IN (%s)) END AS "
+	    "placement_start FROM la_episode e2 WHERE e2.council = e.council AND e2.child_id = "
+	    "e.child_id AND e2.start_date <= p.end_date AND e2.legal_status NOT IN ('V3', 'V4')) st "
+	    "WHERE st.care_start <= (p.end_date - interval '%d months')::date", eng_period_source(ind),
+	    ind->max_age, ind->same_carer, ind->same_carer, ind->same_carer, ind->care_months);
 }

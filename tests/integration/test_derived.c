@@ -158,9 +158,10 @@ static int teardown(void **state)
  * AD03 2019-20: D2 of D1, D2 = 1 of 2; 3y:2020-21: D5, D2, D3 of 4 = 75%.
  * AD04 2019-20: 426 + 393 = 819 over 2 = 409.5.
  * D7 starts care on 2021-03-31, so that the data reach the end of 2020-21.
- * LA01 at 31 March 2019: D1, D2, D3 (D4, D5 ceased; D6 on short breaks only)
- *   = 3; 30 June 2019: D2, D3 = 2 (D1 adopted on 15 June, as the second
- *   return says); 31 March 2020: D3 = 1.
+ * LA01 at 31 March 2019: D1, D2, D3, S1, S2, S3, W1 (D4, D5 ceased; D6 on
+ *   short breaks only) = 7; 30 June 2019: D2, D3, S1, S2, S3, W1, X1 = 7 (D1
+ *   adopted on 15 June, as the second return says); 31 March 2020: D3, S1,
+ *   S2, S3, W1 = 5; 31 March 2021: S1, S2, S3, W1, D7 = 5.
  */
 static void test_adoption_and_periods_of_care(void **state)
 {
@@ -178,10 +179,10 @@ static void test_adoption_and_periods_of_care(void **state)
 		{ "AD03", "3y:2020-21", "3 4 75" },
 		{ "AD04", "2019-20", "819 2 409.5" },
 		{ "AD04", "3y:2020-21", "1579 4 394.75" },
-		{ "LA01", "2018-19", "3 null 3" },
-		{ "LA01", "2019-06", "2 null 2" },
-		{ "LA01", "2019-20", "1 null 1" },
-		{ "LA01", "2020-21", "1 null 1" },
+		{ "LA01", "2018-19", "7 null 7" },
+		{ "LA01", "2019-06", "7 null 7" },
+		{ "LA01", "2019-20", "5 null 5" },
+		{ "LA01", "2020-21", "5 null 5" },
 	};
 
 	(void)state;
@@ -258,6 +259,55 @@ static void test_reviews_and_visits(void **state)
 	check_figures(figures, ARRAY_SIZE(figures));
 }
 
+/*
+ * Rules corrected by migrations/0013_catalogue_rule_fixes.sql; each figure
+ * here differed under the version before (in brackets).
+ * LA05 at 31 March 2019, under 16 and in care since at least 30 September
+ *   2016: D1 (placed for adoption: with the placement before, since
+ *   2016-06-01) and S1 (in care since 2016-01-04; its T episode of
+ *   2017-06-01 changed legal status and placement type but kept the
+ *   carer, so the clock did not restart): 2 of 2 [1 of 2: T restarted it].
+ * LA06 at 31 March 2020, the 12 months from 1 April 2019; the cohort D3, S1,
+ *   S2, S3, W1: D3 2 (its placement on 1 April, then T), S1 1, S2 3 (the
+ *   placement it was in on 1 April, whose episode is an L episode, then two
+ *   moves), S3 1 (two temporary placements, T1 and T2, each with a return to
+ *   the carer: no placements), W1 1: S2 alone, 1 of 5 [S3 alone: its
+ *   temporary placements and returns counted, S2's L placement not].
+ * AD05: W1, looked after from 2019-01-07 (C2), with a decision to place for
+ *   adoption on 2019-09-02 and no order: waiting at 31 March 2020 (1) [0],
+ *   not yet at 31 August 2019 (0).
+ * LA14 2019-20: X1 returned home (E4A) on 2019-10-01, of the 8 children
+ *   looked after at some time in the year (D1, D2, D3, S1, S2, S3, W1, X1):
+ *   1 of 8 [1 of 3, of those who ceased: D1, D2, X1].
+ * CP02, CP02P, CP03 2019-20: R1's ICPC (2019-05-20) is only on its referral,
+ *   its enquiry started Thursday 2 May: 11 working days (6 May a bank
+ *   holiday), in time; R2's enquiry (Tuesday 4 June) records its own ICPC,
+ *   1 July: 19, late. CP02 2 [1]; CP02P 2 of 2 [1 of 2]; CP03 1 of 2 [0 of 1].
+ * EH03: H1's Early Help began 2019-04-01 and was allocated 2019-06-03:
+ *   waiting at 30 April 2019 (1) [0: allocated since], not at 30 June (0).
+ *   EH01 at 30 April 2019: 1.
+ */
+static void test_rule_fixes(void **state)
+{
+	static const figure figures[] = {
+		{ "LA05", "2018-19", "2 2 100" },
+		{ "LA05", "2019-20", "1 1 100" },
+		{ "LA06", "2019-20", "1 5 20" },
+		{ "AD05", "2019-20", "1 null 1" },
+		{ "AD05", "2019-08", "0 null 0" },
+		{ "LA14", "2019-20", "1 8 12.5" },
+		{ "CP02", "2019-20", "2 null 2" },
+		{ "CP02P", "2019-20", "2 2 100" },
+		{ "CP03", "2019-20", "1 2 50" },
+		{ "EH03", "2019-04", "1 null 1" },
+		{ "EH03", "2019-06", "0 null 0" },
+		{ "EH01", "2019-04", "1 null 1" },
+	};
+
+	(void)state;
+	check_figures(figures, ARRAY_SIZE(figures));
+}
+
 /* The children csperf cases lists behind a figure, as "id id ...". */
 static char *case_children(const char *indicator, const char *period, const char *part)
 {
@@ -295,6 +345,12 @@ static void test_cases(void **state)
 		{ "CP09", "2019-20", "numerator", "Q5" },
 		{ "CP09", "2019-20", "not-numerator", "Q4" },
 		{ "LA09", "2018-19", "not-numerator", "D3" },
+		{ "LA06", "2019-20", "numerator", "S2" },
+		{ "LA05", "2018-19", "numerator", "S1 D1" },
+		{ "LA14", "2019-20", "numerator", "X1" },
+		{ "AD05", "2019-20", "numerator", "W1" },
+		{ "CP03", "2019-20", "numerator", "R1" },
+		{ "CP02", "2019-20", "numerator", "R1 R2" },
 	};
 	size_t wrong = 0;
 
@@ -318,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_adoption_and_periods_of_care),
 		cmocka_unit_test(test_child_protection),
 		cmocka_unit_test(test_reviews_and_visits),
+		cmocka_unit_test(test_rule_fixes),
 		cmocka_unit_test(test_cases),
 	};
 
