@@ -204,6 +204,83 @@ static void test_sql_is_built_from_checked_parts(void **state)
 	engine_indicator_free(ind);
 }
 
+/* Facts are named like records and checked like them; date comparisons
+ * name date fields (or the period's days, where the kind has them). */
+static void test_facts_and_date_comparisons(void **state)
+{
+	engine_indicator *ind = NULL;
+	char err[256];
+	char *sql;
+	bool reads[CSPERF_RECORD_TYPE_LAST + 1] = { false };
+
+	assert_refused("count", "{\"record\":\"adoption_journey\",\"date\":\"adopted\"}",
+		       "has no field adopted");
+	assert_refused("proportion", "{\"record\":\"cp_plan\",\"date\":\"end_date\","
+		       "\"numerator\":[{\"date\":\"end_date\",\"on_or_after\":\"initial_category\"}]}",
+		       "is not a date");
+	assert_refused("proportion", "{\"record\":\"cp_plan\",\"date\":\"end_date\","
+		       "\"numerator\":[{\"date\":\"end_date\",\"on_or_after\":\"start_date\","
+		       "\"before\":\"start_date\"}]}", "has one of");
+	assert_refused("proportion", "{\"record\":\"cp_plan\",\"date\":\"end_date\","
+		       "\"numerator\":[{\"date\":\"end_date\",\"after\":\"start_date\","
+		       "\"plus\":{\"fortnights\":2}}]}", "'plus' is one of");
+	assert_refused("proportion", "{\"record\":\"cp_plan\",\"date\":\"end_date\","
+		       "\"numerator\":[{\"date\":\"period_end\",\"after\":\"start_date\"}]}",
+		       "period_end is for snapshot kinds");
+	assert_refused("stability_long", "{\"same_carer\":[\"Q\"]}", "is not a reason");
+	assert_refused("stability_short", "{\"not_placements\":[\"X'\"]}", "is not a placement");
+
+	/* CP06: an anniversary, as an interval of months. */
+	assert_int_equal(engine_indicator_parse("proportion",
+		"{\"record\":\"cp_plan\",\"date\":\"end_date\",\"numerator\":[{\"date\":"
+		"\"end_date\",\"on_or_after\":\"start_date\",\"plus\":{\"years\":2}}]}", &ind, err,
+		sizeof(err)), 0);
+	sql = engine_indicator_sql(ind);
+	assert_non_null(strstr(sql, "e.end_date >= (e.start_date + interval '24 months')::date"));
+	assert_null(engine_indicator_fact(ind));
+	free(sql);
+	engine_indicator_free(ind);
+
+	/* A fact: read as a table of its name, its records marked as read. */
+	assert_int_equal(engine_indicator_parse("average_duration",
+		"{\"record\":\"adoption_journey\",\"date\":\"adopted_date\",\"from\":\"care_start\","
+		"\"to\":\"placed_date\"}", &ind, err, sizeof(err)), 0);
+	assert_non_null(engine_indicator_fact(ind));
+	sql = engine_indicator_sql(ind);
+	assert_non_null(strstr(sql, "FROM adoption_journey e"));
+	free(sql);
+	engine_indicator_reads(ind, reads);
+	assert_true(reads[CSPERF_RECORD_LA_EPISODE]);
+	assert_true(reads[CSPERF_RECORD_ADOPTION]);
+	assert_true(reads[CSPERF_RECORD_PLACED_FOR_ADOPTION]);
+	assert_false(reads[CSPERF_RECORD_REFERRAL]);
+	sql = engine_fact_sql(engine_indicator_fact(ind));
+	assert_non_null(strstr(sql, "CREATE TEMP TABLE adoption_journey ON COMMIT DROP AS"));
+	assert_non_null(strstr(sql, "legal_status NOT IN ('V3', 'V4')"));
+	free(sql);
+	engine_indicator_free(ind);
+
+	/* Working days from the other date to this one, in the council's
+	 * nation; the period's last day for snapshots. */
+	assert_int_equal(engine_indicator_parse("snapshot_proportion",
+		"{\"record\":\"cp_visit_spell\",\"start\":\"start_date\",\"end\":\"end_date\","
+		"\"children\":true,\"numerator\":[{\"date\":\"period_end\",\"on_or_before\":"
+		"\"last_seen\",\"plus\":{\"working_days\":20}}]}", &ind, err, sizeof(err)), 0);
+	sql = engine_indicator_sql(ind);
+	assert_non_null(strstr(sql, "csperf_working_days((SELECT nation FROM council WHERE "
+				    "la_code = $1), e.last_seen, p.end_date) <= 20"));
+	free(sql);
+	engine_indicator_free(ind);
+
+	/* The carer-keeping reasons are checked codes, written as a list. */
+	assert_int_equal(engine_indicator_parse("stability_long",
+		"{\"same_carer\":[\"L\",\"T\",\"U\"]}", &ind, err, sizeof(err)), 0);
+	sql = engine_indicator_sql(ind);
+	assert_non_null(strstr(sql, "e2.new_episode_reason NOT IN ('L', 'T', 'U')"));
+	free(sql);
+	engine_indicator_free(ind);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_periods_shift_and_standard),
 		cmocka_unit_test(test_definitions_are_checked),
 		cmocka_unit_test(test_sql_is_built_from_checked_parts),
+		cmocka_unit_test(test_facts_and_date_comparisons),
 	};
 
 	return cmocka_run_group_tests_name("unit_engine", tests, NULL, NULL);
