@@ -368,6 +368,29 @@ static void test_cases(void **state)
 	assert_int_equal(wrong, 0);
 }
 
+/* A 3y period through GetScorecard and GetIndicatorSeries, as the csperf
+ * tool asks for it: AD01 for 3y:2020-21 is 1518 over 4 (above), its trend
+ * the three years it sums. */
+static void test_three_year_scorecard_and_series(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(run_cli((const char *const[]){ "-f", "csv", "scorecard", "--council",
+		COUNCIL, "--period", "3y:2020-21", "--stage", "adoption", NULL }, &out), 0);
+	if (strstr(out, "AD01") == NULL || strstr(out, "379.5") == NULL ||
+	    strstr(out, "1518") == NULL)
+		fail_msg("the 3y:2020-21 scorecard has no AD01 of 379.5 (1518 over 4):\n%s", out);
+	free(out);
+	out = NULL;
+	assert_int_equal(run_cli((const char *const[]){ "-f", "csv", "series", "--council", COUNCIL,
+		"--indicator", "AD01", "--type", "3y", NULL }, &out), 0);
+	if (strstr(out, "3y:2020-21") == NULL || strstr(out, "379.5") == NULL ||
+	    strstr(out, "3y:2019-20") == NULL)
+		fail_msg("the 3y series of AD01 lacks 3y:2019-20 or 3y:2020-21 (379.5):\n%s", out);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_reviews_and_visits),
 		cmocka_unit_test(test_rule_fixes),
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_three_year_scorecard_and_series),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
