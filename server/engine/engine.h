@@ -15,7 +15,9 @@
  * (label, breakdown, numerator, denominator, value): one per period (and per
  * code, for breakdowns). A user never supplies SQL: field names are checked
  * against the record schema and every value is a bound parameter or a
- * literal the engine quoted itself from a checked code list.
+ * literal the engine quoted itself from a checked code list. A definition may
+ * name a derived fact (facts.c) where it names a record type: a child-level
+ * table the engine builds from the records first (engine_fact_sql).
  *
  * The parameters of each kind are documented in docs/indicators.md.
  */
@@ -112,8 +114,10 @@ void engine_indicator_reads(const engine_indicator *indicator, bool *reads);
  * stability counts up to E. A change whose dates (every date field of the
  * versions added and of those they replace) are all on or after D therefore
  * leaves every period ending before D as it was: the reach is 0 for every
- * kind today. A kind that judged an event by what follows it (a re-entry
- * within N months after leaving) would reach back N months. */
+ * kind today. Derived facts keep to it: each fact field looks back (a
+ * period of care's start, the review before), never forward. A kind that
+ * judged an event by what follows it (a re-entry within N months after
+ * leaving) would reach back N months. */
 int engine_indicator_reach_back_months(const engine_indicator *indicator);
 
 /* ---- the cases behind a figure ---- */

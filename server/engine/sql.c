@@ -24,6 +24,18 @@ const char *eng_fname(const engine_indicator *ind, int field)
 	return ind->schema->fields[field].name;
 }
 
+/* A date of a comparison as SQL: a field of `e`, or a day of the period. */
+static void date_operand(const engine_indicator *ind, int field, const char *refdate, char *out,
+			 size_t size)
+{
+	if (field == FIELD_PERIOD_END)
+		snprintf(out, size, "%s", refdate);
+	else if (field == FIELD_PERIOD_START)
+		snprintf(out, size, "p.start_date");
+	else
+		snprintf(out, size, "e.%s", eng_fname(ind, field));
+}
+
 /* One condition on alias `e`; `refdate` is the date ages are taken on. */
 void eng_add_condition(strbuf *s, const engine_indicator *ind, const condition *c,
 			  const char *refdate)
@@ -72,18 +84,8 @@ void eng_add_condition(strbuf *s, const engine_indicator *ind, const condition *
 	case COND_COMPARE: {
 		char left[96], right[96];
 
-		if (c->field == FIELD_PERIOD_END)
-			snprintf(left, sizeof(left), "%s", refdate);
-		else if (c->field == FIELD_PERIOD_START)
-			snprintf(left, sizeof(left), "p.start_date");
-		else
-			snprintf(left, sizeof(left), "e.%s", eng_fname(ind, c->field));
-		if (c->other == FIELD_PERIOD_END)
-			snprintf(right, sizeof(right), "%s", refdate);
-		else if (c->other == FIELD_PERIOD_START)
-			snprintf(right, sizeof(right), "p.start_date");
-		else
-			snprintf(right, sizeof(right), "e.%s", eng_fname(ind, c->other));
+		date_operand(ind, c->field, refdate, left, sizeof(left));
+		date_operand(ind, c->other, refdate, right, sizeof(right));
 		switch (c->unit) {
 		case UNIT_DAYS:
 			strbuf_add(s, "%s %s %s + %d", left, c->sql_op, right, c->amount);
