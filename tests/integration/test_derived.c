@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "independent.h"
 
 #ifndef CSPERF_CLI_PATH
 #error "CSPERF_CLI_PATH must name the csperf tool"
@@ -405,19 +406,7 @@ static void test_three_year_scorecard_and_series(void **state)
  */
 static void test_shared_ssda903_adoption(void **state)
 {
-	static const char independent[] =
-		"WITH RECURSIVE ep AS (SELECT child_id, start_date, end_date, placement_type, "
-		"end_reason FROM la_episode WHERE council = '994' AND legal_status NOT IN ('V3', "
-		"'V4')), walk AS (SELECT child_id, end_date AS adopted, start_date AS cur, "
-		"placement_type AS pt FROM ep WHERE end_reason IN ('E11', 'E12') AND end_date IS NOT "
-		"NULL UNION ALL SELECT w.child_id, w.adopted, p.start_date, p.placement_type FROM walk "
-		"w CROSS JOIN LATERAL (SELECT e.start_date, e.end_date, e.placement_type FROM ep e "
-		"WHERE e.child_id = w.child_id AND e.start_date < w.cur ORDER BY e.start_date DESC "
-		"LIMIT 1) p WHERE p.end_date = w.cur), adoption AS (SELECT child_id, adopted, min(cur) "
-		"AS care_start, min(cur) FILTER (WHERE pt IN ('A3', 'A4', 'A5', 'A6')) AS placed FROM "
-		"walk GROUP BY child_id, adopted) SELECT concat_ws(' ', coalesce(sum(placed - "
-		"care_start), 0), count(*)) FROM adoption WHERE placed IS NOT NULL AND adopted "
-		"BETWEEN '%s' AND '%s'";
+	static const char independent[] = INDEPENDENT_AD01_SQL("994");
 	static const struct { const char *period, *from, *to; } periods[] = {
 		{ "2015-16", "2015-04-01", "2016-03-31" },
 		{ "2016-17", "2016-04-01", "2017-03-31" },
