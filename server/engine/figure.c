@@ -57,6 +57,16 @@ static void add_month_sum(strbuf *s)
 	strbuf_add(s, ") m JOIN pg_temp.engine_period_month pm ON pm.month = m.month GROUP BY pm.label");
 }
 
+/* What a breakdown counts by: the field's code, or, for a codes field
+ * (several codes in one value), each of its codes (g.code, from unnest). */
+static void breakdown_code(const engine_indicator *ind, char *code, size_t size)
+{
+	if (ind->schema->fields[ind->by].kind == CSPERF_FIELD_CODES)
+		snprintf(code, size, "g.code");
+	else
+		snprintf(code, size, "e.%s", eng_fname(ind, ind->by));
+}
+
 /* The inner query of a by_month kind. */
 static void add_inner_by_month(strbuf *s, const engine_indicator *ind)
 {
@@ -66,10 +76,7 @@ static void add_inner_by_month(strbuf *s, const engine_indicator *ind)
 	case ENGINE_BREAKDOWN: {
 		char code[96];
 
-		if (ind->schema->fields[ind->by].kind == CSPERF_FIELD_CODES)
-			snprintf(code, sizeof(code), "g.code");
-		else
-			snprintf(code, sizeof(code), "e.%s", eng_fname(ind, ind->by));
+		breakdown_code(ind, code, sizeof(code));
 		strbuf_add(s, "SELECT label, code AS breakdown, n::numeric AS num, (sum(n) FILTER (WHERE "
 		    "code = '') OVER (PARTITION BY label))::numeric AS den FROM (SELECT pm.label, "
 		    "m.code, sum(m.n) AS n FROM (SELECT month, code, count(*) AS n FROM (");
@@ -285,11 +292,7 @@ static void add_inner(strbuf *s, const engine_indicator *ind)
 	case ENGINE_SNAPSHOT_BREAKDOWN: {
 		char code[96];
 
-		/* A codes field (several codes in one value) counts once per code. */
-		if (ind->schema->fields[ind->by].kind == CSPERF_FIELD_CODES)
-			snprintf(code, sizeof(code), "g.code");
-		else
-			snprintf(code, sizeof(code), "e.%s", eng_fname(ind, ind->by));
+		breakdown_code(ind, code, sizeof(code));
 		strbuf_add(s, "SELECT label, code AS breakdown, n::numeric AS num, (sum(n) FILTER (WHERE "
 		    "code = '') OVER (PARTITION BY label))::numeric AS den FROM (SELECT p.label, "
 		    "coalesce(%s, 'not recorded') AS code, count(%s) AS n", code, eng_counted(ind));
