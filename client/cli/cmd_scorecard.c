@@ -368,7 +368,8 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 "One row per indicator: value, target, RAG (judged with the indicator's\n"
 "polarity), direction of travel against the previous period, last year's\n"
 "out-turn and a comparator. PERIOD: 2018-19 (a financial year), 2018-19:Q4,\n"
-"2019-01 (a month), r12:2019-03 (rolling twelve months), ytd:2019-01.\n"
+"2019-01 (a month), r12:2019-03 (rolling twelve months), ytd:2019-01, 3y:2020-21\n"
+"(three financial years, April 2018 to March 2021: the adoption scorecard).\n"
 "STAGE: early_help, front_door, assessment, child_protection, looked_after,\n"
 "adoption, care_leavers, workforce, youth_justice, finance (default: all).\n"
 "--format json prints one object with a `rows` array.\n";
