@@ -61,6 +61,12 @@ int client_server_stream(csperf_client *client, const char *method, const char *
 			 const ProtobufCMessageDescriptor *response_type,
 			 client_message_cb on_message, void *ctx);
 
+/* The public view of an unpacked GetScorecardResponse, which it takes (and
+ * frees on failure, naming `what`). scorecards.c. */
+struct csperf_scorecard;
+int client_scorecard_wrap(ProtobufCMessage *reply, struct csperf_scorecard **out,
+			  const char *what);
+
 /* strdup that treats NULL as "". */
 char *client_strdup(const char *text);
 

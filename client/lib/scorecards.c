@@ -354,8 +354,6 @@ int csperf_scorecard_get(csperf_client *client, const csperf_scorecard_query *qu
 {
 	Csperf__V1__GetScorecardRequest req = CSPERF__V1__GET_SCORECARD_REQUEST__INIT;
 	Csperf__V1__GetScorecardResponse *reply = NULL;
-	csperf_scorecard *sc;
-	csperf_scorecard_row *rows;
 	int rc;
 
 	if (client == NULL || query == NULL || out == NULL)
@@ -375,13 +373,21 @@ int csperf_scorecard_get(csperf_client *client, const csperf_scorecard_query *qu
 			  (ProtobufCMessage **)&reply);
 	if (rc != CSPERF_OK)
 		return rc;
-	sc = calloc(1, sizeof(*sc));
-	rows = calloc(reply->n_rows + 1, sizeof(*rows));
+	return client_scorecard_wrap(&reply->base, out, "GetScorecard");
+}
+
+int client_scorecard_wrap(ProtobufCMessage *message, csperf_scorecard **out, const char *what)
+{
+	Csperf__V1__GetScorecardResponse *reply = (Csperf__V1__GetScorecardResponse *)message;
+	csperf_scorecard *sc = calloc(1, sizeof(*sc));
+	csperf_scorecard_row *rows = calloc(reply->n_rows + 1, sizeof(*rows));
+
+	*out = NULL;
 	if (sc == NULL || rows == NULL) {
 		free(sc);
 		free(rows);
 		protobuf_c_message_free_unpacked(&reply->base, NULL);
-		return client_error(CSPERF_ENOMEM, "GetScorecard: out of memory");
+		return client_error(CSPERF_ENOMEM, "%s: out of memory", what);
 	}
 	sc->council = reply->council;
 	sc->council_name = reply->council_name;
@@ -394,7 +400,7 @@ int csperf_scorecard_get(csperf_client *client, const csperf_scorecard_query *qu
 	for (size_t i = 0; i < reply->n_rows; i++) {
 		if (view_row(reply->rows[i], &rows[i]) != 0) {
 			csperf_scorecard_free(sc);
-			return client_error(CSPERF_ENOMEM, "GetScorecard: out of memory");
+			return client_error(CSPERF_ENOMEM, "%s: out of memory", what);
 		}
 		sc->nrows++;
 	}

@@ -1,0 +1,680 @@
+/*
+ * test_watch.c: WatchScorecard (issue 20; docs/DASHBOARD.md). Two csperfd on
+ * one database, each with 2 workers. A watch gets the whole scorecard at
+ * once, equal to GetScorecard's; after a load (through either csperfd) only
+ * the rows that changed, numbered one after another, until the watched
+ * scorecard equals GetScorecard's again; another council's watch is refused;
+ * scrutiny's watch hides small numbers as its GetScorecard does; a watcher
+ * that reads nothing neither holds up the others nor misses anything (it is
+ * sent the whole scorecard again); and 200 watchers on one csperfd (far more
+ * than its workers) all see a change, with the time from the change's commit
+ * to the last watcher's update printed.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <csperf/csperf.h>
+#include <csperf/scorecards.h>
+#include <grpc/byte_buffer.h>
+#include <grpc/byte_buffer_reader.h>
+#include <grpc/grpc.h>
+#include <grpc/grpc_security.h>
+
+#include "csperf/v1/scorecards.pb-c.h"
+
+#include "fixture.h"
+
+#ifndef CSPERF_CLI_PATH
+#error "CSPERF_CLI_PATH must name the csperf tool"
+#endif
+#ifndef CSPERF_GEN_PATH
+#error "CSPERF_GEN_PATH must name csperf-gen"
+#endif
+
+#define COUNCIL "963"
+#define OTHER_COUNCIL "964"
+#define PERIOD "2022-23"
+#define WATCHERS 200
+#define WAIT_MS 20000
+
+static fixture_pg pg;
+static fixture_server servers[2];
+static char data_dir[256];
+
+static void run_sql(const char *sql)
+{
+	char *r = fixture_pg_query(&pg, sql);
+
+	assert_non_null(r);
+	free(r);
+}
+
+static void load_year(int through, int year)
+{
+	char server_env[200], token_env[192], path[512];
+	const char *env[3] = { server_env, token_env, NULL };
+	char *out = NULL, *err = NULL;
+	int rc;
+
+	snprintf(server_env, sizeof(server_env), "CSPERF_SERVER=%s", servers[through].address);
+	snprintf(token_env, sizeof(token_env), "CSPERF_TOKEN=%s", servers[0].token);
+	snprintf(path, sizeof(path), "%s/cin/%d.xml", data_dir, year);
+	rc = fixture_run((const char *const[]){ CSPERF_CLI_PATH, "load", "--council", COUNCIL,
+		"--format", "cin-xml", path, NULL }, env, &out, &err, 600);
+	if (rc != 0)
+		fprintf(stderr, "csperf load exited %d:\n%s\n%s\n", rc, out != NULL ? out : "",
+			err != NULL ? err : "");
+	free(out);
+	free(err);
+	assert_int_equal(rc, 0);
+}
+
+static csperf_client *client_of(int server, const char *token)
+{
+	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
+	csperf_client *client = NULL;
+
+	options.server = servers[server].address;
+	options.token = token;
+	options.timeout_ms = 60000;
+	if (csperf_client_new(&client, &options) != CSPERF_OK)
+		fail_msg("csperf_client_new: %s", csperf_error_last());
+	return client;
+}
+
+static csperf_scorecard_query query_of(const char *council)
+{
+	csperf_scorecard_query q = CSPERF_SCORECARD_QUERY_INIT;
+
+	q.council = council;
+	q.period = PERIOD;
+	return q;
+}
+
+static csperf_scorecard *scorecard(csperf_client *client)
+{
+	csperf_scorecard_query q = query_of(COUNCIL);
+	csperf_scorecard *sc = NULL;
+
+	if (csperf_scorecard_get(client, &q, &sc) != CSPERF_OK)
+		fail_msg("scorecard: %s", csperf_error_last());
+	return sc;
+}
+
+static csperf_scorecard_watch *watch_open(csperf_client *client)
+{
+	csperf_scorecard_query q = query_of(COUNCIL);
+	csperf_scorecard_watch *w = NULL;
+
+	if (csperf_scorecard_watch_open(client, &q, &w) != CSPERF_OK)
+		fail_msg("watch: %s", csperf_error_last());
+	return w;
+}
+
+static bool same_figure(csperf_figure a, csperf_figure b)
+{
+	return a.present == b.present && (!a.present || a.value == b.value);
+}
+
+/* Whether two scorecards say the same, row by row (in any order). */
+static bool same_scorecard(const csperf_scorecard *a, const csperf_scorecard *b)
+{
+	if (a->nrows != b->nrows || strcmp(a->data_to, b->data_to) != 0)
+		return false;
+	for (size_t i = 0; i < a->nrows; i++) {
+		const csperf_scorecard_row *r = &a->rows[i], *s = NULL;
+
+		for (size_t k = 0; k < b->nrows && s == NULL; k++)
+			if (strcmp(b->rows[k].indicator_id, r->indicator_id) == 0)
+				s = &b->rows[k];
+		if (s == NULL || !same_figure(r->value, s->value) ||
+		    !same_figure(r->numerator, s->numerator) ||
+		    !same_figure(r->denominator, s->denominator) || strcmp(r->rag, s->rag) != 0 ||
+		    strcmp(r->direction, s->direction) != 0 || r->suppressed != s->suppressed ||
+		    r->ntrend != s->ntrend || r->ncomparators != s->ncomparators)
+			return false;
+		for (size_t t = 0; t < r->ntrend; t++)
+			if (!same_figure(r->trend[t].value, s->trend[t].value))
+				return false;
+	}
+	return true;
+}
+
+/* What a row says, in brief, to tell whether it changed. */
+static void fingerprint(const csperf_scorecard_row *r, char *out, size_t size)
+{
+	int n = snprintf(out, size, "%s %d:%g %d:%g %d:%g %s %s %d", r->indicator_id,
+			 r->value.present, r->value.value, r->numerator.present, r->numerator.value,
+			 r->denominator.present, r->denominator.value, r->rag, r->direction,
+			 r->suppressed);
+
+	for (size_t t = 0; t < r->ntrend && n > 0 && (size_t)n < size; t++)
+		n += snprintf(out + n, size - (size_t)n, " %d:%g", r->trend[t].value.present,
+			      r->trend[t].value.value);
+}
+
+static bool in_changed(const csperf_scorecard *changed, const char *indicator_id)
+{
+	for (size_t i = 0; i < changed->nrows; i++)
+		if (strcmp(changed->rows[i].indicator_id, indicator_id) == 0)
+			return true;
+	return false;
+}
+
+/* Reads updates until the watched scorecard equals `want`; each must follow
+ * the one before without a gap, and every row it does not bring must be as
+ * it was. Returns the number of updates read; *last_changed (may be NULL)
+ * is how many rows the last one brought. */
+static int follow_until(csperf_scorecard_watch *w, const csperf_scorecard *want,
+			uint64_t *sequence, size_t *last_changed)
+{
+	long long until = fixture_now_ms() + WAIT_MS;
+	int updates = 0;
+	char (*before)[512] = NULL;
+	char now[512];
+	size_t nbefore = 0;
+
+	for (;;) {
+		const csperf_scorecard_update *u = NULL;
+		int rc = csperf_scorecard_watch_next(w, 200, &u);
+
+		if (rc < 0)
+			fail_msg("watch ended: %s", csperf_error_last());
+		if (rc == 1) {
+			updates++;
+			assert_false(u->full);
+			assert_int_equal(u->sequence, *sequence + 1);
+			assert_true(u->changed->nrows > 0 || u->nremoved > 0 ||
+				    strcmp(u->changed->data_to, "") != 0);
+			for (size_t i = 0; i < u->scorecard->nrows && before != NULL; i++) {
+				const csperf_scorecard_row *r = &u->scorecard->rows[i];
+
+				if (in_changed(u->changed, r->indicator_id))
+					continue;
+				fingerprint(r, now, sizeof(now));
+				assert_true(i < nbefore);
+				assert_string_equal(now, before[i]);
+			}
+			free(before);
+			nbefore = u->scorecard->nrows;
+			before = calloc(nbefore + 1, sizeof(*before));
+			assert_non_null(before);
+			for (size_t i = 0; i < nbefore; i++)
+				fingerprint(&u->scorecard->rows[i], before[i], sizeof(before[i]));
+			*sequence = u->sequence;
+			if (last_changed != NULL)
+				*last_changed = u->changed->nrows;
+			if (same_scorecard(u->scorecard, want)) {
+				free(before);
+				return updates;
+			}
+		}
+		if (fixture_now_ms() > until)
+			fail_msg("the watched scorecard did not become GetScorecard's within %d ms",
+				 WAIT_MS);
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (fixture_pg_start(&pg) != 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		const char *args[] = { "--log-level", "info", "--threads", "2", "--workers", "2",
+				       NULL };
+
+		if (fixture_server_start(&servers[i], pg.dsn, args) != 0)
+			return -1;
+	}
+	if (fixture_mkdtemp(data_dir, sizeof(data_dir), "csperf-watch") != 0)
+		return -1;
+	{
+		char *out = NULL, *err = NULL;
+		int rc = fixture_run((const char *const[]){ CSPERF_GEN_PATH, "--council", COUNCIL,
+			"--children", "200", "--years", "2", "--seed", "5", "--end-year", "2023",
+			"--out", data_dir, NULL }, NULL, &out, &err, 600);
+
+		free(out);
+		free(err);
+		if (rc != 0)
+			return -1;
+	}
+	load_year(0, 2022);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char command[300];
+
+	(void)state;
+	for (int i = 0; i < 2; i++)
+		if (servers[i].pid > 0)
+			assert_int_equal(fixture_server_stop(&servers[i], SIGTERM, 30), 0);
+	snprintf(command, sizeof(command), "rm -rf '%s'", data_dir);
+	if (system(command) != 0)
+		fprintf(stderr, "test_watch: cannot remove %s\n", data_dir);
+	fixture_pg_destroy(&pg);
+	return 0;
+}
+
+/* The first update is the whole scorecard, as GetScorecard has it; after a
+ * load through the other csperfd, only changed rows, numbered in turn. */
+static void test_full_first_then_changed_rows(void **state)
+{
+	csperf_client *c0 = client_of(0, servers[0].token), *c1 = client_of(1, servers[0].token);
+	csperf_scorecard_watch *w = watch_open(c1);
+	const csperf_scorecard_update *u = NULL;
+	csperf_scorecard *now = scorecard(c1), *after;
+	uint64_t sequence;
+	int updates;
+
+	(void)state;
+	assert_int_equal(csperf_scorecard_watch_next(w, 0, &u), 1);
+	assert_true(u->full);
+	assert_true(u->scorecard->nrows > 10);
+	assert_int_equal(u->changed->nrows, u->scorecard->nrows);
+	assert_true(same_scorecard(u->scorecard, now));
+	sequence = u->sequence;
+	/* Nothing changed: nothing comes. */
+	assert_int_equal(csperf_scorecard_watch_next(w, 500, &u), 0);
+
+	load_year(0, 2023);
+	after = scorecard(c1);
+	assert_false(same_scorecard(after, now));
+	updates = follow_until(w, after, &sequence, NULL);
+	printf("watch: the load came as %d update(s) of changed rows\n", updates);
+
+	csperf_scorecard_free(now);
+	csperf_scorecard_free(after);
+	csperf_scorecard_watch_free(w);
+	csperf_client_free(c0);
+	csperf_client_free(c1);
+}
+
+/* A token for another council is refused, as GetScorecard refuses it. */
+static void test_other_council_refused(void **state)
+{
+	char token[128];
+	csperf_client *client;
+	csperf_scorecard_query q = query_of(COUNCIL);
+	csperf_scorecard_watch *w = NULL;
+
+	(void)state;
+	assert_int_equal(fixture_token_create(pg.dsn, NULL, "reader", "watch-other",
+		(const char *const[]){ OTHER_COUNCIL, NULL }, token, sizeof(token)), 0);
+	client = client_of(0, token);
+	assert_int_equal(csperf_scorecard_watch_open(client, &q, &w), CSPERF_EPERM);
+	assert_null(w);
+	q.period = "2022-23:Q9";
+	csperf_client_free(client);
+	client = client_of(0, servers[0].token);
+	assert_int_equal(csperf_scorecard_watch_open(client, &q, &w), CSPERF_EINVAL);
+	csperf_client_free(client);
+}
+
+/* Scrutiny's watch hides a small number, as its GetScorecard does, and
+ * still sees it change. */
+static void test_scrutiny_suppressed(void **state)
+{
+	char token[128], sql[512], id[32] = "";
+	csperf_client *admin = client_of(0, servers[0].token), *scrutiny;
+	csperf_scorecard *sc = scorecard(admin), *got;
+	csperf_scorecard_watch *w_admin, *w_scrutiny;
+	const csperf_scorecard_update *u = NULL;
+	uint64_t seq_admin, seq_scrutiny;
+	size_t changed = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sc->nrows && id[0] == '\0'; i++)
+		if (sc->rows[i].value.present && strcmp(sc->rows[i].unit, "percent") == 0)
+			snprintf(id, sizeof(id), "%s", sc->rows[i].indicator_id);
+	assert_true(id[0] != '\0');
+	csperf_scorecard_free(sc);
+	assert_int_equal(fixture_token_create(pg.dsn, NULL, "scrutiny", "watch-committee",
+		(const char *const[]){ COUNCIL, NULL }, token, sizeof(token)), 0);
+	scrutiny = client_of(0, token);
+	w_admin = watch_open(admin);
+	w_scrutiny = watch_open(scrutiny);
+	assert_int_equal(csperf_scorecard_watch_next(w_admin, 0, &u), 1);
+	seq_admin = u->sequence;
+	assert_int_equal(csperf_scorecard_watch_next(w_scrutiny, 0, &u), 1);
+	seq_scrutiny = u->sequence;
+
+	snprintf(sql, sizeof(sql), "UPDATE indicator_value SET numerator = 3, denominator = 4,"
+		 " value = 75 WHERE council = '%s' AND indicator_id = '%s' AND period = '%s'"
+		 " AND breakdown = ''", COUNCIL, id, PERIOD);
+	run_sql(sql);
+	got = scorecard(scrutiny);
+	follow_until(w_scrutiny, got, &seq_scrutiny, &changed);
+	assert_int_equal(changed, 1);   /* one row changed: one row sent */
+	csperf_scorecard_free(got);
+	got = scorecard(admin);
+	follow_until(w_admin, got, &seq_admin, &changed);
+	assert_int_equal(changed, 1);
+	csperf_scorecard_free(got);
+	{
+		const csperf_scorecard_update *a = NULL, *s = NULL;
+		bool checked = false;
+
+		/* A new watch of each starts from the same rows. */
+		csperf_scorecard_watch_free(w_scrutiny);
+		w_scrutiny = watch_open(scrutiny);
+		assert_int_equal(csperf_scorecard_watch_next(w_scrutiny, 0, &s), 1);
+		for (size_t i = 0; i < s->scorecard->nrows; i++) {
+			const csperf_scorecard_row *r = &s->scorecard->rows[i];
+
+			if (strcmp(r->indicator_id, id) != 0)
+				continue;
+			assert_true(r->suppressed);
+			assert_false(r->value.present);
+			assert_false(r->numerator.present);
+			checked = true;
+		}
+		assert_true(checked);
+		csperf_scorecard_watch_free(w_admin);
+		w_admin = watch_open(admin);
+		assert_int_equal(csperf_scorecard_watch_next(w_admin, 0, &a), 1);
+		checked = false;
+		for (size_t i = 0; i < a->scorecard->nrows; i++) {
+			const csperf_scorecard_row *r = &a->scorecard->rows[i];
+
+			if (strcmp(r->indicator_id, id) != 0)
+				continue;
+			assert_false(r->suppressed);
+			assert_true(r->value.present && r->value.value == 75);
+			checked = true;
+		}
+		assert_true(checked);
+	}
+	csperf_scorecard_watch_free(w_admin);
+	csperf_scorecard_watch_free(w_scrutiny);
+	csperf_client_free(admin);
+	csperf_client_free(scrutiny);
+}
+
+/* A raw WatchScorecard call on a channel whose flow-control window stays
+ * small (no BDP probing), so that a client that reads nothing soon stops
+ * taking bytes, as a slow phone on a poor network would. */
+typedef struct raw_watch {
+	grpc_channel *channel;
+	grpc_completion_queue *cq;
+	grpc_call *call;
+	grpc_metadata auth;
+	grpc_byte_buffer *request;
+	grpc_metadata_array initial;
+	char bearer[160];
+} raw_watch;
+
+static void raw_pluck(raw_watch *r, void *tag, const char *what)
+{
+	grpc_event ev = grpc_completion_queue_pluck(r->cq, tag,
+		gpr_time_add(gpr_now(GPR_CLOCK_REALTIME), gpr_time_from_millis(WAIT_MS, GPR_TIMESPAN)),
+		NULL);
+
+	if (ev.type != GRPC_OP_COMPLETE)
+		fail_msg("the raw watch's %s did not complete within %d ms", what, WAIT_MS);
+}
+
+static void raw_open(raw_watch *r, const char *address, const char *token)
+{
+	Csperf__V1__GetScorecardRequest req = CSPERF__V1__GET_SCORECARD_REQUEST__INIT;
+	grpc_arg args[2];
+	grpc_channel_args channel_args = { 2, args };
+	grpc_channel_credentials *creds = grpc_insecure_credentials_create();
+	grpc_op ops[4];
+	size_t size;
+	grpc_slice slice;
+	int tag;
+
+	memset(r, 0, sizeof(*r));
+	grpc_metadata_array_init(&r->initial);
+	memset(args, 0, sizeof(args));
+	args[0].type = GRPC_ARG_INTEGER;
+	args[0].key = GRPC_ARG_HTTP2_BDP_PROBE;
+	args[0].value.integer = 0;
+	args[1].type = GRPC_ARG_INTEGER;
+	args[1].key = GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES;
+	args[1].value.integer = 16384;
+	r->channel = grpc_channel_create(address, creds, &channel_args);
+	grpc_channel_credentials_release(creds);
+	r->cq = grpc_completion_queue_create_for_pluck(NULL);
+	r->call = grpc_channel_create_call(r->channel, NULL, GRPC_PROPAGATE_DEFAULTS, r->cq,
+					   grpc_slice_from_static_string(
+						   "/csperf.v1.Performance/WatchScorecard"),
+					   NULL, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+	req.council = COUNCIL;
+	req.period = PERIOD;
+	size = protobuf_c_message_get_packed_size(&req.base);
+	slice = grpc_slice_malloc(size);
+	protobuf_c_message_pack(&req.base, GRPC_SLICE_START_PTR(slice));
+	r->request = grpc_raw_byte_buffer_create(&slice, 1);
+	grpc_slice_unref(slice);
+	snprintf(r->bearer, sizeof(r->bearer), "Bearer %s", token);
+	r->auth.key = grpc_slice_from_static_string("authorization");
+	r->auth.value = grpc_slice_from_copied_string(r->bearer);
+	memset(ops, 0, sizeof(ops));
+	ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
+	ops[0].data.send_initial_metadata.count = 1;
+	ops[0].data.send_initial_metadata.metadata = &r->auth;
+	ops[1].op = GRPC_OP_SEND_MESSAGE;
+	ops[1].data.send_message.send_message = r->request;
+	ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
+	ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
+	ops[3].data.recv_initial_metadata.recv_initial_metadata = &r->initial;
+	assert_int_equal(grpc_call_start_batch(r->call, ops, 4, &tag, NULL), GRPC_CALL_OK);
+	raw_pluck(r, &tag, "start");
+}
+
+/* The next update, or NULL if none came within WAIT_MS. */
+static Csperf__V1__ScorecardUpdate *raw_next(raw_watch *r)
+{
+	grpc_byte_buffer *message = NULL;
+	grpc_byte_buffer_reader reader;
+	grpc_op op;
+	grpc_slice slice;
+	Csperf__V1__ScorecardUpdate *u;
+	int tag;
+
+	memset(&op, 0, sizeof(op));
+	op.op = GRPC_OP_RECV_MESSAGE;
+	op.data.recv_message.recv_message = &message;
+	assert_int_equal(grpc_call_start_batch(r->call, &op, 1, &tag, NULL), GRPC_CALL_OK);
+	raw_pluck(r, &tag, "read");
+	if (message == NULL)
+		return NULL;
+	assert_true(grpc_byte_buffer_reader_init(&reader, message));
+	slice = grpc_byte_buffer_reader_readall(&reader);
+	grpc_byte_buffer_reader_destroy(&reader);
+	u = csperf__v1__scorecard_update__unpack(NULL, GRPC_SLICE_LENGTH(slice),
+						 GRPC_SLICE_START_PTR(slice));
+	grpc_slice_unref(slice);
+	grpc_byte_buffer_destroy(message);
+	assert_non_null(u);
+	return u;
+}
+
+static void raw_close(raw_watch *r)
+{
+	grpc_call_cancel(r->call, NULL);
+	grpc_call_unref(r->call);
+	grpc_completion_queue_shutdown(r->cq);
+	while (grpc_completion_queue_pluck(r->cq, NULL, gpr_inf_future(GPR_CLOCK_REALTIME),
+					   NULL).type != GRPC_QUEUE_SHUTDOWN)
+		;
+	grpc_completion_queue_destroy(r->cq);
+	grpc_byte_buffer_destroy(r->request);
+	grpc_metadata_array_destroy(&r->initial);
+	grpc_slice_unref(r->auth.value);
+	grpc_channel_destroy(r->channel);
+}
+
+/* A watcher that reads nothing while every row changes 40 times: another
+ * watcher follows every change without a gap meanwhile, and the slow one,
+ * when it reads at last, has been sent the whole scorecard again instead of
+ * what it missed, and ends where the fast one did. */
+static void test_slow_watcher_resynced(void **state)
+{
+	csperf_client *client = client_of(0, servers[0].token);
+	csperf_scorecard_watch *fast = watch_open(client);
+	const csperf_scorecard_update *u = NULL;
+	csperf_scorecard *want;
+	Csperf__V1__ScorecardUpdate *raw;
+	raw_watch slow;
+	uint64_t seq_fast, seq_slow;
+	bool full_again = false;
+	char sql[256];
+
+	(void)state;
+	raw_open(&slow, servers[0].address, servers[0].token);
+	raw = raw_next(&slow);
+	assert_non_null(raw);
+	assert_true(raw->full);
+	seq_slow = raw->sequence;
+	csperf__v1__scorecard_update__free_unpacked(raw, NULL);
+	assert_int_equal(csperf_scorecard_watch_next(fast, 0, &u), 1);
+	seq_fast = u->sequence;
+	for (int i = 0; i < 40; i++) {
+		snprintf(sql, sizeof(sql), "UPDATE indicator_value SET value = value + 1 WHERE "
+			 "council = '%s' AND period = '%s' AND value IS NOT NULL", COUNCIL, PERIOD);
+		run_sql(sql);
+		want = scorecard(client);
+		follow_until(fast, want, &seq_fast, NULL);
+		csperf_scorecard_free(want);
+	}
+	while (seq_slow < seq_fast) {
+		raw = raw_next(&slow);
+		assert_non_null(raw);
+		if (raw->full && raw->sequence > seq_slow + 1)
+			full_again = true;
+		else
+			assert_int_equal(raw->sequence, seq_slow + 1);
+		seq_slow = raw->sequence;
+		csperf__v1__scorecard_update__free_unpacked(raw, NULL);
+	}
+	printf("watch: the slow watcher was %s\n", full_again
+	       ? "sent the whole scorecard again" : "sent every update");
+	assert_true(full_again);
+	assert_int_equal(seq_slow, seq_fast);
+	raw_close(&slow);
+	csperf_scorecard_watch_free(fast);
+	csperf_client_free(client);
+}
+
+typedef struct watcher_thread {
+	pthread_t thread;
+	csperf_scorecard_watch *watch;
+	uint64_t sequence;
+	long long seen_ms;          /* when the change arrived; 0: not yet */
+	int failed;
+} watcher_thread;
+
+static void *watcher_main(void *arg)
+{
+	watcher_thread *t = arg;
+	long long until = fixture_now_ms() + 60000;
+
+	while (fixture_now_ms() < until) {
+		const csperf_scorecard_update *u = NULL;
+		int rc = csperf_scorecard_watch_next(t->watch, 100, &u);
+
+		if (rc < 0) {
+			t->failed = 1;
+			break;
+		}
+		if (rc == 1 && u->sequence > t->sequence) {
+			t->seen_ms = fixture_now_ms();
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Measures n watchers on csperfd 0 seeing one change committed with SQL:
+ * the time from just before the commit to the last watcher's update. */
+static long long measure(csperf_client *client, watcher_thread *threads, int n, double bump)
+{
+	char sql[256];
+	long long start, last = 0;
+
+	for (int i = 0; i < n; i++) {
+		const csperf_scorecard_update *u = NULL;
+
+		threads[i].watch = watch_open(client);
+		assert_int_equal(csperf_scorecard_watch_next(threads[i].watch, 0, &u), 1);
+		threads[i].sequence = u->sequence;
+		threads[i].seen_ms = 0;
+		threads[i].failed = 0;
+	}
+	for (int i = 0; i < n; i++)
+		assert_int_equal(pthread_create(&threads[i].thread, NULL, watcher_main, &threads[i]),
+				 0);
+	snprintf(sql, sizeof(sql), "UPDATE indicator_value SET value = value + %g WHERE "
+		 "council = '%s' AND period = '%s' AND value IS NOT NULL", bump, COUNCIL, PERIOD);
+	start = fixture_now_ms();
+	run_sql(sql);
+	for (int i = 0; i < n; i++) {
+		pthread_join(threads[i].thread, NULL);
+		assert_int_equal(threads[i].failed, 0);
+		assert_true(threads[i].seen_ms > 0);
+		if (threads[i].seen_ms - start > last)
+			last = threads[i].seen_ms - start;
+		csperf_scorecard_watch_free(threads[i].watch);
+	}
+	return last;
+}
+
+/* 200 watchers on a csperfd with 2 workers: all see the change, and a
+ * GetScorecard is still served while they wait. */
+static void test_many_watchers(void **state)
+{
+	static watcher_thread threads[WATCHERS];
+	csperf_client *client = client_of(0, servers[0].token);
+	long long one, many;
+
+	(void)state;
+	one = measure(client, threads, 1, 0.5);
+	many = measure(client, threads, WATCHERS, 0.25);
+	printf("watch latency, commit to last watcher's update: 1 watcher %lld ms, %d watchers "
+	       "%lld ms\n", one, WATCHERS, many);
+	assert_true(one < 1000);
+	assert_true(many < 1000 * 5);
+	{
+		/* Parked watchers hold no worker. */
+		csperf_scorecard_watch *held[WATCHERS / 2];
+		csperf_scorecard *sc;
+
+		for (int i = 0; i < WATCHERS / 2; i++)
+			held[i] = watch_open(client);
+		sc = scorecard(client);
+		assert_true(sc->nrows > 0);
+		csperf_scorecard_free(sc);
+		for (int i = 0; i < WATCHERS / 2; i++)
+			csperf_scorecard_watch_free(held[i]);
+	}
+	csperf_client_free(client);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_first_then_changed_rows),
+		cmocka_unit_test(test_other_council_refused),
+		cmocka_unit_test(test_scrutiny_suppressed),
+		cmocka_unit_test(test_slow_watcher_resynced),
+		cmocka_unit_test(test_many_watchers),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
