@@ -105,6 +105,11 @@ static json_t *row_json(const csperf_scorecard_row *r)
 	return o;
 }
 
+json_t *cli_scorecard_row_json(const csperf_scorecard_row *row)
+{
+	return row_json(row);
+}
+
 static int print_json(json_t *root)
 {
 	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0

@@ -27,6 +27,7 @@ static const cli_command commands[] = {
 	{ "council", "set a council's name, nation, region and statistical neighbours", cmd_council },
 	{ "token", "create, list or revoke bearer tokens (admin)", cmd_token },
 	{ "audit", "read the audit trail of calls (admin)", cmd_audit },
+	{ "watch", "follow a scorecard: a line per change, until interrupted", cmd_watch },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

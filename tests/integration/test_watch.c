@@ -10,6 +10,7 @@
  * than its workers) all see a change, with the time from the change's commit
  * to the last watcher's update printed.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -19,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -666,6 +669,75 @@ static void test_many_watchers(void **state)
 	csperf_client_free(client);
 }
 
+/* Reads one line from fd within WAIT_MS into buf; false if none came. */
+static bool read_line(int fd, char *buf, size_t size)
+{
+	long long until = fixture_now_ms() + WAIT_MS;
+	size_t len = 0;
+
+	while (len + 1 < size) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		long long left = until - fixture_now_ms();
+		char c;
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			return false;
+		if (read(fd, &c, 1) != 1)
+			return false;
+		if (c == '\n')
+			break;
+		buf[len++] = c;
+	}
+	buf[len] = '\0';
+	return true;
+}
+
+/* `csperf watch --format json`: a line with the whole scorecard, a line with
+ * the changed row after a change, and exit status 0 on SIGINT. */
+static void test_cli_watch(void **state)
+{
+	static char line[1 << 20];
+	char server_env[200], token_env[192], sql[512];
+	int out[2];
+	pid_t pid;
+	int status = 0;
+
+	(void)state;
+	assert_int_equal(pipe(out), 0);
+	snprintf(server_env, sizeof(server_env), "CSPERF_SERVER=%s", servers[1].address);
+	snprintf(token_env, sizeof(token_env), "CSPERF_TOKEN=%s", servers[0].token);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		close(out[1]);
+		putenv(server_env);
+		putenv(token_env);
+		execl(CSPERF_CLI_PATH, CSPERF_CLI_PATH, "watch", "--council", COUNCIL, "--period",
+		      PERIOD, "--stage", "assessment", "--format", "json", (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	assert_true(read_line(out[0], line, sizeof(line)));
+	assert_non_null(strstr(line, "\"full\":true"));
+	assert_non_null(strstr(line, "\"council\":\"" COUNCIL "\""));
+	assert_non_null(strstr(line, "\"rows\":[{"));
+	snprintf(sql, sizeof(sql), "UPDATE indicator_value SET value = 4242.5 WHERE council = '%s'"
+		 " AND period = '%s' AND breakdown = '' AND indicator_id = (SELECT indicator_id FROM"
+		 " indicator_version WHERE stage = 'assessment' ORDER BY indicator_id LIMIT 1)",
+		 COUNCIL, PERIOD);
+	run_sql(sql);
+	assert_true(read_line(out[0], line, sizeof(line)));
+	assert_non_null(strstr(line, "\"full\":false"));
+	assert_non_null(strstr(line, "4242.5"));
+	kill(pid, SIGINT);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	close(out[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -674,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_scrutiny_suppressed),
 		cmocka_unit_test(test_slow_watcher_resynced),
 		cmocka_unit_test(test_many_watchers),
+		cmocka_unit_test(test_cli_watch),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
