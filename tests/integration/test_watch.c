@@ -738,6 +738,32 @@ static void test_cli_watch(void **state)
 	close(out[0]);
 }
 
+/* SIGTERM with watches open: they end with UNAVAILABLE at once, and csperfd
+ * stops cleanly without waiting out its drain for them. */
+static void test_stop_ends_watches(void **state)
+{
+	csperf_client *client = client_of(1, servers[0].token);
+	csperf_scorecard_watch *w = watch_open(client), *w2 = watch_open(client);
+	const csperf_scorecard_update *u = NULL;
+	long long started;
+	int rc;
+
+	(void)state;
+	assert_int_equal(csperf_scorecard_watch_next(w, 0, &u), 1);
+	started = fixture_now_ms();
+	assert_int_equal(fixture_server_stop(&servers[1], SIGTERM, 30), 0);
+	printf("watch: csperfd stopped in %lld ms with two watches open\n",
+	       fixture_now_ms() - started);
+	assert_true(fixture_now_ms() - started < 10000);
+	do
+		rc = csperf_scorecard_watch_next(w, 5000, &u);
+	while (rc == 1);
+	assert_int_equal(rc, CSPERF_EUNAVAILABLE);
+	csperf_scorecard_watch_free(w);
+	csperf_scorecard_watch_free(w2);
+	csperf_client_free(client);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_slow_watcher_resynced),
 		cmocka_unit_test(test_many_watchers),
 		cmocka_unit_test(test_cli_watch),
+		cmocka_unit_test(test_stop_ends_watches),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
