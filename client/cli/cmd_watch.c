@@ -32,21 +32,13 @@ static void on_stop_signal(int signal_number)
 
 static int print_update_json(const csperf_scorecard_update *u)
 {
-	const csperf_scorecard *sc = u->changed;
-	json_t *root = json_object(), *rows = json_array(), *removed = json_array();
+	json_t *root = json_object(), *removed = json_array(), *card = cli_scorecard_json(u->changed);
 	int rc;
 
 	json_object_set_new(root, "sequence", json_integer((json_int_t)u->sequence));
 	json_object_set_new(root, "full", json_boolean(u->full));
-	json_object_set_new(root, "council", json_string(sc->council));
-	json_object_set_new(root, "council_name", json_string(sc->council_name));
-	json_object_set_new(root, "period", json_string(sc->period));
-	json_object_set_new(root, "period_start", json_string(sc->period_start));
-	json_object_set_new(root, "period_end", json_string(sc->period_end));
-	json_object_set_new(root, "data_to", json_string(sc->data_to));
-	for (size_t i = 0; i < sc->nrows; i++)
-		json_array_append_new(rows, cli_scorecard_row_json(&sc->rows[i]));
-	json_object_set_new(root, "rows", rows);
+	json_object_update(root, card);
+	json_decref(card);
 	for (size_t i = 0; i < u->nremoved; i++)
 		json_array_append_new(removed, json_string(u->removed[i]));
 	json_object_set_new(root, "removed", removed);
