@@ -22,6 +22,7 @@
 
 #include "access.h"
 #include "../log.h"
+#include "../store/store_access.h"
 
 #include "csperf/v1/scorecards.pb-c.h"
 
@@ -44,6 +45,7 @@ typedef struct watcher {
 	struct watch_hubs *hubs;
 	hub *hub;                  /* NULL once taken out of it */
 	rpc_call *call;
+	int64_t token_id;          /* the caller's token: its revocation ends the watch */
 	message *queue[WATCH_QUEUE];
 	size_t head, count;
 	bool parked;               /* rpc_call_park returned */
@@ -87,6 +89,7 @@ struct watch_hubs {
 	hub *hubs;
 	hub *dirty_head, *dirty_tail;
 	watcher *reap;
+	bool tokens_changed;       /* access_token changed: end revoked tokens' watches */
 	bool closed, stop;
 	watch_counts counts;
 };
@@ -446,6 +449,62 @@ static void compute_hub(watch_hubs *hubs, hub *h)
 	free(packed);
 }
 
+/* The ids of the valid tokens (store_token_list). */
+typedef struct token_ids {
+	int64_t *ids;
+	size_t count;
+	bool failed;
+} token_ids;
+
+static int keep_token_id(const store_token_row *row, void *ctx)
+{
+	token_ids *t = ctx;
+	int64_t *grown = realloc(t->ids, (t->count + 1) * sizeof(*grown));
+
+	if (grown == NULL) {
+		t->failed = true;
+		return 1;
+	}
+	t->ids = grown;
+	t->ids[t->count++] = row->principal->id;
+	return 0;
+}
+
+/* A token was revoked (or may have been): the watches of tokens no longer
+ * valid end with UNAUTHENTICATED, as their next call would. Called with mu
+ * held; releases it while it reads the tokens. */
+static void end_revoked(watch_hubs *hubs)
+{
+	token_ids valid = { NULL, 0, false };
+	status st = STATUS_INIT;
+	int rc;
+
+	pthread_mutex_unlock(&hubs->mu);
+	rc = store_token_list(hubs->a->pool, WATCH_COMPUTE_TIMEOUT_MS, false, keep_token_id,
+			      &valid, &st);
+	pthread_mutex_lock(&hubs->mu);
+	if (rc != 0 || valid.failed) {
+		log_warn("watch: cannot read the tokens to end revoked ones' watches: %s",
+			 st.message);
+		free(valid.ids);
+		return;
+	}
+	for (hub *h = hubs->hubs, *next_hub; h != NULL; h = next_hub) {
+		next_hub = h->next;
+		for (watcher *w = h->watchers, *next; w != NULL; w = next) {
+			bool still = false;
+
+			next = w->next;
+			for (size_t i = 0; i < valid.count && !still; i++)
+				still = valid.ids[i] == w->token_id;
+			if (!still)
+				watcher_end(hubs, w, STATUS_UNAUTHENTICATED,
+					    "the bearer token is unknown or revoked");
+		}
+	}
+	free(valid.ids);
+}
+
 /* Ends the calls of watchers that are gone. Outside mu. */
 static void reap(watcher *list)
 {
@@ -466,8 +525,14 @@ static void *compute_main(void *arg)
 	for (;;) {
 		hub *h;
 
-		while (!hubs->stop && hubs->reap == NULL && hubs->dirty_head == NULL)
+		while (!hubs->stop && hubs->reap == NULL && hubs->dirty_head == NULL &&
+		       !hubs->tokens_changed)
 			pthread_cond_wait(&hubs->cv, &hubs->mu);
+		if (hubs->tokens_changed && !hubs->stop) {
+			hubs->tokens_changed = false;
+			end_revoked(hubs);
+			continue;
+		}
 		if (hubs->reap != NULL) {
 			watcher *list = hubs->reap;
 
@@ -529,10 +594,16 @@ int watch_hubs_new(watch_hubs **out, app *a)
 
 void watch_hubs_changed(watch_hubs *hubs, const char *table)
 {
-	if (hubs == NULL || (table != NULL && strcmp(table, "access_token") == 0))
+	bool tokens = table == NULL || strcmp(table, "access_token") == 0;
+
+	if (hubs == NULL)
 		return;
 	pthread_mutex_lock(&hubs->mu);
-	for (hub *h = hubs->hubs; h != NULL; h = h->next)
+	if (tokens && hubs->hubs != NULL) {
+		hubs->tokens_changed = true;
+		pthread_cond_signal(&hubs->cv);
+	}
+	for (hub *h = hubs->hubs; h != NULL && (table == NULL || !tokens); h = h->next)
 		enqueue_dirty(hubs, h);
 	pthread_mutex_unlock(&hubs->mu);
 }
@@ -659,6 +730,7 @@ void handle_watch_scorecard(rpc_call *call, void *ctx)
 		goto cleanup;
 	}
 	w->call = call;
+	w->token_id = access_principal(call) != NULL ? access_principal(call)->id : 0;
 	suppression = access_suppression(call, a);
 	if (a->watch == NULL || join(a->watch, w, req->council, req->period, req->stage,
 				     suppression.suppress ? suppression.threshold : 0) != 0) {

@@ -24,8 +24,10 @@ typedef struct watch_hubs watch_hubs;
 int watch_hubs_new(watch_hubs **out, app *a);
 
 /* A change committed somewhere (the table's name, or NULL when the
- * listener's connection was lost or made): every hub recomputes. Never
- * blocks for long: safe on the listener's thread. */
+ * listener's connection was lost or made): every hub recomputes; after a
+ * change to access_token (or NULL), the watches of tokens no longer valid
+ * end with UNAUTHENTICATED. Never blocks for long: safe on the listener's
+ * thread. */
 void watch_hubs_changed(watch_hubs *hubs, const char *table);
 
 /* Ends every watch (UNAVAILABLE: csperfd is stopping) and refuses new

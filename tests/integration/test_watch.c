@@ -26,6 +26,7 @@
 
 #include <cmocka.h>
 
+#include <csperf/access.h>
 #include <csperf/csperf.h>
 #include <csperf/scorecards.h>
 #include <grpc/byte_buffer.h>
@@ -738,6 +739,54 @@ static void test_cli_watch(void **state)
 	close(out[0]);
 }
 
+/* A revoked token's watch ends at once (UNAUTHENTICATED, as its next call
+ * would), on both csperfd; another token's watch goes on. */
+static void test_revoked_token_ends_watch(void **state)
+{
+	csperf_client *admin = client_of(0, servers[0].token), *reader0, *reader1;
+	csperf_token_options opts = CSPERF_TOKEN_OPTIONS_INIT;
+	const char *councils[1] = { COUNCIL };
+	csperf_token_secret *secret = NULL;
+	csperf_scorecard_watch *w0, *w1, *other;
+	const csperf_scorecard_update *u = NULL;
+	long long started;
+	int rc0, rc1;
+
+	(void)state;
+	opts.name = "watch-revoked";
+	opts.role = "reader";
+	opts.ncouncils = 1;
+	opts.councils = councils;
+	assert_int_equal(csperf_token_create(admin, &opts, &secret), CSPERF_OK);
+	reader0 = client_of(0, secret->token);
+	reader1 = client_of(1, secret->token);
+	w0 = watch_open(reader0);
+	w1 = watch_open(reader1);
+	other = watch_open(admin);
+	assert_int_equal(csperf_scorecard_watch_next(other, 0, &u), 1);
+	assert_int_equal(csperf_scorecard_watch_next(w0, 0, &u), 1);
+	assert_int_equal(csperf_scorecard_watch_next(w1, 0, &u), 1);
+	started = fixture_now_ms();
+	assert_int_equal(csperf_token_revoke(admin, secret->info.id), CSPERF_OK);
+	do
+		rc0 = csperf_scorecard_watch_next(w0, 5000, &u);
+	while (rc0 == 1);
+	do
+		rc1 = csperf_scorecard_watch_next(w1, 5000, &u);
+	while (rc1 == 1);
+	printf("watch: a revoked token's watches ended in %lld ms\n", fixture_now_ms() - started);
+	assert_int_equal(rc0, CSPERF_EAUTH);
+	assert_int_equal(rc1, CSPERF_EAUTH);
+	assert_int_equal(csperf_scorecard_watch_next(other, 500, &u), 0);
+	csperf_scorecard_watch_free(w0);
+	csperf_scorecard_watch_free(w1);
+	csperf_scorecard_watch_free(other);
+	csperf_token_secret_free(secret);
+	csperf_client_free(reader0);
+	csperf_client_free(reader1);
+	csperf_client_free(admin);
+}
+
 /* SIGTERM with watches open: they end with UNAVAILABLE at once, and csperfd
  * stops cleanly without waiting out its drain for them. */
 static void test_stop_ends_watches(void **state)
@@ -773,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_slow_watcher_resynced),
 		cmocka_unit_test(test_many_watchers),
 		cmocka_unit_test(test_cli_watch),
+		cmocka_unit_test(test_revoked_token_ends_watch),
 		cmocka_unit_test(test_stop_ends_watches),
 	};
 
