@@ -573,6 +573,14 @@ static void scorecard_free(scorecard *sc)
 	free(sc->published.items);
 }
 
+int scorecards_check_org_unit(const char *org_unit, status *st)
+{
+	if (org_unit[0] != '\0' && strcmp(org_unit, "council") != 0)
+		return status_set(st, STATUS_INVALID_ARGUMENT, "org_unit must be council "
+				  "(localities and teams are not computed yet)");
+	return 0;
+}
+
 int scorecards_check_request(const char *council, const char *period, const char *stage,
 			     status *st)
 {
@@ -791,9 +799,8 @@ void handle_get_scorecard(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a GetScorecardRequest");
 		return;
 	}
-	if (req->org_unit[0] != '\0' && strcmp(req->org_unit, "council") != 0) {
-		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
-			      "org_unit must be council (localities and teams are not computed yet)");
+	if (scorecards_check_org_unit(req->org_unit, &st) != 0) {
+		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
 	cache_key(key, sizeof(key), a, call, "GetScorecard", req->council, req->period, req->stage);

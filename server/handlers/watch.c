@@ -710,12 +710,8 @@ void handle_watch_scorecard(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a GetScorecardRequest");
 		return;
 	}
-	if (req->org_unit[0] != '\0' && strcmp(req->org_unit, "council") != 0) {
-		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
-			      "org_unit must be council (localities and teams are not computed yet)");
-		goto cleanup;
-	}
-	if (scorecards_check_request(req->council, req->period,
+	if (scorecards_check_org_unit(req->org_unit, &st) != 0 ||
+	    scorecards_check_request(req->council, req->period,
 				     req->stage[0] != '\0' ? req->stage : NULL, &st) != 0) {
 		rpc_call_fail_status(call, &st);
 		goto cleanup;

@@ -46,6 +46,9 @@ void watch_hubs_counts(watch_hubs *hubs, watch_counts *out);
 
 /* ---- from scorecards.c: GetScorecard's own checks and rows ---- */
 
+/* GetScorecard's check of org_unit ("" or "council"). */
+int scorecards_check_org_unit(const char *org_unit, status *st);
+
 /* GetScorecard's checks of council, period and stage (NULL: every stage). */
 int scorecards_check_request(const char *council, const char *period, const char *stage,
 			     status *st);
