@@ -739,6 +739,51 @@ static void test_cli_watch(void **state)
 	close(out[0]);
 }
 
+/* A published comparator loaded: the rows it compares with come, and only
+ * those (a comparator, not a load, changed them). */
+static void test_comparator_change(void **state)
+{
+	csperf_client *admin = client_of(0, servers[0].token);
+	csperf_scorecard_watch *w = watch_open(admin);
+	const csperf_scorecard_update *u = NULL;
+	csperf_comparator_figure figure;
+	csperf_scorecard *want;
+	uint64_t sequence, stored = 0;
+	size_t changed = 0;
+	char id[32];
+	bool seen = false;
+
+	(void)state;
+	assert_int_equal(csperf_scorecard_watch_next(w, 0, &u), 1);
+	sequence = u->sequence;
+	snprintf(id, sizeof(id), "%s", u->scorecard->rows[0].indicator_id);
+	memset(&figure, 0, sizeof(figure));
+	figure.indicator_id = id;
+	figure.area_type = "england";
+	figure.area = "England";
+	figure.period = PERIOD;
+	figure.value = 61.25;
+	figure.source = "test_watch";
+	figure.line = 1;
+	assert_int_equal(csperf_comparators_load(admin, &figure, 1, &stored), CSPERF_OK);
+	want = scorecard(admin);
+	follow_until(w, want, &sequence, &changed);
+	csperf_scorecard_free(want);
+	assert_int_equal(changed, 1);
+	assert_int_equal(csperf_scorecard_watch_next(w, 0, &u), 0);
+	csperf_scorecard_watch_free(w);
+	w = watch_open(admin);
+	assert_int_equal(csperf_scorecard_watch_next(w, 0, &u), 1);
+	for (size_t i = 0; i < u->scorecard->nrows; i++)
+		for (size_t k = 0; k < u->scorecard->rows[i].ncomparators; k++)
+			seen |= strcmp(u->scorecard->rows[i].indicator_id, id) == 0 &&
+				u->scorecard->rows[i].comparators[k].value.present &&
+				u->scorecard->rows[i].comparators[k].value.value == 61.25;
+	assert_true(seen);
+	csperf_scorecard_watch_free(w);
+	csperf_client_free(admin);
+}
+
 /* A revoked token's watch ends at once (UNAUTHENTICATED, as its next call
  * would), on both csperfd; another token's watch goes on. */
 static void test_revoked_token_ends_watch(void **state)
@@ -822,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_slow_watcher_resynced),
 		cmocka_unit_test(test_many_watchers),
 		cmocka_unit_test(test_cli_watch),
+		cmocka_unit_test(test_comparator_change),
 		cmocka_unit_test(test_revoked_token_ends_watch),
 		cmocka_unit_test(test_stop_ends_watches),
 	};
