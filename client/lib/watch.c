@@ -134,29 +134,6 @@ static void rows_remove(csperf_scorecard_watch *w, const char *indicator_id)
 	}
 }
 
-/* A public view of a GetScorecardResponse made of header and rows. */
-static int view(const Csperf__V1__GetScorecardResponse *header, Csperf__V1__ScorecardRow **rows,
-		size_t nrows, csperf_scorecard **out)
-{
-	Csperf__V1__GetScorecardResponse sc = *header;
-	size_t size;
-	uint8_t *bytes;
-	ProtobufCMessage *copy;
-
-	sc.rows = rows;
-	sc.n_rows = nrows;
-	size = protobuf_c_message_get_packed_size(&sc.base);
-	bytes = malloc(size > 0 ? size : 1);
-	if (bytes == NULL)
-		return client_error(CSPERF_ENOMEM, WHAT ": out of memory");
-	protobuf_c_message_pack(&sc.base, bytes);
-	copy = (ProtobufCMessage *)csperf__v1__get_scorecard_response__unpack(NULL, size, bytes);
-	free(bytes);
-	if (copy == NULL)
-		return client_error(CSPERF_ENOMEM, WHAT ": out of memory");
-	return client_scorecard_wrap(copy, out, WHAT);
-}
-
 static void update_clear(csperf_scorecard_watch *w)
 {
 	csperf_scorecard_free(w->changed);
@@ -192,8 +169,12 @@ static int apply(csperf_scorecard_watch *w, Csperf__V1__ScorecardUpdate *u)
 		rows_remove(w, u->removed[i]);
 	w->sequence = u->sequence;
 	w->have_sequence = true;
-	if ((rc = view(header, header->rows, header->n_rows, &w->changed)) != CSPERF_OK ||
-	    (rc = view(header, w->rows, w->nrows, &w->whole)) != CSPERF_OK)
+	/* Views without copies: the update and the rows outlive them (until
+	 * update_clear). */
+	if ((rc = client_scorecard_view(&header->base, (void *const *)header->rows, header->n_rows,
+					&w->changed, WHAT)) != CSPERF_OK ||
+	    (rc = client_scorecard_view(&header->base, (void *const *)w->rows, w->nrows,
+					&w->whole, WHAT)) != CSPERF_OK)
 		return rc;
 	w->update.sequence = u->sequence;
 	w->update.full = u->full;
