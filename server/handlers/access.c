@@ -467,6 +467,14 @@ void access_call_finishing(rpc_call *call, void *ctx)
 
 	if (ac == NULL)
 		return;
+	{
+		/* A parked stream's later messages are filtered as its caller's:
+		 * the threshold, or 0 for a caller whose figures are not hidden. */
+		auth_suppression s = auth_suppression_for(ac->authenticated ? &ac->principal : NULL,
+							  a->suppress_threshold);
+
+		rpc_call_keep(call, s.suppress ? s.threshold : 0);
+	}
 	rpc_call_set_context(call, NULL);
 	if (ac->policy != NULL && ac->policy->scope == AUTH_SCOPE_COUNCIL && code == STATUS_OK &&
 	    !ac->council_checked)
@@ -547,6 +555,14 @@ void access_note_params(rpc_call *call, const char *fmt, ...)
 
 auth_suppression access_suppression(const rpc_call *call, const app *a)
 {
+	int kept;
+
+	/* After the call's audit (a parked stream), what was decided then. */
+	if (rpc_call_context(call) == NULL && rpc_call_kept(call, &kept)) {
+		auth_suppression s = { kept > 0, kept };
+
+		return s;
+	}
 	return auth_suppression_for(access_principal(call), a->suppress_threshold);
 }
 

@@ -151,6 +151,12 @@ rpc_method_kind rpc_call_kind(const rpc_call *call);
 void rpc_call_set_context(rpc_call *call, void *context);
 void *rpc_call_context(const rpc_call *call);
 
+/* A value the gate keeps on the call after its context is gone (a parked
+ * stream's messages are still sent, and filtered, after the call's audit):
+ * set once, read by the send filter. rpc_call_kept is false until set. */
+void rpc_call_keep(rpc_call *call, int value);
+bool rpc_call_kept(const rpc_call *call, int *value);
+
 /* The status the call ends with (STATUS_OK before it is decided). */
 status_code rpc_call_status_code(const rpc_call *call);
 

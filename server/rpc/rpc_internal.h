@@ -51,6 +51,8 @@ struct rpc_call {
 	bool close_done, handler_done, initial_metadata_sent, finished;
 	status_code final_code;     /* what call_finish sent */
 	bool send_refused;          /* a message of the stream failed the send filter */
+	bool has_kept;              /* rpc_call_keep */
+	int kept;
 	void *context;              /* the gate's and handlers' (rpc_call_set_context) */
 
 	/* A server stream parked off the workers (rpc_call_park, rpc_stream.c):

@@ -635,6 +635,19 @@ void rpc_call_set_context(rpc_call *call, void *context)
 	call->context = context;
 }
 
+void rpc_call_keep(rpc_call *call, int value)
+{
+	call->kept = value;
+	call->has_kept = true;
+}
+
+bool rpc_call_kept(const rpc_call *call, int *value)
+{
+	if (call->has_kept)
+		*value = call->kept;
+	return call->has_kept;
+}
+
 void *rpc_call_context(const rpc_call *call)
 {
 	return call->context;

@@ -49,9 +49,16 @@ static ProtobufCMessage *unpack_buffer(grpc_byte_buffer *buffer,
 void raw_call(grpc_channel *channel, const char *method, const ProtobufCMessage *request,
 	      const ProtobufCMessageDescriptor *reply, const char *auth, replies *r)
 {
+	raw_call_within(channel, method, request, reply, auth, 120000, 0, r);
+}
+
+void raw_call_within(grpc_channel *channel, const char *method, const ProtobufCMessage *request,
+		     const ProtobufCMessageDescriptor *reply, const char *auth, int64_t deadline_ms,
+		     size_t max_messages, replies *r)
+{
 	grpc_completion_queue *cq = grpc_completion_queue_create_for_pluck(NULL);
 	gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
-					     gpr_time_from_millis(120000, GPR_TIMESPAN));
+					     gpr_time_from_millis(deadline_ms, GPR_TIMESPAN));
 	grpc_call *c = grpc_channel_create_call(channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
 						grpc_slice_from_static_string(method), NULL,
 						deadline, NULL);
@@ -98,6 +105,10 @@ void raw_call(grpc_channel *channel, const char *method, const ProtobufCMessage 
 		assert_true(r->count < MAX_REPLIES);
 		r->items[r->count++] = unpack_buffer(in, reply);
 		grpc_byte_buffer_destroy(in);
+		if (max_messages > 0 && r->count == max_messages) {
+			grpc_call_cancel(c, NULL);
+			break;
+		}
 	}
 	memset(ops, 0, sizeof(ops));
 	ops[0].op = GRPC_OP_RECV_STATUS_ON_CLIENT;

@@ -9,6 +9,7 @@
 #include <grpc/grpc.h>
 #include <protobuf-c/protobuf-c.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define MAX_REPLIES 4096
 
@@ -27,6 +28,13 @@ void raw_call(grpc_channel *channel, const char *method, const ProtobufCMessage 
 	      const ProtobufCMessageDescriptor *reply, const char *auth, replies *r);
 
 /* Frees the messages of r. */
+/* The same with a deadline, reading at most max_messages (0: all) before
+ * cancelling the call: a stream that does not end (WatchScorecard) is read
+ * that far, and its status is then CANCELLED. */
+void raw_call_within(grpc_channel *channel, const char *method, const ProtobufCMessage *request,
+		     const ProtobufCMessageDescriptor *reply, const char *auth, int64_t deadline_ms,
+		     size_t max_messages, replies *r);
+
 void replies_free(replies *r);
 
 #endif
