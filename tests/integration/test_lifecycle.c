@@ -137,6 +137,35 @@ static void test_embedded_postgres_dies_with_killed_csperfd(void **state)
 	assert_true(gone);
 }
 
+/* The embedded PostgreSQL needs nothing on PATH: csperfd starts initdb and
+ * postgres by their full path, argv[0] included, through which initdb finds
+ * postgres (Debian puts neither on PATH; a bare argv[0] only worked where
+ * /usr/local/bin had links to them). */
+static void test_embedded_needs_nothing_on_path(void **state)
+{
+	char dir[256], data_dir[300], err[4096], *path = NULL;
+
+	(void)state;
+	if (getenv("CSPERF_TEST_WRAPPER") != NULL)
+		skip();  /* the wrapper (valgrind) is found through PATH */
+	assert_int_equal(fixture_mkdtemp(dir, sizeof(dir), "csperf-nopath"), 0);
+	snprintf(data_dir, sizeof(data_dir), "%s/pgdata", dir);
+	if (getenv("PATH") != NULL)
+		path = strdup(getenv("PATH"));
+	setenv("PATH", "/nonexistent", 1);
+	/* initdb, postgres and the migrations, then the token. */
+	assert_int_equal(fixture_run_csperfd((const char *const[]){ "token", "create", "--role",
+		"admin", "--name", "nopath", "--data-dir", data_dir, NULL }, err, sizeof(err), 120), 0);
+	if (path != NULL)
+		setenv("PATH", path, 1);
+	else
+		unsetenv("PATH");
+	free(path);
+	assert_null(strstr(err, "initdb failed"));
+	snprintf(err, sizeof(err), "rm -rf '%s'", dir);
+	assert_int_equal(system(err), 0);
+}
+
 static void test_missing_postgres_programs(void **state)
 {
 	char dir[256], err[4096];
@@ -359,6 +388,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_embedded_postgres_stops_with_csperfd),
 		cmocka_unit_test(test_embedded_postgres_dies_with_killed_csperfd),
+		cmocka_unit_test(test_embedded_needs_nothing_on_path),
 		cmocka_unit_test(test_missing_postgres_programs),
 		cmocka_unit_test(test_migrate_command_applies_once),
 		cmocka_unit_test(test_changed_migration_refuses_to_start),
