@@ -254,7 +254,48 @@ static char *areas_json(const store_dfe_area *areas, size_t count)
 	return text;
 }
 
-int store_import_figures(store_pool *pool, int64_t timeout_ms,
+struct store_dfe_import {
+	store_pool *pool;
+	store_conn *conn;
+};
+
+int store_dfe_import_begin(store_pool *pool, int64_t timeout_ms, store_dfe_import **out,
+			   status *st)
+{
+	store_dfe_import *imp = calloc(1, sizeof(*imp));
+
+	*out = NULL;
+	if (imp == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	imp->pool = pool;
+	if (store_acquire(pool, timeout_ms, &imp->conn, st) != 0 ||
+	    store_exec(imp->conn, "BEGIN", 0, NULL, st) != 0) {
+		store_dfe_import_abort(imp);
+		return -1;
+	}
+	*out = imp;
+	return 0;
+}
+
+int store_dfe_import_commit(store_dfe_import *imp, status *st)
+{
+	int rc = store_exec(imp->conn, "COMMIT", 0, NULL, st);
+
+	store_dfe_import_abort(imp);
+	return rc;
+}
+
+void store_dfe_import_abort(store_dfe_import *imp)
+{
+	if (imp == NULL)
+		return;
+	/* store_release rolls back an open transaction. */
+	if (imp->conn != NULL)
+		store_release(imp->pool, imp->conn);
+	free(imp);
+}
+
+int store_import_figures(store_dfe_import *imp,
 			 const store_published_figure *figures, size_t nfigures,
 			 const store_dfe_area *areas, size_t nareas, const char *source,
 			 const char *release, store_import_counts *counts, status *st)
@@ -263,7 +304,7 @@ int store_import_figures(store_pool *pool, int64_t timeout_ms,
 	char *areas_text = areas_json(areas, nareas);
 	const char *params[3] = { figures_text, source, release };
 	const char *area_params[2] = { areas_text, release };
-	store_conn *c = NULL;
+	store_conn *c = imp->conn;
 	PGresult *res = NULL;
 	int rc = -1;
 
@@ -272,10 +313,6 @@ int store_import_figures(store_pool *pool, int64_t timeout_ms,
 		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		goto cleanup;
 	}
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		goto cleanup;
-	if (store_exec(c, "BEGIN", 0, NULL, st) != 0)
-		goto cleanup;
 	/* The last of a key in the batch wins; a figure held from a newer
 	 * release, or the same one, is left as it is. */
 	res = store_query(c,
@@ -312,23 +349,19 @@ int store_import_figures(store_pool *pool, int64_t timeout_ms,
 		"ON CONFLICT (la_code) DO UPDATE SET new_la_code = EXCLUDED.new_la_code, "
 		"name = EXCLUDED.name, region = EXCLUDED.region, release = EXCLUDED.release "
 		"WHERE d.release <= EXCLUDED.release AND (d.new_la_code, d.name, d.region) IS DISTINCT "
-		"FROM (EXCLUDED.new_la_code, EXCLUDED.name, EXCLUDED.region)", 2, area_params, st) != 0 ||
-	    store_exec(c, "COMMIT", 0, NULL, st) != 0)
+		"FROM (EXCLUDED.new_la_code, EXCLUDED.name, EXCLUDED.region)", 2, area_params, st) != 0)
 		goto cleanup;
 	rc = 0;
 cleanup:
 	if (rc != 0)
 		memset(counts, 0, sizeof(*counts));
 	PQclear(res);
-	if (c != NULL)
-		store_release(pool, c);
 	free(figures_text);
 	free(areas_text);
 	return rc;
 }
 
-int store_import_neighbours(store_pool *pool, int64_t timeout_ms,
-			    const store_dfe_neighbour *rows, size_t count, const char *model,
+int store_import_neighbours(store_dfe_import *imp, const store_dfe_neighbour *rows, size_t count, const char *model,
 			    uint64_t *changed, status *st)
 {
 	json_t *array = json_array();
@@ -353,7 +386,7 @@ int store_import_neighbours(store_pool *pool, int64_t timeout_ms,
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	params[0] = text;
 	params[1] = model;
-	res = store_read(pool, timeout_ms,
+	res = store_query(imp->conn,
 		"WITH changed AS ("
 		" INSERT INTO dfe_neighbour AS d (la_code, position, neighbour, closeness, model) "
 		" SELECT DISTINCT ON (e->>'c', (e->>'p')::int) e->>'c', (e->>'p')::int, e->>'n', "
