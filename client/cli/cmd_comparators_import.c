@@ -115,6 +115,11 @@ static void on_field(void *data, size_t len, void *ctx)
 		snprintf(f->error, sizeof(f->error), "out of memory");
 		return;
 	}
+	/* A quoted cell may run over lines (an LA's name, a note): its line
+	 * breaks are spaces to csperfd, which refuses control characters. */
+	for (char *p = f->cells[f->ncells]; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
 	f->ncells++;
 }
 
