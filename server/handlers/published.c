@@ -156,6 +156,12 @@ static int batch_rules(const store_dfe_mapping *mapping, const char *kind, const
 			r->filter_columns[f] = m->filter_columns[f];
 			r->filter_values[f] = m->filter_values[f];
 		}
+		r->nplus = m->nplus;
+		for (size_t f = 0; f < m->nplus; f++)
+			r->plus_columns[f] = m->plus_columns[f];
+		r->nper = m->nper;
+		for (size_t f = 0; f < m->nper; f++)
+			r->per_columns[f] = m->per_columns[f];
 		if (published_rule_resolve(r, (const char *const *)req->columns, req->n_columns, err,
 					   sizeof(err)) != 0)
 			return status_set(st, STATUS_INVALID_ARGUMENT, "%s: %s", req->file_name, err);
@@ -199,19 +205,19 @@ static int map_row(const ImportRequest *req, const Csperf__V1__PublishedRow *row
 	for (size_t i = 0; i < b->nrules; i++) {
 		const published_rule *r = &b->rules[i];
 		store_published_figure *f;
-		const char *cell;
+		const char *bad = NULL;
 		bool present;
 		double value;
 		const char *symbol;
 
 		if (!published_rule_matches(r, (const char *const *)row->cells, row->n_cells))
 			continue;
-		cell = row->cells[r->measure_index];
-		if (published_cell(cell, &present, &value, &symbol) != 0)
+		if (published_rule_value(r, (const char *const *)row->cells, &present, &value,
+					 &symbol, &bad) != 0)
 			return status_set(st, STATUS_INVALID_ARGUMENT, "%s line %u: field %s value "
 					  "\"%s\" is neither a number nor a DfE symbol (c, x, z, u, "
-					  "k, low)", req->file_name, row->line, r->measure_column,
-					  cell);
+					  "k, low)", req->file_name, row->line, bad,
+					  cell_of(req, row, bad));
 		f = &b->figures[b->nfigures];
 		snprintf(b->periods[b->nfigures], sizeof(b->periods[0]), "%s", period);
 		f->indicator_id = r->indicator_id;
@@ -219,7 +225,7 @@ static int map_row(const ImportRequest *req, const Csperf__V1__PublishedRow *row
 		f->area = area;
 		f->period = b->periods[b->nfigures];
 		f->present = present;
-		f->value = present ? value * r->scale : 0;
+		f->value = present ? value : 0;
 		f->symbol = symbol;
 		b->lines[b->nfigures] = row->line;
 		b->nfigures++;

@@ -99,6 +99,10 @@ void store_dfe_mapping_free(store_dfe_mapping *mapping)
 			free(m->filter_columns[f]);
 			free(m->filter_values[f]);
 		}
+		for (size_t f = 0; f < m->nplus; f++)
+			free(m->plus_columns[f]);
+		for (size_t f = 0; f < m->nper; f++)
+			free(m->per_columns[f]);
 	}
 	free(mapping->measures);
 	memset(mapping, 0, sizeof(*mapping));
@@ -140,12 +144,31 @@ oom:
 	return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 }
 
+/* "a\x1fb" into columns (at most STORE_DFE_MAX_FILTERS; more are ignored,
+ * and the migration's CHECK forbids them). -1 when out of memory. */
+static int split_columns(const char *text, char **out, size_t *count)
+{
+	*count = 0;
+	while (*text != '\0' && *count < STORE_DFE_MAX_FILTERS) {
+		const char *end = strchr(text, '\x1f');
+		size_t len = end != NULL ? (size_t)(end - text) : strlen(text);
+
+		out[*count] = strndup(text, len);
+		if (out[*count] == NULL)
+			return -1;
+		(*count)++;
+		text += len + (end != NULL ? 1 : 0);
+	}
+	return 0;
+}
+
 static int read_measures(store_pool *pool, int64_t timeout_ms, store_dfe_mapping *out,
 			 status *st)
 {
 	PGresult *res = store_read(pool, timeout_ms,
 		"SELECT m.kind, m.indicator_id, m.measure_column, m.scale::float8, m.filters::text, "
-		"f.key, f.value FROM dfe_measure m LEFT JOIN LATERAL jsonb_each_text(m.filters) f "
+		"f.key, f.value, array_to_string(m.plus_columns, E'\\x1f'), "
+		"array_to_string(m.per_columns, E'\\x1f') FROM dfe_measure m LEFT JOIN LATERAL jsonb_each_text(m.filters) f "
 		"ON true ORDER BY m.kind, m.indicator_id, m.measure_column, m.filters::text, f.key",
 		0, NULL, st);
 	char last[1024] = "";
@@ -169,7 +192,9 @@ static int read_measures(store_pool *pool, int64_t timeout_ms, store_dfe_mapping
 			m->indicator_id = strdup(PQgetvalue(res, r, 1));
 			m->measure_column = strdup(PQgetvalue(res, r, 2));
 			m->scale = strtod(PQgetvalue(res, r, 3), NULL);
-			if (m->kind == NULL || m->indicator_id == NULL || m->measure_column == NULL)
+			if (m->kind == NULL || m->indicator_id == NULL || m->measure_column == NULL ||
+			    split_columns(PQgetvalue(res, r, 7), m->plus_columns, &m->nplus) != 0 ||
+			    split_columns(PQgetvalue(res, r, 8), m->per_columns, &m->nper) != 0)
 				goto oom;
 			snprintf(last, sizeof(last), "%s", key);
 		}

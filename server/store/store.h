@@ -460,6 +460,10 @@ typedef struct store_dfe_measure {
 	char *filter_columns[STORE_DFE_MAX_FILTERS], *filter_values[STORE_DFE_MAX_FILTERS];
 	size_t nfilters;
 	double scale;
+	/* A combined figure (migration 0019): (measure + plus) / (per) * scale;
+	 * no per columns: (measure + plus) * scale. */
+	char *plus_columns[STORE_DFE_MAX_FILTERS], *per_columns[STORE_DFE_MAX_FILTERS];
+	size_t nplus, nper;
 } store_dfe_measure;
 
 typedef struct store_dfe_mapping {

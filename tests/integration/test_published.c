@@ -582,7 +582,9 @@ static void test_looked_after_files(void **state)
 static void test_child_protection_file(void **state)
 {
 	const char *args[] = { "comparators", "import", FIXTURES "/c4_section47_small.csv", NULL };
-	const char *said[] = { "file C4", "4 new, 0 replaced, 0 unchanged; 0 published as a symbol",
+	/* CP01, CP02 and the combined CP02P, CP03 for England and Walsall;
+	 * Walsall's CP03 has a suppressed band. */
+	const char *said[] = { "file C4", "8 new, 0 replaced, 0 unchanged; 1 published as a symbol",
 			       NULL };
 
 	(void)state;
@@ -591,6 +593,17 @@ static void test_child_protection_file(void **state)
 		     "area_type = 'england' AND period = '2024-25'");
 	assert_query("455", "SELECT value FROM comparator WHERE indicator_id = 'CP02' AND "
 		     "area = '335' AND period = '2024-25'");
+	/* Combined rules (migration 0019): CP02P = ICPC / Section47 * 100,
+	 * 72100 / 230590 and 455 / 1402; CP03 = (0-10 + 11-15 days) / all four
+	 * bands * 100, (6240 + 52430) / 72090, and c for Walsall. */
+	assert_query("31.27", "SELECT round(value, 2) FROM comparator WHERE indicator_id = 'CP02P' "
+		     "AND area_type = 'england' AND period = '2024-25'");
+	assert_query("32.45", "SELECT round(value, 2) FROM comparator WHERE indicator_id = 'CP02P' "
+		     "AND area = '335' AND period = '2024-25'");
+	assert_query("81.38", "SELECT round(value, 2) FROM comparator WHERE indicator_id = 'CP03' "
+		     "AND area_type = 'england' AND period = '2024-25'");
+	assert_query("c|true", "SELECT symbol || '|' || (value IS NULL) FROM comparator WHERE "
+		     "indicator_id = 'CP03' AND area = '335' AND period = '2024-25'");
 }
 
 /* The four real files, as published, twice. */
