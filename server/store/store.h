@@ -409,7 +409,8 @@ int store_values_for_periods(store_pool *pool, int64_t timeout_ms, const char *c
 
 /* The average of each indicator's value for a period over the other
  * councils csperfd holds, or only over the council's statistical
- * neighbours: how many councils contribute a value, and the smallest
+ * neighbours (the DfE model's when one is imported for the council, else
+ * those put with the council): how many councils contribute a value, and the smallest
  * numerator or denominator from 1 up among them (0: none), for the rule
  * that decides whether it is shown (engine/scorecard.h,
  * scorecard_peer_shown). */
