@@ -2,9 +2,6 @@
  * published.c: the DfE's published statistics: importing files' rows in
  * batches of one client stream (stored all or nothing), and reconciling a council's figures with the published ones.
  */
-#include <grpc/byte_buffer.h>
-#include <grpc/support/time.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -18,66 +15,16 @@
 #define METHOD "/csperf.v1.Performance/ImportComparators"
 #define DEFAULT_TIMEOUT_MS (30 * 60 * 1000)
 
-/* One client stream: batches go out one at a time (the previous one must
- * have left before the next is packed), the end and the reply at finish. */
 struct csperf_import {
-	csperf_client *client;
-	grpc_completion_queue *cq;
-	grpc_call *call;
-	grpc_metadata auth;
-	bool send_pending;
-	grpc_byte_buffer *pending;
-	bool broken;                  /* a send failed: csperfd ended the call */
-	bool finished;
+	client_cstream stream;
 	uint64_t rows;
 };
-
-static void wait_send(csperf_import *imp)
-{
-	grpc_event ev;
-
-	if (!imp->send_pending)
-		return;
-	ev = grpc_completion_queue_next(imp->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-	if (ev.type != GRPC_OP_COMPLETE || !ev.success)
-		imp->broken = true;
-	imp->send_pending = false;
-	if (imp->pending != NULL) {
-		grpc_byte_buffer_destroy(imp->pending);
-		imp->pending = NULL;
-	}
-}
-
-static int send_message(csperf_import *imp, const ProtobufCMessage *msg)
-{
-	grpc_op op;
-
-	wait_send(imp);
-	if (imp->broken)
-		return client_error(CSPERF_ECANCELLED, "ImportComparators: csperfd ended the "
-				    "import early; finish it for the reason");
-	memset(&op, 0, sizeof(op));
-	op.op = GRPC_OP_SEND_MESSAGE;
-	imp->pending = client_pack(msg);
-	op.data.send_message.send_message = imp->pending;
-	if (imp->pending == NULL ||
-	    grpc_call_start_batch(imp->call, &op, 1, imp, NULL) != GRPC_CALL_OK) {
-		if (imp->pending != NULL)
-			grpc_byte_buffer_destroy(imp->pending);
-		imp->pending = NULL;
-		imp->broken = true;
-		return client_error(CSPERF_ERROR, "ImportComparators: a message could not be sent");
-	}
-	imp->send_pending = true;
-	return CSPERF_OK;
-}
 
 int csperf_comparators_import_begin(csperf_client *client, int64_t timeout_ms,
 				    csperf_import **out)
 {
 	csperf_import *imp;
-	gpr_timespec deadline;
-	grpc_op op;
+	int rc;
 
 	if (out == NULL || client == NULL)
 		return client_error(CSPERF_EINVAL, "ImportComparators: client or out is NULL");
@@ -85,23 +32,12 @@ int csperf_comparators_import_begin(csperf_client *client, int64_t timeout_ms,
 	imp = calloc(1, sizeof(*imp));
 	if (imp == NULL)
 		return client_error(CSPERF_ENOMEM, "ImportComparators: out of memory");
-	imp->client = client;
-	imp->cq = grpc_completion_queue_create_for_next(NULL);
-	deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
-				gpr_time_from_millis(timeout_ms > 0 ? timeout_ms
-						     : DEFAULT_TIMEOUT_MS, GPR_TIMESPAN));
-	imp->call = grpc_channel_create_call(client->channel, NULL, GRPC_PROPAGATE_DEFAULTS,
-					     imp->cq, grpc_slice_from_static_string(METHOD), NULL,
-					     deadline, NULL);
-	memset(&op, 0, sizeof(op));
-	op.op = GRPC_OP_SEND_INITIAL_METADATA;
-	op.data.send_initial_metadata.count = client_auth_metadata(client, &imp->auth);
-	op.data.send_initial_metadata.metadata = &imp->auth;
-	if (imp->call == NULL || grpc_call_start_batch(imp->call, &op, 1, imp, NULL) != GRPC_CALL_OK) {
+	rc = client_cstream_start(&imp->stream, client, METHOD, "ImportComparators",
+				  timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS);
+	if (rc != CSPERF_OK) {
 		csperf_comparators_import_free(imp);
-		return client_error(CSPERF_ERROR, "ImportComparators: the call could not start");
+		return rc;
 	}
-	imp->send_pending = true;
 	*out = imp;
 	return CSPERF_OK;
 }
@@ -116,7 +52,7 @@ int csperf_comparators_import_add(csperf_import *imp, const csperf_published_bat
 	    (batch->nrows > 0 && (batch->cells == NULL || batch->lines == NULL)) ||
 	    (batch->ncolumns > 0 && batch->columns == NULL))
 		return client_error(CSPERF_EINVAL, "ImportComparators: import or batch is NULL");
-	if (imp->finished)
+	if (imp->stream.finished)
 		return client_error(CSPERF_EINVAL, "ImportComparators: the import is finished");
 	rows = calloc(batch->nrows + 1, sizeof(*rows));
 	ptrs = calloc(batch->nrows + 1, sizeof(*ptrs));
@@ -139,7 +75,7 @@ int csperf_comparators_import_add(csperf_import *imp, const csperf_published_bat
 	req.n_rows = batch->nrows;
 	req.rows = ptrs;
 	/* client_pack copies the message: the caller's cells may go after. */
-	rc = send_message(imp, &req.base);
+	rc = client_cstream_send(&imp->stream, &req.base);
 	free(rows);
 	free(ptrs);
 	if (rc == CSPERF_OK)
@@ -164,88 +100,39 @@ static void summary_of(const Csperf__V1__ImportComparatorsResponse *r, csperf_im
 int csperf_comparators_import_finish(csperf_import *imp, csperf_import_summary *files,
 				     size_t max_files, size_t *nfiles)
 {
-	grpc_op ops[4];
-	grpc_metadata_array initial, trailing;
-	grpc_byte_buffer *reply = NULL;
-	grpc_status_code status = GRPC_STATUS_UNKNOWN;
-	grpc_slice details = grpc_empty_slice();
 	Csperf__V1__ImportComparatorsResponse *msg = NULL;
-	size_t n = 0;
 	int rc;
 
 	if (imp == NULL || nfiles == NULL || (max_files > 0 && files == NULL))
 		return client_error(CSPERF_EINVAL, "ImportComparators: import or nfiles is NULL");
 	*nfiles = 0;
-	if (imp->finished)
+	if (imp->stream.finished)
 		return client_error(CSPERF_EINVAL, "ImportComparators: the import is finished");
-	if (!imp->broken) {
+	if (!imp->stream.broken) {
 		/* Last, the count: csperfd stores nothing from a stream that ends
 		 * without it or whose count differs from what arrived. */
 		Csperf__V1__ImportComparatorsRequest end = CSPERF__V1__IMPORT_COMPARATORS_REQUEST__INIT;
 
 		end.end = true;
 		end.end_rows = imp->rows;
-		send_message(imp, &end.base);
+		client_cstream_send(&imp->stream, &end.base);
 	}
-	wait_send(imp);
-	imp->finished = true;
-
-	grpc_metadata_array_init(&initial);
-	grpc_metadata_array_init(&trailing);
-	memset(ops, 0, sizeof(ops));
-	if (!imp->broken)
-		ops[n++].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
-	ops[n].op = GRPC_OP_RECV_INITIAL_METADATA;
-	ops[n++].data.recv_initial_metadata.recv_initial_metadata = &initial;
-	ops[n].op = GRPC_OP_RECV_MESSAGE;
-	ops[n++].data.recv_message.recv_message = &reply;
-	ops[n].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
-	ops[n].data.recv_status_on_client.trailing_metadata = &trailing;
-	ops[n].data.recv_status_on_client.status = &status;
-	ops[n++].data.recv_status_on_client.status_details = &details;
-	if (grpc_call_start_batch(imp->call, ops, n, imp, NULL) != GRPC_CALL_OK) {
-		rc = client_error(CSPERF_ERROR, "ImportComparators: the call could not finish");
-		goto cleanup;
-	}
-	grpc_completion_queue_next(imp->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-	if (status != GRPC_STATUS_OK) {
-		rc = client_status_error(imp->client, "ImportComparators", status, details);
-		goto cleanup;
-	}
-	if (reply == NULL ||
-	    (msg = (Csperf__V1__ImportComparatorsResponse *)client_unpack(
-		     reply, &csperf__v1__import_comparators_response__descriptor)) == NULL) {
-		rc = client_error(CSPERF_EPROTOCOL,
-				  "ImportComparators: the reply is not an ImportComparatorsResponse");
-		goto cleanup;
-	}
+	rc = client_cstream_finish(&imp->stream, &csperf__v1__import_comparators_response__descriptor,
+				   (ProtobufCMessage **)&msg);
+	if (rc != CSPERF_OK)
+		return rc;
 	for (size_t i = 0; i < msg->n_files && i < max_files; i++)
 		summary_of(msg->files[i], &files[i]);
 	*nfiles = msg->n_files < max_files ? msg->n_files : max_files;
 	protobuf_c_message_free_unpacked(&msg->base, NULL);
-	rc = CSPERF_OK;
-cleanup:
-	if (reply != NULL)
-		grpc_byte_buffer_destroy(reply);
-	grpc_slice_unref(details);
-	grpc_metadata_array_destroy(&initial);
-	grpc_metadata_array_destroy(&trailing);
-	return rc;
+	return CSPERF_OK;
 }
 
 void csperf_comparators_import_free(csperf_import *imp)
 {
 	if (imp == NULL)
 		return;
-	if (imp->call != NULL) {
-		/* Not finished: cancelled, so csperfd stores nothing. */
-		if (!imp->finished)
-			grpc_call_cancel(imp->call, NULL);
-		wait_send(imp);
-		grpc_call_unref(imp->call);
-	}
-	if (imp->cq != NULL)
-		client_cq_destroy(imp->cq);
+	client_cstream_destroy(&imp->stream);
 	free(imp);
 }
 
