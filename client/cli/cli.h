@@ -64,5 +64,12 @@ int cmd_reconcile(const cli_globals *globals, int argc, char **argv);
 int cmd_council(const cli_globals *globals, int argc, char **argv);
 int cmd_token(const cli_globals *globals, int argc, char **argv);
 int cmd_audit(const cli_globals *globals, int argc, char **argv);
+int cmd_watch(const cli_globals *globals, int argc, char **argv);
+
+/* A scorecard as `csperf scorecard --format json` prints it: its header and
+ * `rows` (a new reference, the caller's). cmd_scorecard.c. */
+struct json_t;
+struct csperf_scorecard;
+struct json_t *cli_scorecard_json(const struct csperf_scorecard *scorecard);
 
 #endif

@@ -292,7 +292,7 @@ int cmd_series(const cli_globals *g, int argc, char **argv)
 "Usage: csperf series --council CODE --indicator ID [--type TYPE] [--from PERIOD] [--to PERIOD]\n"
 "\n"
 "An indicator's values over time, with numerators and denominators. TYPE:\n"
-"month, quarter (default), year, rolling12, ytd.\n";
+"month, quarter (default), year, rolling12, ytd, 3y (three financial years).\n";
 	static const output_column columns[] = {
 		{ "period", "Period", OUTPUT_TEXT }, { "breakdown", "Code", OUTPUT_TEXT },
 		{ "numerator", "Numerator", OUTPUT_NUMBER }, { "denominator", "Denominator", OUTPUT_NUMBER },

@@ -118,6 +118,22 @@ static json_t *row_json(const csperf_scorecard_row *r)
 	return o;
 }
 
+json_t *cli_scorecard_json(const csperf_scorecard *sc)
+{
+	json_t *root = json_object(), *rows = json_array();
+
+	json_object_set_new(root, "council", json_string(sc->council));
+	json_object_set_new(root, "council_name", json_string(sc->council_name));
+	json_object_set_new(root, "period", json_string(sc->period));
+	json_object_set_new(root, "period_start", json_string(sc->period_start));
+	json_object_set_new(root, "period_end", json_string(sc->period_end));
+	json_object_set_new(root, "data_to", json_string(sc->data_to));
+	for (size_t i = 0; i < sc->nrows; i++)
+		json_array_append_new(rows, row_json(&sc->rows[i]));
+	json_object_set_new(root, "rows", rows);
+	return root;
+}
+
 static int print_json(json_t *root)
 {
 	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0
@@ -368,7 +384,8 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 "One row per indicator: value, target, RAG (judged with the indicator's\n"
 "polarity), direction of travel against the previous period, last year's\n"
 "out-turn and a comparator. PERIOD: 2018-19 (a financial year), 2018-19:Q4,\n"
-"2019-01 (a month), r12:2019-03 (rolling twelve months), ytd:2019-01.\n"
+"2019-01 (a month), r12:2019-03 (rolling twelve months), ytd:2019-01, 3y:2020-21\n"
+"(three financial years, April 2018 to March 2021: the adoption scorecard).\n"
 "STAGE: early_help, front_door, assessment, child_protection, looked_after,\n"
 "adoption, care_leavers, workforce, youth_justice, finance (default: all).\n"
 "--format json prints one object with a `rows` array.\n";
@@ -391,18 +408,7 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 	if (rc != CSPERF_OK) {
 		rc = cli_fail(rc);
 	} else if (g->format == OUTPUT_JSON) {
-		json_t *root = json_object(), *rows = json_array();
-
-		json_object_set_new(root, "council", json_string(sc->council));
-		json_object_set_new(root, "council_name", json_string(sc->council_name));
-		json_object_set_new(root, "period", json_string(sc->period));
-		json_object_set_new(root, "period_start", json_string(sc->period_start));
-		json_object_set_new(root, "period_end", json_string(sc->period_end));
-		json_object_set_new(root, "data_to", json_string(sc->data_to));
-		for (size_t i = 0; i < sc->nrows; i++)
-			json_array_append_new(rows, row_json(&sc->rows[i]));
-		json_object_set_new(root, "rows", rows);
-		rc = print_json(root);
+		rc = print_json(cli_scorecard_json(sc));
 	} else if (g->format == OUTPUT_CSV) {
 		print_scorecard_csv(g, sc);
 		rc = CLI_EXIT_OK;

@@ -28,6 +28,7 @@ static const cli_command commands[] = {
 	{ "reconcile", "csperf's figures beside the DfE's published ones for a council and year", cmd_reconcile },
 	{ "token", "create, list or revoke bearer tokens (admin)", cmd_token },
 	{ "audit", "read the audit trail of calls (admin)", cmd_audit },
+	{ "watch", "follow a scorecard: a line per change, until interrupted", cmd_watch },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

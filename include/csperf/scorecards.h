@@ -270,6 +270,55 @@ int csperf_child_list_get(csperf_client *client, const char *list, const char *c
 			  const char *as_at, csperf_list_header_cb header, csperf_list_row_cb row,
 			  void *ctx, uint64_t *count);
 
+/* ---- watching a scorecard ---- */
+
+/* One update of a watched scorecard. The first is the whole scorecard
+ * (full); each later one brings the rows that changed since the one before
+ * (sequence is the previous one's plus one), or the whole scorecard again
+ * (full) when the watcher fell too far behind. Valid until the next
+ * csperf_scorecard_watch_next or csperf_scorecard_watch_free. */
+typedef struct csperf_scorecard_update {
+	uint64_t sequence;
+	int full;
+	const csperf_scorecard *changed;   /* the header, and every row (full) or the changed ones */
+	size_t nremoved;
+	const char *const *removed;        /* indicators no longer on the scorecard */
+	const csperf_scorecard *scorecard; /* the whole scorecard with this update applied */
+} csperf_scorecard_update;
+
+typedef struct csperf_scorecard_watch csperf_scorecard_watch;
+
+/* Starts watching a scorecard (the query as for csperf_scorecard_get; the
+ * same roles and suppression) and waits, up to the client's timeout, for its
+ * first update, so that a refusal (CSPERF_EPERM, CSPERF_EINVAL) is returned
+ * here. The watch has no deadline. *out is the caller's, freed with
+ * csperf_scorecard_watch_free. */
+int csperf_scorecard_watch_open(csperf_client *client, const csperf_scorecard_query *query,
+				csperf_scorecard_watch **out);
+
+/* Waits up to timeout_ms (-1: for ever) for the next update. Returns 1 and
+ * sets *out (the watch's), 0 if none came in time, or a negative code when
+ * the watch ended: CSPERF_ECANCELLED after csperf_scorecard_watch_cancel,
+ * CSPERF_EUNAVAILABLE when csperfd stopped or went away, CSPERF_EPROTOCOL if
+ * an update was missed. */
+int csperf_scorecard_watch_next(csperf_scorecard_watch *watch, int64_t timeout_ms,
+				const csperf_scorecard_update **out);
+
+/* Ends the watch from any thread: a csperf_scorecard_watch_next waiting
+ * returns CSPERF_ECANCELLED soon after. Not async-signal-safe. */
+void csperf_scorecard_watch_cancel(csperf_scorecard_watch *watch);
+
+/* Cancels the watch if it still runs and frees it. NULL is fine. */
+void csperf_scorecard_watch_free(csperf_scorecard_watch *watch);
+
+/* Called with each update; non-zero stops the watch. */
+typedef int (*csperf_scorecard_update_cb)(const csperf_scorecard_update *update, void *ctx);
+
+/* Watches a scorecard, calling cb with every update, until cb returns
+ * non-zero (then CSPERF_OK) or the watch ends (its code). */
+int csperf_scorecard_watch_each(csperf_client *client, const csperf_scorecard_query *query,
+				csperf_scorecard_update_cb cb, void *ctx);
+
 /* ---- comparators and councils ---- */
 
 /* A published figure to compare with. */

@@ -48,6 +48,8 @@ static const auth_policy policies[] = {
 	  AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetScorecard", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
 	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+	{ "/csperf.v1.Performance/WatchScorecard", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
+	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetExceptions", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
 	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 	/* Placement costs and their export (child ids, no other child data):

@@ -24,6 +24,13 @@ static void add_label(scorecard_periods *ps, const report_period *p)
 	snprintf(ps->csv + len, sizeof(ps->csv) - len, "%s%s,", len == 0 ? "," : "", p->label);
 }
 
+/* The financial year a period belongs to: the one it starts in, or, for
+ * three years (3y:2020-21), its last. */
+static void own_year(const report_period *asked, report_period *year)
+{
+	period_containing(PERIOD_YEAR, asked->type == PERIOD_3Y ? asked->end : asked->start, year);
+}
+
 void scorecard_periods_make(const report_period *asked, scorecard_periods *ps)
 {
 	report_period year, cursor;
@@ -32,7 +39,7 @@ void scorecard_periods_make(const report_period *asked, scorecard_periods *ps)
 	ps->asked = *asked;
 	period_shift(asked, true, &ps->previous);
 	period_shift(asked, false, &ps->year_ago);
-	period_containing(PERIOD_YEAR, asked->start, &year);
+	own_year(asked, &year);
 	period_shift(&year, true, &ps->last_year);
 	period_shift(&ps->last_year, true, &ps->year_before_last);
 	cursor = ps->previous;
@@ -48,6 +55,11 @@ void scorecard_periods_make(const report_period *asked, scorecard_periods *ps)
 			period_shift(&cursor, true, &cursor);
 		}
 		ps->ntrend = SCORECARD_MAX_TREND;
+	} else if (asked->type == PERIOD_3Y) {
+		/* The three financial years it sums. */
+		for (int i = 0; i < 3; i++)
+			period_containing(PERIOD_YEAR, asked->start + 366 * i + 15,
+					  &ps->trend[ps->ntrend++]);
 	} else {
 		/* This financial year's quarters, up to the period's end. */
 		for (int q = 0; q < 4; q++) {
@@ -198,7 +210,7 @@ void scorecard_published_periods(const scorecard_periods *ps, char *out, size_t 
 {
 	report_period year;
 
-	period_containing(PERIOD_YEAR, ps->asked.start, &year);
+	own_year(&ps->asked, &year);
 	snprintf(out, size, "%s,%s,%s,%s", ps->asked.label, year.label, ps->last_year.label,
 		 ps->year_before_last.label);
 }
@@ -211,7 +223,7 @@ int scorecard_published_keep(scorecard_published_list *l, const scorecard_period
 	int fit = -1;
 	report_period year;
 
-	period_containing(PERIOD_YEAR, ps->asked.start, &year);
+	own_year(&ps->asked, &year);
 	fits[0] = ps->asked.label;
 	fits[1] = year.label;
 	fits[2] = ps->last_year.label;

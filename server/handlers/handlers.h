@@ -21,6 +21,7 @@ typedef struct app {
 	struct access_cache *access_cache;  /* access.c: principals verified recently */
 	struct read_cache *read_cache;      /* read_cache.c: scorecard and exception replies */
 	store_listener *listener;           /* changes committed anywhere; NULL: none */
+	struct watch_hubs *watch;           /* watch.c: WatchScorecard's hubs; NULL: none */
 	struct store_audit_writer *audit_writer;  /* group commit of audit lines; NULL: inline */
 	/* true while csperfd waits for its database to be reached and migrated
 	 * (--wait-for-database): health answers NOT_SERVING, and main.c's gate
@@ -45,6 +46,7 @@ void handle_get_indicator_cases(rpc_call *call, void *app);
 void handle_get_child_list(rpc_call *call, void *app);
 void handle_get_scorecard(rpc_call *call, void *app);
 void handle_get_exceptions(rpc_call *call, void *app);
+void handle_watch_scorecard(rpc_call *call, void *app);
 void handle_get_placement_costs(rpc_call *call, void *app);
 void handle_export_placement_costs(rpc_call *call, void *app);
 void handle_load_comparators(rpc_call *call, void *app);

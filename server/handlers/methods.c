@@ -57,6 +57,8 @@ static const rpc_method methods[] = {
 	  &csperf__v1__get_indicator_cases_request__descriptor, handle_get_indicator_cases },
 	{ "/csperf.v1.Performance/GetChildList", RPC_SERVER_STREAM,
 	  &csperf__v1__get_child_list_request__descriptor, handle_get_child_list },
+	{ "/csperf.v1.Performance/WatchScorecard", RPC_SERVER_STREAM,
+	  &csperf__v1__get_scorecard_request__descriptor, handle_watch_scorecard },
 	{ "/grpc.health.v1.Health/Check", RPC_UNARY,
 	  &grpc__health__v1__health_check_request__descriptor, handle_health_check },
 	/* v1alpha's messages are v1's on the wire. */

@@ -21,6 +21,7 @@ const char *const suppress_not_counts[] = {
 	"csperf.v1.Indicator.small_number_threshold",
 	"csperf.v1.Indicator.sort_order",
 	"csperf.v1.ScorecardRow.version",
+	"csperf.v1.ScorecardUpdate.sequence",
 	"csperf.v1.SeriesPoint.version",
 	"csperf.v1.Token.id",
 	"csperf.v1.AuditEntry.id",

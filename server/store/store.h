@@ -306,6 +306,10 @@ int store_compute_changed_since(store_compute *cmp, const bool *reads, const cha
 int store_compute_periods(store_compute *cmp, const char *data_to, const store_period *periods,
 			  size_t nperiods, status *st);
 
+/* Builds a derived fact (engine_fact_sql: a temporary table of `name`, $1
+ * the council) for the indicators of this recompute that read it. */
+int store_compute_fact(store_compute *cmp, const char *name, const char *sql, status *st);
+
 /* Replaces one indicator's values for the council with what `sql` gives
  * ($1 council, $2 indicator id) for the periods of the listed types: all its
  * values, or, when since is not NULL, those of periods ending on or after
@@ -575,6 +579,12 @@ typedef int (*store_case_cb)(const store_case *row, void *ctx);
 int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
 		const store_period *period, const char *sql, store_case_cb cb, void *ctx,
 		status *st);
+
+/* The same, with fact_sql (the engine's statement building the derived
+ * fact the case SQL reads, $1 the council) run first; NULL for none. */
+int store_cases_of_fact(store_pool *pool, int64_t timeout_ms, const char *council,
+			const store_period *period, const char *fact_sql, const char *sql,
+			store_case_cb cb, void *ctx, status *st);
 
 /* Called per row with its values as text ("" for NULL); non-zero stops. */
 typedef int (*store_row_cb)(size_t ncolumns, const char *const *values, void *ctx);

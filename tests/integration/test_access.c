@@ -468,6 +468,8 @@ static const rpc_row matrix[] = {
 	  NULL },
 	{ "/csperf.v1.Performance/GetExceptions", "admin analyst reader scrutiny", true,
 	  NULL },
+	{ "/csperf.v1.Performance/WatchScorecard", "admin analyst reader scrutiny", true,
+	  NULL },
 	{ "/csperf.v1.Performance/GetPlacementCosts", "admin finance", true, prepare_costs },
 	{ "/csperf.v1.Performance/ExportPlacementCosts", "admin finance", true, prepare_costs },
 	{ "/csperf.v1.Performance/LoadComparators", "admin loader", false, NULL },

@@ -81,6 +81,24 @@ static void test_periods_of_a_month(void **state)
 	assert_string_equal(ps.previous.label, "2018-12");
 }
 
+/* Three financial years (the adoption scorecard's): the one before is the
+ * three years ending a year earlier; last year is the year before its
+ * last; the trend is its three years. */
+static void test_periods_of_three_years(void **state)
+{
+	scorecard_periods ps;
+
+	(void)state;
+	periods_of("3y:2020-21", &ps);
+	assert_string_equal(ps.previous.label, "3y:2019-20");
+	assert_string_equal(ps.year_ago.label, "3y:2019-20");
+	assert_string_equal(ps.last_year.label, "2019-20");
+	assert_int_equal(ps.ntrend, 3);
+	assert_string_equal(ps.trend[0].label, "2018-19");
+	assert_string_equal(ps.trend[1].label, "2019-20");
+	assert_string_equal(ps.trend[2].label, "2020-21");
+}
+
 static void test_row_of_a_proportion(void **state)
 {
 	card c;
@@ -339,6 +357,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_periods_of_a_quarter),
 		cmocka_unit_test(test_periods_of_a_month),
+		cmocka_unit_test(test_periods_of_three_years),
 		cmocka_unit_test(test_row_of_a_proportion),
 		cmocka_unit_test(test_breakdown_row_is_a_count),
 		cmocka_unit_test(test_exceptions),
