@@ -207,6 +207,10 @@ static void parse_lines(import_file *f, struct csv_parser *parser, const char *c
 		const char *nl = memchr(chunk, '\n', n);
 		size_t len = nl != NULL ? (size_t)(nl - chunk) + 1 : n;
 
+		/* Between rows (libcsv's ROW_NOT_BEGUN, 0): the next row, if this
+		 * line is not blank, which libcsv skips, begins on this line. */
+		if (parser->pstate == 0)
+			f->row_line = f->line;
 		if (csv_parse(parser, chunk, len, on_field, on_row, f) != len) {
 			snprintf(f->error, sizeof(f->error), "%s line %lu: %s", f->name, f->line,
 				 csv_strerror(csv_error(parser)));

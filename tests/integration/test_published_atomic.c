@@ -157,7 +157,8 @@ static void test_bad_file_among_good_stores_nothing(void **state)
 	free(after);
 }
 
-/* Quoted cells holding newlines: the bad row is named by its physical line. */
+/* Quoted cells holding newlines and a blank line: the bad row is named by
+ * its physical line. */
 static void test_error_names_the_physical_line(void **state)
 {
 	char path[512], *err = NULL;
@@ -170,12 +171,14 @@ static void test_error_names_the_physical_line(void **state)
 	fputs(B1_HEADER, f);
 	fputs("2024,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,"
 	      "Q01,E08000001,\"Council\r\nof\r\nQ\",Children in Need,10,10,5,5,5,5,400,c\r\n", f);
+	fputs("\r\n", f);
 	fputs("2024,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,"
 	      "Q02,E08000002,Q two,Children in Need,10,10,5,5,5,5,oops,c\r\n", f);
 	assert_int_equal(fclose(f), 0);
-	/* Header 1; the first row lines 2 to 4; the bad row line 5 (record 3). */
+	/* Header 1; the first row lines 2 to 4; a blank line 5 (libcsv skips
+	 * it); the bad row line 6 (record 3). */
 	assert_int_equal(import(&err, path, NULL), 5);
-	if (strstr(err, "quoted.csv line 5: field At31_episodes value \"oops\"") == NULL)
+	if (strstr(err, "quoted.csv line 6: field At31_episodes value \"oops\"") == NULL)
 		fail_msg("unexpected error: %s", err);
 	free(err);
 }
