@@ -8,6 +8,8 @@
  * A file is read twice: once for its release (its latest time_period, or
  * for the statistical neighbour model the year in its name), then in
  * batches of BATCH_ROWS rows, so that a large file is never held whole.
+ * Every file given goes in one import (one stream), which csperfd stores
+ * in one transaction when it is finished, or not at all.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -31,7 +33,7 @@
 typedef struct import_file {
 	const char *path;
 	const char *name;            /* the path's last part */
-	csperf_client *client;
+	csperf_import *imp;          /* the one import of every file given */
 	char release[8];
 	bool reading_release;        /* the first pass */
 	/* the header */
@@ -42,12 +44,15 @@ typedef struct import_file {
 	char **cells;
 	size_t ncells;
 	unsigned long record;        /* 1 for the header */
+	/* Physical lines, which a quoted cell holding a newline makes differ
+	 * from records: the line being parsed, and the one the row began on. */
+	unsigned long line;
+	unsigned long row_line;
 	/* the batch */
 	char **batch_cells;
 	unsigned int *batch_lines;
 	size_t batch_rows;
 	size_t batch_bytes;
-	csperf_import_summary total;
 	uint64_t rows;
 	char error[512];
 	int code;                    /* the SDK's code when a batch failed */
@@ -62,7 +67,6 @@ static void free_cells(char **cells, size_t count)
 static int send_batch(import_file *f)
 {
 	csperf_published_batch batch;
-	csperf_import_summary s;
 	int rc;
 
 	if (f->batch_rows == 0)
@@ -74,23 +78,16 @@ static int send_batch(import_file *f)
 	batch.nrows = f->batch_rows;
 	batch.lines = f->batch_lines;
 	batch.cells = (const char *const *)f->batch_cells;
-	rc = csperf_comparators_import(f->client, &batch, &s);
+	rc = csperf_comparators_import_add(f->imp, &batch);
 	free_cells(f->batch_cells, f->batch_rows * f->ncolumns);
 	f->batch_rows = 0;
 	f->batch_bytes = 0;
 	if (rc != CSPERF_OK) {
+		/* csperfd refused a batch: finish says why. */
 		f->code = rc;
 		snprintf(f->error, sizeof(f->error), "%s", csperf_error_last());
 		return -1;
 	}
-	memcpy(f->total.kind, s.kind, sizeof(s.kind));
-	memcpy(f->total.title, s.title, sizeof(s.title));
-	f->total.figures_new += s.figures_new;
-	f->total.figures_replaced += s.figures_replaced;
-	f->total.figures_unchanged += s.figures_unchanged;
-	f->total.no_figure += s.no_figure;
-	f->total.rows_skipped += s.rows_skipped;
-	f->total.neighbours += s.neighbours;
 	return 0;
 }
 
@@ -118,6 +115,11 @@ static void on_field(void *data, size_t len, void *ctx)
 		snprintf(f->error, sizeof(f->error), "out of memory");
 		return;
 	}
+	/* A quoted cell may run over lines (an LA's name, a note): its line
+	 * breaks are spaces to csperfd, which refuses control characters. */
+	for (char *p = f->cells[f->ncells]; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
 	f->ncells++;
 }
 
@@ -165,6 +167,7 @@ static void on_row(int end, void *ctx)
 		f->ncolumns = f->ncells;
 		f->ncells = 0;
 		f->record++;
+		f->row_line = f->line + 1;
 		return;
 	}
 	f->rows++;
@@ -174,16 +177,17 @@ static void on_row(int end, void *ctx)
 	}
 	if (f->ncells != f->ncolumns) {
 		snprintf(f->error, sizeof(f->error), "%s line %lu: %zu fields, the header has %zu",
-			 f->name, f->record, f->ncells, f->ncolumns);
+			 f->name, f->row_line, f->ncells, f->ncolumns);
 		goto done;
 	}
 	memcpy(&f->batch_cells[f->batch_rows * f->ncolumns], f->cells,
 	       f->ncells * sizeof(*f->cells));
 	for (size_t i = 0; i < f->ncells; i++)
 		f->batch_bytes += strlen(f->cells[i]) + 2;
-	f->batch_lines[f->batch_rows++] = (unsigned int)f->record;
+	f->batch_lines[f->batch_rows++] = (unsigned int)f->row_line;
 	f->ncells = 0;
 	f->record++;
+	f->row_line = f->line + 1;
 	if (f->batch_rows == BATCH_ROWS || f->batch_bytes >= BATCH_BYTES)
 		send_batch(f);
 	return;
@@ -191,6 +195,32 @@ done:
 	free_cells(f->cells, f->ncells);
 	f->ncells = 0;
 	f->record++;
+	f->row_line = f->line + 1;
+}
+
+/* Gives the parser a chunk a line at a time, so that f->line is the line
+ * of the byte being parsed whenever a row ends (a row's callback comes at
+ * its newline, the last byte given). */
+static void parse_lines(import_file *f, struct csv_parser *parser, const char *chunk, size_t n)
+{
+	while (n > 0 && f->error[0] == '\0') {
+		const char *nl = memchr(chunk, '\n', n);
+		size_t len = nl != NULL ? (size_t)(nl - chunk) + 1 : n;
+
+		/* Between rows (libcsv's ROW_NOT_BEGUN, 0): the next row, if this
+		 * line is not blank, which libcsv skips, begins on this line. */
+		if (parser->pstate == 0)
+			f->row_line = f->line;
+		if (csv_parse(parser, chunk, len, on_field, on_row, f) != len) {
+			snprintf(f->error, sizeof(f->error), "%s line %lu: %s", f->name, f->line,
+				 csv_strerror(csv_error(parser)));
+			return;
+		}
+		if (nl != NULL)
+			f->line++;
+		chunk += len;
+		n -= len;
+	}
 }
 
 /* One pass over the file. -1 with f->error set on failure. */
@@ -208,13 +238,13 @@ static int read_pass(import_file *f, bool release_pass)
 	free_cells(f->columns, f->ncolumns);
 	f->ncolumns = 0;
 	f->record = 1;
+	f->line = 1;
+	f->row_line = 1;
 	f->rows = 0;
 	f->reading_release = release_pass;
 	csv_init(&parser, CSV_APPEND_NULL);
 	while (f->error[0] == '\0' && (n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-		if (csv_parse(&parser, chunk, n, on_field, on_row, f) != n)
-			snprintf(f->error, sizeof(f->error), "%s line %lu: %s", f->name, f->record,
-				 csv_strerror(csv_error(&parser)));
+		parse_lines(f, &parser, chunk, n);
 	if (f->error[0] == '\0')
 		csv_fini(&parser, on_field, on_row, f);
 	csv_free(&parser);
@@ -236,10 +266,17 @@ static void release_from_name(import_file *f)
 		}
 }
 
-static void print_summary(const cli_globals *g, const import_file *f, json_t *results)
-{
-	const csperf_import_summary *s = &f->total;
+/* What is printed of a file once the import is finished. */
+typedef struct file_done {
+	const char *path;
+	const char *name;
+	char release[8];
+	uint64_t rows;
+} file_done;
 
+static void print_summary(const cli_globals *g, const file_done *f,
+			  const csperf_import_summary *s, json_t *results)
+{
 	if (g->format == OUTPUT_JSON) {
 		json_array_append_new(results, json_pack(
 			"{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "file", f->path,
@@ -264,57 +301,118 @@ static void print_summary(const cli_globals *g, const import_file *f, json_t *re
 		       (unsigned long long)s->rows_skipped);
 }
 
-static int import_one(const cli_globals *g, csperf_client *client, const char *path,
-		      const char *release, json_t *results)
+/* Reads one file and adds its batches to the import. 0; or -1 with error
+ * set, *code the SDK's code when csperfd ended the import (finish says
+ * why), else 0. */
+static int import_one(csperf_import *imp, const char *release, file_done *done, char *error,
+		      size_t error_size, int *code)
 {
 	import_file f;
-	const char *slash = strrchr(path, '/');
-	int rc = CLI_EXIT_OK;
+	const char *slash = strrchr(done->path, '/');
+	int rc = -1;
 
 	memset(&f, 0, sizeof(f));
-	f.path = path;
-	f.name = slash != NULL ? slash + 1 : path;
-	f.client = client;
+	f.path = done->path;
+	f.name = slash != NULL ? slash + 1 : done->path;
+	done->name = f.name;
+	f.imp = imp;
 	f.batch_cells = calloc((size_t)BATCH_ROWS * MAX_COLUMNS, sizeof(*f.batch_cells));
 	f.batch_lines = calloc(BATCH_ROWS, sizeof(*f.batch_lines));
 	if (f.batch_cells == NULL || f.batch_lines == NULL) {
 		snprintf(f.error, sizeof(f.error), "out of memory");
-		goto fail;
+		goto cleanup;
 	}
 	if (release != NULL) {
 		snprintf(f.release, sizeof(f.release), "%s", release);
 	} else {
 		if (read_pass(&f, true) != 0)
-			goto fail;
+			goto cleanup;
 		if (f.release[0] == '\0')
 			release_from_name(&f);
 		if (f.release[0] == '\0') {
 			snprintf(f.error, sizeof(f.error), "%s: no time_period column and no year in "
 				 "its name: give its release with --release YEAR", f.name);
-			goto fail;
+			goto cleanup;
 		}
 	}
 	if (read_pass(&f, false) != 0)
-		goto fail;
-	print_summary(g, &f, results);
-	goto cleanup;
-fail:
-	fprintf(stderr, "csperf comparators import: %s\n", f.error);
-	if (f.code != 0 && f.code != CSPERF_EINVAL)
-		rc = cli_fail(f.code);
-	else
-		rc = f.code == CSPERF_EINVAL ? CLI_EXIT_REJECTED : CLI_EXIT_LOCAL;
-	if (f.rows > BATCH_ROWS)
-		fprintf(stderr, "csperf comparators import: the batches of %s before the failing one "
-			"were stored; importing the file again once it is mended changes nothing "
-			"more than the rest\n", f.path);
+		goto cleanup;
+	memcpy(done->release, f.release, sizeof(done->release));
+	done->rows = f.rows;
+	rc = 0;
 cleanup:
+	snprintf(error, error_size, "%s", f.error);
+	*code = f.code;
 	free_cells(f.cells, f.ncells);
 	free(f.cells);
 	free_cells(f.batch_cells, f.batch_rows * f.ncolumns);
 	free_cells(f.columns, f.ncolumns);
 	free(f.batch_cells);
 	free(f.batch_lines);
+	return rc;
+}
+
+static int exit_code(int code)
+{
+	if (code == CSPERF_EINVAL)
+		return CLI_EXIT_REJECTED;
+	return code != CSPERF_OK ? cli_fail(code) : CLI_EXIT_LOCAL;
+}
+
+/* All the files in one import: csperfd stores them together or not at all. */
+static int import_all(const cli_globals *g, csperf_client *client, char **paths, int npaths,
+		      const char *release, json_t *results)
+{
+	file_done *done = calloc((size_t)npaths + 1, sizeof(*done));
+	csperf_import_summary *sums = calloc((size_t)npaths + 1, sizeof(*sums));
+	csperf_import *imp = NULL;
+	char error[512] = "";
+	size_t nsums = 0, next = 0;
+	int code = CSPERF_OK, rc;
+
+	if (done == NULL || sums == NULL) {
+		snprintf(error, sizeof(error), "out of memory");
+		goto fail;
+	}
+	code = csperf_comparators_import_begin(client, 0, &imp);
+	if (code != CSPERF_OK) {
+		snprintf(error, sizeof(error), "%s", csperf_error_last());
+		goto fail;
+	}
+	for (int i = 0; i < npaths; i++) {
+		done[i].path = paths[i];
+		if (import_one(imp, release, &done[i], error, sizeof(error), &code) != 0 &&
+		    code == CSPERF_OK)
+			goto fail;              /* a local error: the import is cancelled */
+		if (code != CSPERF_OK)
+			break;                  /* csperfd refused: finish says why */
+	}
+	code = csperf_comparators_import_finish(imp, sums, (size_t)npaths, &nsums);
+	if (code != CSPERF_OK) {
+		snprintf(error, sizeof(error), "%s", csperf_error_last());
+		goto fail;
+	}
+	/* The server names each file that sent rows, in order. */
+	for (int i = 0; i < npaths; i++) {
+		csperf_import_summary empty;
+
+		memset(&empty, 0, sizeof(empty));
+		if (next < nsums && strcmp(sums[next].file_name, done[i].name) == 0)
+			print_summary(g, &done[i], &sums[next++], results);
+		else
+			print_summary(g, &done[i], &empty, results);
+	}
+	rc = CLI_EXIT_OK;
+	goto cleanup;
+fail:
+	fprintf(stderr, "csperf comparators import: %s\n", error);
+	if (npaths > 1 || imp != NULL)
+		fprintf(stderr, "csperf comparators import: nothing was stored\n");
+	rc = exit_code(code);
+cleanup:
+	csperf_comparators_import_free(imp);
+	free(done);
+	free(sums);
 	return rc;
 }
 
@@ -355,8 +453,7 @@ int cmd_comparators_import(const cli_globals *g, int argc, char **argv)
 		json_decref(results);
 		return CLI_EXIT_USAGE;
 	}
-	for (int i = first; i < argc && rc == CLI_EXIT_OK; i++)
-		rc = import_one(g, client, argv[i], release, results);
+	rc = import_all(g, client, &argv[first], argc - first, release, results);
 	if (rc == CLI_EXIT_OK && g->format == OUTPUT_JSON) {
 		json_dumpf(results, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);

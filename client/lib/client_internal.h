@@ -5,6 +5,8 @@
 #ifndef CSPERF_CLIENT_INTERNAL_H
 #define CSPERF_CLIENT_INTERNAL_H
 
+#include <stdbool.h>
+
 #include <grpc/grpc.h>
 #include <grpc/grpc_security.h>
 #include <protobuf-c/protobuf-c.h>
@@ -60,6 +62,31 @@ int client_server_stream(csperf_client *client, const char *method, const char *
 			 const ProtobufCMessage *request,
 			 const ProtobufCMessageDescriptor *response_type,
 			 client_message_cb on_message, void *ctx);
+
+/* A client-streaming call (client_stream.c). start: the call and its
+ * metadata; send: one message, after the previous one left (CSPERF_ECANCELLED
+ * once csperfd ended the call: finish says why); finish: the close, then the
+ * reply unpacked as `type` (free with protobuf_c_message_free_unpacked);
+ * destroy: cancels a call not finished. `what` names the call in errors. */
+typedef struct client_cstream {
+	csperf_client *client;
+	const char *what;
+	grpc_completion_queue *cq;
+	grpc_call *call;
+	grpc_metadata auth;
+	bool send_pending;            /* a message is in flight */
+	grpc_byte_buffer *pending;    /* its buffer, destroyed once it left */
+	bool broken;                  /* a send failed: the server ended the call */
+	bool finished;
+} client_cstream;
+
+int client_cstream_start(client_cstream *s, csperf_client *client, const char *method,
+			 const char *what, int64_t timeout_ms);
+int client_cstream_send(client_cstream *s, const ProtobufCMessage *msg);
+void client_cstream_wait(client_cstream *s);
+int client_cstream_finish(client_cstream *s, const ProtobufCMessageDescriptor *type,
+			  ProtobufCMessage **out);
+void client_cstream_destroy(client_cstream *s);
 
 /* The public view of an unpacked GetScorecardResponse, which it takes (and
  * frees on failure, naming `what`). scorecards.c. */

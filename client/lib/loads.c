@@ -8,8 +8,6 @@
  * once (SourceFile), and so are the names a file gives each type's fields
  * (SourceFields); records then refer to the file by index.
  */
-#include <grpc/byte_buffer.h>
-#include <grpc/support/time.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +29,7 @@ typedef struct named_file {
 } named_file;
 
 struct csperf_load {
-	csperf_client *client;
-	grpc_completion_queue *cq;
-	grpc_call *call;
-	grpc_metadata auth;
-	bool send_pending;            /* a batch is in flight */
-	grpc_byte_buffer *pending;    /* its buffer, destroyed once it completes */
-	bool broken;                  /* a send failed: the server ended the call */
-	bool finished;
+	client_cstream stream;
 
 	named_file *files;
 	size_t nfiles;
@@ -53,44 +44,10 @@ struct csperf_load {
 	uint64_t added;
 };
 
-/* Waits for the batch in flight, if any. */
-static void wait_send(csperf_load *load)
-{
-	grpc_event ev;
-
-	if (!load->send_pending)
-		return;
-	ev = grpc_completion_queue_next(load->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-	if (ev.type != GRPC_OP_COMPLETE || !ev.success)
-		load->broken = true;
-	load->send_pending = false;
-	if (load->pending != NULL) {
-		grpc_byte_buffer_destroy(load->pending);
-		load->pending = NULL;
-	}
-}
-
-/* Sends one message of the stream, after the previous one completed. */
+/* Sends one message of the stream, after the previous one left. */
 static int send_message(csperf_load *load, const ProtobufCMessage *msg)
 {
-	grpc_op op;
-
-	wait_send(load);
-	if (load->broken)
-		return client_error(CSPERF_ECANCELLED,
-				    "LoadRecords: csperfd ended the load early; finish it for the reason");
-	memset(&op, 0, sizeof(op));
-	op.op = GRPC_OP_SEND_MESSAGE;
-	load->pending = client_pack(msg);
-	op.data.send_message.send_message = load->pending;
-	if (grpc_call_start_batch(load->call, &op, 1, load, NULL) != GRPC_CALL_OK) {
-		grpc_byte_buffer_destroy(load->pending);
-		load->pending = NULL;
-		load->broken = true;
-		return client_error(CSPERF_ERROR, "LoadRecords: a message could not be sent");
-	}
-	load->send_pending = true;
-	return CSPERF_OK;
+	return client_cstream_send(&load->stream, msg);
 }
 
 static void clear_batch(csperf_load *load)
@@ -130,8 +87,6 @@ int csperf_load_begin(csperf_client *client, const csperf_load_options *opts,
 	Csperf__V1__LoadRecordsRequest req = CSPERF__V1__LOAD_RECORDS_REQUEST__INIT;
 	Csperf__V1__LoadHeader header = CSPERF__V1__LOAD_HEADER__INIT;
 	csperf_load *load;
-	gpr_timespec deadline;
-	grpc_op op;
 	int64_t timeout;
 	int rc;
 
@@ -156,23 +111,12 @@ int csperf_load_begin(csperf_client *client, const csperf_load_options *opts,
 	}
 	for (size_t i = 0; i < BATCH_RECORDS; i++)
 		load->record_ptrs[i] = &load->records[i];
-	load->client = client;
-	load->cq = grpc_completion_queue_create_for_next(NULL);
 	timeout = opts->timeout_ms > 0 ? opts->timeout_ms : CSPERF_LOAD_DEFAULT_TIMEOUT_MS;
-	deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
-				gpr_time_from_millis(timeout, GPR_TIMESPAN));
-	load->call = grpc_channel_create_call(client->channel, NULL, GRPC_PROPAGATE_DEFAULTS,
-					      load->cq, grpc_slice_from_static_string(METHOD),
-					      NULL, deadline, NULL);
-	memset(&op, 0, sizeof(op));
-	op.op = GRPC_OP_SEND_INITIAL_METADATA;
-	op.data.send_initial_metadata.count = client_auth_metadata(client, &load->auth);
-	op.data.send_initial_metadata.metadata = &load->auth;
-	if (grpc_call_start_batch(load->call, &op, 1, load, NULL) != GRPC_CALL_OK) {
+	rc = client_cstream_start(&load->stream, client, METHOD, "LoadRecords", timeout);
+	if (rc != CSPERF_OK) {
 		csperf_load_free(load);
-		return client_error(CSPERF_ERROR, "LoadRecords: the call could not start");
+		return rc;
 	}
-	load->send_pending = true;
 
 	header.council = (char *)opts->council;
 	header.source = (char *)opts->source;
@@ -185,7 +129,7 @@ int csperf_load_begin(csperf_client *client, const csperf_load_options *opts,
 	req.item_case = CSPERF__V1__LOAD_RECORDS_REQUEST__ITEM_HEADER;
 	req.header = &header;
 	rc = send_message(load, &req.base);
-	if (rc != CSPERF_OK && !load->broken) {
+	if (rc != CSPERF_OK && !load->stream.broken) {
 		csperf_load_free(load);
 		return rc;
 	}
@@ -265,9 +209,9 @@ int csperf_load_add(csperf_load *load, const csperf_record *record)
 
 	if (load == NULL || record == NULL || (record->nvalues > 0 && record->values == NULL))
 		return client_error(CSPERF_EINVAL, "LoadRecords: load or record is NULL");
-	if (load->finished)
+	if (load->stream.finished)
 		return client_error(CSPERF_EINVAL, "LoadRecords: the load is finished");
-	if (load->broken)
+	if (load->stream.broken)
 		return client_error(CSPERF_ECANCELLED,
 				    "LoadRecords: csperfd ended the load early; finish it for the reason");
 	if (record->file != NULL && record->file[0] != '\0') {
@@ -391,23 +335,17 @@ void csperf_load_summary_free(csperf_load_summary *summary)
 
 int csperf_load_finish(csperf_load *load, csperf_load_summary **out)
 {
-	grpc_op ops[4];
-	grpc_metadata_array initial, trailing;
-	grpc_byte_buffer *reply = NULL;
-	grpc_status_code status = GRPC_STATUS_UNKNOWN;
-	grpc_slice details = grpc_empty_slice();
 	Csperf__V1__LoadSummary *msg = NULL;
-	size_t n = 0;
 	int rc;
 
 	if (load == NULL || out == NULL)
 		return client_error(CSPERF_EINVAL, "LoadRecords: load or out is NULL");
 	*out = NULL;
-	if (load->finished)
+	if (load->stream.finished)
 		return client_error(CSPERF_EINVAL, "LoadRecords: the load is finished already");
-	if (!load->broken)
+	if (!load->stream.broken)
 		flush_batch(load);
-	if (!load->broken) {
+	if (!load->stream.broken) {
 		/* Last, the count: csperfd stores nothing from a stream that ends
 		 * without it or whose count differs from what arrived. */
 		Csperf__V1__LoadRecordsRequest req = CSPERF__V1__LOAD_RECORDS_REQUEST__INIT;
@@ -418,65 +356,23 @@ int csperf_load_finish(csperf_load *load, csperf_load_summary **out)
 		req.end = &end;
 		send_message(load, &req.base);
 	}
-	wait_send(load);
-	load->finished = true;
-
-	grpc_metadata_array_init(&initial);
-	grpc_metadata_array_init(&trailing);
-	memset(ops, 0, sizeof(ops));
-	if (!load->broken)
-		ops[n++].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
-	ops[n].op = GRPC_OP_RECV_INITIAL_METADATA;
-	ops[n++].data.recv_initial_metadata.recv_initial_metadata = &initial;
-	ops[n].op = GRPC_OP_RECV_MESSAGE;
-	ops[n++].data.recv_message.recv_message = &reply;
-	ops[n].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
-	ops[n].data.recv_status_on_client.trailing_metadata = &trailing;
-	ops[n].data.recv_status_on_client.status = &status;
-	ops[n++].data.recv_status_on_client.status_details = &details;
-	if (grpc_call_start_batch(load->call, ops, n, load, NULL) != GRPC_CALL_OK) {
-		rc = client_error(CSPERF_ERROR, "LoadRecords: the call could not finish");
-		goto cleanup;
-	}
-	grpc_completion_queue_next(load->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-	if (status != GRPC_STATUS_OK) {
-		rc = client_status_error(load->client, "LoadRecords", status, details);
-		goto cleanup;
-	}
-	if (reply == NULL ||
-	    (msg = (Csperf__V1__LoadSummary *)client_unpack(
-		     reply, &csperf__v1__load_summary__descriptor)) == NULL) {
-		rc = client_error(CSPERF_EPROTOCOL, "LoadRecords: the reply is not a LoadSummary");
-		goto cleanup;
-	}
+	rc = client_cstream_finish(&load->stream, &csperf__v1__load_summary__descriptor,
+				   (ProtobufCMessage **)&msg);
+	if (rc != CSPERF_OK)
+		return rc;
 	*out = summary_wrap(msg, true);
 	if (*out == NULL) {
 		csperf__v1__load_summary__free_unpacked(msg, NULL);
-		rc = client_error(CSPERF_ENOMEM, "LoadRecords: out of memory");
-		goto cleanup;
+		return client_error(CSPERF_ENOMEM, "LoadRecords: out of memory");
 	}
-	rc = CSPERF_OK;
-cleanup:
-	if (reply != NULL)
-		grpc_byte_buffer_destroy(reply);
-	grpc_slice_unref(details);
-	grpc_metadata_array_destroy(&initial);
-	grpc_metadata_array_destroy(&trailing);
-	return rc;
+	return CSPERF_OK;
 }
 
 void csperf_load_free(csperf_load *load)
 {
 	if (load == NULL)
 		return;
-	if (load->call != NULL) {
-		if (!load->finished)
-			grpc_call_cancel(load->call, NULL);
-		wait_send(load);
-		grpc_call_unref(load->call);
-	}
-	if (load->cq != NULL)
-		client_cq_destroy(load->cq);
+	client_cstream_destroy(&load->stream);
 	if (load->records != NULL)
 		clear_batch(load);
 	for (size_t i = 0; i < load->nfiles; i++)

@@ -367,6 +367,7 @@ typedef struct csperf_published_batch {
 } csperf_published_batch;
 
 typedef struct csperf_import_summary {
+	char file_name[256];            /* as the batches named it */
 	char kind[64];                  /* cin_b1, cla_stability, sn_model, ... */
 	char title[256];
 	uint64_t figures_new;
@@ -377,11 +378,25 @@ typedef struct csperf_import_summary {
 	uint64_t neighbours;            /* the neighbour model: LAs whose neighbours changed */
 } csperf_import_summary;
 
-/* Imports one batch (csperf comparators import sends a file in batches of
- * 2,000 rows). A bad cell refuses the batch (CSPERF_EINVAL naming the file,
- * line, field and value). *summary is filled on success. */
-int csperf_comparators_import(csperf_client *client, const csperf_published_batch *batch,
-			      csperf_import_summary *summary);
+/* An import of one or more files: one client stream that csperfd stores in
+ * one transaction when it is finished, or not at all. Begin, add each file's
+ * batches (csperf comparators import sends 2,000 rows at a time; a batch is
+ * copied, so its cells may be freed on return), then finish. A bad cell in
+ * any batch refuses the whole import: finish returns CSPERF_EINVAL naming the
+ * file, line, field and value, and nothing is stored. An import freed before
+ * it is finished is cancelled and stores nothing. timeout_ms 0: 30 minutes. */
+typedef struct csperf_import csperf_import;
+
+int csperf_comparators_import_begin(csperf_client *client, int64_t timeout_ms,
+				    csperf_import **out);
+/* A failure here (CSPERF_ECANCELLED: csperfd ended the import early) is
+ * explained by finish. */
+int csperf_comparators_import_add(csperf_import *imp, const csperf_published_batch *batch);
+/* Ends the stream and fills files[0 .. *nfiles) with each file's counts, in
+ * the order their batches came (at most max_files). */
+int csperf_comparators_import_finish(csperf_import *imp, csperf_import_summary *files,
+				     size_t max_files, size_t *nfiles);
+void csperf_comparators_import_free(csperf_import *imp);
 
 typedef struct csperf_reconcile_row {
 	const char *indicator_id;

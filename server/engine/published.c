@@ -201,6 +201,73 @@ int published_rule_resolve(published_rule *rule, const char *const *header, size
 			return -1;
 		}
 	}
+	for (size_t i = 0; i < rule->nplus + rule->nper; i++) {
+		bool plus = i < rule->nplus;
+		const char *name = plus ? rule->plus_columns[i] : rule->per_columns[i - rule->nplus];
+		int at = published_column(header, nheader, name);
+
+		if (at < 0) {
+			snprintf(err, errsize, "the file has no column %s (a part of %s)", name,
+				 rule->indicator_id);
+			return -1;
+		}
+		if (plus)
+			rule->plus_index[i] = at;
+		else
+			rule->per_index[i - rule->nplus] = at;
+	}
+	return 0;
+}
+
+/* Adds a part's cell to *sum; a symbol is kept in *symbol (the first). */
+static int add_part(const char *cell, double *sum, const char **symbol)
+{
+	bool present;
+	double value;
+	const char *s;
+
+	if (published_cell(cell, &present, &value, &s) != 0)
+		return -1;
+	if (present)
+		*sum += value;
+	else if (*symbol == NULL)
+		*symbol = s;
+	return 0;
+}
+
+int published_rule_value(const published_rule *rule, const char *const *cells, bool *present,
+			 double *value, const char **symbol, const char **bad_column)
+{
+	const char *sym = NULL;
+	double top = 0, bottom = 0;
+
+	*present = false;
+	*value = 0;
+	*symbol = NULL;
+	if (add_part(cells[rule->measure_index], &top, &sym) != 0) {
+		*bad_column = rule->measure_column;
+		return -1;
+	}
+	for (size_t i = 0; i < rule->nplus; i++)
+		if (add_part(cells[rule->plus_index[i]], &top, &sym) != 0) {
+			*bad_column = rule->plus_columns[i];
+			return -1;
+		}
+	for (size_t i = 0; i < rule->nper; i++)
+		if (add_part(cells[rule->per_index[i]], &bottom, &sym) != 0) {
+			*bad_column = rule->per_columns[i];
+			return -1;
+		}
+	if (sym != NULL) {
+		*symbol = sym;
+		return 0;
+	}
+	if (rule->nper > 0 && bottom == 0) {
+		*symbol = "z";
+		return 0;
+	}
+	*present = true;
+	*value = (rule->nper > 0 ? top / bottom : top) * rule->scale;
 	return 0;
 }
 

@@ -65,9 +65,17 @@ typedef struct published_rule {
 	const char *filter_values[PUBLISHED_MAX_FILTERS];
 	size_t nfilters;
 	double scale;
+	/* A combined figure: (measure + plus...) / (per...) * scale; with no
+	 * per columns, (measure + plus...) * scale. */
+	const char *plus_columns[PUBLISHED_MAX_FILTERS];
+	size_t nplus;
+	const char *per_columns[PUBLISHED_MAX_FILTERS];
+	size_t nper;
 	/* Filled by published_rule_resolve: column indexes in the header. */
 	int measure_index;
 	int filter_index[PUBLISHED_MAX_FILTERS];
+	int plus_index[PUBLISHED_MAX_FILTERS];
+	int per_index[PUBLISHED_MAX_FILTERS];
 } published_rule;
 
 /* Finds the rule's columns in the header; -1 naming the missing column in
@@ -77,6 +85,14 @@ int published_rule_resolve(published_rule *rule, const char *const *header, size
 
 /* Whether a row's cells hold the rule's filter values. */
 bool published_rule_matches(const published_rule *rule, const char *const *cells, size_t ncells);
+
+/* A matching row's figure under the rule: each part's cell is read with
+ * published_cell; a part published as a symbol makes the figure no figure
+ * with that symbol (the first met), and a ratio whose denominator is 0 is
+ * no figure with symbol "z" (not applicable). -1 when a cell is neither a
+ * number nor a symbol, *bad_column naming its column. */
+int published_rule_value(const published_rule *rule, const char *const *cells, bool *present,
+			 double *value, const char **symbol, const char **bad_column);
 
 /* The index of a column in the header, -1 if absent. */
 int published_column(const char *const *header, size_t nheader, const char *name);

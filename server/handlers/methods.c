@@ -49,7 +49,7 @@ static const rpc_method methods[] = {
 	  &csperf__v1__load_comparators_request__descriptor, handle_load_comparators },
 	{ "/csperf.v1.Performance/PutCouncil", RPC_UNARY,
 	  &csperf__v1__put_council_request__descriptor, handle_put_council },
-	{ "/csperf.v1.Performance/ImportComparators", RPC_UNARY,
+	{ "/csperf.v1.Performance/ImportComparators", RPC_CLIENT_STREAM,
 	  &csperf__v1__import_comparators_request__descriptor, handle_import_comparators },
 	{ "/csperf.v1.Performance/Reconcile", RPC_UNARY,
 	  &csperf__v1__reconcile_request__descriptor, handle_reconcile },

@@ -1,6 +1,6 @@
 /*
- * published.c: ImportComparators (a batch of a DfE published statistics
- * file, mapped to comparators by the data of migration 0018) and Reconcile
+ * published.c: ImportComparators (a stream of batches of DfE published
+ * statistics files, mapped to comparators by the data of migration 0018) and Reconcile
  * (csperf's figures beside the published ones). The rules are the engine's
  * (engine/published.c); the mapping and the figures are the store's.
  */
@@ -72,9 +72,10 @@ static const char *cell_of(const ImportRequest *req, const Csperf__V1__Published
 }
 
 /* The statistical neighbour model: SN_1 .. SN_10 (and SN_1P .. closeness). */
-static int import_neighbours(app *a, rpc_call *call, const ImportRequest *req,
+static int import_neighbours(store_dfe_import *imp, const ImportRequest *req,
 			     Csperf__V1__ImportComparatorsResponse *reply, status *st)
 {
+	uint64_t changed = 0;
 	store_dfe_neighbour *rows = calloc(req->n_rows * 10 + 1, sizeof(*rows));
 	size_t count = 0;
 	int rc = -1;
@@ -112,9 +113,9 @@ static int import_neighbours(app *a, rpc_call *call, const ImportRequest *req,
 			count++;
 		}
 	}
-	if (store_import_neighbours(a->pool, rpc_call_remaining_ms(call), rows, count, req->release,
-				    &reply->neighbours, st) != 0)
+	if (store_import_neighbours(imp, rows, count, req->release, &changed, st) != 0)
 		goto cleanup;
+	reply->neighbours += changed;
 	rc = 0;
 cleanup:
 	free(rows);
@@ -155,6 +156,12 @@ static int batch_rules(const store_dfe_mapping *mapping, const char *kind, const
 			r->filter_columns[f] = m->filter_columns[f];
 			r->filter_values[f] = m->filter_values[f];
 		}
+		r->nplus = m->nplus;
+		for (size_t f = 0; f < m->nplus; f++)
+			r->plus_columns[f] = m->plus_columns[f];
+		r->nper = m->nper;
+		for (size_t f = 0; f < m->nper; f++)
+			r->per_columns[f] = m->per_columns[f];
 		if (published_rule_resolve(r, (const char *const *)req->columns, req->n_columns, err,
 					   sizeof(err)) != 0)
 			return status_set(st, STATUS_INVALID_ARGUMENT, "%s: %s", req->file_name, err);
@@ -198,19 +205,19 @@ static int map_row(const ImportRequest *req, const Csperf__V1__PublishedRow *row
 	for (size_t i = 0; i < b->nrules; i++) {
 		const published_rule *r = &b->rules[i];
 		store_published_figure *f;
-		const char *cell;
+		const char *bad = NULL;
 		bool present;
 		double value;
 		const char *symbol;
 
 		if (!published_rule_matches(r, (const char *const *)row->cells, row->n_cells))
 			continue;
-		cell = row->cells[r->measure_index];
-		if (published_cell(cell, &present, &value, &symbol) != 0)
+		if (published_rule_value(r, (const char *const *)row->cells, &present, &value,
+					 &symbol, &bad) != 0)
 			return status_set(st, STATUS_INVALID_ARGUMENT, "%s line %u: field %s value "
 					  "\"%s\" is neither a number nor a DfE symbol (c, x, z, u, "
-					  "k, low)", req->file_name, row->line, r->measure_column,
-					  cell);
+					  "k, low)", req->file_name, row->line, bad,
+					  cell_of(req, row, bad));
 		f = &b->figures[b->nfigures];
 		snprintf(b->periods[b->nfigures], sizeof(b->periods[0]), "%s", period);
 		f->indicator_id = r->indicator_id;
@@ -218,7 +225,7 @@ static int map_row(const ImportRequest *req, const Csperf__V1__PublishedRow *row
 		f->area = area;
 		f->period = b->periods[b->nfigures];
 		f->present = present;
-		f->value = present ? value * r->scale : 0;
+		f->value = present ? value : 0;
 		f->symbol = symbol;
 		b->lines[b->nfigures] = row->line;
 		b->nfigures++;
@@ -283,7 +290,7 @@ static int check_one_figure_per_key(const ImportRequest *req, const mapped_batch
 	return rc;
 }
 
-static int import_measures(app *a, rpc_call *call, const ImportRequest *req,
+static int import_measures(store_dfe_import *imp, const ImportRequest *req,
 			   const store_dfe_mapping *mapping, const store_dfe_kind *kind,
 			   Csperf__V1__ImportComparatorsResponse *reply, status *st)
 {
@@ -314,12 +321,12 @@ static int import_measures(app *a, rpc_call *call, const ImportRequest *req,
 	if (check_one_figure_per_key(req, &b, st) != 0)
 		goto cleanup;
 	snprintf(source, sizeof(source), "%s, release %s", kind->title, req->release);
-	if (store_import_figures(a->pool, rpc_call_remaining_ms(call), b.figures, b.nfigures,
-				 b.areas, b.nareas, source, req->release, &counts, st) != 0)
+	if (store_import_figures(imp, b.figures, b.nfigures, b.areas, b.nareas, source,
+				 req->release, &counts, st) != 0)
 		goto cleanup;
-	reply->figures_new = counts.added;
-	reply->figures_replaced = counts.replaced;
-	reply->figures_unchanged = counts.unchanged;
+	reply->figures_new += counts.added;
+	reply->figures_replaced += counts.replaced;
+	reply->figures_unchanged += counts.unchanged;
 	rc = 0;
 cleanup:
 	free(b.rules);
@@ -356,69 +363,185 @@ int handlers_check_import(const ProtobufCMessage *request, status *st)
 	return 0;
 }
 
+/* The files of one stream, each with its own counts, in the order they came. */
+#define MAX_FILES 100
+
+typedef struct import_stream {
+	Csperf__V1__ImportComparatorsResponse files[MAX_FILES];
+	Csperf__V1__ImportComparatorsResponse *file_ptrs[MAX_FILES];
+	char *names[MAX_FILES];
+	size_t nfiles;
+	uint64_t rows;
+} import_stream;
+
+/* The entry of the batch's file: the last one if the batch continues it. */
+static Csperf__V1__ImportComparatorsResponse *file_entry(import_stream *s, const ImportRequest *req,
+							  const store_dfe_kind *kind, status *st)
+{
+	Csperf__V1__ImportComparatorsResponse *f;
+
+	if (s->nfiles > 0 && strcmp(s->names[s->nfiles - 1], req->file_name) == 0 &&
+	    strcmp(s->files[s->nfiles - 1].kind, kind->kind) == 0)
+		return &s->files[s->nfiles - 1];
+	if (s->nfiles == MAX_FILES) {
+		status_set(st, STATUS_INVALID_ARGUMENT, "%s: at most %d files in one import: "
+			   "nothing was stored", req->file_name, MAX_FILES);
+		return NULL;
+	}
+	f = &s->files[s->nfiles];
+	csperf__v1__import_comparators_response__init(f);
+	s->names[s->nfiles] = strdup(req->file_name);
+	if (s->names[s->nfiles] == NULL) {
+		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		return NULL;
+	}
+	f->file_name = s->names[s->nfiles];
+	f->kind = kind->kind;
+	f->title = kind->title;
+	s->file_ptrs[s->nfiles] = f;
+	s->nfiles++;
+	return f;
+}
+
+/* Recognises a batch's file by its columns. The kind's index, or -1. */
+static int recognise(const store_dfe_mapping *mapping, const ImportRequest *req, status *st)
+{
+	published_kind *kinds = calloc(mapping->nkinds + 1, sizeof(*kinds));
+	int found;
+
+	if (kinds == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	for (size_t i = 0; i < mapping->nkinds; i++) {
+		kinds[i].kind = mapping->kinds[i].kind;
+		kinds[i].columns = (const char *const *)mapping->kinds[i].columns;
+		kinds[i].ncolumns = mapping->kinds[i].ncolumns;
+	}
+	found = published_recognise(kinds, mapping->nkinds, (const char *const *)req->columns,
+				    req->n_columns);
+	free(kinds);
+	if (found < 0)
+		return status_set(st, STATUS_INVALID_ARGUMENT, found == -2
+				  ? "%s: its columns match two kinds of DfE file equally "
+				  "(dfe_file_kind)"
+				  : "%s: not a DfE file csperf knows: its columns match no kind of "
+				  "dfe_file_kind (docs/COMPARATORS.md)", req->file_name);
+	return found;
+}
+
+/* One batch, into the import's transaction. */
+static int import_batch(store_dfe_import *imp, const store_dfe_mapping *mapping,
+			const ImportRequest *req, import_stream *s, status *st)
+{
+	Csperf__V1__ImportComparatorsResponse *f;
+	const store_dfe_kind *kind;
+	int found;
+
+	if (check_request(req, st) != 0 || (found = recognise(mapping, req, st)) < 0)
+		return -1;
+	kind = &mapping->kinds[found];
+	f = file_entry(s, req, kind, st);
+	if (f == NULL)
+		return -1;
+	s->rows += req->n_rows;
+	return kind->neighbours ? import_neighbours(imp, req, f, st)
+				: import_measures(imp, req, mapping, kind, f, st);
+}
+
+static void add_counts(Csperf__V1__ImportComparatorsResponse *total,
+		       const Csperf__V1__ImportComparatorsResponse *f)
+{
+	total->figures_new += f->figures_new;
+	total->figures_replaced += f->figures_replaced;
+	total->figures_unchanged += f->figures_unchanged;
+	total->no_figure += f->no_figure;
+	total->rows_skipped += f->rows_skipped;
+	total->neighbours += f->neighbours;
+}
+
+/* A client stream of batches of one or more files, then an end carrying the
+ * number of rows sent. Every batch goes into one transaction, committed
+ * only once the end arrives with the right count: a bad cell anywhere, or a
+ * stream cut short, stores nothing. One batch is held at a time. */
 void handle_import_comparators(rpc_call *call, void *ctx)
 {
 	app *a = ctx;
-	ImportRequest *req = (ImportRequest *)rpc_call_request(call);
 	Csperf__V1__ImportComparatorsResponse reply = CSPERF__V1__IMPORT_COMPARATORS_RESPONSE__INIT;
 	store_dfe_mapping mapping;
-	const store_dfe_kind *kind;
+	store_dfe_import *imp = NULL;
+	import_stream *s = calloc(1, sizeof(*s));
+	ProtobufCMessage *msg = NULL;
 	status st = STATUS_INIT;
-	int found;
+	bool ended = false;
+	uint64_t end_rows = 0;
+	int rc;
 
 	memset(&mapping, 0, sizeof(mapping));
-	if (req == NULL) {
-		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
-			      "the request is not an ImportComparatorsRequest");
+	if (s == NULL) {
+		rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		return;
 	}
-	if (check_request(req, &st) != 0 ||
-	    store_dfe_mapping_read(a->pool, rpc_call_remaining_ms(call), &mapping, &st) != 0)
+	if (store_dfe_mapping_read(a->pool, rpc_call_remaining_ms(call), &mapping, &st) != 0 ||
+	    store_dfe_import_begin(a->pool, rpc_call_remaining_ms(call), &imp, &st) != 0)
 		goto fail;
-	{
-		published_kind *kinds = calloc(mapping.nkinds + 1, sizeof(*kinds));
+	while ((rc = rpc_call_recv(call, &msg, &st)) == 1) {
+		const ImportRequest *req = (const ImportRequest *)msg;
 
-		if (kinds == NULL) {
-			status_set(&st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		if (ended)
+			rc = status_set(&st, STATUS_INVALID_ARGUMENT, "ImportComparators: a message "
+					"came after the end: nothing was stored");
+		else if (req->end) {
+			ended = true;
+			end_rows = req->end_rows;
+			rc = 0;
+		} else {
+			rc = import_batch(imp, &mapping, req, s, &st);
+		}
+		protobuf_c_message_free_unpacked(msg, NULL);
+		msg = NULL;
+		if (rc != 0)
 			goto fail;
-		}
-		for (size_t i = 0; i < mapping.nkinds; i++) {
-			kinds[i].kind = mapping.kinds[i].kind;
-			kinds[i].columns = (const char *const *)mapping.kinds[i].columns;
-			kinds[i].ncolumns = mapping.kinds[i].ncolumns;
-		}
-		found = published_recognise(kinds, mapping.nkinds, (const char *const *)req->columns,
-					    req->n_columns);
-		free(kinds);
 	}
-	if (found < 0) {
-		status_set(&st, STATUS_INVALID_ARGUMENT, found == -2
-			   ? "%s: its columns match two kinds of DfE file equally (dfe_file_kind)"
-			   : "%s: not a DfE file csperf knows: its columns match no kind of "
-			   "dfe_file_kind (docs/COMPARATORS.md)", req->file_name);
+	if (rc < 0)
+		goto fail;
+	if (!ended) {
+		status_set(&st, STATUS_ABORTED, "ImportComparators: the stream ended without its end "
+			   "after %llu rows, so it may have been cut short: nothing was stored",
+			   (unsigned long long)s->rows);
 		goto fail;
 	}
-	kind = &mapping.kinds[found];
-	reply.kind = kind->kind;
-	reply.title = kind->title;
-	if ((kind->neighbours ? import_neighbours(a, call, req, &reply, &st)
-	     : import_measures(a, call, req, &mapping, kind, &reply, &st)) != 0)
+	if (end_rows != s->rows) {
+		status_set(&st, STATUS_ABORTED, "ImportComparators: the client sent %llu rows but "
+			   "%llu arrived: nothing was stored", (unsigned long long)end_rows,
+			   (unsigned long long)s->rows);
 		goto fail;
+	}
+	rc = store_dfe_import_commit(imp, &st);
+	imp = NULL;
+	if (rc != 0)
+		goto fail;
+	for (size_t i = 0; i < s->nfiles; i++)
+		add_counts(&reply, &s->files[i]);
+	reply.kind = s->nfiles > 0 ? s->files[s->nfiles - 1].kind : (char *)"";
+	reply.title = s->nfiles > 0 ? s->files[s->nfiles - 1].title : (char *)"";
+	reply.n_files = s->nfiles;
+	reply.files = s->file_ptrs;
 	access_note_rows(call, (int64_t)(reply.figures_new + reply.figures_replaced +
 					 reply.neighbours));
-	access_note_params(call, "kind=%s release=%s rows=%zu", kind->kind, req->release,
-			   req->n_rows);
-	log_info("comparators import: %s release %s: %llu new, %llu replaced, %llu unchanged",
-		 kind->kind, req->release, (unsigned long long)reply.figures_new,
-		 (unsigned long long)reply.figures_replaced,
+	access_note_params(call, "files=%zu rows=%llu", s->nfiles, (unsigned long long)s->rows);
+	log_info("comparators import: %zu files, %llu rows: %llu new, %llu replaced, "
+		 "%llu unchanged", s->nfiles, (unsigned long long)s->rows,
+		 (unsigned long long)reply.figures_new, (unsigned long long)reply.figures_replaced,
 		 (unsigned long long)reply.figures_unchanged);
 	rpc_call_reply(call, &reply.base);
 	goto cleanup;
 fail:
 	rpc_call_fail_status(call, &st);
 cleanup:
+	store_dfe_import_abort(imp);
 	store_dfe_mapping_free(&mapping);
-	protobuf_c_message_free_unpacked(&req->base, NULL);
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->names[i]);
+	free(s);
 }
 
 /* ---- Reconcile ---- */

@@ -99,6 +99,10 @@ void store_dfe_mapping_free(store_dfe_mapping *mapping)
 			free(m->filter_columns[f]);
 			free(m->filter_values[f]);
 		}
+		for (size_t f = 0; f < m->nplus; f++)
+			free(m->plus_columns[f]);
+		for (size_t f = 0; f < m->nper; f++)
+			free(m->per_columns[f]);
 	}
 	free(mapping->measures);
 	memset(mapping, 0, sizeof(*mapping));
@@ -140,12 +144,31 @@ oom:
 	return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 }
 
+/* "a\x1fb" into columns (at most STORE_DFE_MAX_FILTERS; more are ignored,
+ * and the migration's CHECK forbids them). -1 when out of memory. */
+static int split_columns(const char *text, char **out, size_t *count)
+{
+	*count = 0;
+	while (*text != '\0' && *count < STORE_DFE_MAX_FILTERS) {
+		const char *end = strchr(text, '\x1f');
+		size_t len = end != NULL ? (size_t)(end - text) : strlen(text);
+
+		out[*count] = strndup(text, len);
+		if (out[*count] == NULL)
+			return -1;
+		(*count)++;
+		text += len + (end != NULL ? 1 : 0);
+	}
+	return 0;
+}
+
 static int read_measures(store_pool *pool, int64_t timeout_ms, store_dfe_mapping *out,
 			 status *st)
 {
 	PGresult *res = store_read(pool, timeout_ms,
 		"SELECT m.kind, m.indicator_id, m.measure_column, m.scale::float8, m.filters::text, "
-		"f.key, f.value FROM dfe_measure m LEFT JOIN LATERAL jsonb_each_text(m.filters) f "
+		"f.key, f.value, array_to_string(m.plus_columns, E'\\x1f'), "
+		"array_to_string(m.per_columns, E'\\x1f') FROM dfe_measure m LEFT JOIN LATERAL jsonb_each_text(m.filters) f "
 		"ON true ORDER BY m.kind, m.indicator_id, m.measure_column, m.filters::text, f.key",
 		0, NULL, st);
 	char last[1024] = "";
@@ -169,7 +192,9 @@ static int read_measures(store_pool *pool, int64_t timeout_ms, store_dfe_mapping
 			m->indicator_id = strdup(PQgetvalue(res, r, 1));
 			m->measure_column = strdup(PQgetvalue(res, r, 2));
 			m->scale = strtod(PQgetvalue(res, r, 3), NULL);
-			if (m->kind == NULL || m->indicator_id == NULL || m->measure_column == NULL)
+			if (m->kind == NULL || m->indicator_id == NULL || m->measure_column == NULL ||
+			    split_columns(PQgetvalue(res, r, 7), m->plus_columns, &m->nplus) != 0 ||
+			    split_columns(PQgetvalue(res, r, 8), m->per_columns, &m->nper) != 0)
 				goto oom;
 			snprintf(last, sizeof(last), "%s", key);
 		}
@@ -254,7 +279,48 @@ static char *areas_json(const store_dfe_area *areas, size_t count)
 	return text;
 }
 
-int store_import_figures(store_pool *pool, int64_t timeout_ms,
+struct store_dfe_import {
+	store_pool *pool;
+	store_conn *conn;
+};
+
+int store_dfe_import_begin(store_pool *pool, int64_t timeout_ms, store_dfe_import **out,
+			   status *st)
+{
+	store_dfe_import *imp = calloc(1, sizeof(*imp));
+
+	*out = NULL;
+	if (imp == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	imp->pool = pool;
+	if (store_acquire(pool, timeout_ms, &imp->conn, st) != 0 ||
+	    store_exec(imp->conn, "BEGIN", 0, NULL, st) != 0) {
+		store_dfe_import_abort(imp);
+		return -1;
+	}
+	*out = imp;
+	return 0;
+}
+
+int store_dfe_import_commit(store_dfe_import *imp, status *st)
+{
+	int rc = store_exec(imp->conn, "COMMIT", 0, NULL, st);
+
+	store_dfe_import_abort(imp);
+	return rc;
+}
+
+void store_dfe_import_abort(store_dfe_import *imp)
+{
+	if (imp == NULL)
+		return;
+	/* store_release rolls back an open transaction. */
+	if (imp->conn != NULL)
+		store_release(imp->pool, imp->conn);
+	free(imp);
+}
+
+int store_import_figures(store_dfe_import *imp,
 			 const store_published_figure *figures, size_t nfigures,
 			 const store_dfe_area *areas, size_t nareas, const char *source,
 			 const char *release, store_import_counts *counts, status *st)
@@ -263,7 +329,7 @@ int store_import_figures(store_pool *pool, int64_t timeout_ms,
 	char *areas_text = areas_json(areas, nareas);
 	const char *params[3] = { figures_text, source, release };
 	const char *area_params[2] = { areas_text, release };
-	store_conn *c = NULL;
+	store_conn *c = imp->conn;
 	PGresult *res = NULL;
 	int rc = -1;
 
@@ -272,10 +338,6 @@ int store_import_figures(store_pool *pool, int64_t timeout_ms,
 		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		goto cleanup;
 	}
-	if (store_acquire(pool, timeout_ms, &c, st) != 0)
-		goto cleanup;
-	if (store_exec(c, "BEGIN", 0, NULL, st) != 0)
-		goto cleanup;
 	/* The last of a key in the batch wins; a figure held from a newer
 	 * release, or the same one, is left as it is. */
 	res = store_query(c,
@@ -312,23 +374,19 @@ int store_import_figures(store_pool *pool, int64_t timeout_ms,
 		"ON CONFLICT (la_code) DO UPDATE SET new_la_code = EXCLUDED.new_la_code, "
 		"name = EXCLUDED.name, region = EXCLUDED.region, release = EXCLUDED.release "
 		"WHERE d.release <= EXCLUDED.release AND (d.new_la_code, d.name, d.region) IS DISTINCT "
-		"FROM (EXCLUDED.new_la_code, EXCLUDED.name, EXCLUDED.region)", 2, area_params, st) != 0 ||
-	    store_exec(c, "COMMIT", 0, NULL, st) != 0)
+		"FROM (EXCLUDED.new_la_code, EXCLUDED.name, EXCLUDED.region)", 2, area_params, st) != 0)
 		goto cleanup;
 	rc = 0;
 cleanup:
 	if (rc != 0)
 		memset(counts, 0, sizeof(*counts));
 	PQclear(res);
-	if (c != NULL)
-		store_release(pool, c);
 	free(figures_text);
 	free(areas_text);
 	return rc;
 }
 
-int store_import_neighbours(store_pool *pool, int64_t timeout_ms,
-			    const store_dfe_neighbour *rows, size_t count, const char *model,
+int store_import_neighbours(store_dfe_import *imp, const store_dfe_neighbour *rows, size_t count, const char *model,
 			    uint64_t *changed, status *st)
 {
 	json_t *array = json_array();
@@ -353,7 +411,7 @@ int store_import_neighbours(store_pool *pool, int64_t timeout_ms,
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	params[0] = text;
 	params[1] = model;
-	res = store_read(pool, timeout_ms,
+	res = store_query(imp->conn,
 		"WITH changed AS ("
 		" INSERT INTO dfe_neighbour AS d (la_code, position, neighbour, closeness, model) "
 		" SELECT DISTINCT ON (e->>'c', (e->>'p')::int) e->>'c', (e->>'p')::int, e->>'n', "

@@ -226,8 +226,13 @@ int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *counci
 		"CASE WHEN numerator >= 1 THEN numerator END, "
 		"CASE WHEN denominator >= 1 THEN denominator END)), 0)::float8 FROM indicator_value "
 		"WHERE period = $2 AND org_unit = 'council' AND breakdown = '' AND council <> $1 "
-		"AND value IS NOT NULL AND (NOT $3::boolean OR council IN (SELECT neighbour FROM "
-		"council_neighbour WHERE council = $1)) GROUP BY indicator_id", 3, params, st);
+		"AND value IS NOT NULL AND (NOT $3::boolean OR council IN ("
+		/* The DfE's neighbour model when one is imported for the council
+		 * (migration 0018), else the neighbours put with the council. */
+		"SELECT neighbour FROM dfe_neighbour WHERE la_code = $1 UNION ALL "
+		"SELECT neighbour FROM council_neighbour WHERE council = $1 AND NOT EXISTS ("
+		"SELECT 1 FROM dfe_neighbour WHERE la_code = $1))) GROUP BY indicator_id",
+		3, params, st);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++)

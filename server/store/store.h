@@ -413,7 +413,8 @@ int store_values_for_periods(store_pool *pool, int64_t timeout_ms, const char *c
 
 /* The average of each indicator's value for a period over the other
  * councils csperfd holds, or only over the council's statistical
- * neighbours: how many councils contribute a value, and the smallest
+ * neighbours (the DfE model's when one is imported for the council, else
+ * those put with the council): how many councils contribute a value, and the smallest
  * numerator or denominator from 1 up among them (0: none), for the rule
  * that decides whether it is shown (engine/scorecard.h,
  * scorecard_peer_shown). */
@@ -464,6 +465,10 @@ typedef struct store_dfe_measure {
 	char *filter_columns[STORE_DFE_MAX_FILTERS], *filter_values[STORE_DFE_MAX_FILTERS];
 	size_t nfilters;
 	double scale;
+	/* A combined figure (migration 0019): (measure + plus) / (per) * scale;
+	 * no per columns: (measure + plus) * scale. */
+	char *plus_columns[STORE_DFE_MAX_FILTERS], *per_columns[STORE_DFE_MAX_FILTERS];
+	size_t nplus, nper;
 } store_dfe_measure;
 
 typedef struct store_dfe_mapping {
@@ -495,11 +500,22 @@ typedef struct store_import_counts {
 	uint64_t added, replaced, unchanged;
 } store_import_counts;
 
-/* Stores a batch of published figures and the LAs they name, in one
- * transaction: a figure new to csperf is added; one held from the same or
- * an older release is replaced if it differs; one held from a newer release
- * is kept. The same batch twice changes nothing. */
-int store_import_figures(store_pool *pool, int64_t timeout_ms,
+/* An import of published files: one connection and one transaction, from
+ * begin to commit; abort (or a failure of any step) stores nothing. */
+typedef struct store_dfe_import store_dfe_import;
+
+int store_dfe_import_begin(store_pool *pool, int64_t timeout_ms, store_dfe_import **out,
+			   status *st);
+/* Commits, and frees imp either way. */
+int store_dfe_import_commit(store_dfe_import *imp, status *st);
+/* Rolls back and frees; NULL is nothing. */
+void store_dfe_import_abort(store_dfe_import *imp);
+
+/* Stores a batch of published figures and the LAs they name, inside the
+ * import's transaction: a figure new to csperf is added; one held from the
+ * same or an older release is replaced if it differs; one held from a newer
+ * release is kept. The same batch twice changes nothing. */
+int store_import_figures(store_dfe_import *imp,
 			 const store_published_figure *figures, size_t nfigures,
 			 const store_dfe_area *areas, size_t nareas, const char *source,
 			 const char *release, store_import_counts *counts, status *st);
@@ -512,8 +528,7 @@ typedef struct store_dfe_neighbour {
 
 /* Stores a neighbour model's rows (a model older than the one held changes
  * nothing); *changed: how many LAs' neighbours changed. */
-int store_import_neighbours(store_pool *pool, int64_t timeout_ms,
-			    const store_dfe_neighbour *rows, size_t count, const char *model,
+int store_import_neighbours(store_dfe_import *imp, const store_dfe_neighbour *rows, size_t count, const char *model,
 			    uint64_t *changed, status *st);
 
 /* A comparator of a council's scorecard row from published figures:

@@ -538,6 +538,43 @@ static void test_other_councils_minimum(void **state)
 	csperf_client_free(admin);
 }
 
+/* "Statistical neighbours in csperf" is over the DfE model's neighbours
+ * when one is imported for the council (Walsall's: 330 .. 860, from
+ * import_fixtures), else over the neighbours put with the council. */
+static void test_csperf_neighbours_follow_dfe_model(void **state)
+{
+	const char *mine[] = { "901", "902", "903" };
+	csperf_council council = { "335", "Walsall", "england", NULL, 3, mine };
+	csperf_client *admin;
+	csperf_scorecard *sc;
+	const csperf_comparator *c;
+
+	(void)state;
+	admin = admin_client();
+	assert_int_equal(csperf_council_put(admin, &council), CSPERF_OK);
+	put_peer("901", 20, 20);
+	put_peer("902", 30, 30);
+	put_peer("903", 40, 40);
+	put_peer("330", 50, 50);
+	put_peer("331", 60, 60);
+	put_peer("332", 70, 70);
+	assert_query("10", "SELECT count(*) FROM dfe_neighbour WHERE la_code = '335'");
+	sc = walsall_scorecard(admin, "2023-24");
+	c = find(row_of(sc, "LA06"), "statistical_neighbours", "in csperf");
+	assert_non_null(c);
+	assert_true(c->value.value == 60);
+	assert_int_equal(c->contributors, 3);
+	csperf_scorecard_free(sc);
+	/* Without a model for Walsall: its own neighbours, 901 .. 903. */
+	free(query("DELETE FROM dfe_neighbour WHERE la_code = '335'"));
+	sc = walsall_scorecard(admin, "2023-24");
+	c = find(row_of(sc, "LA06"), "statistical_neighbours", "in csperf");
+	assert_non_null(c);
+	assert_true(c->value.value == 30);
+	csperf_scorecard_free(sc);
+	csperf_client_free(admin);
+}
+
 /* Looked-after numbers and rates and care leavers' activity, in the DfE's
  * layouts of those files (la_name before new_la_code; the measure's filter
  * column called population_count; quoted breakdowns). */
@@ -582,7 +619,9 @@ static void test_looked_after_files(void **state)
 static void test_child_protection_file(void **state)
 {
 	const char *args[] = { "comparators", "import", FIXTURES "/c4_section47_small.csv", NULL };
-	const char *said[] = { "file C4", "4 new, 0 replaced, 0 unchanged; 0 published as a symbol",
+	/* CP01, CP02 and the combined CP02P, CP03 for England and Walsall;
+	 * Walsall's CP03 has a suppressed band. */
+	const char *said[] = { "file C4", "8 new, 0 replaced, 0 unchanged; 1 published as a symbol",
 			       NULL };
 
 	(void)state;
@@ -591,6 +630,17 @@ static void test_child_protection_file(void **state)
 		     "area_type = 'england' AND period = '2024-25'");
 	assert_query("455", "SELECT value FROM comparator WHERE indicator_id = 'CP02' AND "
 		     "area = '335' AND period = '2024-25'");
+	/* Combined rules (migration 0019): CP02P = ICPC / Section47 * 100,
+	 * 72100 / 230590 and 455 / 1402; CP03 = (0-10 + 11-15 days) / all four
+	 * bands * 100, (6240 + 52430) / 72090, and c for Walsall. */
+	assert_query("31.27", "SELECT round(value, 2) FROM comparator WHERE indicator_id = 'CP02P' "
+		     "AND area_type = 'england' AND period = '2024-25'");
+	assert_query("32.45", "SELECT round(value, 2) FROM comparator WHERE indicator_id = 'CP02P' "
+		     "AND area = '335' AND period = '2024-25'");
+	assert_query("81.38", "SELECT round(value, 2) FROM comparator WHERE indicator_id = 'CP03' "
+		     "AND area_type = 'england' AND period = '2024-25'");
+	assert_query("c|true", "SELECT symbol || '|' || (value IS NULL) FROM comparator WHERE "
+		     "indicator_id = 'CP03' AND area = '335' AND period = '2024-25'");
 }
 
 /* The four real files, as published, twice. */
@@ -702,6 +752,7 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_reconcile),
 		cmocka_unit_test(test_other_councils_minimum),
+		cmocka_unit_test(test_csperf_neighbours_follow_dfe_model),
 		cmocka_unit_test(test_looked_after_files),
 		cmocka_unit_test(test_child_protection_file),
 		cmocka_unit_test(test_shared_files),

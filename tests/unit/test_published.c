@@ -134,6 +134,50 @@ static void test_rules(void **state)
 	assert_non_null(strstr(err, "no column children_count (the measure of LA06)"));
 }
 
+/* A combined rule: (a + b) / (a + b + c) * 100; symbols and a zero
+ * denominator are no figure; a bad part is named. */
+static void test_combined_rules(void **state)
+{
+	const char *header[] = { "a", "b", "c" };
+	const char *good[] = { "1", "2", "5" };
+	const char *suppressed[] = { "1", "c", "5" };
+	const char *zero[] = { "0", "0", "0" };
+	const char *bad[] = { "1", "2", "n/a" };
+	published_rule rule;
+	const char *symbol, *column = NULL;
+	bool present;
+	double value;
+	char err[200];
+
+	(void)state;
+	memset(&rule, 0, sizeof(rule));
+	rule.indicator_id = "CP03";
+	rule.measure_column = "a";
+	rule.plus_columns[0] = "b";
+	rule.nplus = 1;
+	rule.per_columns[0] = "a";
+	rule.per_columns[1] = "b";
+	rule.per_columns[2] = "c";
+	rule.nper = 3;
+	rule.scale = 100;
+	assert_int_equal(published_rule_resolve(&rule, header, 3, err, sizeof(err)), 0);
+	assert_int_equal(published_rule_value(&rule, good, &present, &value, &symbol, &column), 0);
+	assert_true(present);
+	assert_true(value > 37.49 && value < 37.51);
+	assert_int_equal(published_rule_value(&rule, suppressed, &present, &value, &symbol,
+					      &column), 0);
+	assert_false(present);
+	assert_string_equal(symbol, "c");
+	assert_int_equal(published_rule_value(&rule, zero, &present, &value, &symbol, &column), 0);
+	assert_false(present);
+	assert_string_equal(symbol, "z");
+	assert_int_equal(published_rule_value(&rule, bad, &present, &value, &symbol, &column), -1);
+	assert_string_equal(column, "c");
+	rule.per_columns[2] = "d";
+	assert_int_equal(published_rule_resolve(&rule, header, 3, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no column d (a part of CP03)"));
+}
+
 static void test_quartiles_and_minimums(void **state)
 {
 	(void)state;
@@ -162,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_areas),
 		cmocka_unit_test(test_recognise),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_combined_rules),
 		cmocka_unit_test(test_quartiles_and_minimums),
 	};
 
