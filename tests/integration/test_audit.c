@@ -1,0 +1,275 @@
+/*
+ * test_audit.c: every call is audited or refused, and the serving role
+ * cannot rewrite who may call or who did (issue 22, findings 5 and 6).
+ *
+ * - As csperf_app: a revoked token cannot be un-revoked or re-dated, and an
+ *   audit line's time is the database's clock, not the one an INSERT names.
+ * - Audit parameters cut at their limit end on a character boundary, so
+ *   that a call with a long multi-byte value still leaves its line.
+ * - Refused calls (no token, a malformed token, bytes that do not decode,
+ *   a role refused, an unknown method) leave their line too.
+ * - A call whose audit line cannot be written is not answered OK.
+ *
+ * Calls go through gRPC core directly where the bytes sent are the point.
+ */
+#include <grpc/byte_buffer.h>
+#include <grpc/grpc.h>
+#include <grpc/grpc_security.h>
+#include <grpc/support/time.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <csperf/access.h>
+
+#include "fixture.h"
+
+#define OWN "975"
+
+static fixture_pg pg;
+static fixture_server server;
+static grpc_channel *channel;
+
+static csperf_client *sdk_client(const char *token)
+{
+	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
+	csperf_client *client = NULL;
+
+	options.server = server.address;
+	options.token = token;
+	options.timeout_ms = 60000;
+	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
+	return client;
+}
+
+static long long count_of(const char *sql)
+{
+	char *value = fixture_pg_query(&pg, sql);
+	long long n;
+
+	if (value == NULL)
+		fail_msg("query failed: %s", sql);
+	n = atoll(value);
+	free(value);
+	return n;
+}
+
+/* Runs sql on dsn; true when it fails with expected_error in its message. */
+static bool statement_fails(const char *dsn, const char *sql, const char *expected_error)
+{
+	PGconn *conn = PQconnectdb(dsn);
+	PGresult *res = PQexec(conn, sql);
+	bool failed = PQresultStatus(res) == PGRES_FATAL_ERROR &&
+		      strstr(PQresultErrorMessage(res), expected_error) != NULL;
+
+	if (!failed)
+		fprintf(stderr, "%s: %s %s\n", sql, PQresStatus(PQresultStatus(res)),
+			PQresultErrorMessage(res));
+	PQclear(res);
+	PQfinish(conn);
+	return failed;
+}
+
+static bool statement_runs(const char *dsn, const char *sql)
+{
+	PGconn *conn = PQconnectdb(dsn);
+	PGresult *res = PQexec(conn, sql);
+	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+
+	if (!ok)
+		fprintf(stderr, "%s: %s\n", sql, PQresultErrorMessage(res));
+	PQclear(res);
+	PQfinish(conn);
+	return ok;
+}
+
+/* One unary call of raw bytes on method with `authorization` auth (NULL:
+ * none); its status code. */
+static __attribute__((unused)) grpc_status_code raw_call(const char *method, const void *bytes, size_t size,
+				 const char *auth)
+{
+	grpc_completion_queue *cq = grpc_completion_queue_create_for_pluck(NULL);
+	gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
+					     gpr_time_from_millis(60000, GPR_TIMESPAN));
+	grpc_call *c = grpc_channel_create_call(channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
+						grpc_slice_from_static_string(method), NULL,
+						deadline, NULL);
+	grpc_metadata md;
+	grpc_metadata_array initial, trailing;
+	grpc_byte_buffer *reply = NULL, *request;
+	grpc_slice details = grpc_empty_slice();
+	grpc_slice payload = grpc_slice_from_copied_buffer(bytes, size);
+	grpc_status_code code = GRPC_STATUS_UNKNOWN;
+	grpc_op ops[6];
+	int tag;
+
+	request = grpc_raw_byte_buffer_create(&payload, 1);
+	grpc_slice_unref(payload);
+	grpc_metadata_array_init(&initial);
+	grpc_metadata_array_init(&trailing);
+	memset(&md, 0, sizeof(md));
+	md.key = grpc_slice_from_static_string("authorization");
+	md.value = grpc_slice_from_copied_string(auth != NULL ? auth : "");
+	memset(ops, 0, sizeof(ops));
+	ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
+	ops[0].data.send_initial_metadata.count = auth != NULL ? 1 : 0;
+	ops[0].data.send_initial_metadata.metadata = &md;
+	ops[1].op = GRPC_OP_SEND_MESSAGE;
+	ops[1].data.send_message.send_message = request;
+	ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
+	ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
+	ops[3].data.recv_initial_metadata.recv_initial_metadata = &initial;
+	ops[4].op = GRPC_OP_RECV_MESSAGE;
+	ops[4].data.recv_message.recv_message = &reply;
+	ops[5].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
+	ops[5].data.recv_status_on_client.trailing_metadata = &trailing;
+	ops[5].data.recv_status_on_client.status = &code;
+	ops[5].data.recv_status_on_client.status_details = &details;
+	assert_int_equal(grpc_call_start_batch(c, ops, 6, &tag, NULL), GRPC_CALL_OK);
+	grpc_completion_queue_pluck(cq, &tag, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+	grpc_slice_unref(md.value);
+	grpc_slice_unref(details);
+	grpc_byte_buffer_destroy(request);
+	if (reply != NULL)
+		grpc_byte_buffer_destroy(reply);
+	grpc_metadata_array_destroy(&initial);
+	grpc_metadata_array_destroy(&trailing);
+	grpc_call_unref(c);
+	grpc_completion_queue_shutdown(cq);
+	grpc_completion_queue_destroy(cq);
+	return code;
+}
+
+static int setup(void **state)
+{
+	char *made;
+
+	(void)state;
+	if (fixture_pg_start(&pg) != 0 || fixture_server_start(&server, pg.dsn, NULL) != 0)
+		return -1;
+	made = fixture_pg_query(&pg, "CREATE ROLE audit_serving LOGIN IN ROLE csperf_app");
+	if (made == NULL)
+		return -1;
+	free(made);
+	grpc_init();
+	{
+		grpc_channel_credentials *creds = grpc_insecure_credentials_create();
+
+		channel = grpc_channel_create(server.address, creds, NULL);
+		grpc_channel_credentials_release(creds);
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	int rc = fixture_server_stop(&server, SIGTERM, 60);
+
+	(void)state;
+	if (channel != NULL)
+		grpc_channel_destroy(channel);
+	grpc_shutdown();
+	fixture_pg_destroy(&pg);
+	return rc == 0 ? 0 : -1;
+}
+
+static void app_dsn(char *out, size_t size)
+{
+	snprintf(out, size, "%s user=audit_serving", pg.dsn);
+}
+
+/* ---- least privilege (migration 0016) ---- */
+
+static void test_serving_role_may_only_revoke(void **state)
+{
+	csperf_client *admin = sdk_client(server.token);
+	csperf_token_options opts = CSPERF_TOKEN_OPTIONS_INIT;
+	const char *councils[1] = { OWN };
+	csperf_token_secret *secret = NULL;
+	char dsn[700], sql[256], *revoked_at, *again;
+
+	(void)state;
+	opts.name = "to be revoked";
+	opts.role = "reader";
+	opts.ncouncils = 1;
+	opts.councils = councils;
+	assert_int_equal(csperf_token_create(admin, &opts, &secret), CSPERF_OK);
+	app_dsn(dsn, sizeof(dsn));
+
+	/* Revoking is allowed, at the database's clock whatever is asked. */
+	snprintf(sql, sizeof(sql), "UPDATE access_token SET revoked_at = '2001-01-01' WHERE id = %lld",
+		 (long long)secret->info.id);
+	assert_true(statement_runs(dsn, sql));
+	snprintf(sql, sizeof(sql), "SELECT revoked_at > now() - interval '1 hour' FROM access_token "
+		 "WHERE id = %lld", (long long)secret->info.id);
+	revoked_at = fixture_pg_query(&pg, sql);
+	assert_non_null(revoked_at);
+	assert_string_equal(revoked_at, "t");
+	free(revoked_at);
+
+	/* Never un-revoked, never re-dated, nothing else changed. */
+	assert_true(statement_fails(dsn, "UPDATE access_token SET revoked_at = NULL",
+				    "stays revoked"));
+	snprintf(sql, sizeof(sql), "UPDATE access_token SET revoked_at = revoked_at + interval '1 day' "
+		 "WHERE id = %lld", (long long)secret->info.id);
+	assert_true(statement_fails(dsn, sql, "stays revoked"));
+	assert_true(statement_fails(pg.dsn, "UPDATE access_token SET revoked_at = NULL",
+				    "stays revoked"));
+	assert_true(statement_fails(pg.dsn, "UPDATE access_token SET role = 'admin', councils = '{}'",
+				    "only revoked_at"));
+	snprintf(sql, sizeof(sql), "SELECT revoked_at IS NOT NULL FROM access_token WHERE id = %lld",
+		 (long long)secret->info.id);
+	again = fixture_pg_query(&pg, sql);
+	assert_non_null(again);
+	assert_string_equal(again, "t");
+	free(again);
+
+	/* The revoked token is refused; csperfd's own revocation still works. */
+	{
+		csperf_client *revoked = sdk_client(secret->token);
+		csperf_server_info *info = NULL;
+
+		assert_int_equal(csperf_server_info_get(revoked, &info), CSPERF_EAUTH);
+		csperf_client_free(revoked);
+	}
+	csperf_token_secret_free(secret);
+	secret = NULL;
+	opts.name = "revoked by csperfd";
+	assert_int_equal(csperf_token_create(admin, &opts, &secret), CSPERF_OK);
+	assert_int_equal(csperf_token_revoke(admin, secret->info.id), CSPERF_OK);
+	assert_int_equal(csperf_token_revoke(admin, secret->info.id), CSPERF_OK);
+	csperf_token_secret_free(secret);
+	csperf_client_free(admin);
+}
+
+static void test_audit_time_is_the_servers(void **state)
+{
+	char dsn[700], *kept;
+
+	(void)state;
+	app_dsn(dsn, sizeof(dsn));
+	assert_true(statement_runs(dsn, "INSERT INTO audit_log (at, method, status, parameters) "
+				   "VALUES ('1999-12-31 23:59', 'forged', 'OK', 'probe=1')"));
+	kept = fixture_pg_query(&pg, "SELECT count(*) FROM audit_log WHERE method = 'forged' AND "
+				"at > now() - interval '1 hour'");
+	assert_non_null(kept);
+	assert_string_equal(kept, "1");
+	free(kept);
+	assert_int_equal(count_of("SELECT count(*) FROM audit_log WHERE at < '2000-01-01'"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_serving_role_may_only_revoke),
+		cmocka_unit_test(test_audit_time_is_the_servers),
+	};
+
+	return cmocka_run_group_tests_name("integration_audit", tests, setup, teardown);
+}
