@@ -50,6 +50,7 @@ typedef struct access_call {
 	char params[PARAMS_MAX];
 	int64_t rows;
 	bool fresh;                           /* the fence passed */
+	bool audited;                         /* the handler wrote its line */
 } access_call;
 
 typedef struct cache_slot {
@@ -457,6 +458,38 @@ cleanup:
 	return pass;
 }
 
+static void fill_entry(rpc_call *call, const access_call *ac, status_code code,
+		       store_audit_entry *entry)
+{
+	memset(entry, 0, sizeof(*entry));
+	entry->principal_id = ac->authenticated ? ac->principal.id : 0;
+	entry->principal_name = ac->authenticated ? ac->principal.name : NULL;
+	entry->method = rpc_call_method(call);
+	entry->council = ac->council;
+	entry->parameters = ac->params;
+	entry->rows = ac->rows;
+	entry->status = status_code_name(code);
+	entry->peer = rpc_call_peer(call);
+}
+
+int access_audit_entry(rpc_call *call, store_audit_entry *entry)
+{
+	const access_call *ac = rpc_call_context(call);
+
+	if (ac == NULL)
+		return -1;
+	fill_entry(call, ac, STATUS_OK, entry);
+	return 0;
+}
+
+void access_note_audited(rpc_call *call)
+{
+	access_call *ac = rpc_call_context(call);
+
+	if (ac != NULL)
+		ac->audited = true;
+}
+
 void access_call_finishing(rpc_call *call, void *ctx)
 {
 	app *a = ctx;
@@ -472,15 +505,11 @@ void access_call_finishing(rpc_call *call, void *ctx)
 	    !ac->council_checked)
 		log_error("access: %s answered without checking its council: its handler must "
 			  "call access_require_council", rpc_call_method(call));
-	memset(&entry, 0, sizeof(entry));
-	entry.principal_id = ac->authenticated ? ac->principal.id : 0;
-	entry.principal_name = ac->authenticated ? ac->principal.name : NULL;
-	entry.method = rpc_call_method(call);
-	entry.council = ac->council;
-	entry.parameters = ac->params;
-	entry.rows = ac->rows;
-	entry.status = status_code_name(code);
-	entry.peer = rpc_call_peer(call);
+	if (ac->audited) {
+		free(ac);
+		return;
+	}
+	fill_entry(call, ac, code, &entry);
 	if ((a->audit_writer != NULL ? store_audit_write(a->audit_writer, &entry, &st)
 	     : store_audit_append(a->pool, AUDIT_TIMEOUT_MS, &entry, &st)) != 0)
 		log_warn("audit: not recorded (%s): %s by %s, council '%s', '%s', rows %lld, %s",
