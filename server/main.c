@@ -178,10 +178,10 @@ static bool serve_gate(rpc_call *call, void *ctx)
 
 /* When the call's status is decided: what follows (its audit line, a
  * rollback) is no longer the call's to cancel. */
-static void serve_call_finishing(rpc_call *call, void *ctx)
+static bool serve_call_finishing(rpc_call *call, void *ctx)
 {
 	store_cancel_disarm();
-	access_call_finishing(call, ctx);
+	return access_call_finishing(call, ctx);
 }
 
 /* On the change listener's thread: a change committed somewhere (table),

@@ -4,47 +4,22 @@
  */
 #include "message_check.h"
 
+#include "../utf8.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 bool message_utf8_valid(const char *text, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = s[i];
-		size_t extra;
-		uint32_t code;
+		size_t n = utf8_char_length(text + i, len - i);
 
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			extra = 1;
-			code = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			extra = 2;
-			code = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			extra = 3;
-			code = c & 0x07;
-		} else {
-			return false;  /* a continuation byte, 0xc0, 0xc1 or 0xf5.. */
-		}
-		if (len - i <= extra)
+		if (n == 0)
 			return false;
-		for (size_t k = 1; k <= extra; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			code = (code << 6) | (s[i + k] & 0x3f);
-		}
-		if ((extra == 2 && code < 0x800) || (extra == 3 && code < 0x10000) ||
-		    (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff)
-			return false;
-		i += extra + 1;
+		i += n;
 	}
 	return true;
 }

@@ -39,6 +39,7 @@
 
 #include "../log.h"
 #include "message_check.h"
+#include "../utf8.h"
 
 /* Requests kept posted per registered method, and for unknown methods. */
 #define PENDING_PER_METHOD 4
@@ -417,8 +418,17 @@ static void call_finish_packed(rpc_call *c, status_code code, const char *messag
 	pthread_mutex_lock(&c->mu);
 	c->cancel_fn = NULL;
 	pthread_mutex_unlock(&c->mu);
-	if (c->srv->before_finish != NULL)
-		c->srv->before_finish(c, c->srv->app);
+	/* A call whose audit line cannot be written is not answered as if
+	 * it had been: no reply, UNAVAILABLE. */
+	if (c->srv->before_finish != NULL && !c->srv->before_finish(c, c->srv->app) &&
+	    code == STATUS_OK) {
+		code = STATUS_UNAVAILABLE;
+		c->final_code = code;
+		message = "csperfd could not record this call in its audit trail, so it does not "
+			  "answer it: try again";
+		reply = NULL;
+		packed = NULL;
+	}
 	memset(ops, 0, sizeof(ops));
 	if (!c->initial_metadata_sent) {
 		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
@@ -581,6 +591,7 @@ void rpc_call_fail(rpc_call *call, status_code code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	utf8_trim_end(message);
 	call_finish(call, code == STATUS_OK ? STATUS_UNKNOWN : code, message, NULL);
 }
 

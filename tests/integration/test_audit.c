@@ -30,6 +30,8 @@
 
 #include "fixture.h"
 
+#include "csperf/v1/indicators.pb-c.h"
+
 #define OWN "975"
 
 static fixture_pg pg;
@@ -91,7 +93,7 @@ static bool statement_runs(const char *dsn, const char *sql)
 
 /* One unary call of raw bytes on method with `authorization` auth (NULL:
  * none); its status code. */
-static __attribute__((unused)) grpc_status_code raw_call(const char *method, const void *bytes, size_t size,
+static grpc_status_code raw_call(const char *method, const void *bytes, size_t size,
 				 const char *auth)
 {
 	grpc_completion_queue *cq = grpc_completion_queue_create_for_pluck(NULL);
@@ -264,11 +266,145 @@ static void test_audit_time_is_the_servers(void **state)
 	assert_int_equal(count_of("SELECT count(*) FROM audit_log WHERE at < '2000-01-01'"), 0);
 }
 
+/* ---- every call audited or refused ---- */
+
+#define GET_INDICATOR "/csperf.v1.Performance/GetIndicator"
+
+static grpc_status_code get_indicator(const char *id, const char *auth)
+{
+	Csperf__V1__GetIndicatorRequest req = CSPERF__V1__GET_INDICATOR_REQUEST__INIT;
+	uint8_t buf[4096];
+	size_t len;
+
+	req.indicator_id = (char *)id;
+	len = csperf__v1__get_indicator_request__pack(&req, buf);
+	return raw_call(GET_INDICATOR, buf, len, auth);
+}
+
+static long long last_audit_id(void)
+{
+	return count_of("SELECT coalesce(max(id), 0) FROM audit_log");
+}
+
+/* Values of 1 to 4-byte characters put the 64-byte cut of an audit
+ * parameter at every position inside a character: each call leaves its
+ * line, and the line is the value's whole characters only. */
+static void test_audit_parameters_cut_on_a_character_boundary(void **state)
+{
+	static const char *const chars[] = { "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80" };
+	char auth[160], sql[512];
+
+	(void)state;
+	snprintf(auth, sizeof(auth), "Bearer %s", server.token);
+	for (size_t c = 0; c < sizeof(chars) / sizeof(chars[0]); c++) {
+		for (size_t lead = 0; lead < 4; lead++) {
+			char id[256] = "";
+			long long before = last_audit_id();
+			char *params;
+
+			for (size_t k = 0; k < lead; k++)
+				strcat(id, "x");
+			while (strlen(id) < 100)
+				strcat(id, chars[c]);
+			assert_int_not_equal(get_indicator(id, auth), GRPC_STATUS_OK);
+			snprintf(sql, sizeof(sql), "SELECT parameters FROM audit_log WHERE id > %lld AND "
+				 "method = '%s'", before, GET_INDICATOR);
+			params = fixture_pg_query(&pg, sql);
+			if (params == NULL || params[0] == '\0')
+				fail_msg("no audit line for a value of %zu-byte characters after %zu "
+					 "bytes", strlen(chars[c]), lead);
+			/* The value's longest run of whole characters within 64 bytes. */
+			{
+				size_t step = strlen(chars[c]), whole = lead +
+					(64 - lead) / step * step;
+
+				assert_int_equal(strlen(params), strlen("indicator_id=") + whole);
+				assert_memory_equal(params + strlen("indicator_id="), id, whole);
+			}
+			free(params);
+		}
+	}
+}
+
+/* Refused calls leave their line: no token, a malformed one, an unknown
+ * one, bytes that do not decode, a string that is not UTF-8, a role
+ * refused. */
+static void test_refused_calls_are_audited(void **state)
+{
+	static const uint8_t not_protobuf[] = { 0xff, 0xff, 0xff, 0xff, 0x0f };
+	/* Field 1 (indicator_id), 3 bytes, not UTF-8. */
+	static const uint8_t not_utf8[] = { 0x0a, 0x03, 'a', 0xc3, 0x28 };
+	csperf_client *admin = sdk_client(server.token);
+	csperf_token_options opts = CSPERF_TOKEN_OPTIONS_INIT;
+	const char *councils[1] = { OWN };
+	csperf_token_secret *secret = NULL;
+	char admin_auth[160], reader_auth[160], sql[512];
+	long long before;
+
+	(void)state;
+	snprintf(admin_auth, sizeof(admin_auth), "Bearer %s", server.token);
+	opts.name = "refused reader";
+	opts.role = "reader";
+	opts.ncouncils = 1;
+	opts.councils = councils;
+	assert_int_equal(csperf_token_create(admin, &opts, &secret), CSPERF_OK);
+	snprintf(reader_auth, sizeof(reader_auth), "Bearer %s", secret->token);
+	csperf_token_secret_free(secret);
+	csperf_client_free(admin);
+
+	before = last_audit_id();
+	assert_int_equal(get_indicator("EH01", NULL), GRPC_STATUS_UNAUTHENTICATED);
+	assert_int_equal(get_indicator("EH01", "Bearer not-a-token"), GRPC_STATUS_UNAUTHENTICATED);
+	assert_int_equal(get_indicator("EH01", "Bearer csperf_"
+		"0000000000000000000000000000000000000000000000000000000000000000"),
+		GRPC_STATUS_UNAUTHENTICATED);
+	assert_int_equal(raw_call(GET_INDICATOR, not_protobuf, sizeof(not_protobuf), admin_auth),
+			 GRPC_STATUS_INVALID_ARGUMENT);
+	assert_int_equal(raw_call(GET_INDICATOR, not_utf8, sizeof(not_utf8), admin_auth),
+			 GRPC_STATUS_INVALID_ARGUMENT);
+	assert_int_equal(raw_call("/csperf.v1.Performance/ListTokens", "", 0, reader_auth),
+			 GRPC_STATUS_PERMISSION_DENIED);
+	snprintf(sql, sizeof(sql), "SELECT string_agg(status, ',' ORDER BY id) FROM audit_log WHERE "
+		 "id > %lld", before);
+	{
+		char *statuses = fixture_pg_query(&pg, sql);
+
+		assert_non_null(statuses);
+		assert_string_equal(statuses, "UNAUTHENTICATED,UNAUTHENTICATED,UNAUTHENTICATED,"
+				    "INVALID_ARGUMENT,INVALID_ARGUMENT,PERMISSION_DENIED");
+		free(statuses);
+	}
+}
+
+/* A call whose audit line the database refuses is not answered OK; the
+ * same call once the line can be written is. */
+static void test_unwritten_audit_line_fails_the_call(void **state)
+{
+	char auth[160];
+
+	(void)state;
+	snprintf(auth, sizeof(auth), "Bearer %s", server.token);
+	assert_int_equal(get_indicator("EH01", auth), GRPC_STATUS_OK);
+	assert_true(statement_runs(pg.dsn,
+		"CREATE FUNCTION refuse_probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+		"IF NEW.parameters = 'indicator_id=EH01' THEN RAISE EXCEPTION 'refused for the "
+		"test'; END IF; RETURN NEW; END $$; CREATE TRIGGER refuse_probe BEFORE INSERT ON "
+		"audit_log FOR EACH ROW EXECUTE FUNCTION refuse_probe()"));
+	assert_int_equal(get_indicator("EH01", auth), GRPC_STATUS_UNAVAILABLE);
+	assert_int_equal(get_indicator("EH02", auth), GRPC_STATUS_OK);
+	assert_true(statement_runs(pg.dsn, "DROP TRIGGER refuse_probe ON audit_log; "
+				   "DROP FUNCTION refuse_probe()"));
+	assert_int_equal(get_indicator("EH01", auth), GRPC_STATUS_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serving_role_may_only_revoke),
 		cmocka_unit_test(test_audit_time_is_the_servers),
+		cmocka_unit_test(test_audit_parameters_cut_on_a_character_boundary),
+		cmocka_unit_test(test_refused_calls_are_audited),
+		cmocka_unit_test(test_unwritten_audit_line_fails_the_call),
 	};
 
 	return cmocka_run_group_tests_name("integration_audit", tests, setup, teardown);
