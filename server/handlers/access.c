@@ -439,7 +439,7 @@ bool access_gate(rpc_call *call, void *ctx)
 	if (request == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
 			      "the request does not decode as a %s request: bad bytes, or a "
-			      "string that is not UTF-8", short_method(method));
+			      "string that is not UTF-8 or holds a NUL byte", short_method(method));
 		return false;
 	}
 	describe_request(request, policy->scope == AUTH_SCOPE_COUNCIL, ac->params,

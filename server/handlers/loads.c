@@ -8,6 +8,7 @@
  * so memory is bounded by one batch, whatever the size of the load.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,7 +215,13 @@ static int take_file(load_state *s, const Csperf__V1__SourceFile *f, status *st)
 
 static int take_fields(load_state *s, const Csperf__V1__SourceFields *f, status *st)
 {
-	field_names *n = calloc(1, sizeof(*n));
+	field_names *n;
+
+	if (f->file == 0 || f->file >= s->nfiles || s->files[f->file] == NULL)
+		return status_set(st, STATUS_INVALID_ARGUMENT, "LoadRecords: SourceFields name the "
+				  "fields of file %u, which no SourceFile declared: nothing was stored",
+				  f->file);
+	n = calloc(1, sizeof(*n));
 
 	if (n == NULL || (n->names = calloc(f->n_names + 1, sizeof(char *))) == NULL) {
 		free(n);
@@ -243,6 +250,16 @@ static int take_record(load_state *s, store_load *load, const Csperf__V1__Record
 	csperf_validation_error err;
 	uint64_t record_no = ++s->record_no;
 
+	/* What the client says of where a record came from is checked as its
+	 * values are: a line the database can hold, a file it declared. */
+	if (rec->line > INT64_MAX)
+		return status_set(st, STATUS_INVALID_ARGUMENT, "LoadRecords: record %llu gives line "
+				  "%llu, beyond 2^63-1: nothing was stored",
+				  (unsigned long long)record_no, (unsigned long long)rec->line);
+	if (rec->file != 0 && (rec->file >= s->nfiles || s->files[rec->file] == NULL))
+		return status_set(st, STATUS_INVALID_ARGUMENT, "LoadRecords: record %llu cites file "
+				  "%u, which no SourceFile declared: nothing was stored",
+				  (unsigned long long)record_no, rec->file);
 	if (schema == NULL) {
 		char reason[64];
 

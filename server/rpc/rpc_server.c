@@ -549,7 +549,8 @@ int rpc_call_recv(rpc_call *call, ProtobufCMessage **out, status *st)
 				  "send smaller batches", MESSAGE_DECODE_BUDGET / (1024 * 1024));
 	if (*out == NULL)
 		return status_set(st, STATUS_INVALID_ARGUMENT,
-				  "a message of the stream does not decode as %s",
+				  "a message of the stream does not decode as %s (bad bytes, or a "
+				  "string that is not UTF-8 or holds a NUL byte)",
 				  call->method->request->name);
 	return 1;
 }

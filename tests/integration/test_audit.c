@@ -12,10 +12,8 @@
  *
  * Calls go through gRPC core directly where the bytes sent are the point.
  */
-#include <grpc/byte_buffer.h>
 #include <grpc/grpc.h>
 #include <grpc/grpc_security.h>
-#include <grpc/support/time.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,6 +27,7 @@
 #include <csperf/access.h>
 
 #include "fixture.h"
+#include "raw_grpc.h"
 
 #include "csperf/v1/indicators.pb-c.h"
 
@@ -96,56 +95,9 @@ static bool statement_runs(const char *dsn, const char *sql)
 static grpc_status_code raw_call(const char *method, const void *bytes, size_t size,
 				 const char *auth)
 {
-	grpc_completion_queue *cq = grpc_completion_queue_create_for_pluck(NULL);
-	gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
-					     gpr_time_from_millis(60000, GPR_TIMESPAN));
-	grpc_call *c = grpc_channel_create_call(channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
-						grpc_slice_from_static_string(method), NULL,
-						deadline, NULL);
-	grpc_metadata md;
-	grpc_metadata_array initial, trailing;
-	grpc_byte_buffer *reply = NULL, *request;
-	grpc_slice details = grpc_empty_slice();
-	grpc_slice payload = grpc_slice_from_copied_buffer(bytes, size);
-	grpc_status_code code = GRPC_STATUS_UNKNOWN;
-	grpc_op ops[6];
-	int tag;
+	raw_message message = { bytes, size };
 
-	request = grpc_raw_byte_buffer_create(&payload, 1);
-	grpc_slice_unref(payload);
-	grpc_metadata_array_init(&initial);
-	grpc_metadata_array_init(&trailing);
-	memset(&md, 0, sizeof(md));
-	md.key = grpc_slice_from_static_string("authorization");
-	md.value = grpc_slice_from_copied_string(auth != NULL ? auth : "");
-	memset(ops, 0, sizeof(ops));
-	ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
-	ops[0].data.send_initial_metadata.count = auth != NULL ? 1 : 0;
-	ops[0].data.send_initial_metadata.metadata = &md;
-	ops[1].op = GRPC_OP_SEND_MESSAGE;
-	ops[1].data.send_message.send_message = request;
-	ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
-	ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
-	ops[3].data.recv_initial_metadata.recv_initial_metadata = &initial;
-	ops[4].op = GRPC_OP_RECV_MESSAGE;
-	ops[4].data.recv_message.recv_message = &reply;
-	ops[5].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
-	ops[5].data.recv_status_on_client.trailing_metadata = &trailing;
-	ops[5].data.recv_status_on_client.status = &code;
-	ops[5].data.recv_status_on_client.status_details = &details;
-	assert_int_equal(grpc_call_start_batch(c, ops, 6, &tag, NULL), GRPC_CALL_OK);
-	grpc_completion_queue_pluck(cq, &tag, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-	grpc_slice_unref(md.value);
-	grpc_slice_unref(details);
-	grpc_byte_buffer_destroy(request);
-	if (reply != NULL)
-		grpc_byte_buffer_destroy(reply);
-	grpc_metadata_array_destroy(&initial);
-	grpc_metadata_array_destroy(&trailing);
-	grpc_call_unref(c);
-	grpc_completion_queue_shutdown(cq);
-	grpc_completion_queue_destroy(cq);
-	return code;
+	return raw_grpc_call(channel, method, &message, 1, auth, NULL, 0);
 }
 
 static int setup(void **state)
