@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "../require_all.h"
+
 #include <csperf/loads.h>
 
 #include "fixture.h"
@@ -146,7 +148,7 @@ static void test_shared_ssda903_exact_counts(void **state)
 	json_t *rej;
 
 	if (!have_shared_data())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	before = fixture_pg_fingerprint(&pg);
 
 	/* Atomic (the default): rejections, and nothing stored. */
@@ -215,7 +217,7 @@ static void test_shared_cin_census_exact_counts(void **state)
 	json_t *rej;
 
 	if (!have_shared_data())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	r = run_load((const char *const[]){ "--council", "976", "--format", "cin-xml",
 		CSPERF_SHARED_DATA "/cin-census-fake/fake_CIN_data.xml", NULL });
 	assert_int_equal(r.status, 5);

@@ -7,14 +7,17 @@ set -euo pipefail
 csperfd=$1 proto_dir=$2 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
 
+# Under CSPERF_REQUIRE_ALL_TESTS=1 (CI) a skip is a failure.
+skip=77
+[ "${CSPERF_REQUIRE_ALL_TESTS:-}" = 1 ] && skip=1
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "SKIP: Node.js and npm are not installed (apt-get install nodejs npm)"; exit 77
+  echo "SKIP: Node.js and npm are not installed (apt-get install nodejs npm)"; exit $skip
 fi
 mkdir -p "$work"
 if [ ! -d "$work/node_modules/@grpc/grpc-js" ] || [ ! -d "$work/node_modules/@grpc/proto-loader" ]; then
   if ! (cd "$work" && timeout 300 npm install --no-save --no-package-lock --no-audit --no-fund \
         --loglevel=error @grpc/grpc-js@^1.14 @grpc/proto-loader@^0.8 >npm.log 2>&1); then
-    echo "SKIP: could not install @grpc/grpc-js from the npm registry:"; tail -5 "$work/npm.log"; exit 77
+    echo "SKIP: could not install @grpc/grpc-js from the npm registry:"; tail -5 "$work/npm.log"; exit $skip
   fi
 fi
 
