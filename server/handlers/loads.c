@@ -215,13 +215,7 @@ static int take_file(load_state *s, const Csperf__V1__SourceFile *f, status *st)
 
 static int take_fields(load_state *s, const Csperf__V1__SourceFields *f, status *st)
 {
-	field_names *n;
-
-	if (f->file == 0 || f->file >= s->nfiles || s->files[f->file] == NULL)
-		return status_set(st, STATUS_INVALID_ARGUMENT, "LoadRecords: SourceFields name the "
-				  "fields of file %u, which no SourceFile declared: nothing was stored",
-				  f->file);
-	n = calloc(1, sizeof(*n));
+	field_names *n = calloc(1, sizeof(*n));
 
 	if (n == NULL || (n->names = calloc(f->n_names + 1, sizeof(char *))) == NULL) {
 		free(n);

@@ -87,7 +87,8 @@ int fixture_run(const char *const *argv, const char *const *env, char **out, cha
 		int timeout_s);
 
 /* A fingerprint of the journey records, loads and councils (an md5 per
- * table), to check that a failed operation changed nothing. malloc'd. */
+ * table), to check that a failed operation changed nothing. malloc'd; NULL
+ * when it could not be taken (never "", which would compare equal). */
 char *fixture_pg_fingerprint(const fixture_pg *pg);
 
 /* The whole of a (small) file as a malloc'd string, or NULL. */
