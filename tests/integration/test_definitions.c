@@ -4,9 +4,10 @@
  * computed at once, GetIndicator gives the current one or, with history,
  * every version newest first; refusals store nothing; the stage filter of
  * ListIndicators and GetScorecard keeps one stage, and refuses an unknown
- * one.
+ * one; timeliness counts calendar or working days as its definition says.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -269,12 +270,83 @@ static void test_stage_filter(void **state)
 	csperf_indicator_list_free(front_door);
 }
 
+/* Timeliness in calendar days against working days: contacts of Friday 5
+ * April 2019 decided 0 to 7 days later. Within 1 calendar day: the Friday
+ * and the Saturday (2 of 8); within 1 working day (from the contact,
+ * inclusive, to the decision, exclusive): Friday, Saturday, Sunday and
+ * Monday (4 of 8). */
+static void test_timeliness_in_calendar_days(void **state)
+{
+	static const char *const kinds[2][2] = {
+		{ "ZT01", "{\"record\": \"contact\", \"date\": \"decision_date\", \"from\": "
+			  "\"contact_date\", \"to\": \"decision_date\", \"within\": 1, \"days\": "
+			  "\"calendar\"}" },
+		{ "ZT02", "{\"record\": \"contact\", \"date\": \"decision_date\", \"from\": "
+			  "\"contact_date\", \"to\": \"decision_date\", \"within\": 1, \"days\": "
+			  "\"working\"}" },
+	};
+	static const double in_time[2] = { 2, 4 };
+	csperf_load_options opts = CSPERF_LOAD_OPTIONS_INIT;
+	csperf_load *load = NULL;
+	csperf_load_summary *summary = NULL;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		csperf_indicator ind = definition("Decided in time (test)", kinds[k][1]);
+
+		ind.indicator_id = kinds[k][0];
+		ind.kind = "timeliness";
+		ind.unit = "percent";
+		if (csperf_indicator_put(client, &ind, NULL) != CSPERF_OK)
+			fail_msg("%s: %s", kinds[k][0], csperf_error_last());
+	}
+	opts.council = "976";
+	opts.source = "csv";
+	opts.idempotency_key = "timeliness";
+	assert_int_equal(csperf_load_begin(client, &opts, &load), CSPERF_OK);
+	for (int gap = 0; gap < 8; gap++) {
+		char child[16], decided[16];
+		const char *values[7] = { child, "2019-04-05", "", "Early Help", decided, "GREEN",
+					  "MASH" };
+		csperf_record rec = { CSPERF_RECORD_CONTACT, 7, values, "contacts.csv",
+				      (unsigned long)gap + 2, NULL };
+
+		snprintf(child, sizeof(child), "T%07d", gap);
+		snprintf(decided, sizeof(decided), "2019-04-%02d", 5 + gap);
+		assert_int_equal(csperf_load_add(load, &rec), CSPERF_OK);
+	}
+	assert_int_equal(csperf_load_finish(load, &summary), CSPERF_OK);
+	assert_true(summary->stored);
+	csperf_load_summary_free(summary);
+	csperf_load_free(load);
+	for (int k = 0; k < 2; k++) {
+		csperf_series *series = NULL;
+		bool found = false;
+
+		assert_int_equal(csperf_series_get(client, "976", kinds[k][0], "month", "2019-04",
+						   "2019-04", &series), CSPERF_OK);
+		for (size_t i = 0; i < series->count; i++) {
+			const csperf_series_point *p = &series->points[i];
+
+			if (strcmp(p->period, "2019-04") != 0 || p->breakdown[0] != '\0')
+				continue;
+			found = true;
+			assert_true(p->numerator.present && p->numerator.value == in_time[k]);
+			assert_true(p->denominator.present && p->denominator.value == 8);
+			assert_true(p->value.present && p->value.value == in_time[k] * 100 / 8);
+		}
+		assert_true(found);
+		csperf_series_free(series);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_makes_versions_and_get_gives_history),
 		cmocka_unit_test(test_put_refusals_store_nothing),
 		cmocka_unit_test(test_stage_filter),
+		cmocka_unit_test(test_timeliness_in_calendar_days),
 	};
 
 	return cmocka_run_group_tests_name("integration_definitions", tests, setup, teardown);
