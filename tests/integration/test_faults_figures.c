@@ -167,17 +167,31 @@ static void *load_main(void *arg)
 	return NULL;
 }
 
-static void load_now(load_run *r, const fixture_server *srv, const char *council,
-		     const char *key)
+static void load_prepare(load_run *r, const fixture_server *srv, const char *council,
+			 const char *key)
 {
 	memset(r, 0, sizeof(*r));
 	r->srv = srv;
 	snprintf(r->council, sizeof(r->council), "%s", council);
 	snprintf(r->key, sizeof(r->key), "%s", key);
+}
+
+static void load_now(load_run *r, const fixture_server *srv, const char *council,
+		     const char *key)
+{
+	load_prepare(r, srv, council, key);
 	load_main(r);
 }
 
 /* ---- the lock that holds a recompute after its load's commit ---- */
+
+/* Starts a load of the council in a thread of its own (join it). */
+static void load_in_background(load_run *run, pthread_t *thread, const char *council,
+			       const char *key)
+{
+	load_prepare(run, &server, council, key);
+	assert_int_equal(pthread_create(thread, NULL, load_main, run), 0);
+}
 
 static PGconn *hold_figures(void)
 {
@@ -257,11 +271,7 @@ static void test_csperfd_killed_before_the_recompute_ends(void **state)
 	long long started, finished_ms;
 
 	(void)state;
-	memset(&run, 0, sizeof(run));
-	run.srv = &server;
-	snprintf(run.council, sizeof(run.council), "%s", council);
-	snprintf(run.key, sizeof(run.key), "killed");
-	assert_int_equal(pthread_create(&thread, NULL, load_main, &run), 0);
+	load_in_background(&run, &thread, council, "killed");
 	assert_true(recompute_held(council));
 	kill(server.pid, SIGKILL);
 	assert_int_equal(fixture_server_stop(&server, 0, 30), -1);
@@ -304,11 +314,7 @@ static void test_postgres_stopped_before_the_recompute_ends(void **state)
 	PGconn *lock = hold_figures();
 
 	(void)state;
-	memset(&run, 0, sizeof(run));
-	run.srv = &server;
-	snprintf(run.council, sizeof(run.council), "%s", council);
-	snprintf(run.key, sizeof(run.key), "database stopped");
-	assert_int_equal(pthread_create(&thread, NULL, load_main, &run), 0);
+	load_in_background(&run, &thread, council, "database stopped");
 	assert_true(recompute_held(council));
 	assert_int_equal(fixture_pg_halt(&pg), 0);
 	pthread_join(thread, NULL);
@@ -351,11 +357,7 @@ static void test_a_second_csperfd_sweeps_figures_due(void **state)
 	(void)state;
 	assert_int_equal(fixture_server_start(&sweeper, pg.dsn,
 		(const char *const[]){ "--recompute-every", "1", NULL }), 0);
-	memset(&run, 0, sizeof(run));
-	run.srv = &server;
-	snprintf(run.council, sizeof(run.council), "%s", council);
-	snprintf(run.key, sizeof(run.key), "cancelled recompute");
-	assert_int_equal(pthread_create(&thread, NULL, load_main, &run), 0);
+	load_in_background(&run, &thread, council, "cancelled recompute");
 	assert_true(recompute_held(council));
 	cancelled = query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
 			  "datname = 'csperf' AND wait_event_type = 'Lock' AND query LIKE "
