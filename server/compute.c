@@ -286,12 +286,14 @@ static int keep_due(const char *council, void *ctx)
 }
 
 int compute_due(store_pool *pool, int64_t timeout_ms, const char *council, bool wait,
-		int *remaining, status *st)
+		int *remaining, int *busy, status *st)
 {
 	due_list due = { NULL, 0, false };
 	int rc = -1;
 
 	*remaining = 0;
+	if (busy != NULL)
+		*busy = 0;
 	if (store_compute_due(pool, timeout_ms, council, keep_due, &due, st) != 0 && !due.failed)
 		goto cleanup;
 	if (due.failed) {
@@ -309,7 +311,9 @@ int compute_due(store_pool *pool, int64_t timeout_ms, const char *council, bool 
 			continue;
 		}
 		(*remaining)++;
-		if (failed.code != STATUS_ABORTED)
+		if (failed.code == STATUS_ABORTED && busy != NULL)
+			(*busy)++;
+		else if (failed.code != STATUS_ABORTED)
 			log_warn("compute: council %s: figures still due: %s", due.councils[i],
 				 failed.message);
 	}

@@ -42,7 +42,7 @@ static void *sweeper_main(void *arg)
 	for (;;) {
 		struct timespec until;
 		status st = STATUS_INIT;
-		int remaining = 0;
+		int remaining = 0, busy = 0;
 
 		pthread_mutex_lock(&s->mu);
 		clock_gettime(CLOCK_REALTIME, &until);
@@ -54,12 +54,15 @@ static void *sweeper_main(void *arg)
 			break;
 		}
 		pthread_mutex_unlock(&s->mu);
-		if (compute_due(s->pool, SWEEP_TIMEOUT_MS, NULL, false, &remaining, &st) != 0) {
+		if (compute_due(s->pool, SWEEP_TIMEOUT_MS, NULL, false, &remaining, &busy, &st) != 0) {
 			log_debug("compute: the sweep for figures due could not look: %s", st.message);
 			wait_s = RETRY_SECONDS;
 			continue;
 		}
-		wait_s = remaining > 0 && s->every_s > RETRY_SECONDS ? RETRY_SECONDS : s->every_s;
+		/* A council another recompute held is looked at again soon; one
+		 * whose recompute failed waits for the next period (it was
+		 * logged, and may fail again). */
+		wait_s = busy > 0 && s->every_s > RETRY_SECONDS ? RETRY_SECONDS : s->every_s;
 	}
 	return NULL;
 }

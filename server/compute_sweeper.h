@@ -11,7 +11,8 @@
 typedef struct compute_sweeper compute_sweeper;
 
 /* Starts the thread: a sweep at once, then every every_s seconds (every 2
- * while the database cannot be read or a council is left due). *out is the
+ * while the database cannot be read or a council is left to another
+ * recompute). *out is the
  * caller's, freed by compute_sweeper_stop. */
 int compute_sweeper_start(compute_sweeper **out, store_pool *pool, int every_s, status *st);
 

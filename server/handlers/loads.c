@@ -390,7 +390,7 @@ static void reply_replayed(app *a, rpc_call *call, const char *council, const ui
 		status st = STATUS_INIT;
 		int remaining = 0;
 
-		if (compute_due(a->pool, rpc_call_remaining_ms(call), council, true, &remaining,
+		if (compute_due(a->pool, rpc_call_remaining_ms(call), council, true, &remaining, NULL,
 				&st) != 0) {
 			log_error("compute: council %s: figures due not looked for: %s", council,
 				  st.message);
