@@ -508,11 +508,13 @@ bool access_call_finishing(rpc_call *call, void *ctx)
 	status st = STATUS_INIT;
 	status_code code = rpc_call_status_code(call);
 	bool recorded = true;
+	char method[256];
 
 	if (ac == NULL) {
-		/* Refused before the gate (its deadline passed while it queued):
-		 * recorded as any other; while csperfd waits for its database
-		 * there is nowhere to record the refusal (the log has it). */
+		/* Refused before the gate (its deadline passed while it queued,
+		 * or its method does not exist): recorded as any other; while
+		 * csperfd waits for its database there is nowhere to record the
+		 * refusal (the log has it). */
 		const auth_policy *policy = auth_policy_find(rpc_call_method(call));
 
 		if ((policy != NULL && policy->public_call) || a->waiting_for_database)
@@ -532,6 +534,10 @@ bool access_call_finishing(rpc_call *call, void *ctx)
 		return true;
 	}
 	fill_entry(call, ac, code, &entry);
+	/* The path of a call to an unknown method is the client's bytes. */
+	snprintf(method, sizeof(method), "%s", entry.method);
+	if (utf8_scrub(method))
+		entry.method = method;
 	if ((a->audit_writer != NULL ? store_audit_write(a->audit_writer, &entry, &st)
 	     : store_audit_append(a->pool, AUDIT_TIMEOUT_MS, &entry, &st)) != 0) {
 		log_warn("audit: not recorded (%s): %s by %s, council '%s', '%s', rows %lld, %s",

@@ -280,7 +280,7 @@ static void test_audit_parameters_cut_on_a_character_boundary(void **state)
 
 /* Refused calls leave their line: no token, a malformed one, an unknown
  * one, bytes that do not decode, a string that is not UTF-8, a role
- * refused. */
+ * refused, a method csperfd does not have. */
 static void test_refused_calls_are_audited(void **state)
 {
 	static const uint8_t not_protobuf[] = { 0xff, 0xff, 0xff, 0xff, 0x0f };
@@ -316,6 +316,8 @@ static void test_refused_calls_are_audited(void **state)
 			 GRPC_STATUS_INVALID_ARGUMENT);
 	assert_int_equal(raw_call("/csperf.v1.Performance/ListTokens", "", 0, reader_auth),
 			 GRPC_STATUS_PERMISSION_DENIED);
+	assert_int_equal(raw_call("/csperf.v1.Performance/NoSuchMethod", "", 0, NULL),
+			 GRPC_STATUS_UNIMPLEMENTED);
 	snprintf(sql, sizeof(sql), "SELECT string_agg(status, ',' ORDER BY id) FROM audit_log WHERE "
 		 "id > %lld", before);
 	{
@@ -323,8 +325,17 @@ static void test_refused_calls_are_audited(void **state)
 
 		assert_non_null(statuses);
 		assert_string_equal(statuses, "UNAUTHENTICATED,UNAUTHENTICATED,UNAUTHENTICATED,"
-				    "INVALID_ARGUMENT,INVALID_ARGUMENT,PERMISSION_DENIED");
+				    "INVALID_ARGUMENT,INVALID_ARGUMENT,PERMISSION_DENIED,UNIMPLEMENTED");
 		free(statuses);
+	}
+	snprintf(sql, sizeof(sql), "SELECT method FROM audit_log WHERE id > %lld AND status = "
+		 "'UNIMPLEMENTED'", before);
+	{
+		char *method = fixture_pg_query(&pg, sql);
+
+		assert_non_null(method);
+		assert_string_equal(method, "/csperf.v1.Performance/NoSuchMethod");
+		free(method);
 	}
 }
 
