@@ -88,7 +88,6 @@ typedef struct csperf_rejection {
 	const char *reason;           /* in words: "DECOM 31/02/2018 is not a date" */
 } csperf_rejection;
 
-/* What a load did. All strings belong to the summary. */
 /* Where a stored load's figures stand. */
 typedef enum csperf_figures_state {
 	CSPERF_FIGURES_UNKNOWN = 0,
@@ -96,6 +95,7 @@ typedef enum csperf_figures_state {
 	CSPERF_FIGURES_COMPUTING = 2   /* stored; csperfd finishes the figures in the background */
 } csperf_figures_state;
 
+/* What a load did. All strings belong to the summary. */
 typedef struct csperf_load_summary {
 	int64_t load_id;              /* 0 when nothing was stored */
 	const char *council;
