@@ -186,8 +186,8 @@ static int build_fact(store_compute *cmp, const engine_indicator *ind,
  * changes_only, of the periods the loads and deletions since the last
  * whole-catalogue recompute can have changed. */
 static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
-		   const char *indicator_id, bool changes_only, store_compute_stats *stats,
-		   status *st)
+		   const char *indicator_id, bool changes_only, bool wait,
+		   store_compute_stats *stats, status *st)
 {
 	definitions defs = { NULL, 0, false };
 	parsed p = { NULL, { false }, 0, 0 };
@@ -211,7 +211,7 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		goto cleanup;
 	}
-	if (store_compute_begin(pool, timeout_ms, council, from, to, &cmp, st) != 0)
+	if (store_compute_begin(pool, timeout_ms, council, wait, from, to, &cmp, st) != 0)
 		goto cleanup;
 	nperiods = make_periods(from, to, &periods, state.periods_from);
 	if (changes_only && indicator_id == NULL) {
@@ -287,13 +287,71 @@ cleanup:
 int compute_council(store_pool *pool, int64_t timeout_ms, const char *council,
 		    const char *indicator_id, store_compute_stats *stats, status *st)
 {
-	return compute(pool, timeout_ms, council, indicator_id, false, stats, st);
+	return compute(pool, timeout_ms, council, indicator_id, false, true, stats, st);
 }
 
 int compute_council_changes(store_pool *pool, int64_t timeout_ms, const char *council,
 			    store_compute_stats *stats, status *st)
 {
-	return compute(pool, timeout_ms, council, NULL, true, stats, st);
+	return compute(pool, timeout_ms, council, NULL, true, true, stats, st);
+}
+
+typedef struct due_list {
+	char (*councils)[16];
+	size_t count;
+	bool failed;
+} due_list;
+
+static int keep_due(const char *council, void *ctx)
+{
+	due_list *due = ctx;
+	char (*grown)[16] = realloc(due->councils, (due->count + 1) * sizeof(*grown));
+
+	if (grown == NULL) {
+		due->failed = true;
+		return 1;
+	}
+	due->councils = grown;
+	snprintf(grown[due->count++], sizeof(grown[0]), "%s", council);
+	return 0;
+}
+
+int compute_due(store_pool *pool, int64_t timeout_ms, const char *council, bool wait,
+		int *remaining, int *busy, status *st)
+{
+	due_list due = { NULL, 0, false };
+	int rc = -1;
+
+	*remaining = 0;
+	if (busy != NULL)
+		*busy = 0;
+	if (store_compute_due(pool, timeout_ms, council, keep_due, &due, st) != 0 && !due.failed)
+		goto cleanup;
+	if (due.failed) {
+		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < due.count; i++) {
+		store_compute_stats stats;
+		status failed = STATUS_INIT;
+
+		if (compute(pool, timeout_ms, due.councils[i], NULL, true, wait, &stats,
+			    &failed) == 0) {
+			log_info("compute: council %s: figures a load or deletion left due are "
+				 "computed", due.councils[i]);
+			continue;
+		}
+		(*remaining)++;
+		if (failed.code == STATUS_ABORTED && busy != NULL)
+			(*busy)++;
+		else if (failed.code != STATUS_ABORTED)
+			log_warn("compute: council %s: figures still due: %s", due.councils[i],
+				 failed.message);
+	}
+	rc = 0;
+cleanup:
+	free(due.councils);
+	return rc;
 }
 
 int compute_note_deletion(store_pool *pool, int64_t timeout_ms, const char *council,

@@ -27,6 +27,16 @@ int compute_council(store_pool *pool, int64_t timeout_ms, const char *council,
 int compute_council_changes(store_pool *pool, int64_t timeout_ms, const char *council,
 			    store_compute_stats *stats, status *st);
 
+/* Finishes the recomputes loads and deletions left due (store_compute_due),
+ * of `council`, or of every council when NULL: after a crash, a lost
+ * database, or a recompute that failed. A council another recompute holds
+ * is waited for when wait, else left (it is being done). *remaining: the
+ * councils still due after (failed, or left); *busy (when not NULL): those
+ * left to another recompute. 0, or -1 with st filled when the councils due
+ * could not be read. */
+int compute_due(store_pool *pool, int64_t timeout_ms, const char *council, bool wait,
+		int *remaining, int *busy, status *st);
+
 /* Before deleting load_id: notes for the next recompute the earliest date
  * its rows, and the versions its deletion makes current again, hold; a
  * deletion that then fails calls store_compute_forget_deletion. */

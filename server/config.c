@@ -54,6 +54,9 @@ void config_usage(const char *program)
 "                           (default 2)\n"
 "      --drain-timeout S    seconds calls in flight may take at shutdown\n"
 "                           [CSPERF_DRAIN_TIMEOUT] (default 10)\n"
+"      --recompute-every S  seconds between looks for figures a crash left to\n"
+"                           recompute (also at start) [CSPERF_RECOMPUTE_EVERY]\n"
+"                           (default 30)\n"
 "      --migrations-dir DIR read migrations from DIR instead of the built-in set\n"
 "                           [CSPERF_MIGRATIONS_DIR]\n"
 "      --ready-file FILE    once serving, write the bound port to FILE\n"
@@ -252,7 +255,8 @@ enum {
 	OPT_DATA_DIR = 256, OPT_PG_BIN, OPT_PG_PORT, OPT_POLLERS, OPT_DRAIN,
 	OPT_MIGRATIONS, OPT_READY, OPT_LOG_LEVEL, OPT_MIGRATE_DSN, OPT_TLS_CERT,
 	OPT_TLS_KEY, OPT_TLS_CLIENT_CA, OPT_INSECURE, OPT_SUPPRESS, OPT_ROLE, OPT_NAME,
-	OPT_COUNCIL, OPT_LOCALITY, OPT_READ_DSN, OPT_WAIT_DB, OPT_WORKERS, OPT_READ_CACHE
+	OPT_COUNCIL, OPT_LOCALITY, OPT_READ_DSN, OPT_WAIT_DB, OPT_WORKERS, OPT_READ_CACHE,
+	OPT_RECOMPUTE_EVERY
 };
 
 /* CSPERF_READ_DSN: DSNs separated by ';' or newlines (a DSN holds spaces,
@@ -296,6 +300,7 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		{ "threads", required_argument, NULL, 't' },
 		{ "pollers", required_argument, NULL, OPT_POLLERS },
 		{ "drain-timeout", required_argument, NULL, OPT_DRAIN },
+		{ "recompute-every", required_argument, NULL, OPT_RECOMPUTE_EVERY },
 		{ "migrations-dir", required_argument, NULL, OPT_MIGRATIONS },
 		{ "ready-file", required_argument, NULL, OPT_READY },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
@@ -318,7 +323,7 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *threads, *pollers, *drain, *pg_port, *level, *insecure, *suppress;
-	const char *wait_db, *workers, *read_cache;
+	const char *wait_db, *workers, *read_cache, *recompute_every;
 	int drain_s = 10, opt;
 	bool read_dsn_flags = false;
 
@@ -344,6 +349,7 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 	wait_db = env_or("CSPERF_WAIT_FOR_DATABASE", "0");
 	workers = env_or("CSPERF_WORKERS", NULL);
 	read_cache = env_or("CSPERF_READ_CACHE_MB", "64");
+	recompute_every = env_or("CSPERF_RECOMPUTE_EVERY", "30");
 	if (split_read_dsns(cfg, env_or("CSPERF_READ_DSN", NULL), err, errsize) != 0)
 		return -1;
 
@@ -359,6 +365,7 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		case 't': threads = optarg; break;
 		case OPT_POLLERS: pollers = optarg; break;
 		case OPT_DRAIN: drain = optarg; break;
+		case OPT_RECOMPUTE_EVERY: recompute_every = optarg; break;
 		case OPT_MIGRATIONS: cfg->migrations_dir = optarg; break;
 		case OPT_READY: cfg->ready_file = optarg; break;
 		case OPT_LOG_LEVEL: level = optarg; break;
@@ -414,6 +421,8 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 	if (parse_int("--threads", threads, 1, 64, &cfg->threads, err, errsize) != 0 ||
 	    parse_int("--pollers", pollers, 1, 6, &cfg->pollers, err, errsize) != 0 ||
 	    parse_int("--drain-timeout", drain, 0, 3600, &drain_s, err, errsize) != 0 ||
+	    parse_int("--recompute-every", recompute_every, 1, 86400, &cfg->recompute_every_s, err,
+		      errsize) != 0 ||
 	    parse_int("--pg-port", pg_port, 1, 65535, &cfg->pg_port, err, errsize) != 0 ||
 	    parse_int("--suppress-threshold", suppress, 1, 100, &cfg->suppress_threshold, err,
 		      errsize) != 0 ||

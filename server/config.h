@@ -34,6 +34,7 @@ typedef struct config {
 	int read_cache_mb;           /* CSPERF_READ_CACHE_MB: 0 no read cache */
 	int pollers;                 /* CSPERF_POLLERS */
 	int drain_timeout_ms;        /* CSPERF_DRAIN_TIMEOUT (seconds) */
+	int recompute_every_s;       /* CSPERF_RECOMPUTE_EVERY: the recompute sweep's period */
 	int pg_port;                 /* CSPERF_PG_PORT: embedded socket's number */
 	log_level level;             /* CSPERF_LOG_LEVEL */
 	const char *migrate_dsn;     /* CSPERF_MIGRATE_DSN: the owner's, for migrations;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "auth/auth.h"
+#include "compute_sweeper.h"
 #include "config.h"
 #include "handlers/access.h"
 #include "handlers/handlers.h"
@@ -179,10 +180,10 @@ static bool serve_gate(rpc_call *call, void *ctx)
 
 /* When the call's status is decided: what follows (its audit line, a
  * rollback) is no longer the call's to cancel. */
-static void serve_call_finishing(rpc_call *call, void *ctx)
+static bool serve_call_finishing(rpc_call *call, void *ctx)
 {
 	store_cancel_disarm();
-	access_call_finishing(call, ctx);
+	return access_call_finishing(call, ctx);
 }
 
 /* On the change listener's thread: a change committed somewhere (table),
@@ -251,6 +252,7 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 {
 	app application;
 	rpc_server *server = NULL;
+	compute_sweeper *sweeper = NULL;
 	rpc_server_options options;
 	const rpc_method *methods;
 	size_t nmethods;
@@ -321,6 +323,16 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 		 tls->cert_pem == NULL ? "plain TCP"
 		 : tls->client_ca_pem != NULL ? "TLS with client certificates" : "TLS",
 		 cfg->workers, cfg->threads, cfg->read_cache_mb, mode);
+	/* Figures a crash left due are finished now, and looked for again
+	 * every --recompute-every seconds (docs/RELIABILITY.md). */
+	{
+		status sweep_st = STATUS_INIT;
+
+		if (compute_sweeper_start(&sweeper, application.pool, cfg->recompute_every_s,
+					  &sweep_st) != 0)
+			log_warn("csperfd: %s: figures left due are finished only by the next load",
+				 sweep_st.message);
+	}
 	if (tls->cert_pem == NULL && !config_listen_is_loopback(cfg->listen))
 		log_warn("csperfd: --insecure: tokens and data cross the network unencrypted");
 	if (cfg->ready_file != NULL && write_ready_file(cfg->ready_file, rpc_server_port(server)) != 0)
@@ -357,6 +369,7 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 	/* Watches last for ever: they end now rather than hold up the drain. */
 	watch_hubs_close(application.watch);
 	rpc_server_stop(server, cfg->drain_timeout_ms);
+	compute_sweeper_stop(sweeper);
 	log_cache_counts(&application);
 	stop_helpers(&application);
 	if (store_replica_count(application.pool) > 0) {

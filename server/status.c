@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "utf8.h"
+
 int status_set(status *st, status_code code, const char *fmt, ...)
 {
 	va_list ap;
@@ -14,6 +16,8 @@ int status_set(status *st, status_code code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(st->message, sizeof(st->message), fmt, ap);
 	va_end(ap);
+	/* A message cut at its size ends on a character boundary. */
+	utf8_trim_end(st->message);
 	return -1;
 }
 

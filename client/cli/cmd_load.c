@@ -344,6 +344,9 @@ static json_t *summary_json(const csperf_load_summary *s)
 	json_object_set_new(root, "stored", json_boolean(s->stored));
 	json_object_set_new(root, "replayed", json_boolean(s->replayed));
 	json_object_set_new(root, "accept_valid", json_boolean(s->accept_valid));
+	if (s->figures != CSPERF_FIGURES_UNKNOWN)
+		json_object_set_new(root, "figures", json_string(s->figures == CSPERF_FIGURES_COMPUTED
+								 ? "computed" : "computing"));
 	json_object_set_new(root, "accepted", json_integer((json_int_t)s->accepted));
 	json_object_set_new(root, "rejected", json_integer((json_int_t)s->rejected));
 	for (size_t i = 0; i < s->ncounts; i++) {
@@ -412,6 +415,10 @@ static int print_summary(const cli_globals *g, const csperf_load_summary *s)
 			printf("Nothing stored: %llu of %llu records rejected (use --accept-valid to "
 			       "store the valid ones).\n", (unsigned long long)s->rejected,
 			       (unsigned long long)(s->accepted + s->rejected));
+		if (s->figures == CSPERF_FIGURES_COMPUTED)
+			printf("Figures computed.\n");
+		else if (s->figures == CSPERF_FIGURES_COMPUTING)
+			printf("Figures computing: csperfd finishes them in the background.\n");
 		result = output_result_new(count_columns, 3, 0);
 		for (size_t i = 0; result != NULL && i < s->ncounts; i++) {
 			char accepted[32], rejected[32];

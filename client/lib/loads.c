@@ -289,6 +289,10 @@ static csperf_load_summary *summary_wrap(Csperf__V1__LoadSummary *msg, bool keep
 	s->created_at = msg->created_at;
 	s->stored = msg->stored;
 	s->replayed = msg->replayed;
+	s->figures = msg->figures == CSPERF__V1__FIGURES_STATE__FIGURES_COMPUTED
+		? CSPERF_FIGURES_COMPUTED
+		: msg->figures == CSPERF__V1__FIGURES_STATE__FIGURES_COMPUTING
+		? CSPERF_FIGURES_COMPUTING : CSPERF_FIGURES_UNKNOWN;
 	s->accept_valid = msg->accept_valid;
 	s->accepted = msg->accepted;
 	s->rejected = msg->rejected;

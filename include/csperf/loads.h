@@ -88,6 +88,13 @@ typedef struct csperf_rejection {
 	const char *reason;           /* in words: "DECOM 31/02/2018 is not a date" */
 } csperf_rejection;
 
+/* Where a stored load's figures stand. */
+typedef enum csperf_figures_state {
+	CSPERF_FIGURES_UNKNOWN = 0,
+	CSPERF_FIGURES_COMPUTED = 1,   /* the figures account for the load */
+	CSPERF_FIGURES_COMPUTING = 2   /* stored; csperfd finishes the figures in the background */
+} csperf_figures_state;
+
 /* What a load did. All strings belong to the summary. */
 typedef struct csperf_load_summary {
 	int64_t load_id;              /* 0 when nothing was stored */
@@ -107,6 +114,10 @@ typedef struct csperf_load_summary {
 	size_t nrejections;           /* ... of which the first ones are listed */
 	const csperf_rejection *rejections;
 	void *internal;               /* the SDK's; do not touch */
+	/* Whether the council's figures account for the load (LoadRecords and
+	 * its replays; CSPERF_FIGURES_UNKNOWN when nothing was stored, in a
+	 * list, or from an older csperfd). */
+	csperf_figures_state figures;
 } csperf_load_summary;
 
 /* Ends the stream and waits for csperfd's summary. *out is the caller's,

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../utf8.h"
+
 static const char *const role_names[] = {
 	[AUTH_ROLE_NONE] = "none",
 	[AUTH_ROLE_ADMIN] = "admin",
@@ -71,6 +73,21 @@ bool auth_valid_name(const char *name)
 	return true;
 }
 
+/* Whether the n-byte UTF-8 character at text may be in a place name: not a
+ * C1 control or Latin-1 symbol, not general punctuation (bidirectional and
+ * invisible format characters among them), not private use. */
+static bool place_character(const char *text, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	uint32_t code = n == 2 ? (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f)
+		: n == 3 ? (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f)
+		: (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
+		  (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+
+	return code >= 0xc0 && code != 0xd7 && code != 0xf7 && !(code >= 0x2000 && code <= 0x206f) &&
+	       !(code >= 0xe000 && code <= 0xf8ff) && code < 0xfe00 && code != 0xfeff;
+}
+
 bool auth_valid_locality(const char *locality)
 {
 	size_t len;
@@ -78,11 +95,19 @@ bool auth_valid_locality(const char *locality)
 	if (locality == NULL)
 		return false;
 	len = strlen(locality);
-	if (len < 1 || len > AUTH_LOCALITY_MAX)
+	if (len < 1 || len > AUTH_LOCALITY_MAX || locality[0] == ' ' || locality[len - 1] == ' ')
 		return false;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)locality[i] < 0x20 || locality[i] == 0x7f)
+	/* A place name: letters (any script's, as UTF-8), digits, spaces and
+	 * the punctuation place names use. */
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)locality[i];
+		size_t n = c < 0x80 ? 1 : utf8_char_length(locality + i, len - i);
+
+		if (n == 0 || (c < 0x80 && !isalnum(c) && strchr(" &'.,()-/", c) == NULL) ||
+		    (n > 1 && !place_character(locality + i, n)))
 			return false;
+		i += n;
+	}
 	return true;
 }
 
@@ -136,8 +161,8 @@ int auth_principal_init(auth_principal *p, const char *name, const char *role,
 	}
 	for (size_t i = 0; i < nlocalities; i++) {
 		if (!auth_valid_locality(localities[i])) {
-			snprintf(err, errsize, "a locality is 1 to %d characters, none of them "
-				 "control characters", AUTH_LOCALITY_MAX);
+			snprintf(err, errsize, "a locality is a place name of 1 to %d bytes: letters, "
+				 "digits, spaces and & ' . , ( ) - /", AUTH_LOCALITY_MAX);
 			return -1;
 		}
 		if (listed(&p->localities[0][0], sizeof(p->localities[0]), p->nlocalities,

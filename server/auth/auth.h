@@ -66,8 +66,8 @@ bool auth_valid_council(const char *code);
  * space and . _ @ + - (names go into logs and the audit trail). */
 bool auth_valid_name(const char *name);
 
-/* Whether text is a locality: 1 to AUTH_LOCALITY_MAX bytes, no control
- * characters (UTF-8 is checked by the rpc module). */
+/* Whether text is a locality: a place name of 1 to AUTH_LOCALITY_MAX bytes,
+ * letters of any script (UTF-8), digits, inner spaces and & ' . , ( ) - /. */
 bool auth_valid_locality(const char *locality);
 
 /* Fills p (id 0) from what a token is made with, checking every part: the

@@ -273,6 +273,19 @@ static int code_list_param(const engine_indicator *ind, json_t *params, const ch
 	return 0;
 }
 
+/* Numbers a definition may hold: finite and far from what a double or a
+ * PostgreSQL numeric turns into noise (a 1e308 bound is text of 309 digits
+ * that no value ever reaches). Ages are whole years a child can be. */
+#define NUMBER_LIMIT 1e12
+#define AGE_MAX 120
+
+static bool number_within(const json_t *value)
+{
+	double number = json_number_value(value);
+
+	return json_is_number(value) && number >= -NUMBER_LIMIT && number <= NUMBER_LIMIT;
+}
+
 static char *dup_checked(const char *text)
 {
 	return strdup(text != NULL ? text : "");
@@ -391,6 +404,9 @@ static int parse_condition(engine_indicator *ind, json_t *obj, condition *c, cha
 		if (json_object_size(obj) != 1 || !json_is_object(age) || (min == NULL && max == NULL) ||
 		    (min != NULL && !json_is_integer(min)) || (max != NULL && !json_is_integer(max)))
 			return fail(err, errsize, "an age condition is {\"age\": {\"min\": n, \"max\": n}}");
+		if ((min != NULL && (json_integer_value(min) < 0 || json_integer_value(min) > AGE_MAX)) ||
+		    (max != NULL && (json_integer_value(max) < 0 || json_integer_value(max) > AGE_MAX)))
+			return fail(err, errsize, "an age is whole years from 0 to %d", AGE_MAX);
 		if (csperf_schema_field_index(ind->schema, "child_id") < 0)
 			return fail(err, errsize, "%s records have no child, so no age", ind->schema->name);
 		c->op = COND_AGE;
@@ -462,8 +478,9 @@ static int parse_condition(engine_indicator *ind, json_t *obj, condition *c, cha
 			if (f->kind != CSPERF_FIELD_INT && f->kind != CSPERF_FIELD_DECIMAL)
 				return fail(err, errsize, "'%s': %s.%s is not a number", key,
 					    ind->schema->name, f->name);
-			if (!json_is_number(value))
-				return fail(err, errsize, "'%s' must be a number", key);
+			if (!number_within(value))
+				return fail(err, errsize, "'%s' must be a number from -%.0f to %.0f", key,
+					    NUMBER_LIMIT, NUMBER_LIMIT);
 			if (key[1] == 'i') {
 				c->has_min = true;
 				c->min = json_number_value(value);
@@ -681,8 +698,9 @@ int engine_indicator_parse(const char *kind, const char *params_json, engine_ind
 	case ENGINE_COST_COUNT_OVER: {
 		json_t *threshold = json_object_get(params, "threshold");
 
-		if (!json_is_number(threshold) || json_number_value(threshold) < 0) {
-			fail(err, errsize, "cost_count_over needs 'threshold', pounds a week");
+		if (!number_within(threshold) || json_number_value(threshold) < 0) {
+			fail(err, errsize, "cost_count_over needs 'threshold', pounds a week from 0 to "
+			     "%.0f", NUMBER_LIMIT);
 			goto cleanup;
 		}
 		ind->threshold = json_number_value(threshold);

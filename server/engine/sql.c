@@ -10,12 +10,14 @@
 #include <string.h>
 
 
-/* A string literal: quotes doubled (standard_conforming_strings is on). */
+/* A string literal in the escape form, E'...', with quotes and backslashes
+ * doubled: it reads the same whatever standard_conforming_strings says (the
+ * store sets it on as well), so a definition's text cannot end it early. */
 void eng_add_literal(strbuf *s, const char *text)
 {
-	strbuf_add(s, "'");
+	strbuf_add(s, "E'");
 	for (const char *p = text; *p != '\0'; p++)
-		strbuf_add(s, *p == '\'' ? "''" : "%c", *p);
+		strbuf_add(s, *p == '\'' ? "''" : *p == '\\' ? "\\\\" : "%c", *p);
 	strbuf_add(s, "'");
 }
 

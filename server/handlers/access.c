@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "../log.h"
+#include "../utf8.h"
 #include "../store/store_access.h"
 
 /* An audit line is written even after the call's deadline passed. */
@@ -50,6 +51,7 @@ typedef struct access_call {
 	char params[PARAMS_MAX];
 	int64_t rows;
 	bool fresh;                           /* the fence passed */
+	bool audited;                         /* the handler wrote its line */
 } access_call;
 
 typedef struct cache_slot {
@@ -213,14 +215,17 @@ static bool recorded_string_field(const char *name)
 	return false;
 }
 
-/* Appends "name=value" to out (space-separated), truncating at its size. */
+/* Appends "name=value" to out (space-separated): a value's first 64 bytes,
+ * cut on a character boundary, and all of it within out's size. */
 static void params_append(char *out, size_t size, const char *name, const char *value)
 {
 	size_t used = strlen(out);
 
 	if (used + 1 >= size)
 		return;
-	snprintf(out + used, size - used, "%s%s=%.64s", used > 0 ? " " : "", name, value);
+	snprintf(out + used, size - used, "%s%s=%.*s", used > 0 ? " " : "", name,
+		 (int)utf8_prefix(value, 64), value);
+	utf8_trim_end(out);
 }
 
 /* A scalar field's value as text, or NULL when it is zero (left out). */
@@ -288,6 +293,7 @@ static void describe_request(const ProtobufCMessage *msg, bool council_scoped, c
 					snprintf(text + used, sizeof(text) - used, "%s%s", k > 0 ? "," : "",
 						 items[k]);
 				}
+				utf8_trim_end(text);
 			} else {
 				snprintf(text, sizeof(text), "[%zu]", count);
 			}
@@ -433,7 +439,7 @@ bool access_gate(rpc_call *call, void *ctx)
 	if (request == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
 			      "the request does not decode as a %s request: bad bytes, or a "
-			      "string that is not UTF-8", short_method(method));
+			      "string that is not UTF-8 or holds a NUL byte", short_method(method));
 		return false;
 	}
 	describe_request(request, policy->scope == AUTH_SCOPE_COUNCIL, ac->params,
@@ -457,16 +463,67 @@ cleanup:
 	return pass;
 }
 
-void access_call_finishing(rpc_call *call, void *ctx)
+static void fill_entry(rpc_call *call, access_call *ac, status_code code,
+		       store_audit_entry *entry)
+{
+	/* Whatever went into the parameters, the line is text PostgreSQL
+	 * takes: a line that cannot be written must not be made here. */
+	if (utf8_scrub(ac->params))
+		log_warn("audit: parameters of %s were not UTF-8: written with '?'",
+			 short_method(rpc_call_method(call)));
+	memset(entry, 0, sizeof(*entry));
+	entry->principal_id = ac->authenticated ? ac->principal.id : 0;
+	entry->principal_name = ac->authenticated ? ac->principal.name : NULL;
+	entry->method = rpc_call_method(call);
+	entry->council = ac->council;
+	entry->parameters = ac->params;
+	entry->rows = ac->rows;
+	entry->status = status_code_name(code);
+	entry->peer = rpc_call_peer(call);
+}
+
+int access_audit_entry(rpc_call *call, store_audit_entry *entry)
+{
+	access_call *ac = rpc_call_context(call);
+
+	if (ac == NULL)
+		return -1;
+	fill_entry(call, ac, STATUS_OK, entry);
+	return 0;
+}
+
+void access_note_audited(rpc_call *call)
+{
+	access_call *ac = rpc_call_context(call);
+
+	if (ac != NULL)
+		ac->audited = true;
+}
+
+bool access_call_finishing(rpc_call *call, void *ctx)
 {
 	app *a = ctx;
 	access_call *ac = rpc_call_context(call);
 	store_audit_entry entry;
 	status st = STATUS_INIT;
 	status_code code = rpc_call_status_code(call);
+	bool recorded = true;
+	char method[256];
 
-	if (ac == NULL)
-		return;
+	if (ac == NULL) {
+		/* Refused before the gate (its deadline passed while it queued,
+		 * or its method does not exist): recorded as any other; while
+		 * csperfd waits for its database there is nowhere to record the
+		 * refusal (the log has it). */
+		const auth_policy *policy = auth_policy_find(rpc_call_method(call));
+
+		if ((policy != NULL && policy->public_call) || a->waiting_for_database)
+			return true;
+		ac = calloc(1, sizeof(*ac));
+		if (ac == NULL)
+			return false;
+		ac->rows = -1;
+	}
 	{
 		/* A parked stream's later messages are filtered as its caller's:
 		 * the threshold, or 0 for a caller whose figures are not hidden. */
@@ -480,22 +537,28 @@ void access_call_finishing(rpc_call *call, void *ctx)
 	    !ac->council_checked)
 		log_error("access: %s answered without checking its council: its handler must "
 			  "call access_require_council", rpc_call_method(call));
-	memset(&entry, 0, sizeof(entry));
-	entry.principal_id = ac->authenticated ? ac->principal.id : 0;
-	entry.principal_name = ac->authenticated ? ac->principal.name : NULL;
-	entry.method = rpc_call_method(call);
-	entry.council = ac->council;
-	entry.parameters = ac->params;
-	entry.rows = ac->rows;
-	entry.status = status_code_name(code);
-	entry.peer = rpc_call_peer(call);
+	if (ac->audited) {
+		free(ac);
+		return true;
+	}
+	fill_entry(call, ac, code, &entry);
+	/* The path of a call to an unknown method is the client's bytes. */
+	snprintf(method, sizeof(method), "%s", entry.method);
+	if (utf8_scrub(method))
+		entry.method = method;
 	if ((a->audit_writer != NULL ? store_audit_write(a->audit_writer, &entry, &st)
-	     : store_audit_append(a->pool, AUDIT_TIMEOUT_MS, &entry, &st)) != 0)
+	     : store_audit_append(a->pool, AUDIT_TIMEOUT_MS, &entry, &st)) != 0) {
 		log_warn("audit: not recorded (%s): %s by %s, council '%s', '%s', rows %lld, %s",
 			 st.message, short_method(entry.method),
 			 ac->authenticated ? ac->principal.name : "(no valid token)", entry.council,
 			 entry.parameters, (long long)entry.rows, entry.status);
+		/* An answer whose reading is not recorded is not given. A refusal
+		 * stands as it is (it gives nothing), and GetServerInfo, which
+		 * gives no council's data, still says the database is down. */
+		recorded = strcmp(short_method(entry.method), "GetServerInfo") == 0;
+	}
 	free(ac);
+	return recorded;
 }
 
 const auth_principal *access_principal(const rpc_call *call)
@@ -551,6 +614,7 @@ void access_note_params(rpc_call *call, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ac->params, sizeof(ac->params), fmt, ap);
 	va_end(ap);
+	utf8_trim_end(ac->params);
 }
 
 auth_suppression access_suppression(const rpc_call *call, const app *a)

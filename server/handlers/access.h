@@ -17,6 +17,7 @@
 
 #include "handlers.h"
 #include "../auth/auth.h"
+#include "../store/store_access.h"
 
 /* Principals verified recently, used only while the database cannot be
  * reached (so that GetServerInfo can still say so). */
@@ -41,8 +42,10 @@ void access_cache_counts(access_cache *cache, uint64_t *hits, uint64_t *lookups)
 bool access_gate(rpc_call *call, void *app);
 
 /* The rpc_finish_hook of csperfd: appends the call to the audit trail
- * before its answer is sent. */
-void access_call_finishing(rpc_call *call, void *app);
+ * before its answer is sent. Returns false when the line could not be
+ * written and the call must not be answered OK (every call but
+ * GetServerInfo, which must say the database is down). */
+bool access_call_finishing(rpc_call *call, void *app);
 
 /* The caller of a call that passed the gate; NULL for public calls. */
 const auth_principal *access_principal(const rpc_call *call);
@@ -57,6 +60,15 @@ int access_require_council(rpc_call *call, const char *council);
  * returned (or changed), and parameters in brief (never tokens, child
  * identifiers or postcodes). */
 void access_note_rows(rpc_call *call, int64_t rows);
+
+/* The call's audit line as it stands, ending OK (pointers borrowed from
+ * the call): for a handler that writes it in its own transaction, with
+ * what it stores. 0, or -1 for a call that passed no gate. */
+int access_audit_entry(rpc_call *call, store_audit_entry *entry);
+
+/* The handler's transaction holding the call's audit line committed: the
+ * finishing hook writes none. */
+void access_note_audited(rpc_call *call);
 
 /* Whether every change committed before the call arrived is known to this
  * csperfd (the gate's fence, store_listener_sync, passed): only then may

@@ -248,6 +248,10 @@ void handle_get_indicator(rpc_call *call, void *ctx)
 	protobuf_c_message_free_unpacked(&req->base, NULL);
 }
 
+/* Targets and tolerances: finite, and of a size a figure can have (NaN
+ * compares false both ways, so it is refused too). */
+#define TARGET_LIMIT 1e12
+
 /* Checks a definition; fills st and returns -1 if it will not do. The
  * targets come back as the JSON to store (malloc'd). */
 static int check_definition(const Indicator *m, char **targets_json, char **types, status *st)
@@ -284,7 +288,16 @@ static int check_definition(const Indicator *m, char **targets_json, char **type
 				  "small_number_threshold must be from 0 to 100");
 	if (engine_indicator_parse(m->kind, m->params_json, &ind, err, sizeof(err)) != 0)
 		return status_set(st, STATUS_INVALID_ARGUMENT, "%s", err);
-	engine_indicator_free(ind);
+	/* A definition stored is one csperfd can compute. */
+	{
+		char *sql = engine_indicator_sql(ind);
+
+		engine_indicator_free(ind);
+		if (sql == NULL)
+			return status_set(st, STATUS_INVALID_ARGUMENT,
+					  "this definition cannot be turned into a computation");
+		free(sql);
+	}
 
 	*types = calloc(1, 64);
 	if (*types == NULL)
@@ -310,13 +323,16 @@ static int check_definition(const Indicator *m, char **targets_json, char **type
 		json_t *entry = json_object();
 
 		if (period_parse(t->year, &year, err, sizeof(err)) != 0 ||
-		    year.type != PERIOD_YEAR || t->tolerance < 0) {
+		    year.type != PERIOD_YEAR || !(t->tolerance >= 0 && t->tolerance <= TARGET_LIMIT) ||
+		    !(t->target >= -TARGET_LIMIT && t->target <= TARGET_LIMIT)) {
 			json_decref(entry);
 			json_decref(targets);
 			free(*types);
 			*types = NULL;
 			return status_set(st, STATUS_INVALID_ARGUMENT, "a target is for a financial year "
-					  "such as 2018-19, with a tolerance of 0 or more");
+					  "such as 2018-19, a number from -%.0f to %.0f, with a "
+					  "tolerance from 0 to %.0f", TARGET_LIMIT, TARGET_LIMIT,
+					  TARGET_LIMIT);
 		}
 		json_object_set_new(entry, "target", json_real(t->target));
 		json_object_set_new(entry, "tolerance", json_real(t->tolerance));

@@ -8,6 +8,7 @@
  * so memory is bounded by one batch, whatever the size of the load.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +244,16 @@ static int take_record(load_state *s, store_load *load, const Csperf__V1__Record
 	csperf_validation_error err;
 	uint64_t record_no = ++s->record_no;
 
+	/* What the client says of where a record came from is checked as its
+	 * values are: a line the database can hold, a file it declared. */
+	if (rec->line > INT64_MAX)
+		return status_set(st, STATUS_INVALID_ARGUMENT, "LoadRecords: record %llu gives line "
+				  "%llu, beyond 2^63-1: nothing was stored",
+				  (unsigned long long)record_no, (unsigned long long)rec->line);
+	if (rec->file != 0 && (rec->file >= s->nfiles || s->files[rec->file] == NULL))
+		return status_set(st, STATUS_INVALID_ARGUMENT, "LoadRecords: record %llu cites file "
+				  "%u, which no SourceFile declared: nothing was stored",
+				  (unsigned long long)record_no, rec->file);
 	if (schema == NULL) {
 		char reason[64];
 
@@ -362,7 +373,11 @@ static int drain(rpc_call *call, status *st)
 	return rc;
 }
 
-static void reply_replayed(rpc_call *call, const uint8_t *bytes, size_t len)
+/* A load stored before with this key: its summary again, once the figures
+ * it called for are computed (a crash may have come between its commit and
+ * its recompute: the retry finishes them), saying where they stand. */
+static void reply_replayed(app *a, rpc_call *call, const char *council, const uint8_t *bytes,
+			   size_t len)
 {
 	LoadSummary *summary = csperf__v1__load_summary__unpack(NULL, len, bytes);
 
@@ -371,6 +386,19 @@ static void reply_replayed(rpc_call *call, const uint8_t *bytes, size_t len)
 		return;
 	}
 	summary->replayed = true;
+	if (summary->stored) {
+		status st = STATUS_INIT;
+		int remaining = 0;
+
+		if (compute_due(a->pool, rpc_call_remaining_ms(call), council, true, &remaining, NULL,
+				&st) != 0) {
+			log_error("compute: council %s: figures due not looked for: %s", council,
+				  st.message);
+			remaining = 1;
+		}
+		summary->figures = remaining == 0 ? CSPERF__V1__FIGURES_STATE__FIGURES_COMPUTED
+						  : CSPERF__V1__FIGURES_STATE__FIGURES_COMPUTING;
+	}
 	rpc_call_reply(call, &summary->base);
 	csperf__v1__load_summary__free_unpacked(summary, NULL);
 }
@@ -379,8 +407,9 @@ static void reply_replayed(rpc_call *call, const uint8_t *bytes, size_t len)
  * the same request, so that the caller's next scorecard is current and reads
  * never compute: only the periods the change can reach (compute.h), or,
  * with every_period, all of them. A failure here leaves the stored records
- * as they are; the next recompute accounts for them. */
-static void recompute(app *a, rpc_call *call, const char *council, bool every_period)
+ * as they are and the council's figures due: csperfd's sweep (or a retry of
+ * the load) finishes them. Returns whether they were computed. */
+static bool recompute(app *a, rpc_call *call, const char *council, bool every_period)
 {
 	store_compute_stats stats;
 	status st = STATUS_INIT;
@@ -391,7 +420,9 @@ static void recompute(app *a, rpc_call *call, const char *council, bool every_pe
 	else
 		rc = compute_council_changes(a->pool, rpc_call_remaining_ms(call), council, &stats, &st);
 	if (rc != 0)
-		log_error("compute: council %s was not recomputed: %s", council, st.message);
+		log_error("compute: council %s was not recomputed (it is left due): %s", council,
+			  st.message);
+	return rc == 0;
 }
 
 void handle_load_records(rpc_call *call, void *ctx)
@@ -412,6 +443,7 @@ void handle_load_records(rpc_call *call, void *ctx)
 	char created[32], council_name[64];
 	uint8_t *packed = NULL;
 	store_merge_counts merged;
+	store_audit_entry audit;
 	bool ended = false;
 	uint64_t end_records = 0;
 	int rc;
@@ -463,7 +495,7 @@ void handle_load_records(rpc_call *call, void *ctx)
 			goto fail;
 		log_info("load: council %s key already stored: replaying its summary",
 			 s.header->council);
-		reply_replayed(call, replayed, replayed_len);
+		reply_replayed(a, call, s.header->council, replayed, replayed_len);
 		goto cleanup;
 	}
 
@@ -548,16 +580,25 @@ void handle_load_records(rpc_call *call, void *ctx)
 			goto fail;
 		}
 		protobuf_c_message_pack(&summary.base, packed);
-		if (store_load_commit(load, summary.accepted, summary.rejected, packed, len, &merged,
-				      &st) != 0)
+		/* The call's audit line commits with the load: a crash after the
+		 * commit cannot lose it. */
+		access_note_rows(call, (int64_t)summary.accepted);
+		if (access_audit_entry(call, &audit) != 0) {
+			status_set(&st, STATUS_INTERNAL, "the load has no audit line");
+			goto fail;
+		}
+		if (store_load_commit(load, summary.accepted, summary.rejected, packed, len, &audit,
+				      &merged, &st) != 0)
 			goto fail;
 		load = NULL;
+		access_note_audited(call);
 		log_info("load %lld: council %s, %s: %llu records stored (%llu replacing earlier "
 			 "versions), %llu rejected", (long long)summary.load_id, s.header->council,
 			 s.header->source, (unsigned long long)summary.accepted,
 			 (unsigned long long)merged.superseded, (unsigned long long)summary.rejected);
-		recompute(a, call, s.header->council, false);
-		access_note_rows(call, (int64_t)summary.accepted);
+		summary.figures = recompute(a, call, s.header->council, false)
+			? CSPERF__V1__FIGURES_STATE__FIGURES_COMPUTED
+			: CSPERF__V1__FIGURES_STATE__FIGURES_COMPUTING;
 		rpc_call_reply(call, &summary.base);
 	}
 	goto cleanup;

@@ -4,47 +4,22 @@
  */
 #include "message_check.h"
 
+#include "../utf8.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 bool message_utf8_valid(const char *text, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = s[i];
-		size_t extra;
-		uint32_t code;
+		size_t n = utf8_char_length(text + i, len - i);
 
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			extra = 1;
-			code = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			extra = 2;
-			code = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			extra = 3;
-			code = c & 0x07;
-		} else {
-			return false;  /* a continuation byte, 0xc0, 0xc1 or 0xf5.. */
-		}
-		if (len - i <= extra)
+		if (n == 0)
 			return false;
-		for (size_t k = 1; k <= extra; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			code = (code << 6) | (s[i + k] & 0x3f);
-		}
-		if ((extra == 2 && code < 0x800) || (extra == 3 && code < 0x10000) ||
-		    (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff)
-			return false;
-		i += extra + 1;
+		i += n;
 	}
 	return true;
 }
@@ -91,6 +66,67 @@ bool message_strings_valid(const ProtobufCMessage *msg)
 	return true;
 }
 
+static bool read_varint(const uint8_t *data, size_t len, size_t *at, uint64_t *out)
+{
+	uint64_t value = 0;
+
+	for (int shift = 0; shift < 64 && *at < len; shift += 7) {
+		uint8_t byte = data[(*at)++];
+
+		value |= (uint64_t)(byte & 0x7f) << shift;
+		if ((byte & 0x80) == 0) {
+			*out = value;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether the wire bytes of a message of desc hold a string with a NUL byte,
+ * at any depth. protobuf-c keeps such a string whole, but as a C string it
+ * ends at the NUL: council "960\0x" would be served as 960. */
+static bool wire_has_nul(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len,
+			 int depth)
+{
+	size_t at = 0;
+
+	while (at < len) {
+		uint64_t tag, value;
+		const ProtobufCFieldDescriptor *field;
+
+		if (!read_varint(data, len, &at, &tag))
+			return false;
+		switch (tag & 7) {
+		case 0:
+			if (!read_varint(data, len, &at, &value))
+				return false;
+			break;
+		case 1:
+			at += 8;
+			break;
+		case 5:
+			at += 4;
+			break;
+		case 2:
+			if (!read_varint(data, len, &at, &value) || value > len - at)
+				return false;
+			field = tag >> 3 <= UINT32_MAX
+				? protobuf_c_message_descriptor_get_field(desc, (unsigned)(tag >> 3)) : NULL;
+			if (field != NULL && field->type == PROTOBUF_C_TYPE_STRING &&
+			    memchr(data + at, 0, (size_t)value) != NULL)
+				return true;
+			if (field != NULL && field->type == PROTOBUF_C_TYPE_MESSAGE && depth < 64 &&
+			    wire_has_nul(field->descriptor, data + at, (size_t)value, depth + 1))
+				return true;
+			at += (size_t)value;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
 typedef struct decode_budget {
 	size_t left;
 	bool exceeded;
@@ -126,7 +162,7 @@ ProtobufCMessage *message_decode(const ProtobufCMessageDescriptor *desc, size_t 
 
 	if (too_large != NULL)
 		*too_large = budget.exceeded;
-	if (msg != NULL && !message_strings_valid(msg)) {
+	if (msg != NULL && (!message_strings_valid(msg) || wire_has_nul(desc, data, len, 0))) {
 		protobuf_c_message_free_unpacked(msg, NULL);
 		return NULL;
 	}

@@ -29,8 +29,9 @@ bool message_strings_valid(const ProtobufCMessage *msg);
 
 /* Decodes len bytes as a message of desc, as csperfd decodes every request:
  * protobuf-c's unpack (within MESSAGE_DECODE_BUDGET), then the UTF-8 check
- * above. Returns the message (free with protobuf_c_message_free_unpacked),
- * or NULL when the bytes do not decode, a string is not UTF-8, or the
+ * above and a look for NUL bytes in strings (a C string would end there).
+ * Returns the message (free with protobuf_c_message_free_unpacked), or NULL
+ * when the bytes do not decode, a string is not UTF-8 or holds a NUL, or the
  * message would take more than the budget (then *too_large is set, when
  * too_large is not NULL). The fuzz target tests/fuzz/fuzz_requests.c feeds
  * it arbitrary bytes. */

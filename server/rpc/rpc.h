@@ -48,8 +48,10 @@ typedef bool (*rpc_gate)(rpc_call *call, void *app);
 
 /* Runs on the worker when the call's status is decided, however it ends,
  * before the status (and a unary reply) is sent: e.g. to record the call in
- * the audit trail before its caller has the answer. */
-typedef void (*rpc_finish_hook)(rpc_call *call, void *app);
+ * the audit trail before its caller has the answer. Returns false when a
+ * call decided OK must not be answered so (its audit line could not be
+ * written): it then ends UNAVAILABLE, without its reply. */
+typedef bool (*rpc_finish_hook)(rpc_call *call, void *app);
 
 /* Runs on the worker before each message the server sends (a unary reply,
  * bytes packed earlier, each message of a stream), given it packed: the one

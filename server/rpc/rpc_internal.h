@@ -16,7 +16,6 @@ typedef enum tag_kind {
 	TAG_REQUEST_GENERIC,/* a call to an unregistered method arrived */
 	TAG_OP,             /* a handler's batch completed */
 	TAG_CLOSE,          /* RECV_CLOSE_ON_SERVER completed: the call is over */
-	TAG_UNIMPLEMENTED,  /* our UNIMPLEMENTED answer completed */
 	TAG_SHUTDOWN,       /* grpc_server_shutdown_and_notify completed */
 	TAG_STREAM_SEND,    /* a parked stream's message went (rpc_stream.c) */
 	TAG_STREAM_STATUS   /* a parked stream's status went */
@@ -36,7 +35,8 @@ struct rpc_call {
 	grpc_metadata_array metadata;
 	grpc_call_details details;  /* unknown methods only */
 	grpc_byte_buffer *payload;  /* unary and server-stream requests */
-	grpc_slice status_details;  /* must outlive the UNIMPLEMENTED batch */
+	grpc_slice status_details;
+	char unknown_path[256];     /* the path asked for, unknown methods only */
 	char *peer;
 
 	rpc_tag request_tag, op_tag, close_tag;

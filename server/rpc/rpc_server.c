@@ -12,9 +12,10 @@
  * about cancellation) -> the call is queued for a worker -> the gate, if
  * any, lets it through (or ends it) -> the handler ends it with a status,
  * the finish hook running just before that status is sent -> the call is
- * freed once both the handler and the close batch are done. Calls to methods nobody registered are answered
- * UNIMPLEMENTED straight from the poller (gRPC core would otherwise leave them
- * hanging until their deadline).
+ * freed once both the handler and the close batch are done. Calls to methods
+ * nobody registered take the same path, a worker answering UNIMPLEMENTED
+ * (after the finish hook, so that they are audited too); gRPC core would
+ * otherwise leave them hanging until their deadline.
  *
  * Shutdown follows the order gRPC core needs (see docs/ARCHITECTURE.md):
  * stop re-requesting -> grpc_server_shutdown_and_notify -> cancel all calls
@@ -40,6 +41,7 @@
 #include "../log.h"
 #include "message_check.h"
 #include "rpc_internal.h"
+#include "../utf8.h"
 
 /* Requests kept posted per registered method, and for unknown methods. */
 #define PENDING_PER_METHOD 4
@@ -175,31 +177,6 @@ void rpc_call_release_stream(rpc_call *c)
 		call_free(c);
 }
 
-static void answer_unimplemented(rpc_call *c)
-{
-	grpc_op ops[3];
-	char method[256];
-	size_t len = GRPC_SLICE_LENGTH(c->details.method);
-
-	if (len >= sizeof(method))
-		len = sizeof(method) - 1;
-	memcpy(method, GRPC_SLICE_START_PTR(c->details.method), len);
-	method[len] = '\0';
-	log_debug("rpc: unknown method %s: UNIMPLEMENTED", method);
-
-	c->status_details = grpc_slice_from_copied_string("method not implemented");
-	memset(ops, 0, sizeof(ops));
-	ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
-	ops[1].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
-	ops[1].data.recv_close_on_server.cancelled = &c->cancelled;
-	ops[2].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
-	ops[2].data.send_status_from_server.status = GRPC_STATUS_UNIMPLEMENTED;
-	ops[2].data.send_status_from_server.status_details = &c->status_details;
-	c->op_tag.kind = TAG_UNIMPLEMENTED;
-	if (grpc_call_start_batch(c->call, ops, 3, &c->op_tag, NULL) != GRPC_CALL_OK)
-		call_free(c);
-}
-
 static void enqueue_job(rpc_server *srv, rpc_call *c)
 {
 	pthread_mutex_lock(&srv->mu);
@@ -235,8 +212,16 @@ static void on_request(rpc_server *srv, rpc_call *c, bool ok)
 	}
 	c->peer = grpc_call_get_peer(c->call);
 	if (c->method == NULL) {
-		answer_unimplemented(c);
-		return;
+		/* A worker answers UNIMPLEMENTED, after the finish hook (the
+		 * audit line) has recorded the path asked for. */
+		size_t len = GRPC_SLICE_LENGTH(c->details.method);
+
+		if (len >= sizeof(c->unknown_path))
+			len = sizeof(c->unknown_path) - 1;
+		memcpy(c->unknown_path, GRPC_SLICE_START_PTR(c->details.method), len);
+		c->unknown_path[len] = '\0';
+		c->deadline = c->details.deadline;
+		log_debug("rpc: unknown method %s: UNIMPLEMENTED", c->unknown_path);
 	}
 	memset(&op, 0, sizeof(op));
 	op.op = GRPC_OP_RECV_CLOSE_ON_SERVER;
@@ -275,9 +260,6 @@ static void *poller_main(void *arg)
 		case TAG_CLOSE:
 			call_closed(tag->call);
 			rpc_call_release_part(tag->call, false);
-			break;
-		case TAG_UNIMPLEMENTED:
-			call_free(tag->call);
 			break;
 		case TAG_STREAM_SEND:
 		case TAG_STREAM_STATUS:
@@ -405,8 +387,17 @@ static void call_finish_packed(rpc_call *c, status_code code, const char *messag
 	pthread_mutex_lock(&c->mu);
 	c->cancel_fn = NULL;
 	pthread_mutex_unlock(&c->mu);
-	if (c->srv->before_finish != NULL)
-		c->srv->before_finish(c, c->srv->app);
+	/* A call whose audit line cannot be written is not answered as if
+	 * it had been: no reply, UNAVAILABLE. */
+	if (c->srv->before_finish != NULL && !c->srv->before_finish(c, c->srv->app) &&
+	    code == STATUS_OK) {
+		code = STATUS_UNAVAILABLE;
+		c->final_code = code;
+		message = "csperfd could not record this call in its audit trail, so it does not "
+			  "answer it: try again";
+		reply = NULL;
+		packed = NULL;
+	}
 	memset(ops, 0, sizeof(ops));
 	if (!c->initial_metadata_sent) {
 		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
@@ -421,7 +412,7 @@ static void call_finish_packed(rpc_call *c, status_code code, const char *messag
 	ops[n].data.send_status_from_server.status = (grpc_status_code)code;
 	ops[n++].data.send_status_from_server.status_details = &details;
 	if (!call_run_batch(c, ops, n))
-		log_debug("rpc: %s: the client went before the reply", c->method->path);
+		log_debug("rpc: %s: the client went before the reply", rpc_call_method(c));
 	grpc_slice_unref(details);
 	if (buffer != NULL)
 		grpc_byte_buffer_destroy(buffer);
@@ -450,10 +441,12 @@ static void *worker_main(void *arg)
 		if (rpc_call_remaining_ms(c) == 0)
 			call_finish(c, STATUS_DEADLINE_EXCEEDED,
 				    "deadline exceeded before the call started", NULL);
+		else if (c->method == NULL)
+			call_finish(c, STATUS_UNIMPLEMENTED, "method not implemented", NULL);
 		else if (srv->gate == NULL || srv->gate(c, srv->app))
 			c->method->handler(c, srv->app);
 		if (!c->finished) {
-			log_error("rpc: %s ended without a status", c->method->path);
+			log_error("rpc: %s ended without a status", rpc_call_method(c));
 			call_finish(c, STATUS_INTERNAL, "internal error", NULL);
 		}
 		rpc_call_release_part(c, true);
@@ -465,7 +458,7 @@ static void *worker_main(void *arg)
 
 const char *rpc_call_method(const rpc_call *call)
 {
-	return call->method->path;
+	return call->method != NULL ? call->method->path : call->unknown_path;
 }
 
 ProtobufCMessage *rpc_call_request(rpc_call *call)
@@ -519,7 +512,8 @@ int rpc_call_recv(rpc_call *call, ProtobufCMessage **out, status *st)
 				  "send smaller batches", MESSAGE_DECODE_BUDGET / (1024 * 1024));
 	if (*out == NULL)
 		return status_set(st, STATUS_INVALID_ARGUMENT,
-				  "a message of the stream does not decode as %s",
+				  "a message of the stream does not decode as %s (bad bytes, or a "
+				  "string that is not UTF-8 or holds a NUL byte)",
 				  call->method->request->name);
 	return 1;
 }
@@ -566,6 +560,7 @@ void rpc_call_fail(rpc_call *call, status_code code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	utf8_trim_end(message);
 	call_finish(call, code == STATUS_OK ? STATUS_UNKNOWN : code, message, NULL);
 }
 
@@ -627,7 +622,7 @@ const char *rpc_call_peer(rpc_call *call)
 
 rpc_method_kind rpc_call_kind(const rpc_call *call)
 {
-	return call->method->kind;
+	return call->method != NULL ? call->method->kind : RPC_UNARY;
 }
 
 void rpc_call_set_context(rpc_call *call, void *context)

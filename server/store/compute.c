@@ -364,7 +364,7 @@ int store_compute_forget_deletion(store_pool *pool, int64_t timeout_ms, const ch
 
 /* ---- one recompute ---- */
 
-int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *council,
+int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *council, bool wait,
 			char from[16], char to[16], store_compute **out, status *st)
 {
 	store_compute *cmp = calloc(1, sizeof(*cmp));
@@ -392,10 +392,17 @@ int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *counci
 	 * EXPLAIN ANALYZE showed for the repeat_within kind). */
 	PQclear(PQexec(cmp->conn->pg, "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off"));
 	/* One recompute of a council at a time; what it reads comes after. */
-	res = store_query(cmp->conn, "SELECT pg_advisory_xact_lock(hashtext('csperf-compute:' || $1))",
+	res = store_query(cmp->conn, wait
+			  ? "SELECT pg_advisory_xact_lock(hashtext('csperf-compute:' || $1))"
+			  : "SELECT pg_try_advisory_xact_lock(hashtext('csperf-compute:' || $1))",
 			  1, params, st);
 	if (res == NULL)
 		goto fail;
+	if (!wait && PQgetvalue(res, 0, 0)[0] != 't') {
+		PQclear(res);
+		status_set(st, STATUS_ABORTED, "council %s is being recomputed", council);
+		goto fail;
+	}
 	PQclear(res);
 	if ((res = store_query(cmp->conn, data_range_sql, 1, params, st)) == NULL)
 		goto fail;

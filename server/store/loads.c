@@ -15,6 +15,7 @@
  * foreign key to load: the store keeps that integrity).
  */
 #include "store_internal.h"
+#include "store_access.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -506,8 +507,8 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 }
 
 int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
-		      const uint8_t *summary, size_t summary_len, store_merge_counts *counts,
-		      status *st)
+		      const uint8_t *summary, size_t summary_len,
+		      const store_audit_entry *audit, store_merge_counts *counts, status *st)
 {
 	char id[32], accepted_text[32], rejected_text[32];
 	const char *update_params[4];
@@ -539,6 +540,17 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 			return -1;
 		}
 		PQclear(res);
+	}
+	/* The call's audit line commits with what it stored, or not at all. */
+	if (audit != NULL) {
+		char principal_id[32], rows[32];
+		const char *params[8];
+
+		store_audit_params(audit, principal_id, rows, params);
+		if (store_exec(load->conn, "INSERT INTO audit_log (principal_id, principal_name, "
+			       "method, council, parameters, rows_returned, status, peer) VALUES ($1, "
+			       "$2, $3, $4, $5, $6, $7, $8)", 8, params, st) != 0)
+			return -1;
 	}
 	if (store_exec(load->conn, "COMMIT", 0, NULL, st) != 0)
 		return -1;

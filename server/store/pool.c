@@ -62,6 +62,9 @@ static int conn_connect(store_conn *c, const store_pool *pool, status *st)
 			 PQerrorMessage(c->pg));
 		return status_set(st, STATUS_UNAVAILABLE, "the database is unavailable");
 	}
+	/* The SQL csperfd writes (engine.c's literals among it) is read as
+	 * standard SQL whatever an external database's default says. */
+	PQclear(PQexec(c->pg, "SET standard_conforming_strings = on"));
 	return 0;
 }
 

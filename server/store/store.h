@@ -219,10 +219,13 @@ typedef struct store_merge_counts {
 } store_merge_counts;
 
 /* Merges the staged records into their tables, records the summary to replay
- * for the same key, and commits; frees the load. On failure the caller still
- * calls store_load_abort. */
+ * for the same key and the call's audit line (a store_audit_entry of
+ * store_access.h; NULL: none), and commits; frees the load. On failure the
+ * caller still calls store_load_abort. */
+struct store_audit_entry;
 int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
-		      const uint8_t *summary, size_t summary_len, store_merge_counts *counts,
+		      const uint8_t *summary, size_t summary_len,
+		      const struct store_audit_entry *audit, store_merge_counts *counts,
 		      status *st);
 
 /* Rolls the load back (nothing of it stays) and frees it; accepts NULL. */
@@ -282,9 +285,21 @@ typedef struct store_compute_stats {
 /* Begins recomputing a council's values: one transaction on a connection of
  * its own, holding the council's compute lock (one recompute of a council at
  * a time). from and to: the council's data range read in it, as
- * store_data_range gives it. */
-int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *council,
+ * store_data_range gives it. With wait false, a council another recompute
+ * holds is not waited for: -1 with st ABORTED. */
+int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *council, bool wait,
 			char from[16], char to[16], store_compute **out, status *st);
+
+/* Called with a council's code; non-zero stops. */
+typedef int (*store_council_cb)(const char *council, void *ctx);
+
+/* compute_due.c: the councils (only `council`, when not NULL) whose figures
+ * do not account for every load and deletion stored: a load newer than the
+ * last whole-catalogue recompute saw, or a deletion noted and done since.
+ * Written in the transactions of the loads and deletions themselves, so
+ * that a crash before their recompute loses nothing. */
+int store_compute_due(store_pool *pool, int64_t timeout_ms, const char *council,
+		      store_council_cb cb, void *ctx, status *st);
 
 /* For a whole-catalogue recompute after loads and deletions: the earliest
  * date they touched since the last whole-catalogue recompute, in the record

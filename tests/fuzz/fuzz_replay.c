@@ -2,7 +2,8 @@
  * fuzz_replay.c: runs a fuzz target over files, without libFuzzer, so that
  * every build (gcc, the sanitizer build, valgrind) replays the seed corpora
  * and the inputs of every crash fuzzing ever found. Arguments are files or
- * folders (read one level deep); exit status 0 when every input ran.
+ * folders (read one level deep); exit status 0 when every input ran, 1 when
+ * one could not be read or none was found at all.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -52,8 +53,13 @@ int main(int argc, char **argv)
 
 		if (stat(argv[i], &sb) != 0) {
 			/* A corpus folder that is absent (shared data not beside the
-			 * repository) is not a failure. */
+			 * repository) is not a failure, but under
+			 * CSPERF_REQUIRE_ALL_TESTS=1 (CI) every corpus must be there. */
+			const char *require = getenv("CSPERF_REQUIRE_ALL_TESTS");
+
 			fprintf(stderr, "fuzz_replay: %s is absent: skipped\n", argv[i]);
+			if (require != NULL && strcmp(require, "1") == 0)
+				failures++;
 			continue;
 		}
 		if (!S_ISDIR(sb.st_mode)) {
@@ -74,5 +80,10 @@ int main(int argc, char **argv)
 			closedir(dir);
 	}
 	printf("fuzz_replay: %ld inputs ran\n", count);
+	/* A replay that finds nothing to run has tested nothing. */
+	if (count == 0) {
+		fprintf(stderr, "fuzz_replay: no inputs found: nothing was tested\n");
+		return 1;
+	}
 	return failures == 0 ? 0 : 1;
 }

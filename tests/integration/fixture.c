@@ -515,6 +515,12 @@ char *fixture_pg_fingerprint(const fixture_pg *pg)
 		fprintf(stderr, "fixture: fingerprint: %s", PQerrorMessage(conn));
 	if (f != NULL)
 		fclose(f);
+	/* A fingerprint that could not be taken, or of no table at all, must
+	 * not compare equal to another such: NULL, which callers assert. */
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) == 0 || f == NULL) {
+		free(fingerprint);
+		fingerprint = NULL;
+	}
 	PQclear(res);
 	PQfinish(conn);
 	return fingerprint;

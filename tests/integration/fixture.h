@@ -98,7 +98,8 @@ int fixture_cli_load(const char *cli, const char *address, const char *token,
 		     const char *council, const char *format, const char *path);
 
 /* A fingerprint of the journey records, loads and councils (an md5 per
- * table), to check that a failed operation changed nothing. malloc'd. */
+ * table), to check that a failed operation changed nothing. malloc'd; NULL
+ * when it could not be taken (never "", which would compare equal). */
 char *fixture_pg_fingerprint(const fixture_pg *pg);
 
 /* The whole of a (small) file as a malloc'd string, or NULL. */

@@ -38,6 +38,7 @@
 #include <csperf/loads.h>
 
 #include "fixture.h"
+#include "raw_grpc.h"
 #include "handlers/handlers.h"
 
 #include "csperf/v1/records.pb-c.h"
@@ -174,91 +175,27 @@ typedef struct outcome {
 	char message[512];
 } outcome;
 
-static grpc_event pluck(grpc_completion_queue *cq, void *tag)
-{
-	return grpc_completion_queue_pluck(cq, tag, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
-}
-
 /* Sends messages on method (one for unary calls, more for a client stream)
  * with `authorization` metadata auth (NULL: none), and returns the status. */
 static outcome call(const char *method, ProtobufCMessage *const *messages, size_t count,
 		    const char *auth)
 {
-	grpc_completion_queue *cq = grpc_completion_queue_create_for_pluck(NULL);
-	gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
-					     gpr_time_from_millis(30000, GPR_TIMESPAN));
-	grpc_call *c = grpc_channel_create_call(channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
-						grpc_slice_from_static_string(method), NULL,
-						deadline, NULL);
-	grpc_metadata md;
-	grpc_metadata_array initial, trailing;
-	grpc_byte_buffer *reply = NULL;
-	grpc_slice details = grpc_empty_slice();
+	raw_message *raw = calloc(count + 1, sizeof(*raw));
 	outcome result = { GRPC_STATUS_UNKNOWN, "" };
-	grpc_op recv[3], send[3];
-	int recv_tag, send_tag;
-	size_t len;
 
-	grpc_metadata_array_init(&initial);
-	grpc_metadata_array_init(&trailing);
-	memset(recv, 0, sizeof(recv));
-	recv[0].op = GRPC_OP_RECV_INITIAL_METADATA;
-	recv[0].data.recv_initial_metadata.recv_initial_metadata = &initial;
-	recv[1].op = GRPC_OP_RECV_MESSAGE;
-	recv[1].data.recv_message.recv_message = &reply;
-	recv[2].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
-	recv[2].data.recv_status_on_client.trailing_metadata = &trailing;
-	recv[2].data.recv_status_on_client.status = &result.status;
-	recv[2].data.recv_status_on_client.status_details = &details;
-	assert_int_equal(grpc_call_start_batch(c, recv, 3, &recv_tag, NULL), GRPC_CALL_OK);
+	assert_non_null(raw);
+	for (size_t i = 0; i < count; i++) {
+		uint8_t *bytes = malloc(protobuf_c_message_get_packed_size(messages[i]) + 1);
 
-	memset(&md, 0, sizeof(md));
-	md.key = grpc_slice_from_static_string("authorization");
-	md.value = grpc_slice_from_copied_string(auth != NULL ? auth : "");
-	for (size_t i = 0; i <= count; i++) {
-		grpc_byte_buffer *buffer = NULL;
-		size_t n = 0;
-
-		memset(send, 0, sizeof(send));
-		if (i == 0) {
-			send[n].op = GRPC_OP_SEND_INITIAL_METADATA;
-			send[n].data.send_initial_metadata.count = auth != NULL ? 1 : 0;
-			send[n++].data.send_initial_metadata.metadata = &md;
-		}
-		if (i < count) {
-			size_t size = protobuf_c_message_get_packed_size(messages[i]);
-			grpc_slice slice = grpc_slice_malloc(size);
-
-			protobuf_c_message_pack(messages[i], GRPC_SLICE_START_PTR(slice));
-			buffer = grpc_raw_byte_buffer_create(&slice, 1);
-			grpc_slice_unref(slice);
-			send[n].op = GRPC_OP_SEND_MESSAGE;
-			send[n++].data.send_message.send_message = buffer;
-		} else {
-			send[n++].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
-		}
-		/* Sends after the server ended the call fail: that is fine. */
-		if (grpc_call_start_batch(c, send, n, &send_tag, NULL) == GRPC_CALL_OK)
-			pluck(cq, &send_tag);
-		if (buffer != NULL)
-			grpc_byte_buffer_destroy(buffer);
+		assert_non_null(bytes);
+		raw[i].len = protobuf_c_message_pack(messages[i], bytes);
+		raw[i].bytes = bytes;
 	}
-	pluck(cq, &recv_tag);
-	len = GRPC_SLICE_LENGTH(details);
-	if (len >= sizeof(result.message))
-		len = sizeof(result.message) - 1;
-	memcpy(result.message, GRPC_SLICE_START_PTR(details), len);
-	result.message[len] = '\0';
-
-	grpc_slice_unref(md.value);
-	grpc_slice_unref(details);
-	if (reply != NULL)
-		grpc_byte_buffer_destroy(reply);
-	grpc_metadata_array_destroy(&initial);
-	grpc_metadata_array_destroy(&trailing);
-	grpc_call_unref(c);
-	grpc_completion_queue_shutdown(cq);
-	grpc_completion_queue_destroy(cq);
+	result.status = raw_grpc_call(channel, method, raw, count, auth, result.message,
+				      sizeof(result.message));
+	for (size_t i = 0; i < count; i++)
+		free((void *)raw[i].bytes);
+	free(raw);
 	return result;
 }
 

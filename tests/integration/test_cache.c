@@ -246,16 +246,26 @@ static void test_suppression_per_role(void **state)
 	scrutiny = client_of(1, token);
 	for (int round = 0; round < 2; round++) {
 		csperf_scorecard *seen_admin = scorecard(admin), *seen_scrutiny = scorecard(scrutiny);
+		int found = 0;
 
+		/* The row must be there for both, or nothing was checked. */
 		for (size_t i = 0; i < seen_admin->nrows; i++) {
 			if (strcmp(seen_admin->rows[i].indicator_id, id) != 0)
 				continue;
 			assert_false(seen_admin->rows[i].suppressed);
 			assert_true(seen_admin->rows[i].value.present);
+			assert_true(seen_admin->rows[i].value.value == 75);
+			found++;
+		}
+		for (size_t i = 0; i < seen_scrutiny->nrows; i++) {
+			if (strcmp(seen_scrutiny->rows[i].indicator_id, id) != 0)
+				continue;
 			assert_true(seen_scrutiny->rows[i].suppressed);
 			assert_false(seen_scrutiny->rows[i].value.present);
 			assert_false(seen_scrutiny->rows[i].numerator.present);
+			found++;
 		}
+		assert_int_equal(found, 2);
 		csperf_scorecard_free(seen_admin);
 		csperf_scorecard_free(seen_scrutiny);
 	}

@@ -374,6 +374,7 @@ static void assert_unchanged_at(const char *before, int line)
 	char *after = fixture_pg_fingerprint(&pg);
 	char *loads;
 
+	assert_non_null(before);
 	assert_non_null(after);
 	if (strcmp(before, after) != 0) {
 		loads = fixture_pg_query(&pg, "SELECT string_agg(id || ' ' || council || ' ' || "
@@ -393,6 +394,21 @@ static bool wait_for_lock_waiters(long want, int timeout_ms)
 			       "AND wait_event_type = 'Lock'") == want)
 			return true;
 		usleep(20 * 1000);
+	}
+	return false;
+}
+
+/* Whether a session of csperfd's is storing records (COPY) within
+ * timeout_ms: a fault injected before would not be the one meant. */
+static bool copy_under_way(int timeout_ms)
+{
+	long long until = fixture_now_ms() + timeout_ms;
+
+	while (fixture_now_ms() < until) {
+		if (count_rows("SELECT count(*) FROM pg_stat_activity WHERE datname = 'csperf' "
+			       "AND query LIKE 'COPY%%'") > 0)
+			return true;
+		usleep(5 * 1000);
 	}
 	return false;
 }
@@ -905,12 +921,7 @@ static void test_stream_stops_half_way(void **state)
 		close(out[0]);
 		assert_non_null(strstr(ready, "ready"));
 		/* csperfd is storing its records (COPY) when it dies. */
-		for (int i = 0; i < 1000; i++) {
-			if (count_rows("SELECT count(*) FROM pg_stat_activity WHERE datname = 'csperf' "
-				       "AND query LIKE 'COPY%%'") > 0)
-				break;
-			usleep(5 * 1000);
-		}
+		assert_true(copy_under_way(30000));
 		kill(pid, SIGKILL);
 		waitpid(pid, &wstatus, 0);
 		assert_true(WIFSIGNALED(wstatus));
@@ -1039,12 +1050,7 @@ static void test_postgres_stopped_mid_load(void **state)
 	assert_int_equal(begin_load(client, "805", "pg-stopped", &load), CSPERF_OK);
 	assert_int_equal(add_contacts(load, 0, 10000), CSPERF_OK);
 	/* The first records are in PostgreSQL's hands (COPY) before it stops. */
-	for (int i = 0; i < 300; i++) {
-		if (count_rows("SELECT count(*) FROM pg_stat_activity WHERE datname = 'csperf' "
-			       "AND query LIKE 'COPY%%'") > 0)
-			break;
-		usleep(10 * 1000);
-	}
+	assert_true(copy_under_way(30000));
 	assert_int_equal(fixture_pg_halt(&pg), 0);
 	faults_injected++;
 	rc = add_contacts(load, 10000, total - 10000);

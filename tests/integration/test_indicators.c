@@ -35,6 +35,8 @@
 
 #include <cmocka.h>
 
+#include "../require_all.h"
+
 #include "fixture.h"
 
 #ifndef CSPERF_CLI_PATH
@@ -814,7 +816,7 @@ static void test_shared_ssda903(void **state)
 
 	(void)state;
 	if (!have_shared_data())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	r = run_load((const char *const[]){ "--council", SSDA903_COUNCIL, "--format", "ssda903",
 		"--year", "2018", "--accept-valid", CSPERF_SHARED_DATA "/ssda903-fake", NULL });
 	assert_int_equal(r.status, 5);  /* some rejected, the rest stored */
@@ -851,7 +853,7 @@ static void test_shared_cin_census(void **state)
 
 	(void)state;
 	if (!have_shared_data())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	r = run_load((const char *const[]){ "--council", CIN_COUNCIL, "--format", "cin-xml",
 		"--accept-valid", CSPERF_SHARED_DATA "/cin-census-fake/fake_CIN_data.xml", NULL });
 	assert_int_equal(r.status, 5);  /* five children repeat a disability code */

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "../require_all.h"
+
 #include <csperf/loads.h>
 
 #include "fixture.h"
@@ -146,8 +148,9 @@ static void test_shared_ssda903_exact_counts(void **state)
 	json_t *rej;
 
 	if (!have_shared_data())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	before = fixture_pg_fingerprint(&pg);
+	assert_non_null(before);
 
 	/* Atomic (the default): rejections, and nothing stored. */
 	r = run_load((const char *const[]){ "--council", "975", "--format", "ssda903", "--year",
@@ -174,6 +177,7 @@ static void test_shared_ssda903_exact_counts(void **state)
 	{
 		char *after = fixture_pg_fingerprint(&pg);
 
+		assert_non_null(after);
 		assert_string_equal(before, after);
 		free(after);
 	}
@@ -192,6 +196,7 @@ static void test_shared_ssda903_exact_counts(void **state)
 	assert_int_equal(count_rows("SELECT count(*) FROM child WHERE council = '975'"), 2675);
 	free(before);
 	before = fixture_pg_fingerprint(&pg);
+	assert_non_null(before);
 	cli_result_free(&r);
 
 	/* The same files again: the first summary, and nothing more stored. */
@@ -202,6 +207,7 @@ static void test_shared_ssda903_exact_counts(void **state)
 	{
 		char *after = fixture_pg_fingerprint(&pg);
 
+		assert_non_null(after);
 		assert_string_equal(before, after);
 		free(after);
 	}
@@ -215,7 +221,7 @@ static void test_shared_cin_census_exact_counts(void **state)
 	json_t *rej;
 
 	if (!have_shared_data())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	r = run_load((const char *const[]){ "--council", "976", "--format", "cin-xml",
 		CSPERF_SHARED_DATA "/cin-census-fake/fake_CIN_data.xml", NULL });
 	assert_int_equal(r.status, 5);
@@ -244,6 +250,8 @@ static void test_shared_cin_census_exact_counts(void **state)
 static void test_bad_rows_are_named_and_nothing_is_stored(void **state)
 {
 	char *before = fixture_pg_fingerprint(&pg), *after;
+
+	assert_non_null(before);
 	cli_result r = run_load((const char *const[]){ "--council", "977", "--format", "ssda903",
 		CSPERF_FIXTURES "/ssda903_episodes_messy.csv", NULL });
 	json_t *rej;
@@ -266,6 +274,7 @@ static void test_bad_rows_are_named_and_nothing_is_stored(void **state)
 	assert_non_null(rej);
 	assert_string_equal(json_string_value(json_object_get(rej, "reason")), "CHILD is required");
 	after = fixture_pg_fingerprint(&pg);
+	assert_non_null(after);
 	assert_string_equal(before, after);
 	free(after);
 	cli_result_free(&r);
@@ -284,6 +293,7 @@ static void test_bad_rows_are_named_and_nothing_is_stored(void **state)
 	assert_non_null(strstr(r.err, "ssda903_episodes_no_decom.csv line 1, DECOM: "));
 	cli_result_free(&r);
 	after = fixture_pg_fingerprint(&pg);
+	assert_non_null(after);
 	assert_string_equal(before, after);
 	free(after);
 	free(before);
@@ -331,6 +341,7 @@ static void test_successive_returns_and_delete(void **state)
 	load_return("2017");
 	load_return("2018");
 	before = fixture_pg_fingerprint(&pg);
+	assert_non_null(before);
 	values_before = fixture_pg_query(&pg, VALUES_978);
 	last = load_return("2019");
 	episodes = episodes_978();
@@ -352,6 +363,7 @@ static void test_successive_returns_and_delete(void **state)
 	assert_int_equal(deleted, 2);   /* C3's episode and header of 2019 */
 	assert_int_equal(restored, 2);  /* their 2018 versions */
 	after = fixture_pg_fingerprint(&pg);
+	assert_non_null(after);
 	assert_string_equal(before, after);
 	/* ... and so are the figures computed from them. */
 	values_after = fixture_pg_query(&pg, VALUES_978);

@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "../require_all.h"
+
 #include <csperf/scorecards.h>
 
 #include "fixture.h"
@@ -458,8 +460,7 @@ static void test_renders_and_prints(void **state)
 	char magic[5] = "";
 
 	if (!find_program("chromium", chromium, sizeof(chromium))) {
-		printf("chromium is not installed: skipping the render and print checks\n");
-		skip();
+		CSPERF_SKIP("chromium is not installed: the render and print checks");
 	}
 	if (access(path, R_OK) != 0) {
 		assert_int_equal(run_report(server.token, "2018-19:Q4", path, &err), 0);
@@ -488,10 +489,8 @@ static void test_renders_and_prints(void **state)
 			fprintf(stderr, "could not remove %s\n", profile);
 	}
 
-	if (!find_program("pdftotext", pdftotext, sizeof(pdftotext))) {
-		printf("pdftotext (poppler-utils) is not installed: not reading the PDF's text\n");
-		return;
-	}
+	if (!find_program("pdftotext", pdftotext, sizeof(pdftotext)))
+		CSPERF_SKIP("pdftotext (poppler-utils) is not installed: the PDF's text");
 	{
 		const char *argv[] = { pdftotext, report_path("report.pdf"),
 					report_path("report.txt"), NULL };

@@ -8,9 +8,9 @@
 set -euo pipefail
 csperfd=$1 proto_dir=$2 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
+# Under CI (CI=true) or CSPERF_REQUIRE_ALL_TESTS=1 a skip is a failure.
 skip=77
-[ "${CI:-}" = true ] && skip=1
-
+{ [ "${CI:-}" = true ] || [ "${CSPERF_REQUIRE_ALL_TESTS:-}" = 1 ]; } && skip=1
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "SKIP: Node.js and npm are not installed (apt-get install nodejs npm)"; exit $skip
 fi

@@ -58,6 +58,12 @@ static void test_names_and_codes(void **state)
 	assert_true(auth_valid_locality("Ynys M\xc3\xb4n"));
 	assert_false(auth_valid_locality(""));
 	assert_false(auth_valid_locality("a\nb"));
+	assert_true(auth_valid_locality("St. Helen's (North-West)"));
+	assert_false(auth_valid_locality(" North"));
+	assert_false(auth_valid_locality("North;DROP"));
+	assert_false(auth_valid_locality("<script>"));
+	assert_false(auth_valid_locality("a\xc3("));
+	assert_false(auth_valid_locality("a\xe2\x80\xae"));
 }
 
 static void test_principal_init_checks_every_part(void **state)

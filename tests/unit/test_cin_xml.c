@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../require_all.h"
+
 #include "formats.h"
 #include "schema.h"
 
@@ -146,7 +148,7 @@ static void test_fake_cin_data_reads_every_child_and_referral(void **state)
 
 	(void)state;
 	if (!shared_data_present())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	assert_int_equal(read_xml(CIN_DATA "/fake_CIN_data.xml", &sink, &err),
 		FORMATS_OK);
 	assert_counts(&sink, &expected);
@@ -197,7 +199,7 @@ static void test_2021_schema_fills_every_record_type(void **state)
 
 	(void)state;
 	if (!shared_data_present())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	assert_int_equal(read_xml(CIN_DATA "/CIN_Census_2021.xml", &sink, &err),
 		FORMATS_OK);
 	assert_counts(&sink, &expected);
@@ -237,7 +239,7 @@ static void test_2024_and_2026_schemas_read_alike(void **state)
 
 	(void)state;
 	if (!shared_data_present())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	for (size_t i = 0; i < 2; i++) {
 		formats_error err;
 

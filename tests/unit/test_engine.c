@@ -184,12 +184,13 @@ static void test_sql_is_built_from_checked_parts(void **state)
 	}
 	engine_indicator_free(ind);
 
-	/* A text value is quoted, its quotes doubled. */
+	/* A text value is quoted in the escape form, its quotes and backslashes
+	 * doubled: the same text whatever standard_conforming_strings says. */
 	assert_int_equal(engine_indicator_parse("count",
 		"{\"record\":\"contact\",\"date\":\"contact_date\",\"where\":[{\"field\":\"outcome\","
-		"\"equals\":\"it's\"}]}", &ind, err, sizeof(err)), 0);
+		"\"equals\":\"it's\\\\\"}]}", &ind, err, sizeof(err)), 0);
 	sql = engine_indicator_sql(ind);
-	assert_non_null(strstr(sql, "e.outcome::text = 'it''s'"));
+	assert_non_null(strstr(sql, "e.outcome::text = E'it''s\\\\'"));
 	free(sql);
 	engine_indicator_free(ind);
 
@@ -281,6 +282,41 @@ static void test_facts_and_date_comparisons(void **state)
 	engine_indicator_free(ind);
 }
 
+/* Numbers a definition cannot use are refused, not stored to overflow or
+ * to be dropped later (issue 22, finding 6). */
+static void test_numbers_out_of_bounds_refused(void **state)
+{
+	static const char *const refused[][2] = {
+		{ "proportion", "{\"record\":\"care_leaver\",\"date\":\"as_at_date\",\"where\":[{\"age\":"
+		  "{\"min\":9000000000000000000}}]}" },
+		{ "proportion", "{\"record\":\"care_leaver\",\"date\":\"as_at_date\",\"where\":[{\"age\":"
+		  "{\"max\":-1}}]}" },
+		{ "proportion", "{\"record\":\"care_leaver\",\"date\":\"as_at_date\",\"where\":[{\"age\":"
+		  "{\"min\":2147483648}}]}" },
+		{ "cost_count_over", "{\"threshold\":1e308}" },
+		{ "cost_count_over", "{\"threshold\":-1}" },
+	};
+	engine_indicator *ind = NULL;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		if (engine_indicator_parse(refused[i][0], refused[i][1], &ind, err, sizeof(err)) == 0)
+			fail_msg("accepted: %s %s", refused[i][0], refused[i][1]);
+		assert_null(ind);
+		/* Refused for its number, not for something else. */
+		if (strstr(err, i < 3 ? "an age is whole years" : "threshold") == NULL)
+			fail_msg("%s: %s", refused[i][1], err);
+	}
+	assert_int_equal(engine_indicator_parse("cost_count_over", "{\"threshold\":5000}", &ind, err,
+						sizeof(err)), 0);
+	engine_indicator_free(ind);
+	assert_int_equal(engine_indicator_parse("proportion", "{\"record\":\"care_leaver\",\"date\":"
+		"\"as_at_date\",\"where\":[{\"age\":{\"min\":19,\"max\":21}}],\"numerator\":"
+		"[{\"field\":\"activity\",\"in\":[\"F1\"]}]}", &ind, err, sizeof(err)), 0);
+	engine_indicator_free(ind);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_definitions_are_checked),
 		cmocka_unit_test(test_sql_is_built_from_checked_parts),
 		cmocka_unit_test(test_facts_and_date_comparisons),
+		cmocka_unit_test(test_numbers_out_of_bounds_refused),
 	};
 
 	return cmocka_run_group_tests_name("unit_engine", tests, NULL, NULL);

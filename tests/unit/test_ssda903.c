@@ -14,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../require_all.h"
+
 #include "formats.h"
 #include "schema.h"
 
@@ -167,7 +169,7 @@ static void test_every_shared_file_reads_as_expected(void **state)
 
 	(void)state;
 	if (!shared_data_present())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	dir = opendir(SSDA903_DATA);
 	assert_non_null(dir);
 	while ((entry = readdir(dir)) != NULL) {
@@ -221,7 +223,7 @@ static void test_episodes_convert_to_csperf_form(void **state)
 
 	(void)state;
 	if (!shared_data_present())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	assert_int_equal(read_table(SSDA903_DATA "/episodes.csv", 0, &sink, &err),
 		FORMATS_OK);
 	assert_int_equal(sink.kept[0].type, CSPERF_RECORD_LA_EPISODE);
@@ -247,7 +249,7 @@ static void test_header_sex_and_flags_convert(void **state)
 
 	(void)state;
 	if (!shared_data_present())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	assert_int_equal(read_table(SSDA903_DATA "/header.csv", 0, &sink, &err),
 		FORMATS_OK);
 	assert_values(&sink.kept[0], first_child, 6);
@@ -267,7 +269,7 @@ static void test_shared_rejections_say_why(void **state)
 
 	(void)state;
 	if (!shared_data_present())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	assert_int_equal(read_table(SSDA903_DATA "/oc3.csv", 2018, &sink, &err),
 		FORMATS_OK);
 	assert_int_equal(sink.nrejections, 14);
@@ -541,7 +543,7 @@ static void test_written_tables_read_back_the_same(void **state)
 
 	(void)state;
 	if (!shared_data_present())
-		skip();
+		CSPERF_SKIP("the shared sample data (../shared/data) is not there");
 	opts.collection_year = 2018;
 	for (size_t i = 0; i < sizeof(tables_to_copy) / sizeof(tables_to_copy[0]);
 	     i++) {

@@ -1,0 +1,388 @@
+/*
+ * test_faults_figures.c: the fault suite's part on figures (issue 22,
+ * finding 4): a crash after a load's records commit but before its
+ * recompute ends never leaves stale figures.
+ *
+ * The moment is made deterministic: the test holds a lock on
+ * indicator_value (LOCK TABLE ... IN EXCLUSIVE MODE: reads go on, writes
+ * wait), so the load's recompute waits on it after the records committed;
+ * the test sees the load row and the waiting session, then injects the
+ * fault:
+ *   - kill -9 of csperfd: the load's audit line is there (it committed
+ *     with the records); a new csperfd finishes the figures at start;
+ *   - PostgreSQL stopped: the client is told the records are stored and
+ *     the figures computing; the load retried with its key once the
+ *     database is back finishes them and says computed;
+ *   - the recompute's connection lost: told computing; a second csperfd on
+ *     the same database, sweeping every second, finishes the figures.
+ * Each time the council's figures equal those of the same records loaded
+ * into another council without a fault (a full recompute: its first).
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <csperf/csperf.h>
+#include <csperf/loads.h>
+
+#include "fixture.h"
+#include "schema.h"
+
+#define CONTACTS 3000
+#define REFERENCE "980"
+
+static fixture_pg pg;
+static fixture_server server;
+
+/* Waits scale with CSPERF_TEST_TIME_SCALE (default 1) on a loaded machine. */
+static long long scaled_ms(long long ms)
+{
+	const char *scale = getenv("CSPERF_TEST_TIME_SCALE");
+	double factor = scale != NULL ? atof(scale) : 1.0;
+
+	return (long long)(ms * (factor >= 1.0 ? factor : 1.0));
+}
+
+static char *query(const char *fmt, ...)
+{
+	char sql[1024];
+	char *value;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	value = fixture_pg_query(&pg, sql);
+	if (value == NULL)
+		fail_msg("query failed: %s", sql);
+	return value;
+}
+
+static long count_rows(const char *fmt, const char *council)
+{
+	char *value = query(fmt, council);
+	long n = atol(value);
+
+	free(value);
+	return n;
+}
+
+/* Every figure of a council, as text, in one md5 ("" when it has none). */
+static char *figures_of(const char *council)
+{
+	return query("SELECT coalesce(md5(string_agg(indicator_id || '|' || version || '|' || "
+		     "period_type || '|' || period || '|' || breakdown || '|' || "
+		     "coalesce(numerator::text, '-') || '|' || coalesce(denominator::text, '-') || "
+		     "'|' || coalesce(value::text, '-') || '|' || provisional, ',' ORDER BY "
+		     "indicator_id, period_type, period, breakdown)), '') FROM indicator_value "
+		     "WHERE council = '%s' AND org_unit = 'council'", council);
+}
+
+/* Waits until the council's figures equal the reference council's. */
+static bool figures_become_reference(const char *council, long long timeout_ms)
+{
+	char *want = figures_of(REFERENCE);
+	long long until = fixture_now_ms() + scaled_ms(timeout_ms);
+	bool equal = false;
+
+	assert_string_not_equal(want, "");
+	while (!equal && fixture_now_ms() < until) {
+		char *got = figures_of(council);
+
+		equal = strcmp(got, want) == 0;
+		free(got);
+		if (!equal)
+			usleep(100 * 1000);
+	}
+	free(want);
+	return equal;
+}
+
+/* ---- loads ---- */
+
+typedef struct load_run {
+	const fixture_server *srv;
+	char council[16];
+	char key[64];
+	int rc;
+	bool stored, replayed;
+	csperf_figures_state figures;
+} load_run;
+
+static void *load_main(void *arg)
+{
+	load_run *r = arg;
+	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
+	csperf_load_options opts = CSPERF_LOAD_OPTIONS_INIT;
+	csperf_client *client = NULL;
+	csperf_load *load = NULL;
+	csperf_load_summary *summary = NULL;
+
+	options.server = r->srv->address;
+	options.token = r->srv->token;
+	options.timeout_ms = scaled_ms(120000);
+	r->rc = csperf_client_new(&client, &options);
+	opts.council = r->council;
+	opts.source = "csv";
+	opts.label = "figures after a fault";
+	opts.idempotency_key = r->key;
+	if (r->rc == CSPERF_OK)
+		r->rc = csperf_load_begin(client, &opts, &load);
+	for (int i = 0; r->rc == CSPERF_OK && i < CONTACTS; i++) {
+		char values[7][24];
+		const char *ptrs[7];
+		csperf_record rec = { CSPERF_RECORD_CONTACT, 7, ptrs, "contacts.csv",
+				      (unsigned long)i + 2, NULL };
+
+		snprintf(values[0], 24, "F%07d", i);
+		snprintf(values[1], 24, "2019-%02d-%02d", 4 + i % 6, 1 + i % 28);
+		snprintf(values[2], 24, "%s", "");
+		snprintf(values[3], 24, "%s", i % 3 == 0 ? "Early Help" : "Social Care");
+		snprintf(values[4], 24, "%s", "");
+		snprintf(values[5], 24, "%s", i % 2 == 0 ? "GREEN" : "RED");
+		snprintf(values[6], 24, "%s", "MASH");
+		for (int f = 0; f < 7; f++)
+			ptrs[f] = values[f];
+		r->rc = csperf_load_add(load, &rec);
+	}
+	if (r->rc == CSPERF_OK)
+		r->rc = csperf_load_finish(load, &summary);
+	if (r->rc == CSPERF_OK) {
+		r->stored = summary->stored;
+		r->replayed = summary->replayed;
+		r->figures = summary->figures;
+	}
+	csperf_load_summary_free(summary);
+	csperf_load_free(load);
+	csperf_client_free(client);
+	return NULL;
+}
+
+static void load_prepare(load_run *r, const fixture_server *srv, const char *council,
+			 const char *key)
+{
+	memset(r, 0, sizeof(*r));
+	r->srv = srv;
+	snprintf(r->council, sizeof(r->council), "%s", council);
+	snprintf(r->key, sizeof(r->key), "%s", key);
+}
+
+static void load_now(load_run *r, const fixture_server *srv, const char *council,
+		     const char *key)
+{
+	load_prepare(r, srv, council, key);
+	load_main(r);
+}
+
+/* ---- the lock that holds a recompute after its load's commit ---- */
+
+/* Starts a load of the council in a thread of its own (join it). */
+static void load_in_background(load_run *run, pthread_t *thread, const char *council,
+			       const char *key)
+{
+	load_prepare(run, &server, council, key);
+	assert_int_equal(pthread_create(thread, NULL, load_main, run), 0);
+}
+
+static PGconn *hold_figures(void)
+{
+	PGconn *conn = fixture_pg_connect(&pg);
+	PGresult *res;
+
+	assert_int_equal(PQstatus(conn), CONNECTION_OK);
+	res = PQexec(conn, "BEGIN; LOCK TABLE indicator_value IN EXCLUSIVE MODE");
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	return conn;
+}
+
+/* Waits until the council's load has committed and a session of csperfd's
+ * waits on the lock: its recompute. */
+static bool recompute_held(const char *council)
+{
+	long long until = fixture_now_ms() + scaled_ms(60000);
+
+	while (fixture_now_ms() < until) {
+		if (count_rows("SELECT count(*) FROM load WHERE council = '%s'", council) == 1 &&
+		    count_rows("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+			       "WHERE NOT l.granted AND a.datname = 'csperf' AND a.wait_event_type = "
+			       "'Lock' AND a.query LIKE '%%indicator_value%%' AND '%s' <> ''",
+			       council) > 0)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+static long audit_lines_of_loads(const char *council)
+{
+	return count_rows("SELECT count(*) FROM audit_log WHERE method = "
+			  "'/csperf.v1.Performance/LoadRecords' AND council = '%s' AND status = 'OK' "
+			  "AND rows_returned = " "3000", council);
+}
+
+/* ---- setup ---- */
+
+static int setup(void **state)
+{
+	load_run reference;
+
+	(void)state;
+	if (fixture_pg_start(&pg) != 0 ||
+	    fixture_server_start(&server, pg.dsn,
+				 (const char *const[]){ "--recompute-every", "3600", NULL }) != 0)
+		return -1;
+	load_now(&reference, &server, REFERENCE, "reference");
+	if (reference.rc != CSPERF_OK || !reference.stored ||
+	    reference.figures != CSPERF_FIGURES_COMPUTED) {
+		fprintf(stderr, "the reference load: %d, %s\n", reference.rc, csperf_error_last());
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	int rc = server.pid > 0 ? fixture_server_stop(&server, SIGTERM, 60) : 0;
+
+	(void)state;
+	fixture_pg_destroy(&pg);
+	return rc == 0 ? 0 : -1;
+}
+
+/* ---- the faults ---- */
+
+static void test_csperfd_killed_before_the_recompute_ends(void **state)
+{
+	const char *council = "981";
+	load_run run, retry;
+	pthread_t thread;
+	PGconn *lock = hold_figures();
+	char *figures;
+	long long started, finished_ms;
+
+	(void)state;
+	load_in_background(&run, &thread, council, "killed");
+	assert_true(recompute_held(council));
+	kill(server.pid, SIGKILL);
+	assert_int_equal(fixture_server_stop(&server, 0, 30), -1);
+	pthread_join(thread, NULL);
+	assert_int_not_equal(run.rc, CSPERF_OK);
+	PQfinish(lock);
+
+	/* The records and the call's audit line committed; the figures not. */
+	assert_int_equal(count_rows("SELECT count(*) FROM contact WHERE council = '%s'", council),
+			 CONTACTS);
+	assert_int_equal(audit_lines_of_loads(council), 1);
+	figures = figures_of(council);
+	assert_string_equal(figures, "");
+	free(figures);
+
+	/* A new csperfd finishes them at start, as a full recompute has them. */
+	started = fixture_now_ms();
+	assert_int_equal(fixture_server_start(&server, pg.dsn,
+		(const char *const[]){ "--recompute-every", "3600", NULL }), 0);
+	assert_true(figures_become_reference(council, 60000));
+	finished_ms = fixture_now_ms() - started;
+
+	/* The retry is a replay, and says the figures are computed. */
+	load_now(&retry, &server, council, "killed");
+	assert_int_equal(retry.rc, CSPERF_OK);
+	assert_true(retry.stored);
+	assert_true(retry.replayed);
+	assert_int_equal(retry.figures, CSPERF_FIGURES_COMPUTED);
+	assert_int_equal(count_rows("SELECT count(*) FROM load WHERE council = '%s'", council), 1);
+	printf("faults: figures: csperfd killed while a load's recompute waited: records and "
+	       "audit line kept, figures finished %lld ms after the new csperfd was started\n",
+	       finished_ms);
+}
+
+static void test_postgres_stopped_before_the_recompute_ends(void **state)
+{
+	const char *council = "982";
+	load_run run, retry;
+	pthread_t thread;
+	PGconn *lock = hold_figures();
+
+	(void)state;
+	load_in_background(&run, &thread, council, "database stopped");
+	assert_true(recompute_held(council));
+	assert_int_equal(fixture_pg_halt(&pg), 0);
+	pthread_join(thread, NULL);
+	PQfinish(lock);
+
+	/* Told the truth: stored, and the figures still to come. */
+	assert_int_equal(run.rc, CSPERF_OK);
+	assert_true(run.stored);
+	assert_false(run.replayed);
+	assert_int_equal(run.figures, CSPERF_FIGURES_COMPUTING);
+
+	/* The retry with the key, once the database is back, finishes them
+	 * (this csperfd sweeps only hourly: the retry does it). */
+	assert_int_equal(fixture_pg_restart(&pg), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM contact WHERE council = '%s'", council),
+			 CONTACTS);
+	assert_int_equal(audit_lines_of_loads(council), 1);
+	load_now(&retry, &server, council, "database stopped");
+	if (retry.rc != CSPERF_OK)
+		fail_msg("the retry: %s", csperf_error_last());
+	assert_true(retry.replayed);
+	assert_int_equal(retry.figures, CSPERF_FIGURES_COMPUTED);
+	assert_true(figures_become_reference(council, 1000));
+	printf("faults: figures: PostgreSQL stopped while a load's recompute waited: told "
+	       "\"computing\"; the retry finished the figures\n");
+}
+
+/* A recompute whose connection is lost leaves the figures due; another
+ * csperfd on the database, sweeping every second, finishes them. */
+static void test_a_second_csperfd_sweeps_figures_due(void **state)
+{
+	const char *council = "983";
+	fixture_server sweeper;
+	load_run run;
+	pthread_t thread;
+	PGconn *lock = hold_figures();
+	char *cancelled;
+	long long started;
+
+	(void)state;
+	assert_int_equal(fixture_server_start(&sweeper, pg.dsn,
+		(const char *const[]){ "--recompute-every", "1", NULL }), 0);
+	load_in_background(&run, &thread, council, "cancelled recompute");
+	assert_true(recompute_held(council));
+	cancelled = query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+			  "datname = 'csperf' AND wait_event_type = 'Lock' AND query LIKE "
+			  "'%%indicator_value%%' AND '%s' <> ''", council);
+	assert_string_equal(cancelled, "1");
+	free(cancelled);
+	pthread_join(thread, NULL);
+	assert_int_equal(run.rc, CSPERF_OK);
+	assert_int_equal(run.figures, CSPERF_FIGURES_COMPUTING);
+	started = fixture_now_ms();
+	PQfinish(lock);
+	assert_true(figures_become_reference(council, 60000));
+	printf("faults: figures: a recompute's connection lost: told \"computing\"; a second "
+	       "csperfd's sweep (every 1 s) finished the figures %lld ms later\n",
+	       fixture_now_ms() - started);
+	assert_int_equal(fixture_server_stop(&sweeper, SIGTERM, 60), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csperfd_killed_before_the_recompute_ends),
+		cmocka_unit_test(test_postgres_stopped_before_the_recompute_ends),
+		cmocka_unit_test(test_a_second_csperfd_sweeps_figures_due),
+	};
+
+	return cmocka_run_group_tests_name("integration_faults_figures", tests, setup, teardown);
+}
