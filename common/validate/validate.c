@@ -1,0 +1,365 @@
+/*
+ * common/validate/validate.c: the set of records, grouping by child, and the
+ * run of the rules (rules_ssda903.c, rules_cin.c) over each child.
+ */
+#include "validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "rules.h"
+#include "schema.h"
+
+/* Values are copied into blocks of this size (a longer value gets its own). */
+#define BLOCK_SIZE (1u << 20)
+
+typedef struct block {
+	struct block *next;
+	size_t used, size;
+	char data[];
+} block;
+
+struct validate_set {
+	block *blocks;
+	validate_record *recs;
+	size_t nrecs, caprecs;
+	char **files;
+	uint32_t nfiles, capfiles;
+};
+
+struct validate_out {
+	const validate_rule *rule;
+	const validate_child *child;
+	const validate_set *set;
+	validate_failure_cb cb;
+	void *ctx;
+	int stop;      /* the callback's non-zero value */
+};
+
+static void *arena_alloc(validate_set *set, size_t size)
+{
+	size = (size + 7u) & ~(size_t)7u;
+	block *b = set->blocks;
+	if (b == NULL || b->size - b->used < size) {
+		size_t want = size > BLOCK_SIZE ? size : BLOCK_SIZE;
+		block *nb = malloc(sizeof(*nb) + want);
+		if (nb == NULL)
+			return NULL;
+		nb->size = want;
+		nb->used = 0;
+		nb->next = set->blocks;
+		set->blocks = nb;
+		b = nb;
+	}
+	void *p = b->data + b->used;
+	b->used += size;
+	return p;
+}
+
+validate_set *validate_set_new(void)
+{
+	return calloc(1, sizeof(validate_set));
+}
+
+void validate_set_free(validate_set *set)
+{
+	if (set == NULL)
+		return;
+	for (block *b = set->blocks; b != NULL;) {
+		block *next = b->next;
+		free(b);
+		b = next;
+	}
+	for (uint32_t i = 0; i < set->nfiles; i++)
+		free(set->files[i]);
+	free(set->files);
+	free(set->recs);
+	free(set);
+}
+
+size_t validate_set_size(const validate_set *set)
+{
+	return set->nrecs;
+}
+
+/* The record types some rule reads. */
+static bool type_is_read(csperf_record_type type)
+{
+	switch (type) {
+	case CSPERF_RECORD_CHILD: case CSPERF_RECORD_REFERRAL:
+	case CSPERF_RECORD_ASSESSMENT: case CSPERF_RECORD_CIN_PLAN:
+	case CSPERF_RECORD_S47: case CSPERF_RECORD_CP_PLAN:
+	case CSPERF_RECORD_CP_REVIEW: case CSPERF_RECORD_LA_EPISODE:
+	case CSPERF_RECORD_LA_REVIEW: case CSPERF_RECORD_HEALTH:
+	case CSPERF_RECORD_MISSING: case CSPERF_RECORD_CARE_LEAVER:
+	case CSPERF_RECORD_ADOPTION: case CSPERF_RECORD_PLACED_FOR_ADOPTION:
+	case CSPERF_RECORD_PREVIOUS_PERMANENCE: case CSPERF_RECORD_UASC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int file_index(validate_set *set, const char *file, uint32_t *out)
+{
+	if (file == NULL)
+		file = "";
+	/* Records come file by file: the last file is the likely one. */
+	for (uint32_t i = set->nfiles; i-- > 0;)
+		if (strcmp(set->files[i], file) == 0) {
+			*out = i;
+			return 0;
+		}
+	if (set->nfiles == set->capfiles) {
+		uint32_t cap = set->capfiles ? set->capfiles * 2 : 8;
+		char **files = realloc(set->files, cap * sizeof(*files));
+		if (files == NULL)
+			return -1;
+		set->files = files;
+		set->capfiles = cap;
+	}
+	char *copy = strdup(file);
+	if (copy == NULL)
+		return -1;
+	set->files[set->nfiles] = copy;
+	*out = set->nfiles++;
+	return 0;
+}
+
+int validate_set_add(validate_set *set, csperf_record_type type,
+	const char *const *values, size_t nvalues, const char *file,
+	unsigned long line)
+{
+	const csperf_record_schema *schema = csperf_schema_by_type(type);
+	if (schema == NULL || nvalues != schema->nfields || values == NULL)
+		return -1;
+	if (!type_is_read(type) || values[0] == NULL || values[0][0] == '\0')
+		return 0;
+	if (set->nrecs == set->caprecs) {
+		size_t cap = set->caprecs ? set->caprecs * 2 : 1024;
+		validate_record *recs = realloc(set->recs, cap * sizeof(*recs));
+		if (recs == NULL)
+			return -1;
+		set->recs = recs;
+		set->caprecs = cap;
+	}
+	validate_record *r = &set->recs[set->nrecs];
+	if (file_index(set, file, &r->file) != 0)
+		return -1;
+	size_t total = 0;
+	for (size_t i = 0; i < nvalues; i++)
+		total += (values[i] ? strlen(values[i]) : 0) + 1;
+	const char **vals = arena_alloc(set, nvalues * sizeof(*vals) + total);
+	if (vals == NULL)
+		return -1;
+	char *p = (char *)(vals + nvalues);
+	for (size_t i = 0; i < nvalues; i++) {
+		size_t len = values[i] ? strlen(values[i]) : 0;
+		if (len)
+			memcpy(p, values[i], len);
+		p[len] = '\0';
+		vals[i] = p;
+		p += len + 1;
+	}
+	r->type = type;
+	r->line = line;
+	r->index = set->nrecs;
+	r->values = vals;
+	set->nrecs++;
+	return 0;
+}
+
+const char *validate_return_name(validate_return source)
+{
+	switch (source) {
+	case VALIDATE_SSDA903: return "ssda903";
+	case VALIDATE_CIN: return "cin";
+	}
+	return NULL;
+}
+
+bool validate_rule_applies(const validate_rule *rule, int year)
+{
+	return (rule->year_from == 0 || year >= rule->year_from)
+		&& (rule->year_to == 0 || year <= rule->year_to);
+}
+
+const validate_rule *validate_rule_by_code(const char *code)
+{
+	size_t n;
+	const validate_rule *rules = validate_rules(&n);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rules[i].code, code) == 0)
+			return &rules[i];
+	return NULL;
+}
+
+void validate_emit(validate_out *out, const validate_record *record)
+{
+	if (out->stop)
+		return;
+	validate_failure f = {
+		.rule = out->rule,
+		.child_id = out->child->child_id,
+		.record = record,
+		.file = out->set->files[record->file],
+	};
+	out->stop = out->cb(&f, out->ctx);
+}
+
+/* Sorting: by child id, then by type, then by the order added. */
+static int by_child(const void *a, const void *b)
+{
+	const validate_record *x = *(const validate_record *const *)a;
+	const validate_record *y = *(const validate_record *const *)b;
+	int c = strcmp(x->values[0], y->values[0]);
+	if (c != 0)
+		return c;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Within a child: the date field a type is sorted by, or -1 to keep the
+ * order added. */
+static int sort_field(csperf_record_type type)
+{
+	switch (type) {
+	case CSPERF_RECORD_LA_EPISODE: return EP_START;
+	case CSPERF_RECORD_REFERRAL: return RF_DATE;
+	case CSPERF_RECORD_MISSING: return MS_START;
+	default: return -1;
+	}
+}
+
+/* Whether x sorts after y: by the date of `field`, then the order added. */
+static bool after(const validate_record *x, const validate_record *y, int field)
+{
+	int32_t dx = date_of(x, field), dy = date_of(y, field);
+	if (dx != dy)
+		return dx > dy;
+	return x->index > y->index;
+}
+
+/* Insertion sort: a child has few records of a type. No global state, so
+ * that csperfd's workers can validate at once. */
+static void sort_by_date(const validate_record **recs, size_t n, int field)
+{
+	for (size_t i = 1; i < n; i++) {
+		const validate_record *r = recs[i];
+		size_t j = i;
+		while (j > 0 && after(recs[j - 1], r, field)) {
+			recs[j] = recs[j - 1];
+			j--;
+		}
+		recs[j] = r;
+	}
+}
+
+int validate_run(validate_set *set, validate_return source, int year,
+	const char *only, validate_failure_cb cb, void *ctx)
+{
+	size_t nrules;
+	const validate_rule *rules = validate_rules(&nrules);
+	const validate_record **order = malloc((set->nrecs ? set->nrecs : 1) * sizeof(*order));
+	if (order == NULL)
+		return -1;
+	for (size_t i = 0; i < set->nrecs; i++)
+		order[i] = &set->recs[i];
+	qsort(order, set->nrecs, sizeof(*order), by_child);
+
+	validate_child child;
+	memset(&child, 0, sizeof(child));
+	child.year = year;
+	csperf_date_from_ymd(year - 1, 4, 1, &child.year_start);
+	csperf_date_from_ymd(year, 3, 31, &child.year_end);
+	validate_out out = { .child = &child, .set = set, .cb = cb, .ctx = ctx };
+
+	for (size_t i = 0; i < set->nrecs && !out.stop;) {
+		size_t end = i + 1;
+		while (end < set->nrecs && strcmp(order[end]->values[0], order[i]->values[0]) == 0)
+			end++;
+		memset(child.recs, 0, sizeof(child.recs));
+		memset(child.n, 0, sizeof(child.n));
+		child.child_id = order[i]->values[0];
+		for (size_t k = i; k < end;) {
+			csperf_record_type t = order[k]->type;
+			size_t e = k;
+			while (e < end && order[e]->type == t)
+				e++;
+			child.recs[t] = &order[k];
+			child.n[t] = e - k;
+			int field = sort_field(t);
+			if (field >= 0)
+				sort_by_date(&order[k], e - k, field);
+			k = e;
+		}
+		for (size_t r = 0; r < nrules && !out.stop; r++) {
+			if (source != 0 && rules[r].source != source)
+				continue;
+			if (!validate_rule_applies(&rules[r], year))
+				continue;
+			if (only != NULL && strcmp(only, rules[r].code) != 0)
+				continue;
+			out.rule = &rules[r];
+			rules[r].check(&child, &out);
+		}
+		i = end;
+	}
+	free(order);
+	return out.stop;
+}
+
+/* Helpers of rules.h. */
+
+bool val_in(const validate_record *r, int field, const char *const *list)
+{
+	const char *v = r->values[field];
+	for (; *list != NULL; list++)
+		if (strcmp(v, *list) == 0)
+			return true;
+	return false;
+}
+
+int32_t date_of(const validate_record *r, int field)
+{
+	int32_t day;
+	if (csperf_date_parse_iso(r->values[field], &day) != 0)
+		return NO_DATE;
+	return day;
+}
+
+int32_t date_add_years(int32_t day, int years)
+{
+	int y, m, d;
+	int32_t out;
+	csperf_date_to_ymd(day, &y, &m, &d);
+	if (csperf_date_from_ymd(y + years, m, d, &out) != 0)
+		csperf_date_from_ymd(y + years, m, d - 1, &out);
+	return out;
+}
+
+int32_t child_dob(const validate_child *c)
+{
+	for (size_t i = 0; i < c->n[CSPERF_RECORD_CHILD]; i++) {
+		int32_t d = date_of(c->recs[CSPERF_RECORD_CHILD][i], CH_DOB);
+		if (d != NO_DATE)
+			return d;
+	}
+	return NO_DATE;
+}
+
+int age_on(const validate_child *c, int32_t day)
+{
+	int32_t dob = child_dob(c);
+	if (dob == NO_DATE || day == NO_DATE)
+		return -1;
+	int y1, m1, d1, y2, m2, d2;
+	csperf_date_to_ymd(dob, &y1, &m1, &d1);
+	csperf_date_to_ymd(day, &y2, &m2, &d2);
+	int age = y2 - y1;
+	if (m2 < m1 || (m2 == m1 && d2 < d1))
+		age--;
+	return age;
+}
