@@ -5,6 +5,9 @@
 #ifndef CSPERF_CLI_H
 #define CSPERF_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include <csperf/csperf.h>
 
 #include "output.h"
@@ -62,5 +65,14 @@ int cmd_comparators(const cli_globals *globals, int argc, char **argv);
 int cmd_council(const cli_globals *globals, int argc, char **argv);
 int cmd_token(const cli_globals *globals, int argc, char **argv);
 int cmd_audit(const cli_globals *globals, int argc, char **argv);
+int cmd_validate(const cli_globals *globals, int argc, char **argv);
+
+/* cmd_validate.c: applies the DfE's cross-record rules (only the rule `only`
+ * when not NULL) to files of format "ssda903" or "cin-xml" for collection
+ * year `year` (0: from the files). Prints the failures when `print`.
+ * Returns how many failures, or -1 after printing what went wrong. */
+int cli_validate_files(const cli_globals *globals, const char *format_name, int year,
+	const char *only, char *const *files, size_t nfiles, bool print,
+	output_format output);
 
 #endif

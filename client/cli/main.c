@@ -27,6 +27,7 @@ static const cli_command commands[] = {
 	{ "council", "set a council's name, nation, region and statistical neighbours", cmd_council },
 	{ "token", "create, list or revoke bearer tokens (admin)", cmd_token },
 	{ "audit", "read the audit trail of calls (admin)", cmd_audit },
+	{ "validate", "apply the DfE's validation rules to SSDA903 or CIN census files", cmd_validate },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

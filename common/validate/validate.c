@@ -260,6 +260,15 @@ static void sort_by_date(const validate_record **recs, size_t n, int field)
 int validate_run(validate_set *set, validate_return source, int year,
 	const char *only, validate_failure_cb cb, void *ctx)
 {
+	int32_t end;
+	if (csperf_date_from_ymd(year, 3, 31, &end) != 0)
+		return -1;
+	return validate_run_period(set, source, year, end, only, cb, ctx);
+}
+
+int validate_run_period(validate_set *set, validate_return source, int year,
+	int32_t period_end, const char *only, validate_failure_cb cb, void *ctx)
+{
 	size_t nrules;
 	const validate_rule *rules = validate_rules(&nrules);
 	const validate_record **order = malloc((set->nrecs ? set->nrecs : 1) * sizeof(*order));
@@ -272,8 +281,8 @@ int validate_run(validate_set *set, validate_return source, int year,
 	validate_child child;
 	memset(&child, 0, sizeof(child));
 	child.year = year;
-	csperf_date_from_ymd(year - 1, 4, 1, &child.year_start);
-	csperf_date_from_ymd(year, 3, 31, &child.year_end);
+	child.year_end = period_end;
+	child.year_start = date_add_years(period_end, -1) + 1;
 	validate_out out = { .child = &child, .set = set, .cb = cb, .ctx = ctx };
 
 	for (size_t i = 0; i < set->nrecs && !out.stop;) {

@@ -118,4 +118,11 @@ typedef int (*validate_failure_cb)(const validate_failure *failure, void *ctx);
 int validate_run(validate_set *set, validate_return source, int year,
 	const char *only, validate_failure_cb cb, void *ctx);
 
+/* The same, for a collection period that ends on `period_end` (a day number,
+ * common/dates.h) and starts the day after the same day a year before: the
+ * CIN census's period runs to its ReferenceDate, whichever day that is.
+ * `year` still chooses the rules. */
+int validate_run_period(validate_set *set, validate_return source, int year,
+	int32_t period_end, const char *only, validate_failure_cb cb, void *ctx);
+
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "dates.h"
 #include "formats.h"
 #include "schema.h"
 #include "validate/rules.h"
@@ -338,6 +339,171 @@ static void test_validator_cases(void **state)
 	}
 }
 
+/* ../shared/data: the samples validate with the failures expected. */
+
+typedef struct expected { const char *code; size_t count; } expected;
+
+static const expected expected_ssda903[] = {
+	{ "142", 10 }, { "148", 1413 }, { "334", 4 }, { "357", 8 }, { "358", 596 }, { "361", 365 }, { "362", 334 }, { "363", 450 }, { "364", 384 }, { "365", 365 }, { "372", 67 }, { "373", 7 }, { "374", 108 }, { "378", 13 }, { "380", 399 }, { "381", 210 }, { "382", 148 }, { "384", 65 }, { "385", 12 }, { "387", 61 }, { "388", 21 }, { "389", 39 }, { "390", 90 }, { "391", 3 }, { "408", 359 }, { "431", 58 }, { "432", 7 }, { "433", 12 }, { "434", 58 }, { "435", 7 }, { "436", 5 }, { "437", 7 }, { "440", 1435 }, { "441", 663 }, { "445", 354 }, { "460", 31 }, { "501", 62 }, { "511", 5 }, { "514", 2 }, { "518", 3 }, { "519", 3 }, { "520", 6 }, { "525", 29 }, { "527", 92 }, { "528", 107 }, { "529", 398 }, { "530", 27 }, { "531", 28 }, { "542", 1226 }, { "550", 845 }, { "551", 761 }, { "553", 361 }, { "574", 1 }, { "577", 6 }, { "578", 4 }, { "601", 80 }, { "602", 27 },
+};
+static const expected expected_fake_cin[] = {
+	{ "8600", 8 }, { "8620", 204 }, { "8715", 286 }, { "8790", 3 }, { "8831", 350 },
+	{ "8875", 91 },
+};
+/* CIN_Census_2024.xml exercises every element with one child whose dates
+ * fall around a census year that ends on 31 March 2024. */
+static const expected expected_cin_2024[] = {
+	{ "1103", 1 }, { "1104", 1 }, { "1105", 1 }, { "2889", 1 }, { "4013", 1 },
+	{ "8565", 1 }, { "8600", 1 }, { "8608", 1 }, { "8620", 2 }, { "8696", 1 },
+	{ "8715", 2 }, { "8930", 1 },
+};
+
+static bool shared_data_present(void)
+{
+	FILE *f = fopen(CSPERF_SHARED_DATA "/ssda903-fake/episodes.csv", "r");
+	if (f != NULL) {
+		fclose(f);
+		return true;
+	}
+	const char *all = getenv("CSPERF_REQUIRE_ALL_TESTS");
+	if (all != NULL && strcmp(all, "1") == 0)
+		fail_msg("%s is absent and CSPERF_REQUIRE_ALL_TESTS=1", CSPERF_SHARED_DATA);
+	print_message("skipped: %s is absent (the shared sample data lives beside the "
+		"repository)\n", CSPERF_SHARED_DATA);
+	return false;
+}
+
+static int add_read(const formats_record *rec, void *ctx)
+{
+	return validate_set_add(ctx, rec->type, rec->values, rec->nvalues, rec->file, rec->line) != 0;
+}
+
+typedef struct counts { size_t n; char code[160][8]; size_t count[160]; } counts;
+
+static int count_failure(const validate_failure *f, void *ctx)
+{
+	counts *c = ctx;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->code[i], f->rule->code) == 0) {
+			c->count[i]++;
+			return 0;
+		}
+	if (c->n == 160)
+		return 1;
+	snprintf(c->code[c->n], sizeof(c->code[0]), "%s", f->rule->code);
+	c->count[c->n++] = 1;
+	return 0;
+}
+
+static void assert_counts(const counts *c, const expected *want, size_t nwant, const char *what)
+{
+	for (size_t i = 0; i < nwant; i++) {
+		size_t got_count = 0;
+		for (size_t k = 0; k < c->n; k++)
+			if (strcmp(c->code[k], want[i].code) == 0)
+				got_count = c->count[k];
+		if (got_count != want[i].count)
+			fail_msg("%s: rule %s fails %zu records, expected %zu", what, want[i].code,
+				got_count, want[i].count);
+	}
+	for (size_t k = 0; k < c->n; k++) {
+		bool listed = false;
+		for (size_t i = 0; i < nwant; i++)
+			listed = listed || strcmp(c->code[k], want[i].code) == 0;
+		if (!listed)
+			fail_msg("%s: rule %s fails %zu records, expected none", what, c->code[k], c->count[k]);
+	}
+}
+
+/* An oracle for 148 apart from the rules: episodes.csv rows with DEC and
+ * REC not both given or both blank, by splitting the plain CSV. */
+static size_t count_148_in_csv(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	size_t n = 0, row = 0;
+	int dec = -1, rec = -1;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *fields[32];
+		size_t nf = 0;
+		line[strcspn(line, "\r\n")] = '\0';
+		for (char *p = line;; ) {
+			fields[nf++] = p;
+			char *comma = strchr(p, ',');
+			if (comma == NULL || nf == 32)
+				break;
+			*comma = '\0';
+			p = comma + 1;
+		}
+		if (row++ == 0) {
+			for (size_t i = 0; i < nf; i++) {
+				if (strcmp(fields[i], "DEC") == 0) dec = (int)i;
+				if (strcmp(fields[i], "REC") == 0) rec = (int)i;
+			}
+			assert_true(dec >= 0 && rec >= 0);
+			continue;
+		}
+		bool has_dec = (size_t)dec < nf && fields[dec][0] != '\0';
+		bool has_rec = (size_t)rec < nf && fields[rec][0] != '\0';
+		n += has_dec != has_rec;
+	}
+	fclose(f);
+	return n;
+}
+
+static void test_shared_samples(void **state)
+{
+	(void)state;
+	if (!shared_data_present())
+		return;
+	static const char *const tables[] = { "header", "episodes", "reviews", "oc2", "oc3",
+		"ad1", "placed_for_adoption", "missing", "previous_permanence", "uasc" };
+	validate_set *set = validate_set_new();
+	formats_ssda903_options options = FORMATS_SSDA903_OPTIONS_INIT;
+	options.collection_year = 2018;
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		char path[512];
+		formats_error err;
+		snprintf(path, sizeof(path), "%s/ssda903-fake/%s.csv", CSPERF_SHARED_DATA, tables[i]);
+		assert_int_equal(formats_read_ssda903(path, &options, add_read, set, &err), 0);
+	}
+	counts c;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(validate_run(set, VALIDATE_SSDA903, 2018, NULL, count_failure, &c), 0);
+	assert_counts(&c, expected_ssda903, sizeof(expected_ssda903) / sizeof(expected_ssda903[0]),
+		"ssda903-fake");
+	size_t oracle = count_148_in_csv(CSPERF_SHARED_DATA "/ssda903-fake/episodes.csv");
+	assert_true(oracle > 0);
+	for (size_t k = 0; k < c.n; k++)
+		if (strcmp(c.code[k], "148") == 0)
+			assert_int_equal(c.count[k], oracle);
+	validate_set_free(set);
+
+	static const struct { const char *file; const char *reference; const expected *want; size_t n; } cin[] = {
+		{ "fake_CIN_data.xml", "2022-07-21", expected_fake_cin,
+		  sizeof(expected_fake_cin) / sizeof(expected_fake_cin[0]) },
+		{ "CIN_Census_2024.xml", "2024-03-31", expected_cin_2024,
+		  sizeof(expected_cin_2024) / sizeof(expected_cin_2024[0]) },
+	};
+	for (size_t i = 0; i < sizeof(cin) / sizeof(cin[0]); i++) {
+		char path[512], reference[11];
+		formats_error err;
+		int32_t end;
+		snprintf(path, sizeof(path), "%s/cin-census-fake/%s", CSPERF_SHARED_DATA, cin[i].file);
+		assert_int_equal(formats_cin_reference_date(path, reference), 0);
+		assert_string_equal(reference, cin[i].reference);
+		set = validate_set_new();
+		assert_int_equal(formats_read_cin_xml(path, add_read, set, &err), 0);
+		assert_int_equal(csperf_date_parse_iso(reference, &end), 0);
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(validate_run_period(set, VALIDATE_CIN, atoi(reference), end, NULL,
+			count_failure, &c), 0);
+		assert_counts(&c, cin[i].want, cin[i].n, cin[i].file);
+		validate_set_free(set);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_planted_violations),
 		cmocka_unit_test(test_every_rule_has_a_plant),
 		cmocka_unit_test(test_validator_cases),
+		cmocka_unit_test(test_shared_samples),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
