@@ -75,4 +75,9 @@ int cli_validate_files(const cli_globals *globals, const char *format_name, int 
 	const char *only, char *const *files, size_t nfiles, bool print,
 	output_format output);
 
+/* `load --require-valid`: validates the files; returns -1 when they pass
+ * (the load goes ahead), else the exit code, having said why. */
+int cli_require_valid(const cli_globals *globals, const char *format_name, int year,
+	char *const *files, size_t nfiles);
+
 #endif

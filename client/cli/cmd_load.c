@@ -36,6 +36,7 @@ typedef struct load_args {
 	const char *format_name;
 	csperf_record_type type;
 	bool accept_valid;
+	bool require_valid;
 	const char *label;
 	const char *key;
 	int year;
@@ -79,6 +80,9 @@ static const char load_usage[] =
 "                        that oc2.csv and oc3.csv describe (default: a folder\n"
 "                        named after the year, e.g. ssda903/2019/)\n"
 "  --accept-valid        store the valid records and report the rest\n"
+"  --require-valid       ssda903, cin-xml: first apply the DfE's cross-record\n"
+"                        rules (csperf validate) and load nothing if any fails\n"
+"                        (default: load anyway)\n"
 "  --label TEXT          a label for the load (default: the format and files)\n"
 "  --key KEY             the idempotency key (default: SHA-256 of the files)\n"
 "  --council-name NAME   for a council new to csperfd: its name\n"
@@ -460,6 +464,7 @@ static int parse_load_args(load_args *a, int argc, char **argv)
 		{ "type", required_argument, NULL, 't' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "accept-valid", no_argument, NULL, 'a' },
+		{ "require-valid", no_argument, NULL, 'R' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "council-name", required_argument, NULL, 'n' },
@@ -502,6 +507,7 @@ static int parse_load_args(load_args *a, int argc, char **argv)
 			}
 			break;
 		case 'a': a->accept_valid = true; break;
+		case 'R': a->require_valid = true; break;
 		case 'l': a->label = optarg; break;
 		case 'k': a->key = optarg; break;
 		case 'n': a->council_name = optarg; break;
@@ -548,6 +554,9 @@ int cmd_load(const cli_globals *g, int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	rc = parse_load_args(&a, argc, argv);
 	if (rc >= 0)
+		goto cleanup;
+	if (a.require_valid && (rc = cli_require_valid(g, a.format_name, a.year, a.files,
+	                                               a.nfiles)) >= 0)
 		goto cleanup;
 	if (a.key == NULL) {
 		if (default_key(&a, key) != 0) {

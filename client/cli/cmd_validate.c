@@ -297,6 +297,25 @@ int cli_validate_files(const cli_globals *g, const char *format_name, int year,
 	return p.count > (size_t)INT32_MAX ? INT32_MAX : (int)p.count;
 }
 
+int cli_require_valid(const cli_globals *g, const char *format_name, int year,
+	char *const *files, size_t nfiles)
+{
+	if (strcmp(format_name, "ssda903") != 0 && strcmp(format_name, "cin-xml") != 0) {
+		fprintf(stderr, "csperf load: --require-valid goes with --format ssda903 or "
+			"cin-xml: the DfE's rules are about those returns\n");
+		return CLI_EXIT_USAGE;
+	}
+	int n = cli_validate_files(g, format_name, year, NULL, files, nfiles, true, g->format);
+	if (n < 0)
+		return CLI_EXIT_LOCAL;
+	if (n > 0) {
+		fprintf(stderr, "csperf load: nothing loaded: %d failure%s of the DfE's rules "
+			"(--require-valid; without it the load goes ahead)\n", n, n == 1 ? "" : "s");
+		return CLI_EXIT_REJECTED;
+	}
+	return -1;
+}
+
 static int list_rules(const cli_globals *g, const validate_args *a)
 {
 	static const output_column columns[] = {
