@@ -15,6 +15,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include <csperf/validation.h>
+
 #include "cli.h"
 #include "dates.h"
 #include "formats.h"
@@ -26,6 +28,7 @@
 
 static const char validate_usage[] =
 "Usage: csperf validate --format ssda903|cin-xml [options] FILE|DIR...\n"
+"       csperf validate --council CODE --year YYYY [--format ...] [options]\n"
 "       csperf validate --list-rules [--format ssda903|cin-xml] [options]\n"
 "\n"
 "Applies the DfE's validation rules that look across a child's records (an\n"
@@ -35,6 +38,8 @@ static const char validate_usage[] =
 "DfE's code and message. csperf load checks each record on its own; these are\n"
 "the rules that move the figures. docs/VALIDATION.md lists them. No csperfd\n"
 "is needed. A folder stands for the files in it (*.csv, or *.xml for cin-xml).\n"
+"With --council, csperfd applies the rules to the council's stored records,\n"
+"across every return loaded (admins, loaders and analysts).\n"
 "\n"
 "Options:\n"
 "  --format FMT           ssda903 (the return's CSV tables) or cin-xml (the\n"
@@ -43,6 +48,8 @@ static const char validate_usage[] =
 "                         (default: a folder named after the year, e.g.\n"
 "                         ssda903/2019/, or a CIN file's ReferenceDate)\n"
 "  --rule CODE            apply only this rule, e.g. 501\n"
+"  --council CODE         validate this council's records in csperfd (with\n"
+"                         --format, only that return's rules)\n"
 "  --list-rules           list the rules, with code, years, source and fields\n"
 "  -o, --output-format F  table, json or csv (default: the global --format,\n"
 "                         else table)\n"
@@ -56,6 +63,7 @@ typedef struct validate_args {
 	const char *format_name;
 	int year;
 	const char *rule;
+	const char *council;
 	bool list;
 	output_format output;
 	char **files;
@@ -364,6 +372,89 @@ static int list_rules(const cli_globals *g, const validate_args *a)
 	return rc;
 }
 
+static const output_column stored_columns[] = {
+	{ "child_id", "Child", OUTPUT_TEXT },
+	{ "rule", "Rule", OUTPUT_TEXT },
+	{ "record_type", "Record", OUTPUT_TEXT },
+	{ "load_id", "Load", OUTPUT_INTEGER },
+	{ "record_no", "Record no", OUTPUT_INTEGER },
+	{ "fields", "Fields", OUTPUT_TEXT },
+	{ "message", "Message", OUTPUT_TEXT },
+};
+
+static int on_stored_failure(const csperf_validation_failure *f, void *ctx)
+{
+	printing *p = ctx;
+	char load[24], record[24];
+	const char *values[7] = { f->child_id, f->rule, f->record_type, load, record, f->fields,
+				  f->message };
+
+	p->count++;
+	if (p->format == OUTPUT_TABLE && p->count > TABLE_FAILURES)
+		return 0;
+	snprintf(load, sizeof(load), "%lld", (long long)f->load_id);
+	snprintf(record, sizeof(record), "%lld", (long long)f->record_no);
+	return output_result_add(p->result, values) != 0;
+}
+
+/* --council: csperfd validates the council's stored records. */
+static int validate_council(const cli_globals *g, const validate_args *a, bool has_files)
+{
+	csperf_validation_query query = CSPERF_VALIDATION_QUERY_INIT;
+	uint64_t checked = 0;
+	printing p = { NULL, a->output, 0 };
+	csperf_client *client;
+	int rc;
+
+	if (has_files) {
+		fprintf(stderr, "csperf validate: --council validates what csperfd holds: give no "
+			"files\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (a->year == 0) {
+		fprintf(stderr, "csperf validate: --council needs --year YYYY, the collection year "
+			"whose rules apply\n");
+		return CLI_EXIT_USAGE;
+	}
+	query.council = a->council;
+	query.year = a->year;
+	query.source = a->source == VALIDATE_CIN ? "cin" : a->source == VALIDATE_SSDA903
+		? "ssda903" : NULL;
+	query.rule = a->rule;
+	p.result = output_result_new(stored_columns,
+		sizeof(stored_columns) / sizeof(stored_columns[0]), 0);
+	if (p.result == NULL)
+		return CLI_EXIT_LOCAL;
+	client = cli_client(g);
+	if (client == NULL) {
+		output_result_free(p.result);
+		return CLI_EXIT_UNREACHABLE;
+	}
+	rc = csperf_validate_records(client, &query, on_stored_failure, &p, &checked, NULL);
+	csperf_client_free(client);
+	if (rc != CSPERF_OK) {
+		output_result_free(p.result);
+		return cli_fail(rc);
+	}
+	cli_globals shown = *g;
+	shown.format = a->output;
+	rc = CLI_EXIT_OK;
+	if (p.count > 0 || a->output != OUTPUT_TABLE)
+		rc = cli_print(&shown, p.result);
+	fflush(stdout);
+	if (a->output == OUTPUT_TABLE && p.count > TABLE_FAILURES)
+		printf("... and %zu more failures (-o csv lists them all)\n", p.count - TABLE_FAILURES);
+	if (a->output == OUTPUT_TABLE)
+		fprintf(p.count > 0 ? stderr : stdout,
+			"%zu failure%s of the DfE's rules for %d-%02d in council %s's %llu records.\n",
+			p.count, p.count == 1 ? "" : "s", a->year - 1, a->year % 100, a->council,
+			(unsigned long long)checked);
+	output_result_free(p.result);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	return p.count > 0 ? CLI_EXIT_REJECTED : CLI_EXIT_OK;
+}
+
 int cmd_validate(const cli_globals *g, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -371,6 +462,7 @@ int cmd_validate(const cli_globals *g, int argc, char **argv)
 		{ "year", required_argument, NULL, 'y' },
 		{ "rule", required_argument, NULL, 'r' },
 		{ "list-rules", no_argument, NULL, 'L' },
+		{ "council", required_argument, NULL, 'c' },
 		{ "output-format", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -413,6 +505,7 @@ int cmd_validate(const cli_globals *g, int argc, char **argv)
 			a.rule = optarg;
 			break;
 		case 'L': a.list = true; break;
+		case 'c': a.council = optarg; break;
 		case 'o':
 			if (output_format_parse(optarg, &a.output) != 0) {
 				fprintf(stderr, "csperf validate: -o must be table, json or csv, "
@@ -432,6 +525,8 @@ int cmd_validate(const cli_globals *g, int argc, char **argv)
 	}
 	if (a.list)
 		return list_rules(g, &a);
+	if (a.council != NULL)
+		return validate_council(g, &a, optind < argc);
 	if (a.format_name == NULL || optind >= argc) {
 		fprintf(stderr, "csperf validate: --format and at least one file are required\n%s",
 			validate_usage);

@@ -9,6 +9,7 @@
 #include "csperf/v1/indicators.pb-c.h"
 #include "csperf/v1/records.pb-c.h"
 #include "csperf/v1/scorecards.pb-c.h"
+#include "csperf/v1/validation.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
 
 static const rpc_method methods[] = {
@@ -52,6 +53,8 @@ static const rpc_method methods[] = {
 	  &csperf__v1__get_indicator_cases_request__descriptor, handle_get_indicator_cases },
 	{ "/csperf.v1.Performance/GetChildList", RPC_SERVER_STREAM,
 	  &csperf__v1__get_child_list_request__descriptor, handle_get_child_list },
+	{ "/csperf.v1.Performance/ValidateRecords", RPC_SERVER_STREAM,
+	  &csperf__v1__validate_records_request__descriptor, handle_validate_records },
 	{ "/grpc.health.v1.Health/Check", RPC_UNARY,
 	  &grpc__health__v1__health_check_request__descriptor, handle_health_check },
 };

@@ -466,4 +466,15 @@ int store_stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *s
 		      size_t nsetup, const char *sql, int nparams, const char *const *params,
 		      store_row_cb cb, void *ctx, status *st);
 
+/* ---- a council's records back in csperf form (validation.c) ---- */
+
+/* Called per record with its load, its place in that load and its values
+ * in schema order, csperf form ("" for absent); non-zero stops. */
+typedef int (*store_record_cb)(csperf_record_type type, int64_t load_id, int64_t record_no,
+			       const char *const *values, size_t nvalues, void *ctx);
+
+/* Streams the current records of one type of a council through a cursor. */
+int store_read_records(store_pool *pool, int64_t timeout_ms, const char *council,
+		       csperf_record_type type, store_record_cb cb, void *ctx, status *st);
+
 #endif
