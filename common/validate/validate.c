@@ -257,6 +257,18 @@ static void sort_by_date(const validate_record **recs, size_t n, int field)
 	}
 }
 
+/* Whether a rule can fire on a child: it reports records of its type, so a
+ * child with none cannot fail it; but for the few rules that also report a
+ * second type (a conference date held in CINdetails or in Section47). */
+static bool may_fire(const validate_rule *rule, const validate_child *child)
+{
+	if (child->n[rule->type] > 0)
+		return true;
+	return rule->type == CSPERF_RECORD_REFERRAL || rule->type == CSPERF_RECORD_S47
+		? child->n[CSPERF_RECORD_REFERRAL] + child->n[CSPERF_RECORD_S47] > 0
+		: false;
+}
+
 int validate_run(validate_set *set, validate_return source, int year,
 	const char *only, validate_failure_cb cb, void *ctx)
 {
@@ -310,6 +322,8 @@ int validate_run_period(validate_set *set, validate_return source, int year,
 			if (!validate_rule_applies(&rules[r], year))
 				continue;
 			if (only != NULL && strcmp(only, rules[r].code) != 0)
+				continue;
+			if (!may_fire(&rules[r], &child))
 				continue;
 			out.rule = &rules[r];
 			rules[r].check(&child, &out);

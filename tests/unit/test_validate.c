@@ -38,9 +38,22 @@ typedef struct got {
 	size_t index[MAX_FAILS];
 } got;
 
+/* A failure names a record of its rule's type (validate_run skips a rule
+ * for a child with none), or for the CINdetails/Section47 conference rules
+ * one of those two. */
+static void assert_type_of(const validate_failure *f)
+{
+	bool conference = (f->rule->type == CSPERF_RECORD_REFERRAL || f->rule->type == CSPERF_RECORD_S47)
+		&& (f->record->type == CSPERF_RECORD_REFERRAL || f->record->type == CSPERF_RECORD_S47);
+	if (f->record->type != f->rule->type && !conference)
+		fail_msg("rule %s reported a %s record", f->rule->code,
+			csperf_record_type_name(f->record->type));
+}
+
 static int collect(const validate_failure *f, void *ctx)
 {
 	got *g = ctx;
+	assert_type_of(f);
 	if (g->n == MAX_FAILS)
 		return 1;
 	snprintf(g->code[g->n], sizeof(g->code[0]), "%s", f->rule->code);
@@ -383,6 +396,7 @@ typedef struct counts { size_t n; char code[160][8]; size_t count[160]; } counts
 static int count_failure(const validate_failure *f, void *ctx)
 {
 	counts *c = ctx;
+	assert_type_of(f);
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->code[i], f->rule->code) == 0) {
 			c->count[i]++;
