@@ -18,8 +18,11 @@
 struct validate_child {
 	const char *child_id;
 	int year;                  /* the collection year */
-	int32_t year_start;        /* 1 April of year - 1 */
-	int32_t year_end;          /* 31 March of year */
+	int32_t year_start;        /* the first day of the collection period: 1 April
+	                            * of year - 1, or for a CIN census the day after
+	                            * its ReferenceDate a year before */
+	int32_t year_end;          /* its last day: 31 March of year, or the
+	                            * ReferenceDate */
 	const validate_record *const *recs[CSPERF_RECORD_TYPE_LAST + 1];
 	size_t n[CSPERF_RECORD_TYPE_LAST + 1];
 };
@@ -77,8 +80,11 @@ static inline bool is(const validate_record *r, int field, const char *code)
 bool val_in(const validate_record *r, int field, const char *const *list);
 #define IN(r, field, ...) val_in((r), (field), (const char *const[]){ __VA_ARGS__, NULL })
 
-/* The value as a day number, or NO_DATE. */
-int32_t date_of(const validate_record *r, int field);
+/* The value as a day number, or NO_DATE (parsed when the record was added). */
+static inline int32_t date_of(const validate_record *r, int field)
+{
+	return r->days[field];
+}
 
 /* The day `years` whole years after `day` (29 February goes to 1 March in a
  * year that has none, as pandas' DateOffset does... to 28 February). */

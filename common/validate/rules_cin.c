@@ -57,17 +57,9 @@ static void not_before_referral(const validate_child *c, validate_out *out,
 /* 1103: an assessment starts before its referral. */
 CHECK(rule_1103) { not_before_referral(c, out, ASSESSMENT, AS_REFERRAL, AS_START); }
 
-/* 1104: an initial child protection conference before the referral (that of
- * the CINdetails, or of one of its section 47 enquiries). */
-CHECK(rule_1104)
-{
-	FOR_EACH(c, REFERRAL, r) {
-		int32_t d = date_of(r, RF_ICPC), ref = date_of(r, RF_DATE);
-		if (d != NO_DATE && ref != NO_DATE && d < ref)
-			validate_emit(out, r);
-	}
-	not_before_referral(c, out, S47, S47_REFERRAL, S47_ICPC);
-}
+/* 1104: a section 47 enquiry's initial child protection conference before
+ * its referral. */
+CHECK(rule_1104) { not_before_referral(c, out, S47, S47_REFERRAL, S47_ICPC); }
 
 /* 1105: a CP plan starts before its referral. */
 CHECK(rule_1105) { not_before_referral(c, out, CP_PLAN, CPP_REFERRAL, CPP_START); }
@@ -158,12 +150,9 @@ CHECK(rule_8696) { outside_year(c, out, ASSESSMENT, AS_END); }
 /* 8930: a CP plan ends outside the census year. */
 CHECK(rule_8930) { outside_year(c, out, CP_PLAN, CPP_END); }
 
-/* 8715: an initial child protection conference outside the census year. */
-CHECK(rule_8715)
-{
-	outside_year(c, out, REFERRAL, RF_ICPC);
-	outside_year(c, out, S47, S47_ICPC);
-}
+/* 8715: a section 47 enquiry's initial child protection conference outside
+ * the census year. */
+CHECK(rule_8715) { outside_year(c, out, S47, S47_ICPC); }
 
 /* Overlaps among a child's records of one type (or within one CINdetails):
  * a record that starts on or after another's start and before its end (on
@@ -515,18 +504,14 @@ CHECK(rule_8868)
 	}
 }
 
-/* 8875: an initial child protection conference on a Saturday or Sunday. */
+/* 8875: a section 47 enquiry's initial child protection conference on a
+ * Saturday or Sunday. */
 CHECK(rule_8875)
 {
 	FOR_EACH(c, S47, s) {
 		int32_t d = date_of(s, S47_ICPC);
 		if (d != NO_DATE && csperf_date_weekday(d) >= 5)
 			validate_emit(out, s);
-	}
-	FOR_EACH(c, REFERRAL, r) {
-		int32_t d = date_of(r, RF_ICPC);
-		if (d != NO_DATE && csperf_date_weekday(d) >= 5)
-			validate_emit(out, r);
 	}
 }
 

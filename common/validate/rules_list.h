@@ -250,8 +250,8 @@ RULE(635, SSDA903, 0, 0, PREVIOUS_PERMANENCE,
 RULE(1103, CIN, 0, 0, ASSESSMENT,
 	"start_date referral_date", "AssessmentActualStartDate CINreferralDate", "CN01 CN02",
 	"The assessment start date cannot be before the referral date")
-RULE(1104, CIN, 0, 0, REFERRAL,
-	"initial_cpc_date referral_date", "DateOfInitialCPC CINreferralDate", "CP02 CP03",
+RULE(1104, CIN, 0, 0, S47,
+	"icpc_date referral_date", "DateOfInitialCPC CINreferralDate", "CP02 CP03",
 	"The date of the initial child protection conference cannot be before the referral date")
 RULE(1105, CIN, 0, 0, CP_PLAN,
 	"start_date referral_date", "CPPstartDate CINreferralDate", "CP04 CP05 CP08",
@@ -316,8 +316,8 @@ RULE(8630, CIN, 0, 0, REFERRAL,
 RULE(8696, CIN, 0, 0, ASSESSMENT,
 	"authorisation_date", "AssessmentAuthorisationDate", "CN01 CN02",
 	"Assessment end date must fall within the census year")
-RULE(8715, CIN, 0, 0, REFERRAL,
-	"initial_cpc_date", "DateOfInitialCPC", "CP02 CP03",
+RULE(8715, CIN, 0, 0, S47,
+	"icpc_date", "DateOfInitialCPC", "CP02 CP03",
 	"Date of Initial Child Protection Conference must fall within the census year")
 RULE(8720, CIN, 0, 0, CP_PLAN,
 	"start_date", "CPPstartDate", "CP04 CP05 CP08",

@@ -23,9 +23,18 @@ typedef struct block {
 struct validate_set {
 	block *blocks;
 	validate_record *recs;
+	uint32_t *child_of;      /* per record: its child's number */
 	size_t nrecs, caprecs;
 	char **files;
 	uint32_t nfiles, capfiles;
+	const char *last_file;   /* the pointer last given for a file name, */
+	uint32_t last_index;     /* and its index: readers pass one per file */
+	/* The children: ids (in the arena), numbered as first seen, and an
+	 * open-addressing hash of them (slots hold number + 1, 0 for empty). */
+	const char **children;
+	uint32_t nchildren, capchildren;
+	uint32_t *slots;
+	size_t nslots;
 };
 
 struct validate_out {
@@ -75,6 +84,9 @@ void validate_set_free(validate_set *set)
 		free(set->files[i]);
 	free(set->files);
 	free(set->recs);
+	free(set->child_of);
+	free(set->children);
+	free(set->slots);
 	free(set);
 }
 
@@ -105,10 +117,15 @@ static int file_index(validate_set *set, const char *file, uint32_t *out)
 {
 	if (file == NULL)
 		file = "";
+	if (file == set->last_file && set->nfiles > 0) {
+		*out = set->last_index;
+		return 0;
+	}
+	set->last_file = file;
 	/* Records come file by file: the last file is the likely one. */
 	for (uint32_t i = set->nfiles; i-- > 0;)
 		if (strcmp(set->files[i], file) == 0) {
-			*out = i;
+			*out = set->last_index = i;
 			return 0;
 		}
 	if (set->nfiles == set->capfiles) {
@@ -123,8 +140,61 @@ static int file_index(validate_set *set, const char *file, uint32_t *out)
 	if (copy == NULL)
 		return -1;
 	set->files[set->nfiles] = copy;
-	*out = set->nfiles++;
+	*out = set->last_index = set->nfiles++;
 	return 0;
+}
+
+static uint64_t hash_id(const char *id)
+{
+	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+	for (; *id != '\0'; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
+	return h;
+}
+
+/* Grows the hash to twice the children it must hold, at least. */
+static int rehash(validate_set *set)
+{
+	size_t nslots = set->nslots ? set->nslots * 2 : 1024;
+	uint32_t *slots = calloc(nslots, sizeof(*slots));
+	if (slots == NULL)
+		return -1;
+	for (uint32_t c = 0; c < set->nchildren; c++) {
+		size_t i = hash_id(set->children[c]) & (nslots - 1);
+		while (slots[i] != 0)
+			i = (i + 1) & (nslots - 1);
+		slots[i] = c + 1;
+	}
+	free(set->slots);
+	set->slots = slots;
+	set->nslots = nslots;
+	return 0;
+}
+
+/* The number of the child with id `id` (a value already in the arena),
+ * numbering it if it is new; -1 out of memory. */
+static int64_t child_number(validate_set *set, const char *id)
+{
+	if ((size_t)set->nchildren * 2 >= set->nslots && rehash(set) != 0)
+		return -1;
+	size_t i = hash_id(id) & (set->nslots - 1);
+	while (set->slots[i] != 0) {
+		uint32_t c = set->slots[i] - 1;
+		if (strcmp(set->children[c], id) == 0)
+			return c;
+		i = (i + 1) & (set->nslots - 1);
+	}
+	if (set->nchildren == set->capchildren) {
+		uint32_t cap = set->capchildren ? set->capchildren * 2 : 1024;
+		const char **children = realloc(set->children, cap * sizeof(*children));
+		if (children == NULL)
+			return -1;
+		set->children = children;
+		set->capchildren = cap;
+	}
+	set->children[set->nchildren] = id;
+	set->slots[i] = set->nchildren + 1;
+	return set->nchildren++;
 }
 
 int validate_set_add(validate_set *set, csperf_record_type type,
@@ -142,6 +212,10 @@ int validate_set_add(validate_set *set, csperf_record_type type,
 		if (recs == NULL)
 			return -1;
 		set->recs = recs;
+		uint32_t *child_of = realloc(set->child_of, cap * sizeof(*child_of));
+		if (child_of == NULL)
+			return -1;
+		set->child_of = child_of;
 		set->caprecs = cap;
 	}
 	validate_record *r = &set->recs[set->nrecs];
@@ -150,9 +224,17 @@ int validate_set_add(validate_set *set, csperf_record_type type,
 	size_t total = 0;
 	for (size_t i = 0; i < nvalues; i++)
 		total += (values[i] ? strlen(values[i]) : 0) + 1;
+	int32_t *days = arena_alloc(set, nvalues * sizeof(*days));
 	const char **vals = arena_alloc(set, nvalues * sizeof(*vals) + total);
-	if (vals == NULL)
+	if (vals == NULL || days == NULL)
 		return -1;
+	for (size_t i = 0; i < nvalues; i++) {
+		csperf_field_kind kind = schema->fields[i].kind;
+		days[i] = INT32_MIN;
+		if ((kind == CSPERF_FIELD_DATE || kind == CSPERF_FIELD_PARTIAL_DATE)
+		    && values[i] != NULL && csperf_date_parse_iso(values[i], &days[i]) != 0)
+			days[i] = INT32_MIN;
+	}
 	char *p = (char *)(vals + nvalues);
 	for (size_t i = 0; i < nvalues; i++) {
 		size_t len = values[i] ? strlen(values[i]) : 0;
@@ -166,6 +248,11 @@ int validate_set_add(validate_set *set, csperf_record_type type,
 	r->line = line;
 	r->index = set->nrecs;
 	r->values = vals;
+	r->days = days;
+	int64_t child = child_number(set, vals[0]);
+	if (child < 0)
+		return -1;
+	set->child_of[set->nrecs] = (uint32_t)child;
 	set->nrecs++;
 	return 0;
 }
@@ -208,17 +295,27 @@ void validate_emit(validate_out *out, const validate_record *record)
 	out->stop = out->cb(&f, out->ctx);
 }
 
-/* Sorting: by child id, then by type, then by the order added. */
-static int by_child(const void *a, const void *b)
+/* Children by id. qsort takes no context: the ids are passed in a
+ * thread-local. */
+static _Thread_local const char *const *sorting_ids;
+
+static int by_child_id(const void *a, const void *b)
 {
-	const validate_record *x = *(const validate_record *const *)a;
-	const validate_record *y = *(const validate_record *const *)b;
-	int c = strcmp(x->values[0], y->values[0]);
-	if (c != 0)
-		return c;
-	if (x->type != y->type)
-		return x->type < y->type ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	return strcmp(sorting_ids[*(const uint32_t *)a], sorting_ids[*(const uint32_t *)b]);
+}
+
+/* A child's records by type, stable (insertion sort: a child has few). */
+static void sort_by_type(const validate_record **recs, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		const validate_record *r = recs[i];
+		size_t j = i;
+		while (j > 0 && recs[j - 1]->type > r->type) {
+			recs[j] = recs[j - 1];
+			j--;
+		}
+		recs[j] = r;
+	}
 }
 
 /* Within a child: the date field a type is sorted by, or -1 to keep the
@@ -257,16 +354,11 @@ static void sort_by_date(const validate_record **recs, size_t n, int field)
 	}
 }
 
-/* Whether a rule can fire on a child: it reports records of its type, so a
- * child with none cannot fail it; but for the few rules that also report a
- * second type (a conference date held in CINdetails or in Section47). */
+/* Whether a rule can fire on a child: it reports records of its type only
+ * (unit_validate checks it), so a child with none cannot fail it. */
 static bool may_fire(const validate_rule *rule, const validate_child *child)
 {
-	if (child->n[rule->type] > 0)
-		return true;
-	return rule->type == CSPERF_RECORD_REFERRAL || rule->type == CSPERF_RECORD_S47
-		? child->n[CSPERF_RECORD_REFERRAL] + child->n[CSPERF_RECORD_S47] > 0
-		: false;
+	return child->n[rule->type] > 0;
 }
 
 int validate_run(validate_set *set, validate_return source, int year,
@@ -283,12 +375,37 @@ int validate_run_period(validate_set *set, validate_return source, int year,
 {
 	size_t nrules;
 	const validate_rule *rules = validate_rules(&nrules);
+	const validate_rule **applying = malloc((nrules ? nrules : 1) * sizeof(*applying));
 	const validate_record **order = malloc((set->nrecs ? set->nrecs : 1) * sizeof(*order));
-	if (order == NULL)
+	uint32_t *rank = malloc((set->nchildren ? set->nchildren : 1) * sizeof(*rank));
+	uint32_t *by_id = malloc((set->nchildren ? set->nchildren : 1) * sizeof(*by_id));
+	size_t *start = calloc((size_t)set->nchildren + 1, sizeof(*start));
+	size_t napplying = 0;
+	if (applying == NULL || order == NULL || rank == NULL || by_id == NULL || start == NULL) {
+		free(applying), free(order), free(rank), free(by_id), free(start);
 		return -1;
+	}
+	/* The rules that apply, once. */
+	for (size_t r = 0; r < nrules; r++)
+		if ((source == 0 || rules[r].source == source)
+		    && validate_rule_applies(&rules[r], year)
+		    && (only == NULL || strcmp(only, rules[r].code) == 0))
+			applying[napplying++] = &rules[r];
+	/* Children in id order: a sort of the children, not of the records. */
+	sorting_ids = set->children;
+	for (uint32_t c = 0; c < set->nchildren; c++)
+		by_id[c] = c;
+	qsort(by_id, set->nchildren, sizeof(*by_id), by_child_id);
+	for (uint32_t k = 0; k < set->nchildren; k++)
+		rank[by_id[k]] = k;
+	/* Records by child rank (a counting sort: O(records)), each child's in
+	 * the order added; then by type within a child. */
 	for (size_t i = 0; i < set->nrecs; i++)
-		order[i] = &set->recs[i];
-	qsort(order, set->nrecs, sizeof(*order), by_child);
+		start[rank[set->child_of[i]] + 1]++;
+	for (uint32_t k = 0; k < set->nchildren; k++)
+		start[k + 1] += start[k];
+	for (size_t i = 0; i < set->nrecs; i++)
+		order[start[rank[set->child_of[i]]]++] = &set->recs[i];
 
 	validate_child child;
 	memset(&child, 0, sizeof(child));
@@ -298,9 +415,9 @@ int validate_run_period(validate_set *set, validate_return source, int year,
 	validate_out out = { .child = &child, .set = set, .cb = cb, .ctx = ctx };
 
 	for (size_t i = 0; i < set->nrecs && !out.stop;) {
-		size_t end = i + 1;
-		while (end < set->nrecs && strcmp(order[end]->values[0], order[i]->values[0]) == 0)
-			end++;
+		/* start[k] now ends child k's records */
+		size_t end = start[rank[set->child_of[order[i]->index]]];
+		sort_by_type(&order[i], end - i);
 		memset(child.recs, 0, sizeof(child.recs));
 		memset(child.n, 0, sizeof(child.n));
 		child.child_id = order[i]->values[0];
@@ -316,21 +433,15 @@ int validate_run_period(validate_set *set, validate_return source, int year,
 				sort_by_date(&order[k], e - k, field);
 			k = e;
 		}
-		for (size_t r = 0; r < nrules && !out.stop; r++) {
-			if (source != 0 && rules[r].source != source)
+		for (size_t r = 0; r < napplying && !out.stop; r++) {
+			if (!may_fire(applying[r], &child))
 				continue;
-			if (!validate_rule_applies(&rules[r], year))
-				continue;
-			if (only != NULL && strcmp(only, rules[r].code) != 0)
-				continue;
-			if (!may_fire(&rules[r], &child))
-				continue;
-			out.rule = &rules[r];
-			rules[r].check(&child, &out);
+			out.rule = applying[r];
+			applying[r]->check(&child, &out);
 		}
 		i = end;
 	}
-	free(order);
+	free(applying), free(order), free(rank), free(by_id), free(start);
 	return out.stop;
 }
 
@@ -345,13 +456,6 @@ bool val_in(const validate_record *r, int field, const char *const *list)
 	return false;
 }
 
-int32_t date_of(const validate_record *r, int field)
-{
-	int32_t day;
-	if (csperf_date_parse_iso(r->values[field], &day) != 0)
-		return NO_DATE;
-	return day;
-}
 
 int32_t date_add_years(int32_t day, int years)
 {

@@ -41,6 +41,9 @@ typedef struct validate_record {
 	unsigned long line;       /* where the record starts in its file */
 	size_t index;             /* the order it was added in, from 0 */
 	const char *const *values;/* one per schema field, csperf form, "" absent */
+	const int32_t *days;      /* one per schema field: the value as a day
+	                           * number (common/dates.h), or INT32_MIN when
+	                           * it is not a date; parsed once, when added */
 } validate_record;
 
 /* One child's records, by type, as the rules see them: episodes sorted by

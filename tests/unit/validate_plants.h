@@ -143,7 +143,7 @@ static const plant plants_ssda903[] = {
 
 static const plant plants_cin[] = {
 	{ "1103", "", { CIN_CH, CIN_REF, "assessment|X|2019-05-01|2019-04-20|2019-05-20|21" } },
-	{ "1104", "", { CIN_CH, "referral|X|2019-05-01|1A|N1|false|||2019-04-18", CIN_AS } },
+	{ "1104", "2889", { CIN_CH, CIN_REF, CIN_AS, "s47|X|2019-05-01|2019-04-15||2019-04-18" } },
 	{ "1105", "", { CIN_CH, CIN_REF, CIN_AS, "cp_plan|X|2019-05-01|2019-04-20||NEG|NEG|0" } },
 	{ "2889", "", { CIN_CH, CIN_REF, CIN_AS, "s47|X|2019-05-01|2019-04-20|||true" } },
 	{ "4000", "", { CIN_CH, "referral|X|2019-05-01|1A||true", "cin_plan|X|2019-05-01|2019-05-10" } },
@@ -169,7 +169,7 @@ static const plant plants_cin[] = {
 	{ "8620", "", { CIN_CH, "referral|X|2019-05-01|1A|N1|false|2020-04-05|RC1", CIN_AS } },
 	{ "8630", "", { CIN_CH, "referral|X|2019-05-01|1A|N1|false|2019-04-20|RC1" } },
 	{ "8696", "", { CIN_CH, CIN_REF, "assessment|X|2019-05-01|2019-05-02|2020-04-05|21" } },
-	{ "8715", "", { CIN_CH, "referral|X|2019-05-01|1A|N1|false|||2020-04-02", CIN_AS } },
+	{ "8715", "", { CIN_CH, CIN_REF, CIN_AS, "s47|X|2019-05-01|2020-03-30||2020-04-02" } },
 	{ "8720", "", { CIN_CH, CIN_REF, CIN_AS, "cp_plan|X|2019-05-01|2020-04-05||NEG|NEG|0" } },
 	{ "8730", "", { CIN_CH, CIN_REF, CIN_AS, "cp_plan|X|2019-05-01|2019-05-20||NEG|NEG|" } },
 	{ "8750", "", { "child|X|M||2019-12-01|WBRI|NONE", CIN_REF, CIN_AS } },
