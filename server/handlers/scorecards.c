@@ -559,6 +559,7 @@ typedef struct scorecard {
 	Row **rows;
 	size_t nrows;
 	bool from_primary;   /* read from the primary, not a replica */
+	struct handlers_quality *quality;  /* validation.c: rows' failing records */
 } scorecard;
 
 static void scorecard_free(scorecard *sc)
@@ -570,6 +571,7 @@ static void scorecard_free(scorecard *sc)
 	free(sc->values.rows);
 	free(sc->peer_averages.items);
 	free(sc->published.items);
+	handlers_quality_free(sc->quality);
 }
 
 /* Checks the request and reads and judges everything. On failure fills st. */
@@ -640,7 +642,7 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		sc->rows[sc->nrows++] = row;
 	}
-	return 0;
+	return handlers_quality_mark(reads, timeout, council, sc->rows, sc->nrows, &sc->quality, st);
 }
 
 /* ---- the read cache (read_cache.h) ---- */

@@ -17,27 +17,18 @@
 
 #include "handlers.h"
 #include "access.h"
+#include "../quality.h"
 #include "validate/validate.h"
 
+#include "csperf/v1/scorecards.pb-c.h"
 #include "csperf/v1/validation.pb-c.h"
 
 #define BATCH 500
-
-/* The record types some rule reads. */
-static const csperf_record_type read_types[] = {
-	CSPERF_RECORD_CHILD, CSPERF_RECORD_REFERRAL, CSPERF_RECORD_ASSESSMENT,
-	CSPERF_RECORD_CIN_PLAN, CSPERF_RECORD_S47, CSPERF_RECORD_CP_PLAN,
-	CSPERF_RECORD_CP_REVIEW, CSPERF_RECORD_LA_EPISODE, CSPERF_RECORD_LA_REVIEW,
-	CSPERF_RECORD_HEALTH, CSPERF_RECORD_MISSING, CSPERF_RECORD_CARE_LEAVER,
-	CSPERF_RECORD_ADOPTION, CSPERF_RECORD_PLACED_FOR_ADOPTION,
-	CSPERF_RECORD_PREVIOUS_PERMANENCE, CSPERF_RECORD_UASC,
-};
 
 typedef struct failure_stream {
 	rpc_call *call;
 	Csperf__V1__ValidationFailure items[BATCH];
 	Csperf__V1__ValidationFailure *ptrs[BATCH];
-	char load_names[BATCH][24];
 	size_t count;
 	uint64_t sent;
 	bool client_gone;
@@ -86,33 +77,13 @@ static int on_failure(const validate_failure *f, void *ctx)
 	return 0;
 }
 
-typedef struct reading {
-	validate_set *set;
-	bool failed;
-} reading;
-
-static int on_record(csperf_record_type type, int64_t load_id, int64_t record_no,
-		     const char *const *values, size_t nvalues, void *ctx)
-{
-	reading *r = ctx;
-	char load[24];
-
-	/* The set keeps a "file" per record: here the load's id. */
-	snprintf(load, sizeof(load), "%lld", (long long)load_id);
-	if (validate_set_add(r->set, type, values, nvalues, load, (unsigned long)record_no) != 0) {
-		r->failed = true;
-		return 1;
-	}
-	return 0;
-}
-
 void handle_validate_records(rpc_call *call, void *ctx)
 {
 	app *a = ctx;
 	Csperf__V1__ValidateRecordsRequest *req =
 		(Csperf__V1__ValidateRecordsRequest *)rpc_call_request(call);
 	validate_return source = 0;
-	reading r = { NULL, false };
+	validate_set *set = NULL;
 	failure_stream *fs = NULL;
 	status st = STATUS_INIT;
 
@@ -145,26 +116,20 @@ void handle_validate_records(rpc_call *call, void *ctx)
 			      "(csperf validate --list-rules)");
 		goto cleanup;
 	}
-	r.set = validate_set_new();
 	fs = calloc(1, sizeof(*fs));
-	if (r.set == NULL || fs == NULL) {
+	if (fs == NULL) {
 		rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		goto cleanup;
 	}
 	fs->call = call;
-	for (size_t i = 0; i < sizeof(read_types) / sizeof(read_types[0]); i++)
-		if (store_read_records(a->pool, rpc_call_remaining_ms(call), req->council,
-				       read_types[i], on_record, &r, &st) != 0) {
-			if (r.failed)
-				rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-			else
-				rpc_call_fail_status(call, &st);
-			goto cleanup;
-		}
-	int rc = validate_run(r.set, source, req->year, req->rule[0] != '\0' ? req->rule : NULL,
+	if (quality_read_set(a->pool, rpc_call_remaining_ms(call), req->council, &set, &st) != 0) {
+		rpc_call_fail_status(call, &st);
+		goto cleanup;
+	}
+	int rc = validate_run(set, source, req->year, req->rule[0] != '\0' ? req->rule : NULL,
 			      on_failure, fs);
 	if (rc == 0)
-		rc = flush(fs, true, validate_set_size(r.set));
+		rc = flush(fs, true, validate_set_size(set));
 	if (rc != 0) {
 		if (fs->client_gone)
 			rpc_call_fail(call, STATUS_CANCELLED, "the client went");
@@ -179,6 +144,70 @@ void handle_validate_records(rpc_call *call, void *ctx)
 	rpc_call_reply(call, NULL);
 cleanup:
 	free(fs);
-	validate_set_free(r.set);
+	validate_set_free(set);
 	protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
+/* ---- scorecard rows (handlers.h) ---- */
+
+struct handlers_quality {
+	store_quality_row *rows;   /* strings owned: indicator_id and rules */
+	size_t n, cap;
+};
+
+void handlers_quality_free(struct handlers_quality *q)
+{
+	if (q == NULL)
+		return;
+	for (size_t i = 0; i < q->n; i++) {
+		free((char *)q->rows[i].indicator_id);
+		free((char *)q->rows[i].rules);
+	}
+	free(q->rows);
+	free(q);
+}
+
+static int keep_quality(const store_quality_row *row, void *ctx)
+{
+	struct handlers_quality *q = ctx;
+
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 32;
+		store_quality_row *rows = realloc(q->rows, cap * sizeof(*rows));
+		if (rows == NULL)
+			return 1;
+		q->rows = rows;
+		q->cap = cap;
+	}
+	store_quality_row *r = &q->rows[q->n];
+	*r = *row;
+	r->indicator_id = strdup(row->indicator_id);
+	r->rules = strdup(row->rules);
+	if (r->indicator_id == NULL || r->rules == NULL) {
+		free((char *)r->indicator_id);
+		free((char *)r->rules);
+		return 1;
+	}
+	q->n++;
+	return 0;
+}
+
+int handlers_quality_mark(store_pool *pool, int64_t timeout_ms, const char *council,
+			  struct Csperf__V1__ScorecardRow **rows, size_t nrows,
+			  struct handlers_quality **out, status *st)
+{
+	struct handlers_quality *q = calloc(1, sizeof(*q));
+
+	*out = q;
+	if (q == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	if (store_quality_list(pool, timeout_ms, council, keep_quality, q, st) != 0)
+		return -1;
+	for (size_t i = 0; i < nrows; i++)
+		for (size_t k = 0; k < q->n; k++)
+			if (strcmp(rows[i]->indicator_id, q->rows[k].indicator_id) == 0) {
+				rows[i]->failing_records = q->rows[k].failing_records;
+				rows[i]->failing_rules = (char *)q->rows[k].rules;
+			}
+	return 0;
 }

@@ -477,4 +477,23 @@ typedef int (*store_record_cb)(csperf_record_type type, int64_t load_id, int64_t
 int store_read_records(store_pool *pool, int64_t timeout_ms, const char *council,
 		       csperf_record_type type, store_record_cb cb, void *ctx, status *st);
 
+/* How many of a council's records that decide an indicator fail a DfE rule
+ * that decides it, and which rules (migration 0020). */
+typedef struct store_quality_row {
+	const char *indicator_id;
+	uint64_t failing_records;
+	const char *rules;        /* codes, space-separated */
+	int collection_year;
+} store_quality_row;
+
+/* Replaces the council's rows with these, in one transaction. */
+int store_quality_replace(store_pool *pool, int64_t timeout_ms, const char *council,
+			  int collection_year, const store_quality_row *rows, size_t nrows,
+			  status *st);
+
+/* Called per row of the council; non-zero stops (out of memory). */
+typedef int (*store_quality_cb)(const store_quality_row *row, void *ctx);
+int store_quality_list(store_pool *pool, int64_t timeout_ms, const char *council,
+		       store_quality_cb cb, void *ctx, status *st);
+
 #endif

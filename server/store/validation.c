@@ -63,3 +63,65 @@ int store_read_records(store_pool *pool, int64_t timeout_ms, const char *council
 	free(sql.text);
 	return rc;
 }
+
+/* ---- failing records per indicator (migration 0020) ---- */
+
+int store_quality_replace(store_pool *pool, int64_t timeout_ms, const char *council,
+			  int collection_year, const store_quality_row *rows, size_t nrows,
+			  status *st)
+{
+	store_conn *c;
+	const char *params[5];
+	char year[16], count[24];
+	int rc = -1;
+
+	if (store_acquire(pool, timeout_ms, &c, st) != 0)
+		return -1;
+	snprintf(year, sizeof(year), "%d", collection_year);
+	params[0] = council;
+	if (store_exec(c, "BEGIN", 0, NULL, st) != 0 ||
+	    store_exec(c, "DELETE FROM indicator_quality WHERE council = $1", 1, params, st) != 0)
+		goto cleanup;
+	for (size_t i = 0; i < nrows; i++) {
+		snprintf(count, sizeof(count), "%llu", (unsigned long long)rows[i].failing_records);
+		params[1] = rows[i].indicator_id;
+		params[2] = count;
+		params[3] = rows[i].rules;
+		params[4] = year;
+		if (store_exec(c, "INSERT INTO indicator_quality (council, indicator_id, "
+			       "failing_records, rules, collection_year) VALUES ($1, $2, $3, $4, $5)",
+			       5, params, st) != 0)
+			goto cleanup;
+	}
+	rc = store_exec(c, "COMMIT", 0, NULL, st);
+cleanup:
+	if (rc != 0)
+		PQclear(PQexec(c->pg, "ROLLBACK"));
+	store_release(pool, c);
+	return rc;
+}
+
+int store_quality_list(store_pool *pool, int64_t timeout_ms, const char *council,
+		       store_quality_cb cb, void *ctx, status *st)
+{
+	const char *params[1] = { council };
+	PGresult *res = store_read(pool, timeout_ms,
+		"SELECT indicator_id, failing_records, rules, collection_year "
+		"FROM indicator_quality WHERE council = $1 ORDER BY indicator_id", 1, params, st);
+	int rc = 0;
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+		store_quality_row row = {
+			PQgetvalue(res, i, 0), strtoull(PQgetvalue(res, i, 1), NULL, 10),
+			PQgetvalue(res, i, 2), atoi(PQgetvalue(res, i, 3)),
+		};
+		if (cb(&row, ctx) != 0) {
+			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+			rc = -1;
+		}
+	}
+	PQclear(res);
+	return rc;
+}
