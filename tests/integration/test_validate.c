@@ -274,6 +274,46 @@ static void test_validate_stored_records_across_returns(void **state)
 	cli_free(&r);
 }
 
+/* The scorecard row of a figure that rests on records failing a rule that
+ * decides it says so; one that none decides says nothing. */
+static void test_scorecard_rows_say_failing_records(void **state)
+{
+	(void)state;
+	cli_result r = run((const char *[]){ "-f", "json", "scorecard", "--council", "975",
+		"--period", "2019-20:Q4", NULL });
+	assert_int_equal(r.status, 0);
+	assert_non_null(r.json);
+	json_t *la01 = NULL, *fd01 = NULL, *row;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "rows"), i, row) {
+		const char *id = json_string_value(json_object_get(row, "indicator_id"));
+		if (strcmp(id, "LA01") == 0)
+			la01 = row;
+		if (strcmp(id, "FD01") == 0)
+			fd01 = row;
+	}
+	assert_non_null(la01);
+	assert_non_null(fd01);
+	/* V1's second episode and W2's, each failing 501 (dates that decide who
+	 * is looked after) and 431 (a period of care's start, which decides
+	 * placement stability, LA05 and LA06, not LA01) */
+	assert_int_equal(json_integer_value(json_object_get(la01, "failing_records")), 2);
+	assert_string_equal(json_string_value(json_object_get(la01, "failing_rules")), "501");
+	assert_int_equal(json_integer_value(json_object_get(fd01, "failing_records")), 0);
+	assert_string_equal(json_string_value(json_object_get(fd01, "failing_rules")), "");
+	cli_free(&r);
+	/* the stored counts themselves */
+	assert_int_equal(count_rows("SELECT failing_records FROM indicator_quality "
+		"WHERE council = '975' AND indicator_id = 'LA01'"), 2);
+	assert_int_equal(count_rows("SELECT collection_year FROM indicator_quality "
+		"WHERE council = '975' AND indicator_id = 'LA01'"), 2020);
+	char *rules = fixture_pg_query(&pg, "SELECT rules FROM indicator_quality "
+		"WHERE council = '975' AND indicator_id = 'LA06'");
+	assert_non_null(rules);
+	assert_string_equal(rules, "431 501");
+	free(rules);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_validate_files),
 		cmocka_unit_test(test_require_valid_refuses_and_default_loads),
 		cmocka_unit_test(test_validate_stored_records_across_returns),
+		cmocka_unit_test(test_scorecard_rows_say_failing_records),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
