@@ -6,6 +6,7 @@
 #define CSPERF_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #include <csperf/csperf.h>
@@ -74,6 +75,11 @@ int cmd_validate(const cli_globals *globals, int argc, char **argv);
 int cli_validate_files(const cli_globals *globals, const char *format_name, int year,
 	const char *only, char *const *files, size_t nfiles, bool print,
 	output_format output);
+
+/* report_quality.c: the committee report's "Data quality" section, from the
+ * scorecard rows' failing records (csperf/scorecards.h). */
+struct csperf_scorecard;
+void report_write_data_quality(FILE *f, const struct csperf_scorecard *sc);
 
 /* `load --require-valid`: validates the files; returns -1 when they pass
  * (the load goes ahead), else the exit code, having said why. */

@@ -1321,6 +1321,7 @@ static void write_html(FILE *f, const report *r)
 	write_title_block(f, r, period);
 	write_summary(f, r);
 	write_exceptions(f, r);
+	report_write_data_quality(f, sc);
 	for (size_t i = 0; i < sc->nrows; i++)
 		if (first_of_stage(sc, i))
 			write_stage(f, r, i, period);

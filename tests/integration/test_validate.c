@@ -314,6 +314,38 @@ static void test_scorecard_rows_say_failing_records(void **state)
 	free(rules);
 }
 
+/* The committee report's "Data quality" section lists the figures that rest
+ * on failing records, with the DfE's rule and message, and names no child. */
+static void test_report_data_quality(void **state)
+{
+	(void)state;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/committee.html", dir);
+	cli_result r = run((const char *[]){ "report", "--council", "975", "--period", "2019-20:Q4",
+		"--out", path, NULL });
+	assert_int_equal(r.status, 0);
+	cli_free(&r);
+	char *html = fixture_read_file(path);
+	assert_non_null(html);
+	const char *section = strstr(html, "id=\"data-quality\"");
+	assert_non_null(section);
+	const char *end = strstr(section, "</section>");
+	assert_non_null(end);
+	char *quality = strndup(section, (size_t)(end - section));
+	assert_non_null(strstr(quality, "<h2>Data quality</h2>"));
+	assert_non_null(strstr(quality, "LA01 "));
+	assert_non_null(strstr(quality, "<b>501</b> A new episode has started before the end date "
+		"of the previous episode."));
+	assert_non_null(strstr(quality, "csperf validate --council 975 --year 2020"));
+	assert_null(strstr(quality, "V1"));
+	assert_null(strstr(quality, "W2"));
+	/* before the stages, after the exceptions */
+	assert_true(strstr(html, "id=\"exceptions\"") < section);
+	free(quality);
+	free(html);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_require_valid_refuses_and_default_loads),
 		cmocka_unit_test(test_validate_stored_records_across_returns),
 		cmocka_unit_test(test_scorecard_rows_say_failing_records),
+		cmocka_unit_test(test_report_data_quality),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
