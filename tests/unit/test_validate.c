@@ -514,6 +514,36 @@ static void test_shared_samples(void **state)
 	}
 }
 
+/* docs/VALIDATION.md lists every rule, with its years and record type. */
+static void test_docs_list_every_rule(void **state)
+{
+	(void)state;
+	FILE *f = fopen(CSPERF_DOCS "/VALIDATION.md", "r");
+	assert_non_null(f);
+	static char doc[1 << 18];
+	size_t len = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	doc[len] = '\0';
+	size_t n;
+	const validate_rule *rules = validate_rules(&n);
+	for (size_t i = 0; i < n; i++) {
+		const validate_rule *r = &rules[i];
+		char years[32], row[128];
+		if (r->year_from == 0 && r->year_to == 0)
+			snprintf(years, sizeof(years), "all");
+		else if (r->year_to == 0)
+			snprintf(years, sizeof(years), "%d-", r->year_from);
+		else if (r->year_from == 0)
+			snprintf(years, sizeof(years), "to %d", r->year_to);
+		else
+			snprintf(years, sizeof(years), "%d-%d", r->year_from, r->year_to);
+		snprintf(row, sizeof(row), "\n| %s | %s | %s | %s |", r->code, years,
+			csperf_record_type_name(r->type), r->dfe_fields);
+		if (strstr(doc, row) == NULL)
+			fail_msg("docs/VALIDATION.md has no row \"%s\"", row + 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_every_rule_has_a_plant),
 		cmocka_unit_test(test_validator_cases),
 		cmocka_unit_test(test_shared_samples),
+		cmocka_unit_test(test_docs_list_every_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
