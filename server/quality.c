@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -124,6 +125,9 @@ int quality_refresh(store_pool *pool, int64_t timeout_ms, const char *council, s
 	size_t nrows = 0;
 	unsigned char *seen = NULL;
 	int year, rc = -1;
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	if (store_data_range(pool, timeout_ms, council, from, to, st) != 0)
 		return -1;
@@ -132,7 +136,7 @@ int quality_refresh(store_pool *pool, int64_t timeout_ms, const char *council, s
 		return store_quality_replace(pool, timeout_ms, council, 0, NULL, 0, st);
 	if (quality_read_set(pool, timeout_ms, council, &set, st) != 0)
 		return -1;
-	if (validate_run(set, 0, year, NULL, keep_failure, &fl) != 0 || fl.failed) {
+	if (validate_run_stored(set, 0, year, NULL, keep_failure, &fl) != 0 || fl.failed) {
 		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		goto cleanup;
 	}
@@ -188,9 +192,12 @@ int quality_refresh(store_pool *pool, int64_t timeout_ms, const char *council, s
 		rows[k].collection_year = year;
 	}
 	rc = store_quality_replace(pool, timeout_ms, council, year, rows, nrows, st);
-	if (rc == 0 && fl.n > 0)
-		log_info("quality: council %s: %zu failures of the DfE's rules for %d, deciding %zu "
-			 "indicators", council, fl.n, year, nrows);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc == 0)
+		log_info("quality: council %s: %zu records, %zu failures of the DfE's rules for %d, "
+			 "deciding %zu indicators, %lld ms", council, validate_set_size(set), fl.n,
+			 year, nrows, (long long)((t1.tv_sec - t0.tv_sec) * 1000
+						  + (t1.tv_nsec - t0.tv_nsec) / 1000000));
 cleanup:
 	free(seen);
 	free(fl.items);

@@ -23,6 +23,11 @@ struct validate_child {
 	                            * its ReferenceDate a year before */
 	int32_t year_end;          /* its last day: 31 March of year, or the
 	                            * ReferenceDate */
+	/* The records come from several returns (a council's stored records):
+	 * a date before the collection period is another year's, not an error,
+	 * and the rules about one return's cohort (334, 391, 542, 602, 8525Q, 8750)
+	 * do not apply (validate_run_stored). */
+	bool across_returns;
 	const validate_record *const *recs[CSPERF_RECORD_TYPE_LAST + 1];
 	size_t n[CSPERF_RECORD_TYPE_LAST + 1];
 };
@@ -100,6 +105,14 @@ int age_on(const validate_child *child, int32_t day);
 static inline bool in_year(const validate_child *c, int32_t day)
 {
 	return day != NO_DATE && day >= c->year_start && day <= c->year_end;
+}
+
+/* Whether a date a return must hold within its collection year is outside
+ * it: after it, or (for one return, not across returns) before it. */
+static inline bool outside_period(const validate_child *c, int32_t day)
+{
+	return day != NO_DATE && (day > c->year_end
+		|| (!c->across_returns && day < c->year_start));
 }
 
 #define EPISODE CSPERF_RECORD_LA_EPISODE

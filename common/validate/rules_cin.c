@@ -136,7 +136,7 @@ static void outside_year(const validate_child *c, validate_out *out,
 {
 	FOR_EACH(c, type, r) {
 		int32_t d = date_of(r, field);
-		if (d != NO_DATE && !in_year(c, d))
+		if (outside_period(c, d))
 			validate_emit(out, r);
 	}
 }
@@ -255,6 +255,9 @@ CHECK(rule_8520)
 /* 8525Q: a date of birth or an expected one, not both, not neither. */
 CHECK(rule_8525Q)
 {
+	/* a child's stored record keeps the expected date after the birth */
+	if (c->across_returns)
+		return;
 	FOR_EACH(c, CHILD, r)
 		if (has(r, CH_DOB) == has(r, CH_EXPECTED_DOB))
 			validate_emit(out, r);
@@ -325,6 +328,8 @@ CHECK(rule_8730)
 /* 8750: an unborn child (no date of birth) whose sex is not U. */
 CHECK(rule_8750)
 {
+	if (c->across_returns)
+		return;
 	FOR_EACH(c, CHILD, r)
 		if (!has(r, CH_DOB) && has(r, CH_EXPECTED_DOB) && !is(r, CH_SEX, "U"))
 			validate_emit(out, r);

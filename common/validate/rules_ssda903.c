@@ -81,6 +81,9 @@ CHECK(rule_333)
 CHECK(rule_334)
 {
 	int32_t latest = NO_DATE;
+	/* an earlier adoption's AD1 stays stored when the child comes back */
+	if (c->across_returns)
+		return;
 	FOR_EACH(c, EPISODE, e)
 		if (is(e, EP_RNE, "S") && date_of(e, EP_START) > latest)
 			latest = date_of(e, EP_START);
@@ -98,7 +101,8 @@ CHECK(rule_334)
 CHECK(rule_391)
 {
 	int32_t dob = child_dob(c);
-	if (dob == NO_DATE)
+	/* care leaver records of earlier years stay stored */
+	if (dob == NO_DATE || c->across_returns)
 		return;
 	FOR_EACH(c, CSPERF_RECORD_CARE_LEAVER, r)
 		if (date_add_years(dob, 17) > c->year_end
@@ -188,7 +192,8 @@ CHECK(rule_525)
 CHECK(rule_542)
 {
 	int32_t dob = child_dob(c);
-	if (dob == NO_DATE)
+	/* OC2 records of earlier years stay stored */
+	if (dob == NO_DATE || c->across_returns)
 		return;
 	FOR_EACH(c, CSPERF_RECORD_HEALTH, r)
 		if (has(r, OC2_CONVICTED) && date_add_years(dob, 10) > c->year_end)
@@ -261,7 +266,7 @@ CHECK(rule_571)
 {
 	FOR_EACH(c, MISSING, r) {
 		int32_t end = date_of(r, MS_END);
-		if (end != NO_DATE && !in_year(c, end))
+		if (outside_period(c, end))
 			validate_emit(out, r);
 	}
 }
@@ -412,7 +417,8 @@ CHECK(rule_601)
 /* 602: adoption details (AD1) for a child not adopted in the year. */
 CHECK(rule_602)
 {
-	if (adopted_in_year(c, NULL))
+	/* AD1 of an earlier year's adoption stays stored */
+	if (c->across_returns || adopted_in_year(c, NULL))
 		return;
 	FOR_EACH(c, AD1, r)
 		validate_emit(out, r);

@@ -370,8 +370,26 @@ int validate_run(validate_set *set, validate_return source, int year,
 	return validate_run_period(set, source, year, end, only, cb, ctx);
 }
 
+static int run(validate_set *set, validate_return source, int year, int32_t period_end,
+	bool across_returns, const char *only, validate_failure_cb cb, void *ctx);
+
 int validate_run_period(validate_set *set, validate_return source, int year,
 	int32_t period_end, const char *only, validate_failure_cb cb, void *ctx)
+{
+	return run(set, source, year, period_end, false, only, cb, ctx);
+}
+
+int validate_run_stored(validate_set *set, validate_return source, int year,
+	const char *only, validate_failure_cb cb, void *ctx)
+{
+	int32_t end;
+	if (csperf_date_from_ymd(year, 3, 31, &end) != 0)
+		return -1;
+	return run(set, source, year, end, true, only, cb, ctx);
+}
+
+static int run(validate_set *set, validate_return source, int year, int32_t period_end,
+	bool across_returns, const char *only, validate_failure_cb cb, void *ctx)
 {
 	size_t nrules;
 	const validate_rule *rules = validate_rules(&nrules);
@@ -411,6 +429,7 @@ int validate_run_period(validate_set *set, validate_return source, int year,
 	memset(&child, 0, sizeof(child));
 	child.year = year;
 	child.year_end = period_end;
+	child.across_returns = across_returns;
 	child.year_start = date_add_years(period_end, -1) + 1;
 	validate_out out = { .child = &child, .set = set, .cb = cb, .ctx = ctx };
 

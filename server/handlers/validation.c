@@ -126,7 +126,7 @@ void handle_validate_records(rpc_call *call, void *ctx)
 		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
-	int rc = validate_run(set, source, req->year, req->rule[0] != '\0' ? req->rule : NULL,
+	int rc = validate_run_stored(set, source, req->year, req->rule[0] != '\0' ? req->rule : NULL,
 			      on_failure, fs);
 	if (rc == 0)
 		rc = flush(fs, true, validate_set_size(set));
