@@ -131,8 +131,8 @@ int validate_run_period(validate_set *set, validate_return source, int year,
 /* validate_run for records of several returns (a council's stored records,
  * all years together): the cross-record rules see every year at once, a
  * date before the collection year is another return's and not an error (a
- * date after it still is), and the rules about one return's cohort (602,
- * 391, 542, 8525Q, 8750: docs/VALIDATION.md) are left out. */
+ * date after it still is), and the rules about one return's cohort (334,
+ * 391, 542, 602, 8525Q, 8750: docs/VALIDATION.md) are left out. */
 int validate_run_stored(validate_set *set, validate_return source, int year,
 	const char *only, validate_failure_cb cb, void *ctx);
 
