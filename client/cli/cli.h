@@ -76,6 +76,19 @@ int cli_validate_files(const cli_globals *globals, const char *format_name, int 
 	const char *only, char *const *files, size_t nfiles, bool print,
 	output_format output);
 
+/* paths.c: appends `path` to *files, or for a folder its files ending in
+ * `ext` (".csv") in name order; says why not ("csperf COMMAND: ...") and
+ * returns -1 when it cannot. */
+int cli_expand_path(const char *command, const char *path, const char *ext, char ***files,
+		    size_t *nfiles);
+
+/* The year a return's folder is named after ("…/ssda903/2019/oc3.csv"),
+ * or 0. */
+int cli_folder_year(const char *path);
+
+/* cmd_report.c: writes text as HTML text, escaped. */
+void report_put_escaped(FILE *f, const char *text);
+
 /* report_quality.c: the committee report's "Data quality" section, from the
  * scorecard rows' failing records (csperf/scorecards.h). */
 struct csperf_scorecard;

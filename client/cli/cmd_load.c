@@ -162,83 +162,11 @@ static int parse_format(const char *name, load_format *out)
 	return 0;
 }
 
-static int add_file(load_args *a, const char *path)
-{
-	char **grown = realloc(a->files, (a->nfiles + 1) * sizeof(char *));
-
-	if (grown == NULL)
-		return -1;
-	a->files = grown;
-	a->files[a->nfiles] = strdup(path);
-	if (a->files[a->nfiles] == NULL)
-		return -1;
-	a->nfiles++;
-	return 0;
-}
-
-static int compare_names(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* A folder stands for its files of the format's extension, in name order. */
 static int expand_path(load_args *a, const char *path)
 {
-	struct stat sb;
-	DIR *dir;
-	struct dirent *entry;
-	const char *ext = a->format == FORMAT_CIN_XML ? ".xml" : ".csv";
-	size_t first = a->nfiles;
-
-	if (stat(path, &sb) != 0) {
-		fprintf(stderr, "csperf load: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(sb.st_mode))
-		return add_file(a, path);
-	dir = opendir(path);
-	if (dir == NULL) {
-		fprintf(stderr, "csperf load: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while ((entry = readdir(dir)) != NULL) {
-		size_t len = strlen(entry->d_name);
-		char full[4096];
-
-		if (len <= 4 || strcasecmp(entry->d_name + len - 4, ext) != 0)
-			continue;
-		snprintf(full, sizeof(full), "%.*s/%s", (int)(strlen(path) - (path[strlen(path) - 1] == '/')),
-			 path, entry->d_name);
-		if (add_file(a, full) != 0) {
-			closedir(dir);
-			return -1;
-		}
-	}
-	closedir(dir);
-	qsort(a->files + first, a->nfiles - first, sizeof(char *), compare_names);
-	if (a->nfiles == first) {
-		fprintf(stderr, "csperf load: %s has no %s files\n", path, ext);
-		return -1;
-	}
-	return 0;
-}
-
-/* The year a return's folder is named after ("…/ssda903/2019/oc3.csv"). */
-static int year_from_folder(const char *path)
-{
-	char copy[4096];
-	char *slash, *name;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	slash = strrchr(copy, '/');
-	if (slash == NULL)
-		return 0;
-	*slash = '\0';
-	name = strrchr(copy, '/');
-	name = name != NULL ? name + 1 : copy;
-	if (strlen(name) == 4 && strspn(name, "0123456789") == 4)
-		return atoi(name);
-	return 0;
+	return cli_expand_path("load", path, a->format == FORMAT_CIN_XML ? ".xml" : ".csv",
+			       &a->files, &a->nfiles);
 }
 
 /* SHA-256 over the options that change the result and every file's name
@@ -294,7 +222,7 @@ static int read_file(const load_args *a, const char *path, reader_ctx *r)
 	case FORMAT_SSDA903: {
 		formats_ssda903_options options = FORMATS_SSDA903_OPTIONS_INIT;
 
-		options.collection_year = a->year != 0 ? a->year : year_from_folder(path);
+		options.collection_year = a->year != 0 ? a->year : cli_folder_year(path);
 		rc = formats_read_ssda903(path, &options, on_record, r, &err);
 		if (rc == FORMATS_EUNKNOWN) {
 			fprintf(stderr, "csperf load: %s: skipped: %s\n", path, err.message);

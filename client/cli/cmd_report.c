@@ -111,6 +111,11 @@ static void put_escaped(FILE *f, const char *text)
 	}
 }
 
+void report_put_escaped(FILE *f, const char *text)
+{
+	put_escaped(f, text);
+}
+
 static void group_thousands(double value, char *out, size_t size)
 {
 	char digits[64];

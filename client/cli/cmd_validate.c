@@ -5,15 +5,11 @@
  * DfE. No csperfd is needed. Also `csperf validate --list-rules`, and the
  * check behind `csperf load --require-valid` (cli_validate_files).
  */
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
 #include <csperf/validation.h>
 
@@ -70,72 +66,11 @@ typedef struct validate_args {
 	size_t nfiles;
 } validate_args;
 
-static int add_path(validate_args *a, const char *path)
-{
-	char **grown = realloc(a->files, (a->nfiles + 1) * sizeof(char *));
-	if (grown == NULL)
-		return -1;
-	a->files = grown;
-	if ((a->files[a->nfiles] = strdup(path)) == NULL)
-		return -1;
-	a->nfiles++;
-	return 0;
-}
-
-static int by_name(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* A folder stands for its files of the format's extension, in name order. */
 static int expand(validate_args *a, const char *path)
 {
-	struct stat sb;
-	const char *ext = a->source == VALIDATE_CIN ? ".xml" : ".csv";
-	size_t first = a->nfiles;
-
-	if (stat(path, &sb) != 0) {
-		fprintf(stderr, "csperf validate: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(sb.st_mode))
-		return add_path(a, path);
-	DIR *dir = opendir(path);
-	if (dir == NULL) {
-		fprintf(stderr, "csperf validate: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	for (struct dirent *e; (e = readdir(dir)) != NULL;) {
-		size_t len = strlen(e->d_name);
-		char full[4096];
-		if (len <= 4 || strcasecmp(e->d_name + len - 4, ext) != 0)
-			continue;
-		snprintf(full, sizeof(full), "%s%s%s", path,
-			 path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
-		if (add_path(a, full) != 0) {
-			closedir(dir);
-			return -1;
-		}
-	}
-	closedir(dir);
-	qsort(a->files + first, a->nfiles - first, sizeof(char *), by_name);
-	if (a->nfiles == first) {
-		fprintf(stderr, "csperf validate: %s has no %s files\n", path, ext);
-		return -1;
-	}
-	return 0;
-}
-
-/* The year a return's folder is named after ("…/ssda903/2019/oc3.csv"). */
-static int folder_year(const char *path)
-{
-	const char *end = strrchr(path, '/');
-	if (end == NULL || end - path < 4)
-		return 0;
-	const char *start = end - 4;
-	if ((start > path && start[-1] != '/') || strspn(start, "0123456789") < 4)
-		return 0;
-	return atoi(start);
+	return cli_expand_path("validate", path, a->source == VALIDATE_CIN ? ".xml" : ".csv",
+			       &a->files, &a->nfiles);
 }
 
 typedef struct reading {
@@ -164,7 +99,7 @@ static int read_into(validate_set *set, validate_return source, const char *path
 	int rc;
 
 	memset(&err, 0, sizeof(err));
-	*file_year = year != 0 ? year : folder_year(path);
+	*file_year = year != 0 ? year : cli_folder_year(path);
 	*period_end = 0;
 	if (source == VALIDATE_CIN) {
 		char reference[11];

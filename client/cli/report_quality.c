@@ -15,19 +15,6 @@
 #include "cli.h"
 #include "validate/validate.h"
 
-static void put_text(FILE *f, const char *text)
-{
-	for (; text != NULL && *text != '\0'; text++)
-		switch (*text) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*text, f);
-		}
-}
-
 void report_write_data_quality(FILE *f, const csperf_scorecard *sc)
 {
 	size_t affected = 0;
@@ -48,7 +35,7 @@ void report_write_data_quality(FILE *f, const csperf_scorecard *sc)
 		"council&#39;s latest data). The case-recording team can list the records with "
 		"<code>csperf validate --council ", affected, affected == 1 ? "" : "s",
 		affected == 1 ? "s" : "", affected == 1 ? "it" : "them", year - 1, year % 100);
-	put_text(f, sc->council);
+	report_put_escaped(f, sc->council);
 	fprintf(f, " --year %d</code>.</p>\n<table class=\"quality\">\n<thead><tr><th>Indicator"
 		"</th><th>Records failing</th><th>Rules</th></tr></thead>\n<tbody>\n", year);
 	for (size_t i = 0; i < sc->nrows; i++) {
@@ -56,9 +43,9 @@ void report_write_data_quality(FILE *f, const csperf_scorecard *sc)
 		if (row->failing_records == 0)
 			continue;
 		fputs("<tr><td>", f);
-		put_text(f, row->indicator_id);
+		report_put_escaped(f, row->indicator_id);
 		fputs(" ", f);
-		put_text(f, row->title);
+		report_put_escaped(f, row->title);
 		fprintf(f, "</td><td class=\"num\">%llu</td><td>",
 			(unsigned long long)row->failing_records);
 		char codes[512];
@@ -69,10 +56,10 @@ void report_write_data_quality(FILE *f, const csperf_scorecard *sc)
 			const validate_rule *rule = validate_rule_by_code(code);
 			fputs(n++ > 0 ? "<br>" : "", f);
 			fputs("<b>", f);
-			put_text(f, code);
+			report_put_escaped(f, code);
 			fputs("</b> ", f);
 			if (rule != NULL)
-				put_text(f, rule->message);
+				report_put_escaped(f, rule->message);
 		}
 		fputs("</td></tr>\n", f);
 	}
