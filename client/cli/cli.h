@@ -68,12 +68,20 @@ int cmd_token(const cli_globals *globals, int argc, char **argv);
 int cmd_audit(const cli_globals *globals, int argc, char **argv);
 int cmd_validate(const cli_globals *globals, int argc, char **argv);
 
+/* What cli_validate_files prints: nothing, the failures (an empty list
+ * too) and a summary, or those only when something fails. */
+typedef enum cli_validate_print {
+	CLI_VALIDATE_QUIET,
+	CLI_VALIDATE_PRINT,
+	CLI_VALIDATE_PRINT_FAILURES
+} cli_validate_print;
+
 /* cmd_validate.c: applies the DfE's cross-record rules (only the rule `only`
  * when not NULL) to files of format "ssda903" or "cin-xml" for collection
- * year `year` (0: from the files). Prints the failures when `print`.
- * Returns how many failures, or -1 after printing what went wrong. */
+ * year `year` (0: from the files), printing as `print` says. Returns how
+ * many failures, or -1 after printing what went wrong. */
 int cli_validate_files(const cli_globals *globals, const char *format_name, int year,
-	const char *only, char *const *files, size_t nfiles, bool print,
+	const char *only, char *const *files, size_t nfiles, cli_validate_print print,
 	output_format output);
 
 /* paths.c: appends `path` to *files, or for a folder its files ending in

@@ -174,7 +174,8 @@ static int on_failure(const validate_failure *f, void *ctx)
 }
 
 int cli_validate_files(const cli_globals *g, const char *format_name, int year,
-	const char *only, char *const *files, size_t nfiles, bool print, output_format output)
+	const char *only, char *const *files, size_t nfiles, cli_validate_print print,
+	output_format output)
 {
 	validate_return source;
 	if (strcmp(format_name, "ssda903") == 0)
@@ -218,7 +219,8 @@ int cli_validate_files(const cli_globals *g, const char *format_name, int year,
 		p.result = output_result_new(failure_columns,
 			sizeof(failure_columns) / sizeof(failure_columns[0]), 0);
 	int rc = validate_run_period(set, source, run_year, period_end, only, on_failure, &p);
-	if (rc == 0 && print) {
+	if (rc == 0 && (print == CLI_VALIDATE_PRINT || (print == CLI_VALIDATE_PRINT_FAILURES
+	                                                 && p.count > 0))) {
 		cli_globals shown = *g;
 		shown.format = output;
 		if (p.count > 0 || output != OUTPUT_TABLE)
@@ -248,7 +250,8 @@ int cli_require_valid(const cli_globals *g, const char *format_name, int year,
 			"cin-xml: the DfE's rules are about those returns\n");
 		return CLI_EXIT_USAGE;
 	}
-	int n = cli_validate_files(g, format_name, year, NULL, files, nfiles, true, g->format);
+	int n = cli_validate_files(g, format_name, year, NULL, files, nfiles,
+				   CLI_VALIDATE_PRINT_FAILURES, g->format);
 	if (n < 0)
 		return CLI_EXIT_LOCAL;
 	if (n > 0) {
@@ -472,7 +475,7 @@ int cmd_validate(const cli_globals *g, int argc, char **argv)
 			rc = CLI_EXIT_LOCAL;
 	if (rc == CLI_EXIT_OK) {
 		int n = cli_validate_files(g, a.format_name, a.year, a.rule, a.files, a.nfiles,
-		                           true, a.output);
+		                           CLI_VALIDATE_PRINT, a.output);
 		rc = n < 0 ? CLI_EXIT_LOCAL : n > 0 ? CLI_EXIT_REJECTED : CLI_EXIT_OK;
 	}
 	for (size_t i = 0; i < a.nfiles; i++)

@@ -238,9 +238,13 @@ static void test_validate_stored_records_across_returns(void **state)
 
 	for (int year = 2019; year <= 2020; year++) {
 		snprintf(path, sizeof(path), "%s/%d", dir, year);
-		cli_result r = run((const char *[]){ "load", "--council", "975", "--format", "ssda903",
-			"--require-valid", path, NULL });
+		cli_result r = run((const char *[]){ "-f", "json", "load", "--council", "975",
+			"--format", "ssda903", "--require-valid", path, NULL });
 		assert_int_equal(r.status, 0);
+		/* a return that passes prints the load's summary alone: one JSON
+		 * document */
+		assert_non_null(r.json);
+		assert_non_null(json_object_get(r.json, "load_id"));
 		cli_free(&r);
 	}
 	cli_result r = run((const char *[]){ "validate", "--council", "975", "--year", "2020",
