@@ -207,6 +207,35 @@ CHECK(rule_372) { too_young(c, out, "R5", 10); }
 CHECK(rule_373) { too_young(c, out, "S1", 4); }
 CHECK(rule_374) { too_young(c, out, "P3", 14); }
 
+/* 366: a child on short-term respite (V3) cannot change placement during
+ * a break: a V3 episode must start a period of care (RNE S). */
+CHECK(rule_366)
+{
+	FOR_EACH(c, EPISODE, e)
+		if (is(e, EP_LS, "V3") && !is(e, EP_RNE, "S"))
+			validate_emit(out, e);
+}
+
+/* 375, 376, 379: a temporary placement that lasted too long (its end more
+ * than `days` after its start; the validators check only children with a
+ * date of birth and episodes that ended). */
+static void temporary_too_long(const validate_child *c, validate_out *out,
+	const char *place, int days)
+{
+	if (child_dob(c) == NO_DATE)
+		return;
+	FOR_EACH(c, EPISODE, e) {
+		int32_t start = date_of(e, EP_START), end = date_of(e, EP_END);
+		if (is(e, EP_PLACE, place) && start != NO_DATE && end != NO_DATE
+		    && end > start + days)
+			validate_emit(out, e);
+	}
+}
+
+CHECK(rule_375) { temporary_too_long(c, out, "T1", 42); }
+CHECK(rule_376) { temporary_too_long(c, out, "T3", 21); }
+CHECK(rule_379) { temporary_too_long(c, out, "T4", 7); }
+
 /* 378: placed with parents (P1) under section 20 (V2). */
 CHECK(rule_378)
 {
@@ -237,6 +266,22 @@ CHECK(rule_382)
 	FOR_EACH(c, EPISODE, e)
 		if (IN(e, EP_LS, "V3", "V4") && IN(e, EP_PLACE, TEMPORARY))
 			validate_emit(out, e);
+}
+
+/* 383: after a temporary placement the child goes back to the placement
+ * before it: the episode after a temporary one changes placement only (RNE
+ * P) to the placement type of the one before, and from 2025-26 (lac2025_26)
+ * to its postcode too. */
+CHECK(rule_383)
+{
+	for (size_t i = 2; i < NEPS(c); i++) {
+		const validate_record *e = EPS(c)[i], *before = EPS(c)[i - 2];
+		if (!IN(EPS(c)[i - 1], EP_PLACE, TEMPORARY))
+			continue;
+		if (!is(e, EP_RNE, "P") || strcmp(val(e, EP_PLACE), val(before, EP_PLACE)) != 0
+		    || (c->year >= 2026 && strcmp(val(e, EP_PL_POST), val(before, EP_PL_POST)) != 0))
+			validate_emit(out, e);
+	}
 }
 
 /* 384: respite care (V3, V4) in a long-term foster placement (U1, U4). */
@@ -442,6 +487,59 @@ CHECK(rule_446)
 	FOR_EACH(c, EPISODE, e) {
 		int32_t start = date_of(e, EP_START);
 		if (is(e, EP_LS, "E1") && start != NO_DATE && start < cutoff)
+			validate_emit(out, e);
+	}
+}
+
+/* 426: respite care under both V3 and V4 in the year: every such episode. */
+CHECK(rule_426)
+{
+	bool v3 = false, v4 = false;
+	FOR_EACH(c, EPISODE, e) {
+		v3 = v3 || is(e, EP_LS, "V3");
+		v4 = v4 || is(e, EP_LS, "V4");
+	}
+	if (v3 && v4)
+		FOR_EACH(c, EPISODE, e)
+			if (IN(e, EP_LS, "V3", "V4"))
+				validate_emit(out, e);
+}
+
+/* 217: placed for adoption with current foster carers (A3, A5) since
+ * 1 April 2015, the episode must start the period of care or change the
+ * legal status too (RNE S, T or U). */
+CHECK(rule_217)
+{
+	int32_t since;
+	csperf_date_from_ymd(2015, 4, 1, &since);
+	FOR_EACH(c, EPISODE, e) {
+		int32_t start = date_of(e, EP_START);
+		if (IN(e, EP_PLACE, "A3", "A5") && start != NO_DATE && start >= since
+		    && !IN(e, EP_RNE, "S", "T", "U"))
+			validate_emit(out, e);
+	}
+}
+
+/* 225: a placement change (the next episode, RNE P, B, T or U, after an X1)
+ * between placements that are not temporary needs its reason. */
+CHECK(rule_225)
+{
+	for (size_t i = 0; i + 1 < NEPS(c); i++) {
+		const validate_record *e = EPS(c)[i], *next = EPS(c)[i + 1];
+		if (is(e, EP_REC, "X1") && !has(e, EP_RPC) && !IN(e, EP_PLACE, TEMPORARY)
+		    && IN(next, EP_RNE, "P", "B", "T", "U") && !IN(next, EP_PLACE, TEMPORARY))
+			validate_emit(out, e);
+	}
+}
+
+/* 226: no reason for a placement change into or during a temporary
+ * placement: on the temporary episode, or on the one before it. */
+CHECK(rule_226)
+{
+	for (size_t i = 0; i < NEPS(c); i++) {
+		const validate_record *e = EPS(c)[i];
+		if (IN(e, EP_PLACE, TEMPORARY)
+		    && (has(e, EP_RPC) || (i > 0 && has(EPS(c)[i - 1], EP_RPC))))
 			validate_emit(out, e);
 	}
 }

@@ -25,6 +25,15 @@ RULE(148, SSDA903, 0, 0, LA_EPISODE,
 RULE(197a, SSDA903, 0, 0, HEALTH,
 	"sdq_score sdq_reason", "SDQ_SCORE SDQ_REASON", "",
 	"Reason for no Strengths and Difficulties (SDQ) score is not required if Strengths and Difficulties Questionnaire score is filled in.")
+RULE(217, SSDA903, 0, 0, LA_EPISODE,
+	"placement_type new_episode_reason start_date", "PLACE RNE DECOM", "AD01 AD04",
+	"Children who are placed for adoption with current foster carers (placement types A3 or A5) must have a reason for new episode of S, T or U.")
+RULE(225, SSDA903, 0, 0, LA_EPISODE,
+	"placement_change_reason", "REASON_PLACE_CHANGE", "LA05 LA06",
+	"Reason for placement change must be recorded.")
+RULE(226, SSDA903, 0, 0, LA_EPISODE,
+	"placement_change_reason placement_type", "REASON_PLACE_CHANGE PLACE", "LA06",
+	"Reason for placement change is not required for temporary placements.")
 RULE(302, SSDA903, 0, 0, LA_EPISODE,
 	"start_date", "DECOM", "LA01 LA03 LA04 LA05 LA06 LA12 LA13 LA14",
 	"First episode starts before child was born.")
@@ -73,6 +82,9 @@ RULE(364, SSDA903, 0, 0, LA_EPISODE,
 RULE(365, SSDA903, 0, 0, LA_EPISODE,
 	"legal_status start_date end_date", "LS DECOM DEC", "LA01 LA03",
 	"Any individual short- term respite placement must not exceed 17 days.")
+RULE(366, SSDA903, 0, 0, LA_EPISODE,
+	"new_episode_reason legal_status", "RNE LS", "LA03",
+	"A child cannot change placement during the course of an individual short-term respite break.")
 RULE(372, SSDA903, 0, 0, LA_EPISODE,
 	"start_date placement_type", "DECOM PLACE", "LA04",
 	"Child in youth custody or prison should be at least 10.")
@@ -82,9 +94,18 @@ RULE(373, SSDA903, 0, 0, LA_EPISODE,
 RULE(374, SSDA903, 0, 0, LA_EPISODE,
 	"start_date placement_type", "DECOM PLACE", "LA04",
 	"Child in residential employment should be at least 14 years old.")
+RULE(375, SSDA903, 0, 0, LA_EPISODE,
+	"start_date placement_type", "DECOM PLACE", "LA04",
+	"Hospitalisation coded as a temporary placement exceeds six weeks.")
+RULE(376, SSDA903, 0, 0, LA_EPISODE,
+	"start_date placement_type", "DECOM PLACE", "LA04",
+	"Temporary placements coded as being due to holiday of usual foster carer(s) cannot exceed three weeks.")
 RULE(378, SSDA903, 0, 0, LA_EPISODE,
 	"placement_type legal_status", "PLACE LS", "LA03 LA04",
 	"A child who is placed with parent(s) cannot be looked after under a single period of accommodation under Section 20 of the Children Act 1989.")
+RULE(379, SSDA903, 0, 0, LA_EPISODE,
+	"start_date placement_type", "DECOM PLACE", "LA04",
+	"Temporary placements for unspecified reason (placement code T4) cannot exceed seven days.")
 RULE(380, SSDA903, 0, 0, LA_EPISODE,
 	"placement_type new_episode_reason", "PLACE RNE", "LA04 LA06",
 	"A period of care cannot start with a temporary placement.")
@@ -94,6 +115,9 @@ RULE(381, SSDA903, 0, 0, LA_EPISODE,
 RULE(382, SSDA903, 0, 0, LA_EPISODE,
 	"placement_type legal_status", "PLACE LS", "LA03 LA04",
 	"A child receiving respite care cannot be in a temporary placement.")
+RULE(383, SSDA903, 0, 0, LA_EPISODE,
+	"placement_type new_episode_reason placement_postcode", "PLACE RNE PL_POST", "LA05 LA06",
+	"A child in a temporary placement must subsequently return to his/her normal placement.")
 RULE(384, SSDA903, 0, 0, LA_EPISODE,
 	"placement_type legal_status", "PLACE LS", "LA03 LA04",
 	"A child receiving respite care cannot be in a long-term foster placement")
@@ -124,6 +148,9 @@ RULE(407, SSDA903, 0, 0, LA_EPISODE,
 RULE(408, SSDA903, 0, 0, LA_EPISODE,
 	"placement_type legal_status", "PLACE LS", "LA03 LA04 AD02",
 	"Child is placed for adoption with a placement order, but no placement order has been recorded.")
+RULE(426, SSDA903, 0, 0, LA_EPISODE,
+	"legal_status", "LS", "LA03",
+	"A child receiving respite care cannot be recorded under a legal status of V3 and V4 in the same year.")
 RULE(431, SSDA903, 0, 0, LA_EPISODE,
 	"new_episode_reason start_date", "RNE DECOM", "LA05 LA06",
 	"The reason for new episode is started to be looked after, but the previous episode ended on the same day.")

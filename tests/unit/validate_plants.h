@@ -20,8 +20,15 @@
 #define CH_DOB(d) "child|X|M|" d "||WBRI|"
 /* An open episode in the year, foster care (U3) by the council (PR1). */
 #define EP_OPEN "la_episode|X|2019-05-01|S|C2|N1|U3|PR1"
-/* An episode that ends, the next one starting that day (X1). */
-#define EP_X1 "la_episode|X|2019-05-01|S|C2|N1|U3|PR1|2019-06-01|X1"
+/* An episode that ends, the next one starting that day (X1), with the
+ * reason for the placement change that follows (225), or without it, as
+ * before a temporary placement (226). */
+#define EP_X1 "la_episode|X|2019-05-01|S|C2|N1|U3|PR1|2019-06-01|X1|CARPL"
+#define EP_X1_NORPC "la_episode|X|2019-05-01|S|C2|N1|U3|PR1|2019-06-01|X1"
+/* A temporary placement from 1 June to `end`, then back to U3. */
+#define TEMPORARY(place, end) EP_X1_NORPC, \
+	"la_episode|X|2019-06-01|P|C2|N1|" place "|PR1|" end "|X1", \
+	"la_episode|X|" end "|P|C2|N1|U3|PR1"
 /* An adopted child: placed (A3) October 2018 after the decision, matched,
  * adopted (E11) in the year, with AD1 and placed for adoption. */
 #define ADOPTED_EP(place, rec) "la_episode|X|2018-10-01|S|C2|N1|" place "|PR1|2019-05-01|" rec
@@ -45,6 +52,11 @@ typedef struct plant {
 static const plant plants_ssda903[] = {
 	{ "119", "", { CH, EP_OPEN, "placed_for_adoption|X|2019-05-10|2019-06-01|" } },
 	{ "142", "", { CH, EP_OPEN, "la_episode|X|2019-06-01|S|C2|N1|U3|PR1" } },
+	{ "217", "", { CH, EP_X1, "la_episode|X|2019-06-01|P|C2|N1|A3|PR1",
+		"placed_for_adoption|X|2019-05-15" } },
+	{ "225", "", { CH, EP_X1_NORPC, "la_episode|X|2019-06-01|P|C2|N1|U4|PR1" } },
+	{ "226", "", { CH, EP_X1, "la_episode|X|2019-06-01|P|C2|N1|T0|PR1|2019-06-03|X1",
+		"la_episode|X|2019-06-03|P|C2|N1|U3|PR1" } },
 	{ "148", "", { CH, "la_episode|X|2019-05-01|S|C2|N1|U3|PR1|2019-06-01|" } },
 	{ "197a", "", { CH, EP_OPEN, "health|X|2020-03-31|10|SDQ1" } },
 	{ "302", "", { CH_DOB("2019-06-01"), EP_OPEN } },
@@ -65,15 +77,21 @@ static const plant plants_ssda903[] = {
 	{ "363", "", { CH, "la_episode|X|2019-05-01|S|L3|N1|U3|PR1|2019-05-10|E8" } },
 	{ "364", "", { CH_DOB("2005-01-01"), "la_episode|X|2019-05-01|S|J2|N1|U3|PR1|2019-06-01|E8" } },
 	{ "365", "", { CH, "la_episode|X|2019-05-01|S|V3|N1|U3|PR1|2019-06-01|E8" } },
+	{ "366", "", { CH, EP_X1, "la_episode|X|2019-06-01|B|V3|N1|U2|PR1|2019-06-05|E8" } },
 	{ "372", "", { CH_DOB("2012-01-01"), "la_episode|X|2019-05-01|S|C2|N1|R5|PR4|2019-06-01|E8" } },
 	{ "373", "", { CH_DOB("2017-01-01"), "la_episode|X|2019-05-01|S|C2|N1|S1|PR1|2019-06-01|E8" } },
 	{ "374", "", { CH_DOB("2008-01-01"), "la_episode|X|2019-05-01|S|C2|N1|P3|PR1|2019-06-01|E8" } },
+	{ "375", "", { CH, TEMPORARY("T1", "2019-07-20") } },
+	{ "376", "", { CH, TEMPORARY("T3", "2019-06-25") } },
+	{ "379", "", { CH, TEMPORARY("T4", "2019-06-10") } },
 	{ "378", "", { CH, "la_episode|X|2019-05-01|S|V2|N1|P1|PR0" } },
 	{ "380", "", { CH, "la_episode|X|2019-05-01|S|C2|N1|T0|PR1" } },
-	{ "381", "", { CH, EP_X1, "la_episode|X|2019-06-01|P|C2|N1|T0|PR1|2019-07-01|E8" } },
-	{ "382", "", { CH, "la_episode|X|2019-05-01|S|V3|N1|U3|PR1|2019-05-05|X1",
-		"la_episode|X|2019-05-05|P|V3|N1|T0|PR1|2019-05-08|X1",
-		"la_episode|X|2019-05-08|P|V3|N1|U3|PR1|2019-05-10|E8" } },
+	{ "381", "", { CH, EP_X1_NORPC, "la_episode|X|2019-06-01|P|C2|N1|T0|PR1|2019-07-01|E8" } },
+	{ "382", "", { CH, "la_episode|X|2019-05-01|S|V4|N1|U3|PR1|2019-05-05|X1",
+		"la_episode|X|2019-05-05|P|V4|N1|T0|PR1|2019-05-08|X1",
+		"la_episode|X|2019-05-08|P|V4|N1|U3|PR1|2019-05-10|E8" } },
+	{ "383", "", { CH, EP_X1_NORPC, "la_episode|X|2019-06-01|P|C2|N1|T0|PR1|2019-06-03|X1",
+		"la_episode|X|2019-06-03|P|C2|N1|U4|PR1" } },
 	{ "384", "", { CH, "la_episode|X|2019-05-01|S|V3|N1|U1|PR1|2019-05-05|E8" } },
 	{ "385", "", { CH, "la_episode|X|2020-03-01|S|C2|N1|U3|PR1|2020-04-05|E8" } },
 	{ "386", "", { CH_DOB("2001-01-01"), ADOPTED_EP("A3", "E11"), ADOPTED_PA, ADOPTED_OK } },
@@ -84,6 +102,8 @@ static const plant plants_ssda903[] = {
 	{ "391", "", { CH_DOB("2005-01-01"), "care_leaver|X|2020-03-31|YES|F1|B1" } },
 	{ "407", "", { CH_DOB("2000-01-01"), "la_episode|X|2017-05-01|S|C2|N1|U3|PR1|2019-06-01|E45" } },
 	{ "408", "", { CH, "la_episode|X|2019-05-01|S|C2|N1|A5|PR1", "placed_for_adoption|X|2019-04-15" } },
+	{ "426", "", { CH, "la_episode|X|2019-05-01|S|V3|N1|U3|PR1|2019-05-05|E8",
+		"la_episode|X|2019-07-01|S|V4|N1|U3|PR1|2019-07-05|E8" } },
 	{ "431", "", { CH, EP_X1, "la_episode|X|2019-06-01|S|C2|N1|U4|PR1" } },
 	{ "432", "433", { CH, "la_episode|X|2019-05-01|S|C2|N1|U3|PR1|2019-06-01|E8",
 		"la_episode|X|2019-07-01|P|C2|N1|U4|PR1" } },
