@@ -557,3 +557,85 @@ CHECK(rule_8565)
 			validate_emit(out, ref);
 	}
 }
+
+/* 8614: factors recorded for an assessment not yet authorised. */
+CHECK(rule_8614)
+{
+	FOR_EACH(c, ASSESSMENT, a)
+		if (!has(a, AS_END) && has(a, AS_FACTORS))
+			validate_emit(out, a);
+}
+
+/* 8897Q: an assessment authorised in the census year with no factors. */
+CHECK(rule_8897Q)
+{
+	FOR_EACH(c, ASSESSMENT, a) {
+		int32_t end = date_of(a, AS_END);
+		if (end != NO_DATE && end >= c->year_start && !has(a, AS_FACTORS))
+			validate_emit(out, a);
+	}
+}
+
+/* 2884: an initial child protection conference recorded both on the
+ * CINdetails and on one of the child's section 47 enquiries. */
+CHECK(rule_2884)
+{
+	FOR_EACH(c, REFERRAL, ref) {
+		if (!has(ref, RF_ICPC))
+			continue;
+		bool both = false;
+		FOR_EACH(c, S47, s)
+			both = both || strcmp(val(s, S47_ICPC), val(ref, RF_ICPC)) == 0;
+		if (both)
+			validate_emit(out, ref);
+	}
+}
+
+/* 4003: a CP review held while a CIN plan of the same CINdetails was open
+ * (on or between its start and end), unless the review is the day the CP
+ * plan ended. */
+CHECK(rule_4003)
+{
+	FOR_EACH(c, CP_REVIEW, rv) {
+		int32_t day = date_of(rv, CPR_DATE);
+		if (day == NO_DATE)
+			continue;
+		bool plan_ends_then = false;
+		FOR_EACH(c, CP_PLAN, p)
+			if (same_referral(p, CPP_REFERRAL, rv, CPR_REFERRAL)
+			    && strcmp(val(p, CPP_START), val(rv, CPR_PLAN_START)) == 0
+			    && date_of(p, CPP_END) == day)
+				plan_ends_then = true;
+		if (plan_ends_then)
+			continue;
+		bool during = false;
+		FOR_EACH(c, CIN_PLAN, p) {
+			int32_t s = date_of(p, CINP_START), e = date_of(p, CINP_END);
+			if (same_referral(p, CINP_REFERRAL, rv, CPR_REFERRAL) && s != NO_DATE
+			    && day >= s && (e == NO_DATE || day <= e))
+				during = true;
+		}
+		if (during)
+			validate_emit(out, rv);
+	}
+}
+
+/* 2990: a CIN episode closed after assessment with no further action (RC8)
+ * or referred to early help (RC9) that has a section 47 enquiry, a CP plan,
+ * an initial conference or a CIN plan. */
+CHECK(rule_2990)
+{
+	FOR_EACH(c, REFERRAL, ref) {
+		if (!IN(ref, RF_CLOSURE_REASON, "RC8", "RC9"))
+			continue;
+		bool activity = has(ref, RF_ICPC);
+		FOR_EACH(c, S47, s)
+			activity = activity || same_referral(s, S47_REFERRAL, ref, RF_DATE);
+		FOR_EACH(c, CP_PLAN, p)
+			activity = activity || same_referral(p, CPP_REFERRAL, ref, RF_DATE);
+		FOR_EACH(c, CIN_PLAN, p)
+			activity = activity || same_referral(p, CINP_REFERRAL, ref, RF_DATE);
+		if (activity)
+			validate_emit(out, ref);
+	}
+}

@@ -283,15 +283,24 @@ RULE(1104, CIN, 0, 0, S47,
 RULE(1105, CIN, 0, 0, CP_PLAN,
 	"start_date referral_date", "CPPstartDate CINreferralDate", "CP04 CP05 CP08",
 	"The child protection plan start date cannot be before the referral date")
+RULE(2884, CIN, 0, 0, REFERRAL,
+	"initial_cpc_date", "DateOfInitialCPC", "CP02 CP03",
+	"An initial child protection conference is recorded at both the S47 and CIN Details level and it should only be recorded in one")
 RULE(2889, CIN, 0, 0, S47,
 	"start_date referral_date", "S47ActualStartDate CINreferralDate", "CP01",
 	"The S47 start date cannot be before the referral date.")
+RULE(2990, CIN, 0, 0, REFERRAL,
+	"closure_reason", "ReasonForClosure", "CN03 CP01",
+	"Activity is recorded against a case marked as ‘Case closed after assessment, no further action’ or 'case closed after assessment, referred to early help'.")
 RULE(4000, CIN, 0, 0, CIN_PLAN,
 	"referral_date", "CINreferralDate", "CN03 CN05",
 	"CIN Plan details provided for a referral with no further action")
 RULE(4001, CIN, 0, 0, CIN_PLAN,
 	"end_date", "CINPlanEndDate", "CN03 CN05 CP04",
 	"A CIN Plan cannot run concurrently with a Child Protection Plan")
+RULE(4003, CIN, 0, 0, CP_REVIEW,
+	"review_date", "CPPreviewDate", "CP07",
+	"A CPP review date is shown as being held at the same time as an open CIN Plan.")
 RULE(4004, CIN, 0, 0, CIN_PLAN,
 	"end_date", "CINPlanEndDate", "CN05",
 	"This child is showing more than one open CIN Plan, i.e. with no End Date")
@@ -331,6 +340,9 @@ RULE(8608, CIN, 0, 0, ASSESSMENT,
 RULE(8610, CIN, 0, 0, REFERRAL,
 	"primary_need referral_nfa", "PrimaryNeedCode ReferralNFA", "",
 	"Primary Need code is missing for a referral which led to further action.")
+RULE(8614, CIN, 0, 0, ASSESSMENT,
+	"authorisation_date factors", "AssessmentAuthorisationDate AssessmentFactors", "CN04",
+	"Parental or child factors at assessment should only be present for a completed assessment.")
 RULE(8615, CIN, 0, 0, S47,
 	"start_date icpc_date", "S47ActualStartDate DateOfInitialCPC", "CP03",
 	"Section 47 Enquiry Start Date must be present and cannot be later than the date of the initial Child Protection Conference")
@@ -409,6 +421,9 @@ RULE(8890, CIN, 0, 0, S47,
 RULE(8896, CIN, 0, 0, ASSESSMENT,
 	"authorisation_date", "AssessmentAuthorisationDate", "CN01 CN02",
 	"Within one CINDetails group there are 2 or more open Assessments groups")
+RULE(8897Q, CIN, 0, 0, ASSESSMENT,
+	"authorisation_date factors", "AssessmentAuthorisationDate AssessmentFactors", "CN04",
+	"Parental or child factors at assessment information is missing from a completed assessment")
 RULE(8925, CIN, 0, 0, CP_PLAN,
 	"start_date end_date", "CPPstartDate CPPendDate", "CP04 CP06 CP10",
 	"Child Protection Plan End Date earlier than Start Date")
