@@ -134,6 +134,11 @@ static inline int32_t end_or_year_end(const validate_child *c, const validate_re
 	return d == NO_DATE ? c->year_end : d;
 }
 
+/* Reports every record of `type` whose date `field` falls after the end of
+ * the collection period, or (when `missing_fails`) is not given. */
+void after_period(const validate_child *c, validate_out *out, csperf_record_type type,
+	int field, bool missing_fails);
+
 #define CHECK(name) void name(const validate_child *c, validate_out *out)
 
 #endif

@@ -263,15 +263,8 @@ CHECK(rule_8525Q)
 			validate_emit(out, r);
 }
 
-/* 8600: a referral after the end of the census year. */
-CHECK(rule_8600)
-{
-	FOR_EACH(c, REFERRAL, r) {
-		int32_t d = date_of(r, RF_DATE);
-		if (d == NO_DATE || d > c->year_end)
-			validate_emit(out, r);
-	}
-}
+/* 8600: a referral date missing or after the end of the census year. */
+CHECK(rule_8600) { after_period(c, out, REFERRAL, RF_DATE, true); }
 
 /* 8606: a referral more than 280 days before the (expected) birth. */
 CHECK(rule_8606)
@@ -307,15 +300,8 @@ CHECK(rule_8615)
 	}
 }
 
-/* 8720: a CP plan starting after the end of the census year. */
-CHECK(rule_8720)
-{
-	FOR_EACH(c, CP_PLAN, r) {
-		int32_t s = date_of(r, CPP_START);
-		if (s == NO_DATE || s > c->year_end)
-			validate_emit(out, r);
-	}
-}
+/* 8720: a CP plan start date missing or after the end of the census year. */
+CHECK(rule_8720) { after_period(c, out, CP_PLAN, CPP_START, true); }
 
 /* 8730: the number of previous CP plans is missing. */
 CHECK(rule_8730)

@@ -67,14 +67,7 @@ CHECK(rule_352)
 }
 
 /* 354: an episode starts after the end of the collection year. */
-CHECK(rule_354)
-{
-	FOR_EACH(c, EPISODE, e) {
-		int32_t start = date_of(e, EP_START);
-		if (start != NO_DATE && start > c->year_end)
-			validate_emit(out, e);
-	}
-}
+CHECK(rule_354) { after_period(c, out, EPISODE, EP_START, false); }
 
 /* 356: an episode ceases before it started. */
 CHECK(rule_356)
@@ -293,14 +286,7 @@ CHECK(rule_384)
 }
 
 /* 385: an episode ceases after the end of the collection year. */
-CHECK(rule_385)
-{
-	FOR_EACH(c, EPISODE, e) {
-		int32_t end = date_of(e, EP_END);
-		if (end != NO_DATE && end > c->year_end)
-			validate_emit(out, e);
-	}
-}
+CHECK(rule_385) { after_period(c, out, EPISODE, EP_END, false); }
 
 /* Ceased with one of `codes` when the child was `years` or over (over: on or
  * after that birthday; strictly: after it). */

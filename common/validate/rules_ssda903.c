@@ -252,14 +252,7 @@ CHECK(rule_567)
 }
 
 /* 570: a missing period starts after the end of the collection year. */
-CHECK(rule_570)
-{
-	FOR_EACH(c, MISSING, r) {
-		int32_t start = date_of(r, MS_START);
-		if (start != NO_DATE && start > c->year_end)
-			validate_emit(out, r);
-	}
-}
+CHECK(rule_570) { after_period(c, out, MISSING, MS_START, false); }
 
 /* 571: a missing period ends outside the collection year. */
 CHECK(rule_571)

@@ -486,6 +486,16 @@ int32_t date_add_years(int32_t day, int years)
 	return out;
 }
 
+void after_period(const validate_child *c, validate_out *out, csperf_record_type type,
+	int field, bool missing_fails)
+{
+	FOR_EACH(c, type, r) {
+		int32_t d = date_of(r, field);
+		if (d == NO_DATE ? missing_fails : d > c->year_end)
+			validate_emit(out, r);
+	}
+}
+
 int32_t child_dob(const validate_child *c)
 {
 	for (size_t i = 0; i < c->n[CSPERF_RECORD_CHILD]; i++) {
