@@ -5,6 +5,10 @@
 #ifndef CSPERF_CLI_H
 #define CSPERF_CLI_H
 
+#include <stdbool.h>
+#include <stdio.h>
+#include <stddef.h>
+
 #include <csperf/csperf.h>
 
 #include "output.h"
@@ -71,5 +75,45 @@ int cmd_watch(const cli_globals *globals, int argc, char **argv);
 struct json_t;
 struct csperf_scorecard;
 struct json_t *cli_scorecard_json(const struct csperf_scorecard *scorecard);
+int cmd_validate(const cli_globals *globals, int argc, char **argv);
+
+/* What cli_validate_files prints: nothing, the failures (an empty list
+ * too) and a summary, or those only when something fails. */
+typedef enum cli_validate_print {
+	CLI_VALIDATE_QUIET,
+	CLI_VALIDATE_PRINT,
+	CLI_VALIDATE_PRINT_FAILURES
+} cli_validate_print;
+
+/* cmd_validate.c: applies the DfE's cross-record rules (only the rule `only`
+ * when not NULL) to files of format "ssda903" or "cin-xml" for collection
+ * year `year` (0: from the files), printing as `print` says. Returns how
+ * many failures, or -1 after printing what went wrong. */
+int cli_validate_files(const cli_globals *globals, const char *format_name, int year,
+	const char *only, char *const *files, size_t nfiles, cli_validate_print print,
+	output_format output);
+
+/* paths.c: appends `path` to *files, or for a folder its files ending in
+ * `ext` (".csv") in name order; says why not ("csperf COMMAND: ...") and
+ * returns -1 when it cannot. */
+int cli_expand_path(const char *command, const char *path, const char *ext, char ***files,
+		    size_t *nfiles);
+
+/* The year a return's folder is named after ("…/ssda903/2019/oc3.csv"),
+ * or 0. */
+int cli_folder_year(const char *path);
+
+/* cmd_report.c: writes text as HTML text, escaped. */
+void report_put_escaped(FILE *f, const char *text);
+
+/* report_quality.c: the committee report's "Data quality" section, from the
+ * scorecard rows' failing records (csperf/scorecards.h). */
+struct csperf_scorecard;
+void report_write_data_quality(FILE *f, const struct csperf_scorecard *sc);
+
+/* `load --require-valid`: validates the files; returns -1 when they pass
+ * (the load goes ahead), else the exit code, having said why. */
+int cli_require_valid(const cli_globals *globals, const char *format_name, int year,
+	char *const *files, size_t nfiles);
 
 #endif

@@ -36,6 +36,7 @@ typedef struct load_args {
 	const char *format_name;
 	csperf_record_type type;
 	bool accept_valid;
+	bool require_valid;
 	const char *label;
 	const char *key;
 	int year;
@@ -79,6 +80,9 @@ static const char load_usage[] =
 "                        that oc2.csv and oc3.csv describe (default: a folder\n"
 "                        named after the year, e.g. ssda903/2019/)\n"
 "  --accept-valid        store the valid records and report the rest\n"
+"  --require-valid       ssda903, cin-xml: first apply the DfE's cross-record\n"
+"                        rules (csperf validate) and load nothing if any fails\n"
+"                        (default: load anyway)\n"
 "  --label TEXT          a label for the load (default: the format and files)\n"
 "  --key KEY             the idempotency key (default: SHA-256 of the files)\n"
 "  --council-name NAME   for a council new to csperfd: its name\n"
@@ -158,83 +162,11 @@ static int parse_format(const char *name, load_format *out)
 	return 0;
 }
 
-static int add_file(load_args *a, const char *path)
-{
-	char **grown = realloc(a->files, (a->nfiles + 1) * sizeof(char *));
-
-	if (grown == NULL)
-		return -1;
-	a->files = grown;
-	a->files[a->nfiles] = strdup(path);
-	if (a->files[a->nfiles] == NULL)
-		return -1;
-	a->nfiles++;
-	return 0;
-}
-
-static int compare_names(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* A folder stands for its files of the format's extension, in name order. */
 static int expand_path(load_args *a, const char *path)
 {
-	struct stat sb;
-	DIR *dir;
-	struct dirent *entry;
-	const char *ext = a->format == FORMAT_CIN_XML ? ".xml" : ".csv";
-	size_t first = a->nfiles;
-
-	if (stat(path, &sb) != 0) {
-		fprintf(stderr, "csperf load: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(sb.st_mode))
-		return add_file(a, path);
-	dir = opendir(path);
-	if (dir == NULL) {
-		fprintf(stderr, "csperf load: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while ((entry = readdir(dir)) != NULL) {
-		size_t len = strlen(entry->d_name);
-		char full[4096];
-
-		if (len <= 4 || strcasecmp(entry->d_name + len - 4, ext) != 0)
-			continue;
-		snprintf(full, sizeof(full), "%.*s/%s", (int)(strlen(path) - (path[strlen(path) - 1] == '/')),
-			 path, entry->d_name);
-		if (add_file(a, full) != 0) {
-			closedir(dir);
-			return -1;
-		}
-	}
-	closedir(dir);
-	qsort(a->files + first, a->nfiles - first, sizeof(char *), compare_names);
-	if (a->nfiles == first) {
-		fprintf(stderr, "csperf load: %s has no %s files\n", path, ext);
-		return -1;
-	}
-	return 0;
-}
-
-/* The year a return's folder is named after ("…/ssda903/2019/oc3.csv"). */
-static int year_from_folder(const char *path)
-{
-	char copy[4096];
-	char *slash, *name;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	slash = strrchr(copy, '/');
-	if (slash == NULL)
-		return 0;
-	*slash = '\0';
-	name = strrchr(copy, '/');
-	name = name != NULL ? name + 1 : copy;
-	if (strlen(name) == 4 && strspn(name, "0123456789") == 4)
-		return atoi(name);
-	return 0;
+	return cli_expand_path("load", path, a->format == FORMAT_CIN_XML ? ".xml" : ".csv",
+			       &a->files, &a->nfiles);
 }
 
 /* SHA-256 over the options that change the result and every file's name
@@ -290,7 +222,7 @@ static int read_file(const load_args *a, const char *path, reader_ctx *r)
 	case FORMAT_SSDA903: {
 		formats_ssda903_options options = FORMATS_SSDA903_OPTIONS_INIT;
 
-		options.collection_year = a->year != 0 ? a->year : year_from_folder(path);
+		options.collection_year = a->year != 0 ? a->year : cli_folder_year(path);
 		rc = formats_read_ssda903(path, &options, on_record, r, &err);
 		if (rc == FORMATS_EUNKNOWN) {
 			fprintf(stderr, "csperf load: %s: skipped: %s\n", path, err.message);
@@ -467,6 +399,7 @@ static int parse_load_args(load_args *a, int argc, char **argv)
 		{ "type", required_argument, NULL, 't' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "accept-valid", no_argument, NULL, 'a' },
+		{ "require-valid", no_argument, NULL, 'R' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "council-name", required_argument, NULL, 'n' },
@@ -509,6 +442,7 @@ static int parse_load_args(load_args *a, int argc, char **argv)
 			}
 			break;
 		case 'a': a->accept_valid = true; break;
+		case 'R': a->require_valid = true; break;
 		case 'l': a->label = optarg; break;
 		case 'k': a->key = optarg; break;
 		case 'n': a->council_name = optarg; break;
@@ -555,6 +489,9 @@ int cmd_load(const cli_globals *g, int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	rc = parse_load_args(&a, argc, argv);
 	if (rc >= 0)
+		goto cleanup;
+	if (a.require_valid && (rc = cli_require_valid(g, a.format_name, a.year, a.files,
+	                                               a.nfiles)) >= 0)
 		goto cleanup;
 	if (a.key == NULL) {
 		if (default_key(&a, key) != 0) {

@@ -111,6 +111,11 @@ static void put_escaped(FILE *f, const char *text)
 	}
 }
 
+void report_put_escaped(FILE *f, const char *text)
+{
+	put_escaped(f, text);
+}
+
 static void group_thousands(double value, char *out, size_t size)
 {
 	char digits[64];
@@ -1351,6 +1356,7 @@ static void write_html(FILE *f, const report *r)
 	write_title_block(f, r, period);
 	write_summary(f, r);
 	write_exceptions(f, r);
+	report_write_data_quality(f, sc);
 	for (size_t i = 0; i < sc->nrows; i++)
 		if (first_of_stage(sc, i))
 			write_stage(f, r, i, period);

@@ -115,6 +115,9 @@ static json_t *row_json(const csperf_scorecard_row *r)
 	json_object_set_new(o, "suppressed", json_boolean(r->suppressed));
 	json_object_set_new(o, "corporate_risk", json_string(r->corporate_risk));
 	json_object_set_new(o, "budget_line", json_string(r->budget_line));
+	/* records behind the figure failing a DfE rule that decides it */
+	json_object_set_new(o, "failing_records", json_integer((json_int_t)r->failing_records));
+	json_object_set_new(o, "failing_rules", json_string(r->failing_rules));
 	return o;
 }
 

@@ -29,6 +29,7 @@ static const cli_command commands[] = {
 	{ "token", "create, list or revoke bearer tokens (admin)", cmd_token },
 	{ "audit", "read the audit trail of calls (admin)", cmd_audit },
 	{ "watch", "follow a scorecard: a line per change, until interrupted", cmd_watch },
+	{ "validate", "apply the DfE's validation rules to SSDA903 or CIN census files", cmd_validate },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

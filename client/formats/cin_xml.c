@@ -18,6 +18,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 
+#include "dates.h"
 #include "schema.h"
 
 /* More than the fields of any record the CIN census fills. */
@@ -586,4 +587,44 @@ cleanup:
 		xmlFreeTextReader(xml);
 	free(reader);
 	return status;
+}
+
+int formats_cin_reference_date(const char *path, char out[11])
+{
+	xmlTextReaderPtr xml = xmlReaderForFile(path, NULL,
+		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	int rc = -1;
+	bool in_reference = false;
+
+	if (xml == NULL)
+		return -1;
+	while (rc != 0 && xmlTextReaderRead(xml) == 1) {
+		int type = xmlTextReaderNodeType(xml);
+		const char *name = (const char *)xmlTextReaderConstLocalName(xml);
+		if (type == XML_READER_TYPE_ELEMENT) {
+			/* the Header comes first: no need to read the children */
+			if (strcmp(name, "Children") == 0 || strcmp(name, "Child") == 0)
+				break;
+			in_reference = strcmp(name, "ReferenceDate") == 0;
+		} else if (type == XML_READER_TYPE_TEXT && in_reference) {
+			const char *text = (const char *)xmlTextReaderConstValue(xml);
+			int32_t day;
+			while (*text == ' ' || *text == '\n' || *text == '\t' || *text == '\r')
+				text++;
+			if (strlen(text) >= 10) {
+				char date[11];
+				memcpy(date, text, 10);
+				date[10] = '\0';
+				if (csperf_date_parse_iso(date, &day) == 0) {
+					memcpy(out, date, 11);
+					rc = 0;
+				}
+			}
+			in_reference = false;
+		} else if (type == XML_READER_TYPE_END_ELEMENT) {
+			in_reference = false;
+		}
+	}
+	xmlFreeTextReader(xml);
+	return rc;
 }

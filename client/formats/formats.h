@@ -110,6 +110,11 @@ int formats_read_ssda903(const char *path, const formats_ssda903_options *opts,
 int formats_read_cin_xml(const char *path, formats_record_cb cb, void *ctx,
 	formats_error *err);
 
+/* The ReferenceDate of a CIN census file's Header ("2024-03-31", the last
+ * day of the census year), into out. Reads only the Header. Returns 0, or
+ * -1 when the file cannot be read or has no ReferenceDate that is a date. */
+int formats_cin_reference_date(const char *path, char out[11]);
+
 /* Reads a csperf CSV file of one record type. `type` 0 infers it from the
  * file name (contact.csv or contacts.csv, any directory, any letter case) or
  * else from the header when exactly one type has all its columns. The header

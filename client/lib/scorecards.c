@@ -346,6 +346,8 @@ static int view_row(const Csperf__V1__ScorecardRow *m, csperf_scorecard_row *v)
 	v->corporate_risk = m->corporate_risk;
 	v->budget_line = m->budget_line;
 	v->version = m->version;
+	v->failing_records = m->failing_records;
+	v->failing_rules = m->failing_rules;
 	return 0;
 }
 

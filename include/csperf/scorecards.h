@@ -166,6 +166,12 @@ typedef struct csperf_scorecard_row {
 	const char *corporate_risk;
 	const char *budget_line;
 	int version;
+	/* Records behind the figure that fail one of the DfE's validation
+	 * rules that decides it (csperf validate --list-rules), for the
+	 * collection year of the council's latest data, and those rules' codes,
+	 * space-separated: 0 and "" when none. */
+	uint64_t failing_records;
+	const char *failing_rules;
 } csperf_scorecard_row;
 
 typedef struct csperf_scorecard {

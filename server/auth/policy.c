@@ -76,6 +76,12 @@ static const auth_policy policies[] = {
 	{ "/csperf.v1.Performance/ListTokens", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
 	{ "/csperf.v1.Performance/RevokeToken", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
 	{ "/csperf.v1.Performance/GetAudit", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+
+	/* The DfE's validation rules over a council's records: child ids and
+	 * what is wrong with their records, for those who load the returns and
+	 * those who correct them. */
+	{ "/csperf.v1.Performance/ValidateRecords", ROLE(ADMIN) | ROLE(LOADER) | ROLE(ANALYST),
+	  AUTH_SCOPE_COUNCIL, false },
 };
 
 const auth_policy *auth_policy_find(const char *method)

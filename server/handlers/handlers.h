@@ -53,6 +53,7 @@ void handle_load_comparators(rpc_call *call, void *app);
 void handle_put_council(rpc_call *call, void *app);
 void handle_import_comparators(rpc_call *call, void *app);
 void handle_reconcile(rpc_call *call, void *app);
+void handle_validate_records(rpc_call *call, void *app);
 
 /* Checks shared by handlers: an LA code (3 to 9 letters and digits), an
  * indicator id (2 to 16 capitals and digits, a letter first). */
@@ -66,6 +67,17 @@ void handle_revoke_token(rpc_call *call, void *app);
 void handle_get_audit(rpc_call *call, void *app);
 /* gRPC server reflection, v1 and v1alpha (reflection.c). */
 void handle_server_reflection(rpc_call *call, void *app);
+
+/* validation.c: marks scorecard rows (Csperf__V1__ScorecardRow) whose
+ * figure rests on records failing a DfE rule that decides it, from the
+ * council's indicator_quality rows; *out holds the strings the rows point
+ * to until handlers_quality_free. 0, or -1 with st filled. */
+struct handlers_quality;
+struct Csperf__V1__ScorecardRow;
+int handlers_quality_mark(store_pool *pool, int64_t timeout_ms, const char *council,
+			  struct Csperf__V1__ScorecardRow **rows, size_t nrows,
+			  struct handlers_quality **out, status *st);
+void handlers_quality_free(struct handlers_quality *quality);
 
 /* The checks a request passes before its handler touches the database, the
  * very ones the handlers make, for the fuzz target tests/fuzz/fuzz_requests.c.

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "handlers.h"
+#include "../quality.h"
 #include "access.h"
 #include "../compute.h"
 #include "../log.h"
@@ -422,6 +423,11 @@ static bool recompute(app *a, rpc_call *call, const char *council, bool every_pe
 	if (rc != 0)
 		log_error("compute: council %s was not recomputed (it is left due): %s", council,
 			  st.message);
+	/* The DfE's rules over the council's records now, for scorecard rows
+	 * (quality.h). */
+	st = (status)STATUS_INIT;
+	if (quality_refresh(a->pool, rpc_call_remaining_ms(call), council, &st) != 0)
+		log_error("quality: council %s was not validated: %s", council, st.message);
 	return rc == 0;
 }
 

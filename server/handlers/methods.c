@@ -9,6 +9,7 @@
 #include "csperf/v1/indicators.pb-c.h"
 #include "csperf/v1/records.pb-c.h"
 #include "csperf/v1/scorecards.pb-c.h"
+#include "csperf/v1/validation.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
 #include "grpc/reflection/v1/reflection.pb-c.h"
 
@@ -59,6 +60,8 @@ static const rpc_method methods[] = {
 	  &csperf__v1__get_child_list_request__descriptor, handle_get_child_list },
 	{ "/csperf.v1.Performance/WatchScorecard", RPC_SERVER_STREAM,
 	  &csperf__v1__get_scorecard_request__descriptor, handle_watch_scorecard },
+	{ "/csperf.v1.Performance/ValidateRecords", RPC_SERVER_STREAM,
+	  &csperf__v1__validate_records_request__descriptor, handle_validate_records },
 	{ "/grpc.health.v1.Health/Check", RPC_UNARY,
 	  &grpc__health__v1__health_check_request__descriptor, handle_health_check },
 	/* v1alpha's messages are v1's on the wire. */

@@ -300,6 +300,7 @@ typedef struct scorecard {
 	Row **rows;
 	size_t nrows;
 	bool from_primary;   /* read from the primary, not a replica */
+	struct handlers_quality *quality;  /* validation.c: rows' failing records */
 } scorecard;
 
 static void scorecard_free(scorecard *sc)
@@ -314,6 +315,7 @@ static void scorecard_free(scorecard *sc)
 	scorecard_values_free(&sc->values);
 	free(sc->peer_averages.items);
 	free(sc->published.items);
+	handlers_quality_free(sc->quality);
 }
 
 int scorecards_check_org_unit(const char *org_unit, status *st)
@@ -412,7 +414,7 @@ static int build_scorecard_as(app *a, int64_t timeout, int threshold, const char
 		}
 		sc->rows[sc->nrows++] = row;
 	}
-	return 0;
+	return handlers_quality_mark(reads, timeout, council, sc->rows, sc->nrows, &sc->quality, st);
 }
 
 

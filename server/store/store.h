@@ -612,4 +612,34 @@ int store_stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *s
 		      size_t nsetup, const char *sql, int nparams, const char *const *params,
 		      store_row_cb cb, void *ctx, status *st);
 
+/* ---- a council's records back in csperf form (validation.c) ---- */
+
+/* Called per record with its load, its place in that load and its values
+ * in schema order, csperf form ("" for absent); non-zero stops. */
+typedef int (*store_record_cb)(csperf_record_type type, int64_t load_id, int64_t record_no,
+			       const char *const *values, size_t nvalues, void *ctx);
+
+/* Streams the current records of one type of a council through a cursor. */
+int store_read_records(store_pool *pool, int64_t timeout_ms, const char *council,
+		       csperf_record_type type, store_record_cb cb, void *ctx, status *st);
+
+/* How many of a council's records that decide an indicator fail a DfE rule
+ * that decides it, and which rules (migration 0020). */
+typedef struct store_quality_row {
+	const char *indicator_id;
+	uint64_t failing_records;
+	const char *rules;        /* codes, space-separated */
+	int collection_year;
+} store_quality_row;
+
+/* Replaces the council's rows with these, in one transaction. */
+int store_quality_replace(store_pool *pool, int64_t timeout_ms, const char *council,
+			  int collection_year, const store_quality_row *rows, size_t nrows,
+			  status *st);
+
+/* Called per row of the council; non-zero stops (out of memory). */
+typedef int (*store_quality_cb)(const store_quality_row *row, void *ctx);
+int store_quality_list(store_pool *pool, int64_t timeout_ms, const char *council,
+		       store_quality_cb cb, void *ctx, status *st);
+
 #endif
