@@ -22,6 +22,8 @@ const char *const suppress_not_counts[] = {
 	"csperf.v1.Indicator.sort_order",
 	"csperf.v1.ScorecardRow.version",
 	"csperf.v1.ScorecardUpdate.sequence",
+	"csperf.v1.ValidationFailure.load_id",
+	"csperf.v1.ValidationFailure.record_no",
 	"csperf.v1.SeriesPoint.version",
 	"csperf.v1.Token.id",
 	"csperf.v1.AuditEntry.id",
@@ -75,6 +77,10 @@ const char *const suppress_not_counts[] = {
 };
 
 const char *const suppress_counts[] = {
+	/* records behind a figure that fail a DfE rule (VALIDATION.md) */
+	"csperf.v1.ScorecardRow.failing_records",
+	"csperf.v1.ValidationFailures.records_checked",
+	"csperf.v1.ValidationFailures.failures_total",
 	"csperf.v1.PlacementCostFigures.children",
 	"csperf.v1.PlacementCostFigures.placements",
 	"csperf.v1.PlacementCostFigures.open_placements",
