@@ -45,15 +45,17 @@ static int on_row(size_t n, const char *const *values, void *ctx)
 	return ferror((FILE *)ctx) ? 1 : 0;
 }
 
-int cmd_annex_a(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_annex_a_help[] =
 "Usage: csperf annex-a --council CODE --as-at YYYY-MM-DD --out DIR\n"
 "\n"
 "Writes Ofsted's Annex A child-level lists (1 to 10; csperf holds no adopters'\n"
 "records for list 11) as of a date, usually the day before the inspection, one\n"
 "CSV file per list in DIR: events over the six months to the date, caseloads\n"
 "open at any time in them. Child-level data: analysts and admins only.\n";
+
+int cmd_annex_a(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_annex_a_help;
 	static const struct option options[] = {
 		{ "council", required_argument, NULL, 'c' }, { "as-at", required_argument, NULL, 'a' },
 		{ "out", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },

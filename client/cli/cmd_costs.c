@@ -494,9 +494,7 @@ static int costs_export(const cli_globals *g, int argc, char **argv)
 	return rc;
 }
 
-int cmd_costs(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_costs_help[] =
 "Usage: csperf costs --council CODE --year 2018-19 [--as-at DATE]\n"
 "                    [--by placement-type|provider|locality|budget-line]\n"
 "                    [--threshold POUNDS] [--format table|json|csv]\n"
@@ -510,6 +508,10 @@ int cmd_costs(const cli_globals *g, int argc, char **argv)
 "5000). Net of health and education contributions. With --by, one row per\n"
 "group and the total; the groups add up to the total to the penny. JSON and\n"
 "CSV give money in pence (columns named _pence).\n";
+
+int cmd_costs(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_costs_help;
 	csperf_costs_query query = CSPERF_COSTS_QUERY_INIT;
 	csperf_costs *costs = NULL;
 	csperf_client *client;

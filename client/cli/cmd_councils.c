@@ -177,15 +177,17 @@ static int read_comparators(const char *path, comparator_file *f)
 	return 0;
 }
 
-int cmd_comparators(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_comparators_help[] =
 "Usage: csperf comparators load FILE.csv\n"
 "\n"
 "Loads published figures to compare councils with: a CSV file whose header\n"
 "names indicator_id, area_type (england, wales, region, statistical_neighbours,\n"
 "other), area, period (2017-18, 2018-19:Q2, ...), value and source. All or\n"
 "nothing: a bad line refuses the file, naming the line.\n";
+
+int cmd_comparators(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_comparators_help;
 	comparator_file f;
 	csperf_client *client;
 	uint64_t stored = 0;
@@ -221,15 +223,17 @@ int cmd_comparators(const cli_globals *g, int argc, char **argv)
 	return rc;
 }
 
-int cmd_council(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_council_help[] =
 "Usage: csperf council put --council CODE --name NAME [--nation england|wales]\n"
 "                         [--region REGION] [--neighbours CODE,CODE,...]\n"
 "\n"
 "Sets a council's details: its name, its nation (whose bank holidays its\n"
 "working days use), its region (for regional comparators) and its statistical\n"
 "neighbours, whose average csperf computes from the councils it holds.\n";
+
+int cmd_council(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_council_help;
 	static const struct option options[] = {
 		{ "council", required_argument, NULL, 'c' }, { "name", required_argument, NULL, 'n' },
 		{ "nation", required_argument, NULL, 'N' }, { "region", required_argument, NULL, 'r' },

@@ -197,9 +197,7 @@ static int read_definition(const char *path, json_t **root, csperf_indicator *in
 	return 0;
 }
 
-int cmd_indicators(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_indicators_help[] =
 "Usage: csperf indicators list [--stage STAGE]\n"
 "       csperf indicators show ID [--history]\n"
 "       csperf indicators put FILE.json\n"
@@ -207,6 +205,10 @@ int cmd_indicators(const cli_globals *g, int argc, char **argv)
 "list shows the current definitions; show one in full (--format json gives the\n"
 "form `put` takes: docs/indicators.md); put stores a new version of a definition\n"
 "(admin), checked against the record schema, and computes it for every council.\n";
+
+int cmd_indicators(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_indicators_help;
 	static const struct option options[] = {
 		{ "stage", required_argument, NULL, 's' },
 		{ "history", no_argument, NULL, 'H' },
@@ -286,13 +288,15 @@ int cmd_indicators(const cli_globals *g, int argc, char **argv)
 	return rc;
 }
 
-int cmd_series(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_series_help[] =
 "Usage: csperf series --council CODE --indicator ID [--type TYPE] [--from PERIOD] [--to PERIOD]\n"
 "\n"
 "An indicator's values over time, with numerators and denominators. TYPE:\n"
 "month, quarter (default), year, rolling12, ytd.\n";
+
+int cmd_series(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_series_help;
 	static const output_column columns[] = {
 		{ "period", "Period", OUTPUT_TEXT }, { "breakdown", "Code", OUTPUT_TEXT },
 		{ "numerator", "Numerator", OUTPUT_NUMBER }, { "denominator", "Denominator", OUTPUT_NUMBER },
@@ -395,9 +399,7 @@ static int print_case(const csperf_case *c, void *ctx)
 	return output_result_add(p->result, values) == 0 ? 0 : 1;
 }
 
-int cmd_cases(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_cases_help[] =
 "Usage: csperf cases --council CODE --indicator ID --period PERIOD\n"
 "                    [--part numerator|denominator|not-numerator]\n"
 "\n"
@@ -405,6 +407,10 @@ int cmd_cases(const cli_globals *g, int argc, char **argv)
 "codes the rule used and why it counts or not. The numerator's cases number\n"
 "the figure's numerator. Child-level data: analysts and admins only.\n"
 "--format csv streams the rows as they come.\n";
+
+int cmd_cases(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_cases_help;
 	static const output_column columns[] = {
 		{ "child_id", "Child", OUTPUT_TEXT }, { "case_date", "Date", OUTPUT_TEXT },
 		{ "in_numerator", "In numerator", OUTPUT_TEXT }, { "team", "Team", OUTPUT_TEXT },

@@ -62,7 +62,7 @@ typedef struct reader_ctx {
 	int sdk_rc;
 } reader_ctx;
 
-static const char load_usage[] =
+const char cmd_load_help[] =
 "Usage: csperf load --council CODE --format ssda903|cin-xml|csv [options] FILE|DIR...\n"
 "\n"
 "Streams the records of council extracts to csperfd, which validates every one\n"
@@ -507,18 +507,18 @@ static int parse_load_args(load_args *a, int argc, char **argv)
 		case 'n': a->council_name = optarg; break;
 		case 'N': a->nation = optarg; break;
 		case 'h':
-			fputs(load_usage, stdout);
+			fputs(cmd_load_help, stdout);
 			return CLI_EXIT_OK;
 		default:
 			fprintf(stderr, "csperf load: %s '%s'\n%s",
 				opt == ':' ? "missing value for" : "unknown option", argv[optind - 1],
-				load_usage);
+				cmd_load_help);
 			return CLI_EXIT_USAGE;
 		}
 	}
 	if (a->council == NULL || a->format_name == NULL || optind >= argc) {
 		fprintf(stderr, "csperf load: --council, --format and at least one file are "
-			"required\n%s", load_usage);
+			"required\n%s", cmd_load_help);
 		return CLI_EXIT_USAGE;
 	}
 	if (a->type != 0 && a->format != FORMAT_CSV) {
@@ -616,7 +616,7 @@ cleanup:
 	return rc;
 }
 
-static const char loads_usage[] =
+const char cmd_loads_help[] =
 "Usage: csperf loads list --council CODE [--limit N]\n"
 "       csperf loads delete --council CODE --id LOAD\n"
 "\n"
@@ -697,7 +697,7 @@ int cmd_loads(const cli_globals *g, int argc, char **argv)
 	int opt;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(loads_usage, argc < 2 ? stderr : stdout);
+		fputs(cmd_loads_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
 	}
 	action = argv[1];
@@ -709,17 +709,17 @@ int cmd_loads(const cli_globals *g, int argc, char **argv)
 		case 'L': limit = strtol(optarg, NULL, 10); break;
 		case 'i': id = strtoll(optarg, NULL, 10); break;
 		case 'h':
-			fputs(loads_usage, stdout);
+			fputs(cmd_loads_help, stdout);
 			return CLI_EXIT_OK;
 		default:
 			fprintf(stderr, "csperf loads: %s '%s'\n%s",
 				opt == ':' ? "missing value for" : "unknown option", argv[optind],
-				loads_usage);
+				cmd_loads_help);
 			return CLI_EXIT_USAGE;
 		}
 	}
 	if (council == NULL) {
-		fprintf(stderr, "csperf loads: --council is required\n%s", loads_usage);
+		fprintf(stderr, "csperf loads: --council is required\n%s", cmd_loads_help);
 		return CLI_EXIT_USAGE;
 	}
 	if (strcmp(action, "list") == 0) {
@@ -736,6 +736,6 @@ int cmd_loads(const cli_globals *g, int argc, char **argv)
 		}
 		return loads_delete(g, council, id);
 	}
-	fprintf(stderr, "csperf loads: unknown action '%s'\n%s", action, loads_usage);
+	fprintf(stderr, "csperf loads: unknown action '%s'\n%s", action, cmd_loads_help);
 	return CLI_EXIT_USAGE;
 }

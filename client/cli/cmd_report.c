@@ -1414,9 +1414,7 @@ static void format_now(char *out, size_t size)
 		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }
 
-int cmd_report(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_report_help[] =
 "Usage: csperf report --council CODE --period PERIOD --out FILE.html\n"
 "\n"
 "A council's performance for one period as one HTML file for a committee:\n"
@@ -1428,6 +1426,10 @@ int cmd_report(const cli_globals *g, int argc, char **argv)
 "2018-19, 2019-01, r12:2019-03, ytd:2019-01. --out - writes to standard\n"
 "output. The file is written beside FILE and renamed into place, so a failed\n"
 "run leaves any earlier report as it was. See docs/REPORT.md.\n";
+
+int cmd_report(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_report_help;
 	static const struct option options[] = {
 		{ "council", required_argument, NULL, 'c' },
 		{ "period", required_argument, NULL, 'p' },

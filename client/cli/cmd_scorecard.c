@@ -307,9 +307,7 @@ static int parse_card_args(int argc, char **argv, const char *usage, bool stage_
 	return -1;
 }
 
-int cmd_scorecard(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_scorecard_help[] =
 "Usage: csperf scorecard --council CODE --period PERIOD [--stage STAGE] [--org UNIT]\n"
 "\n"
 "One row per indicator: value, target, RAG (judged with the indicator's\n"
@@ -319,6 +317,10 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 "STAGE: early_help, front_door, assessment, child_protection, looked_after,\n"
 "adoption, care_leavers, workforce, youth_justice, finance (default: all).\n"
 "--format json prints one object with a `rows` array.\n";
+
+int cmd_scorecard(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_scorecard_help;
 	csperf_scorecard_query query = CSPERF_SCORECARD_QUERY_INIT;
 	csperf_scorecard *sc = NULL;
 	csperf_client *client;
@@ -362,14 +364,16 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 	return rc;
 }
 
-int cmd_exceptions(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_exceptions_help[] =
 "Usage: csperf exceptions --council CODE --period PERIOD\n"
 "\n"
 "The indicators a committee must discuss (Norfolk's four criteria): off target\n"
 "(Red, or 5% or more worse than target), worse three periods running, over\n"
 "budget, or bearing on a corporate risk; each with the criteria and why.\n";
+
+int cmd_exceptions(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_exceptions_help;
 	csperf_exceptions *ex = NULL;
 	csperf_client *client;
 	card_args a;
