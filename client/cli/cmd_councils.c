@@ -157,10 +157,8 @@ static int read_comparators(const char *path, comparator_file *f)
 	memset(f, 0, sizeof(*f));
 	f->path = path;
 	f->line = 1;
-	if (in == NULL) {
-		fprintf(stderr, "csperf comparators: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
+	if (in == NULL)
+		return cli_file_error("comparators", path, errno);
 	csv_init(&parser, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
 	while (f->error[0] == '\0' && (n = fread(chunk, 1, sizeof(chunk), in)) > 0)
 		if (csv_parse(&parser, chunk, n, on_field, on_row, f) != n)
@@ -199,9 +197,10 @@ int cmd_comparators(const cli_globals *g, int argc, char **argv)
 		fputs(usage, help ? stdout : stderr);
 		return help ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	}
-	if (read_comparators(argv[2], &f) != 0) {
+	rc = read_comparators(argv[2], &f);
+	if (rc != 0) {
 		comparator_file_free(&f);
-		return CLI_EXIT_REJECTED;
+		return rc == CLI_EXIT_LOCAL ? rc : CLI_EXIT_REJECTED;
 	}
 	client = cli_client(g);
 	if (client == NULL) {

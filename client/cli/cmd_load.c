@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +72,7 @@ const char cmd_load_help[] =
 "\n"
 "Options:\n"
 "  --council CODE        the council's LA code, e.g. 975 (required)\n"
-"  --format FORMAT       ssda903 (SSDA903 CSV tables), cin-xml (CIN census XML)\n"
+"  -f, --format FORMAT   ssda903 (SSDA903 CSV tables), cin-xml (CIN census XML)\n"
 "                        or csv (csperf CSV, docs/formats.md) (required)\n"
 "  --type TYPE           csv: the record type of every file, e.g. contact\n"
 "                        (default: from each file's name, or its header)\n"
@@ -85,9 +86,15 @@ const char cmd_load_help[] =
 "  --nation NATION       for a council new to csperfd: england or wales\n"
 "  -h, --help            this text\n"
 "\n"
+"Here --format (-f) names the input; the summary's format is chosen with\n"
+"-o/--output-format table|json|csv. On a terminal, progress on standard error\n"
+"names the phase (reading and sending a file, then csperfd storing and\n"
+"computing) with the time since the load began.\n"
+"\n"
 "Prints a summary (counts per record type, then each rejection with its file,\n"
 "line, field, value and reason). Exit status 0 when everything was stored,\n"
-"5 when anything was rejected (see --accept-valid), 2-4 as for every command.\n";
+"5 when anything was rejected (see --accept-valid), 6 when a file is missing\n"
+"or unreadable, 2-4 as for every command.\n";
 
 static double now_seconds(void)
 {
@@ -104,24 +111,78 @@ static const char *base_name(const char *path)
 	return slash != NULL ? slash + 1 : path;
 }
 
+/* Progress, on a terminal only (stderr), naming the phase and the time
+ * since the load began: "reading and sending FILE" while records stream,
+ * then "csperfd storing and computing" while csperfd stores the load in
+ * one transaction and recomputes the indicators it changes. */
 static void progress_show(progress *p, bool final)
 {
 	double now = now_seconds();
 	double elapsed = now - p->started;
 
-	if (!p->tty) {
-		if (final)
-			fprintf(stderr, "%s: %llu records\n", base_name(p->file),
-				(unsigned long long)p->file_records);
-		return;
-	}
-	if (!final && now - p->last_shown < 0.2)
+	if (!p->tty || (!final && now - p->last_shown < 0.2))
 		return;
 	p->last_shown = now;
-	fprintf(stderr, "\r\033[Kloading %s: %llu records (%llu in all, %.0f records/s)%s",
-		base_name(p->file), (unsigned long long)p->file_records,
-		(unsigned long long)p->total, elapsed > 0 ? p->total / elapsed : 0.0,
-		final ? "\n" : "");
+	fprintf(stderr, "\r\033[K[%5.1fs] reading and sending %s: %llu records (%llu in all, "
+		"%.0f records/s)%s", elapsed, base_name(p->file),
+		(unsigned long long)p->file_records, (unsigned long long)p->total,
+		elapsed > 0 ? p->total / elapsed : 0.0, final ? "\n" : "");
+}
+
+typedef struct waiting {
+	progress *progress;
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	bool done;
+} waiting;
+
+/* Ticks while csperf_load_finish waits for csperfd's summary. */
+static void *wait_ticker(void *arg)
+{
+	waiting *w = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->done) {
+		fprintf(stderr, "\r\033[K[%5.1fs] sent %llu records; csperfd storing the load "
+			"and computing the indicators it changes...", now_seconds() -
+			w->progress->started, (unsigned long long)w->progress->total);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->done_cond, &w->lock, &until);
+	}
+	pthread_mutex_unlock(&w->lock);
+	fprintf(stderr, "\r\033[K[%5.1fs] stored and computed by csperfd\n",
+		now_seconds() - w->progress->started);
+	return NULL;
+}
+
+/* Finishes the load; on a terminal, the time ticks while csperfd works. */
+static int finish_with_progress(csperf_load *load, progress *p, csperf_load_summary **summary)
+{
+	waiting w = { .progress = p, .done = false };
+	pthread_t ticker;
+	bool ticking;
+	int rc;
+
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.done_cond, NULL);
+	ticking = p->tty && pthread_create(&ticker, NULL, wait_ticker, &w) == 0;
+	rc = csperf_load_finish(load, summary);
+	if (ticking) {
+		pthread_mutex_lock(&w.lock);
+		w.done = true;
+		pthread_cond_signal(&w.done_cond);
+		pthread_mutex_unlock(&w.lock);
+		pthread_join(ticker, NULL);
+	}
+	pthread_cond_destroy(&w.done_cond);
+	pthread_mutex_destroy(&w.lock);
+	return rc;
 }
 
 static int on_record(const formats_record *rec, void *ctx)
@@ -310,10 +371,7 @@ static int read_file(const load_args *a, const char *path, reader_ctx *r)
 		rc = formats_read_csperf_csv(path, a->type, on_record, r, &err);
 		break;
 	}
-	if (r->progress->tty)
-		progress_show(r->progress, true);
-	else if (rc >= 0)
-		progress_show(r->progress, true);
+	progress_show(r->progress, true);
 	if (rc == 1)
 		return 1;
 	if (rc < 0) {
@@ -447,7 +505,7 @@ static int print_summary(const cli_globals *g, const csperf_load_summary *s)
 		rc = cli_print(g, result);
 	output_result_free(result);
 	if (g->format == OUTPUT_TABLE && s->rejections_total > TABLE_REJECTIONS)
-		printf("... and %llu more rejections (--format csv lists the first %zu)\n",
+		printf("... and %llu more rejections (-o csv lists the first %zu)\n",
 		       (unsigned long long)(s->rejections_total - TABLE_REJECTIONS), s->nrejections);
 	return rc;
 }
@@ -471,9 +529,10 @@ static int parse_load_args(load_args *a, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":hf:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c': a->council = optarg; break;
+		case 'f':
 		case 'F':
 			a->format_name = optarg;
 			if (parse_format(optarg, &a->format) != 0) {
@@ -521,6 +580,8 @@ static int parse_load_args(load_args *a, int argc, char **argv)
 			"required\n%s", cmd_load_help);
 		return CLI_EXIT_USAGE;
 	}
+	if (cli_check_council("load", a->council) != 0)
+		return CLI_EXIT_USAGE;
 	if (a->type != 0 && a->format != FORMAT_CSV) {
 		fprintf(stderr, "csperf load: --type goes with --format csv\n");
 		return CLI_EXIT_USAGE;
@@ -598,7 +659,7 @@ int cmd_load(const cli_globals *g, int argc, char **argv)
 		if (read == 1)
 			break;
 	}
-	rc = csperf_load_finish(load, &summary);
+	rc = finish_with_progress(load, &p, &summary);
 	if (rc != CSPERF_OK) {
 		rc = cli_fail(rc);
 		goto cleanup;
@@ -722,6 +783,8 @@ int cmd_loads(const cli_globals *g, int argc, char **argv)
 		fprintf(stderr, "csperf loads: --council is required\n%s", cmd_loads_help);
 		return CLI_EXIT_USAGE;
 	}
+	if (cli_check_council("loads", council) != 0)
+		return CLI_EXIT_USAGE;
 	if (strcmp(action, "list") == 0) {
 		if (limit < 0 || limit > 1000) {
 			fprintf(stderr, "csperf loads list: --limit must be from 1 to 1000\n");

@@ -111,48 +111,17 @@ static void put_escaped(FILE *f, const char *text)
 	}
 }
 
-static void group_thousands(double value, char *out, size_t size)
-{
-	char digits[64];
-	size_t ndigits, len = 0;
-
-	snprintf(digits, sizeof(digits), "%.0f", value < 0 ? -value : value);
-	ndigits = strlen(digits);
-	if (value <= -0.5 && len + 1 < size)
-		out[len++] = '-';
-	for (size_t i = 0; i < ndigits && len + 2 < size; i++) {
-		if (i > 0 && (ndigits - i) % 3 == 0)
-			out[len++] = ',';
-		out[len++] = digits[i];
-	}
-	out[len] = '\0';
-}
-
+/* Figures as output_figure writes them, with an en dash for none. */
 static void format_value(const char *unit, double value, char *out, size_t size)
 {
-	if (strcmp(unit, "percent") == 0) {
-		snprintf(out, size, "%.1f%%", value);
-	} else if (strcmp(unit, "rate") == 0 || strcmp(unit, "days") == 0 ||
-		   strcmp(unit, "number") == 0) {
-		snprintf(out, size, "%.1f", value);
-	} else if (strcmp(unit, "pounds") == 0 && size > 3) {
-		memcpy(out, "\xc2\xa3", 2);   /* £ */
-		group_thousands(value, out + 2, size - 2);
-	} else {
-		group_thousands(value, out, size);
-	}
+	output_figure(unit, true, value, false, EN_DASH, out, size);
 }
 
 /* A table cell's text: "*" when hidden, a dash when there is no figure. */
 static void format_figure(const char *unit, csperf_figure figure, bool suppressed, char *out,
 			  size_t size)
 {
-	if (suppressed)
-		snprintf(out, size, "*");
-	else if (!figure.present)
-		snprintf(out, size, EN_DASH);
-	else
-		format_value(unit, figure.value, out, size);
+	output_figure(unit, figure.present, figure.value, suppressed, EN_DASH, out, size);
 }
 
 static bool parse_date(const char *iso, int *year, int *month, int *day)
@@ -1466,6 +1435,9 @@ int cmd_report(const cli_globals *g, int argc, char **argv)
 			usage);
 		return CLI_EXIT_USAGE;
 	}
+	if (cli_check_council("report", r.council) != 0 ||
+	    cli_check_period("report", "--period", r.period) != 0)
+		return CLI_EXIT_USAGE;
 	client = cli_client(g);
 	if (client == NULL)
 		return CLI_EXIT_USAGE;
