@@ -160,38 +160,52 @@ static void cut_title(const char *text, int width, char *out, size_t size)
 	out[len] = '\0';
 }
 
-/* Widths of the columns but the title's: ID, Value, Target, RAG, Direction,
- * Last year, Others, each with the two blanks before it. */
-#define FIXED_WIDTH (6 + 2 + 9 + 2 + 9 + 2 + 5 + 2 + 11 + 2 + 9 + 2 + 9)
-#define OTHERS_WIDTH (2 + 9)
-#define LAST_WIDTH (2 + 9)
 #define MIN_TITLE 16
+
+/* The four figures of a row as the table shows them. */
+static void row_figures(const csperf_scorecard_row *r, char figures[4][32])
+{
+	format_figure(r->unit, r->value, r->suppressed, figures[0], 32);
+	format_figure(r->unit, r->target, 0, figures[1], 32);
+	format_figure(r->unit, r->last_year, r->suppressed, figures[2], 32);
+	format_figure(r->unit, r->ncomparators > 0 ? r->comparators[0].value
+			       : (csperf_figure){ 0, 0 }, 0, figures[3], 32);
+}
 
 static void print_scorecard_table(const cli_globals *g, const csperf_scorecard *sc)
 {
 	const char *stage = "";
-	int title_width = 0, longest = 9, marks = 0;
+	int title_width = 0, longest = 9, marks = 0, fw = 9;
 	bool others = true, last_year = true;
 
 	for (size_t i = 0; i < sc->nrows; i++) {
+		char figures[4][32];
+
 		if (screen_width(sc->rows[i].title) > longest)
 			longest = screen_width(sc->rows[i].title);
 		if (sc->rows[i].provisional)
 			marks = (int)strlen("  (provisional)");
+		row_figures(&sc->rows[i], figures);
+		for (int f = 0; f < 4; f++)
+			if (screen_width(figures[f]) > fw)
+				fw = screen_width(figures[f]);
 	}
 	/* Fit the terminal: narrow the titles, then drop Others, then Last year;
-	 * --wide (or no width to fit: a pipe) shows whole titles. */
+	 * --wide (or no width to fit: a pipe) shows whole titles. The columns
+	 * but the title's: ID, Value, Target, RAG, Direction, Last year, Others,
+	 * and the blanks between them all. */
 	title_width = longest;
 	if (g->columns > 0) {
-		int room = g->columns - FIXED_WIDTH - marks;
+		int room = g->columns - marks - (6 + 2 + 2 + fw + 2 + fw + 2 + 5 + 2 + 11) -
+			   2 * (2 + fw);
 
 		if (room < MIN_TITLE) {
 			others = false;
-			room += OTHERS_WIDTH;
+			room += 2 + fw;
 		}
 		if (room < MIN_TITLE) {
 			last_year = false;
-			room += LAST_WIDTH;
+			room += 2 + fw;
 		}
 		if (room < title_width)
 			title_width = room > MIN_TITLE ? room : MIN_TITLE;
@@ -202,39 +216,43 @@ static void print_scorecard_table(const cli_globals *g, const csperf_scorecard *
 	       ? " - provisional: data end before the period does" : "");
 	for (size_t i = 0; i < sc->nrows; i++) {
 		const csperf_scorecard_row *r = &sc->rows[i];
-		char value[32], target[32], last[32], other[32], direction[32], title[1024];
+		char figures[4][32], direction[32], title[1024];
 
 		if (strcmp(stage, r->stage) != 0) {
 			stage = r->stage;
 			printf("\n%s%s%s\n", g->colour ? "\033[1m" : "", stage, g->colour ? "\033[0m" : "");
-			printf("%-6s  %-*s  %9s  %9s  %-5s  %-11s", "ID", title_width, "Indicator", "Value",
-			       "Target", "RAG", "Direction");
+			printf("%-6s  %-*s  %*s  %*s  %-5s  %-11s", "ID", title_width, "Indicator", fw,
+			       "Value", fw, "Target", "RAG", "Direction");
 			if (last_year)
-				printf("  %9s", "Last year");
+				printf("  %*s", fw, "Last year");
 			if (others)
-				printf("  %9s", "Others");
+				printf("  %*s", fw, "Others");
 			putchar('\n');
 		}
 		cut_title(r->title, title_width, title, sizeof(title));
-		format_figure(r->unit, r->value, r->suppressed, value, sizeof(value));
-		format_figure(r->unit, r->target, 0, target, sizeof(target));
-		format_figure(r->unit, r->last_year, r->suppressed, last, sizeof(last));
-		format_figure(r->unit, r->ncomparators > 0 ? r->comparators[0].value
-				       : (csperf_figure){ 0, 0 }, 0, other, sizeof(other));
+		row_figures(r, figures);
 		direction_text(r->direction, g->colour, direction, sizeof(direction));
 		printf("%-6s  ", r->indicator_id);
 		print_padded(title, title_width, false);
-		printf("  %9s  %9s  ", value, target);
+		printf("  ");
+		print_padded(figures[0], fw, true);
+		printf("  ");
+		print_padded(figures[1], fw, true);
+		printf("  ");
 		if (g->colour && strcmp(r->rag, "none") != 0)
 			printf("%s%-5s\033[0m", rag_colour(r->rag), r->rag);
 		else
 			printf("%-5s", strcmp(r->rag, "none") == 0 ? "-" : r->rag);
 		printf("  ");
 		print_padded(direction, 11, false);
-		if (last_year)
-			printf("  %9s", last);
-		if (others)
-			printf("  %9s", other);
+		if (last_year) {
+			printf("  ");
+			print_padded(figures[2], fw, true);
+		}
+		if (others) {
+			printf("  ");
+			print_padded(figures[3], fw, true);
+		}
 		printf("%s\n", r->provisional ? "  (provisional)" : "");
 	}
 }

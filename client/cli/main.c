@@ -276,11 +276,20 @@ static int read_config(cli_settings *s)
 }
 
 /* Reads the first line of a token file into a malloc'd string. */
-static int read_token_file(const char *path, char **out)
+static int read_token_file(const char *given, char **out)
 {
-	char line[1024];
+	const char *home = getenv("HOME");
+	char line[1024], expanded[4096];
+	const char *path = given;
 	FILE *file;
-	int rc = check_private(path, "token file");
+	int rc;
+
+	/* "~/..." as a shell would read it: config files are written so. */
+	if (strncmp(given, "~/", 2) == 0 && home != NULL) {
+		snprintf(expanded, sizeof(expanded), "%s/%s", home, given + 2);
+		path = expanded;
+	}
+	rc = check_private(path, "token file");
 
 	if (rc != 0)
 		return rc;

@@ -57,6 +57,8 @@ static const auth_policy policies[] = {
 	{ "/csperf.v1.Performance/LoadComparators", ROLE(ADMIN) | ROLE(LOADER), AUTH_SCOPE_NONE,
 	  false },
 	{ "/csperf.v1.Performance/PutCouncil", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+	{ "/csperf.v1.Performance/ListCouncils", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+	{ "/csperf.v1.Performance/DeleteCouncil", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
 
 	{ "/csperf.v1.Performance/CreateToken", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
 	{ "/csperf.v1.Performance/ListTokens", ROLE(ADMIN), AUTH_SCOPE_NONE, false },

@@ -49,6 +49,8 @@ void handle_get_placement_costs(rpc_call *call, void *app);
 void handle_export_placement_costs(rpc_call *call, void *app);
 void handle_load_comparators(rpc_call *call, void *app);
 void handle_put_council(rpc_call *call, void *app);
+void handle_list_councils(rpc_call *call, void *app);
+void handle_delete_council(rpc_call *call, void *app);
 
 /* Checks shared by handlers: an LA code (3 to 9 letters and digits), an
  * indicator id (2 to 16 capitals and digits, a letter first). */

@@ -52,6 +52,10 @@ static const rpc_method methods[] = {
 	  &csperf__v1__get_indicator_cases_request__descriptor, handle_get_indicator_cases },
 	{ "/csperf.v1.Performance/GetChildList", RPC_SERVER_STREAM,
 	  &csperf__v1__get_child_list_request__descriptor, handle_get_child_list },
+	{ "/csperf.v1.Performance/ListCouncils", RPC_UNARY,
+	  &csperf__v1__list_councils_request__descriptor, handle_list_councils },
+	{ "/csperf.v1.Performance/DeleteCouncil", RPC_UNARY,
+	  &csperf__v1__delete_council_request__descriptor, handle_delete_council },
 	{ "/grpc.health.v1.Health/Check", RPC_UNARY,
 	  &grpc__health__v1__health_check_request__descriptor, handle_health_check },
 };

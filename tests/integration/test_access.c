@@ -462,6 +462,8 @@ static const rpc_row matrix[] = {
 	{ "/csperf.v1.Performance/ExportPlacementCosts", "admin finance", true, prepare_costs },
 	{ "/csperf.v1.Performance/LoadComparators", "admin loader", false, NULL },
 	{ "/csperf.v1.Performance/PutCouncil", "admin", false, NULL },
+	{ "/csperf.v1.Performance/ListCouncils", "admin", false, NULL },
+	{ "/csperf.v1.Performance/DeleteCouncil", "admin", false, NULL },
 };
 
 static const rpc_row *matrix_row(const char *method)
