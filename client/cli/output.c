@@ -200,7 +200,7 @@ int output_csv_row(FILE *out, const char *const *values, size_t n)
 	for (size_t c = 0; c < n; c++) {
 		if (c > 0)
 			fputc(',', out);
-		if (values[c] != NULL && values[c][0] != '\0')
+		if (values[c] != NULL)
 			csv_fwrite(out, values[c], strlen(values[c]));
 	}
 	fputs("\r\n", out);

@@ -51,7 +51,8 @@ int output_result_print(const output_result *result, output_format format, FILE 
 /* ---- the one CSV writer and the one way of writing figures ---- */
 
 /* Writes one RFC 4180 row (CRLF) to out; a NULL value is an empty field.
- * Returns 0, or -1 if writing failed. Every CSV the tool writes goes through
+ * An empty string is written "" (a value that is empty), NULL as nothing (no
+ * value). Returns 0, or -1 if writing failed. Every CSV the tool writes goes through
  * here (results, streamed cases, Annex A lists, the costs export). */
 int output_csv_row(FILE *out, const char *const *values, size_t n);
 

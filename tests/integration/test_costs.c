@@ -929,7 +929,7 @@ static void test_cli_costs_and_export(void **state)
 	assert_non_null(strstr(file, "\"weekly_cost_pence\""));
 	assert_non_null(strstr(file, "\"forecast_pence\""));
 	assert_non_null(strstr(file, "\"B1\",\"PB1\",\"2018-06-01\",\"agency_foster\",\"PR4\","
-			       "\"South\",\"2018-10-15\",,\"100000\",,,\"2018-10-15\","
+			       "\"South\",\"2018-10-15\",\"\",\"100000\",\"\",\"\",\"2018-10-15\","
 			       "\"2019-03-31\",\"true\",\"109\",\"59\",\"1557143\",\"842857\","
 			       "\"2400000\",\"2400000\",\"0\",\"0\"\r\n"));
 	free(file);
