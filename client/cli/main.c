@@ -578,13 +578,21 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(argv[i], "help") == 0) {
-		if (i + 1 >= argc) {
-			usage(stdout);
-		} else if ((command = find_command(argv[i + 1])) != NULL) {
-			fputs(command->help, stdout);
-		} else {
-			rc = unknown_command(argv[i + 1]);
+		const char *topic = NULL;
+
+		/* `csperf help CMD`, global options around it allowed. */
+		for (int j = i + 1; j < argc && topic == NULL; j += used) {
+			used = 1;
+			if (match_global(NULL, argv[j], argv[j + 1], &which, &value, &used) == 0 &&
+			    argv[j][0] != '-')
+				topic = argv[j];
 		}
+		if (topic == NULL)
+			usage(stdout);
+		else if ((command = find_command(topic)) != NULL)
+			fputs(command->help, stdout);
+		else
+			rc = unknown_command(topic);
 		goto out;
 	}
 	command = find_command(argv[i]);

@@ -124,7 +124,8 @@ static void print_table(const output_result *result, FILE *out)
 		}
 	}
 	for (size_t c = 0; c < result->ncolumns; c++) {
-		int right = result->columns[c].kind != OUTPUT_TEXT;
+		int right = result->columns[c].kind != OUTPUT_TEXT &&
+			    result->columns[c].kind != OUTPUT_BOOLEAN;
 		int last = c + 1 == result->ncolumns;
 
 		fprintf(out, "%s%*s", c > 0 ? "  " : "",
@@ -133,7 +134,8 @@ static void print_table(const output_result *result, FILE *out)
 	fputc('\n', out);
 	for (size_t r = 0; r < result->rows; r++) {
 		for (size_t c = 0; c < result->ncolumns; c++) {
-			int right = result->columns[c].kind != OUTPUT_TEXT;
+			int right = result->columns[c].kind != OUTPUT_TEXT &&
+			    result->columns[c].kind != OUTPUT_BOOLEAN;
 			int last = c + 1 == result->ncolumns;
 
 			/* The last column is not padded: no trailing blanks. */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -401,6 +402,73 @@ static void test_readme_examples_run_as_printed(void **state)
 	fprintf(stderr, "README: %zu command lines ran\n", n);
 }
 
+/* Every `csperf ...` form in README.md and the docs folder (code blocks and inline
+ * code) is one csperf reads: no unknown command, option or action, no value
+ * it refuses. Run against no server: only the reading is tested here. */
+static void test_docs_forms_are_read(void **state)
+{
+	glob_t files;
+	size_t forms = 0;
+
+	(void)state;
+	assert_int_equal(glob(CSPERF_SOURCE_DIR "/docs/*.md", 0, NULL, &files), 0);
+	for (size_t f = 0; f <= files.gl_pathc; f++) {
+		char *doc = fixture_read_file(f < files.gl_pathc ? files.gl_pathv[f]
+								 : CSPERF_SOURCE_DIR "/README.md");
+
+		assert_non_null(doc);
+		for (char *p = strstr(doc, "csperf "); p != NULL; p = strstr(p + 1, "csperf ")) {
+			char text[1024], form[1024], *words[MAX_ARGS + 8];
+			size_t n, nwords;
+			run_result r;
+			bool known = false;
+
+			/* A form starts a line (after "$ " or build/client/) or a code span. */
+			if (!(p == doc || p[-1] == '`' || p[-1] == '\n' || p[-1] == '/' ||
+			      (p - doc >= 2 && p[-2] == '$' && p[-1] == ' ')))
+				continue;
+			n = strcspn(p, p > doc && p[-1] == '`' ? "`\n" : "\n#;|>[");
+			if (n >= sizeof(text))
+				continue;
+			snprintf(text, sizeof(text), "%.*s", (int)n, p);
+			snprintf(form, sizeof(form), "%s", text);
+			nwords = split_words(text, words + 1, MAX_ARGS);
+			if (nwords < 2)
+				continue;
+			for (size_t c = 0; c < 40 && !known; c++) {
+				static const char *const commands[] = {
+					"info", "health", "load", "loads", "scorecard", "exceptions", "costs",
+					"report", "indicators", "series", "cases", "annex-a", "comparators",
+					"council", "token", "audit", "help", "-o", "-f", "--format", NULL,
+				};
+
+				if (commands[c] == NULL)
+					break;
+				known = strcmp(words[2], commands[c]) == 0;
+			}
+			if (!known)
+				continue;   /* prose: "csperf holds ..." */
+			words[nwords + 1] = "--server";
+			words[nwords + 2] = "127.0.0.1:1";
+			words[nwords + 3] = "--timeout";
+			words[nwords + 4] = "1";
+			words[nwords + 5] = NULL;
+			r = run_env((const char *const *)words + 2,
+				    (const char *const[]){ "CSPERF_CONFIG=/nonexistent", NULL });
+			if (strstr(r.err, "unknown") != NULL || strstr(r.err, "missing value") != NULL ||
+			    strstr(r.err, "' is not ") != NULL || strstr(r.err, "must be") != NULL)
+				fail_msg("%s: `%s`: %s", f < files.gl_pathc ? files.gl_pathv[f] : "README.md",
+					 form, r.err);
+			forms++;
+			run_free(&r);
+		}
+		free(doc);
+	}
+	globfree(&files);
+	fprintf(stderr, "docs: %zu csperf forms read\n", forms);
+	assert_true(forms >= 30);
+}
+
 /* ---- global options, help ---- */
 
 static void test_global_options_after_the_command(void **state)
@@ -782,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_readme_examples_run_as_printed),
 		/* README.md deletes the extracts' load; this loads them again. */
 		cmocka_unit_test(test_load_progress_names_its_phase_on_a_terminal_only),
+		cmocka_unit_test(test_docs_forms_are_read),
 		cmocka_unit_test(test_global_options_after_the_command),
 		cmocka_unit_test(test_help_and_did_you_mean),
 		cmocka_unit_test(test_colour_and_words_on_a_terminal),
