@@ -14,7 +14,7 @@
 #include "output.h"
 
 /* Exit codes: one per kind of failure, the same in every command;
- * documented in `csperf --help`, csperf.1 and README.md. */
+ * documented in `csperf --help`, csperf.1, README.md and docs/CLI.md. */
 enum {
 	CLI_EXIT_OK = 0,
 	CLI_EXIT_USAGE = 1,        /* bad command line, or a value csperf checks itself */
