@@ -62,6 +62,15 @@ static void subcommands_of(const char *name, const char *help, words *w)
 	}
 }
 
+/* What completes after a command: its sub-commands and options. */
+static void command_words(const cli_command *command, words *w)
+{
+	w->count = 0;
+	subcommands_of(command->name, command->help, w);
+	options_of(command->help, w);
+	add_word(w, "--help", 6);
+}
+
 /* Roff text: a line starting with . or ' is escaped, and every backslash. */
 static void roff_block(const char *text, FILE *out)
 {
@@ -128,11 +137,9 @@ static void bash_script(FILE *out)
 	      "\t\tcase \"${COMP_WORDS[i]}\" in -*) ;; *) cmd=\"${COMP_WORDS[i]}\"; break ;; esac\n"
 	      "\tdone\n\tcase \"$cmd\" in\n", out);
 	for (size_t i = 0; i < cli_ncommands; i++) {
-		words w = { .count = 0 };
+		words w;
 
-		subcommands_of(cli_commands[i].name, cli_commands[i].help, &w);
-		options_of(cli_commands[i].help, &w);
-		add_word(&w, "--help", 6);
+		command_words(&cli_commands[i], &w);
 		fprintf(out, "\t%s) words_=\"", cli_commands[i].name);
 		for (size_t j = 0; j < w.count; j++)
 			fprintf(out, "%s%s", j > 0 ? " " : "", w.word[j]);
@@ -177,11 +184,9 @@ static void zsh_script(FILE *out)
 	      "\tif [[ -z $cmd && $PREFIX != -* ]]; then\n"
 	      "\t\t_describe 'command' commands\n\t\treturn\n\tfi\n\tcase $cmd in\n", out);
 	for (size_t i = 0; i < cli_ncommands; i++) {
-		words w = { .count = 0 };
+		words w;
 
-		subcommands_of(cli_commands[i].name, cli_commands[i].help, &w);
-		options_of(cli_commands[i].help, &w);
-		add_word(&w, "--help", 6);
+		command_words(&cli_commands[i], &w);
 		fprintf(out, "\t%s) opts=(", cli_commands[i].name);
 		for (size_t j = 0; j < w.count; j++)
 			fprintf(out, "%s%s", j > 0 ? " " : "", w.word[j]);

@@ -375,6 +375,18 @@ static int match_global(const cli_command *command, char *arg, char *next, int *
 	return 0;
 }
 
+/* Keeps a global option's value (the last one given wins). */
+static void take_global(cli_settings *s, int which, const char *value, bool *wide,
+			bool *no_color)
+{
+	if (which == SET_WIDE)
+		*wide = true;
+	else if (which == SET_NO_COLOR)
+		*no_color = true;
+	else
+		s->flag[which] = value;
+}
+
 static size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), row[64];
@@ -552,15 +564,11 @@ int main(int argc, char **argv)
 		switch (match_global(NULL, argv[i], i + 1 < argc ? argv[i + 1] : NULL, &which,
 				     &value, &used)) {
 		case 1:
-			if (which == SET_WIDE)
-				wide = true;
-			else if (which == SET_NO_COLOR)
-				no_color = true;
-			else if (which == SET_FORMAT && strncmp(argv[i], "--output-format", 15) != 0 &&
-				 strncmp(argv[i], "-o", 2) != 0)
+			if (which == SET_FORMAT && strncmp(argv[i], "--output-format", 15) != 0 &&
+			    strncmp(argv[i], "-o", 2) != 0)
 				pre_format = i, pre_format_used = used;  /* -f: the command decides */
 			else
-				s.flag[which] = value;
+				take_global(&s, which, value, &wide, &no_color);
 			continue;
 		case -1:
 			fprintf(stderr, "csperf: missing value for '%s'; see csperf --help\n", argv[i]);
@@ -621,12 +629,7 @@ int main(int argc, char **argv)
 		switch (match_global(command, argv[i], i + 1 < argc ? argv[i + 1] : NULL, &which,
 				     &value, &used)) {
 		case 1:
-			if (which == SET_WIDE)
-				wide = true;
-			else if (which == SET_NO_COLOR)
-				no_color = true;
-			else
-				s.flag[which] = value;
+			take_global(&s, which, value, &wide, &no_color);
 			break;
 		case -1:
 			fprintf(stderr, "csperf %s: missing value for '%s'\n", command->name, argv[i]);

@@ -3,6 +3,7 @@
  * exceptions. Each result keeps the unpacked reply (internal) and a public
  * view whose strings point into it.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -540,29 +541,9 @@ int csperf_comparators_load(csperf_client *client, const csperf_comparator_figur
 	return CSPERF_OK;
 }
 
-int csperf_council_put(csperf_client *client, const csperf_council *council)
-{
-	Csperf__V1__PutCouncilRequest req = CSPERF__V1__PUT_COUNCIL_REQUEST__INIT;
-	Csperf__V1__PutCouncilResponse *reply = NULL;
-	int rc;
-
-	if (client == NULL || council == NULL || council->council == NULL)
-		return client_error(CSPERF_EINVAL, "PutCouncil: client or council is NULL");
-	req.council = (char *)council->council;
-	req.name = (char *)(council->name != NULL ? council->name : "");
-	req.nation = (char *)(council->nation != NULL ? council->nation : "england");
-	req.region = (char *)(council->region != NULL ? council->region : "");
-	req.n_neighbours = council->nneighbours;
-	req.neighbours = (char **)council->neighbours;
-	rc = client_unary(client, "/csperf.v1.Performance/PutCouncil", "PutCouncil", &req.base,
-			  &csperf__v1__put_council_response__descriptor, (ProtobufCMessage **)&reply);
-	if (rc != CSPERF_OK)
-		return rc;
-	protobuf_c_message_free_unpacked(&reply->base, NULL);
-	return CSPERF_OK;
-}
-
-int csperf_council_update(csperf_client *client, const csperf_council *council)
+/* PutCouncil: every field (only_given false: NULL is empty, or england), or
+ * only the fields given (NULL keeps the stored value). */
+static int put_council(csperf_client *client, const csperf_council *council, bool only_given)
 {
 	Csperf__V1__PutCouncilRequest req = CSPERF__V1__PUT_COUNCIL_REQUEST__INIT;
 	Csperf__V1__PutCouncilResponse *reply = NULL;
@@ -573,21 +554,24 @@ int csperf_council_update(csperf_client *client, const csperf_council *council)
 		return client_error(CSPERF_EINVAL, "PutCouncil: client or council is NULL");
 	req.council = (char *)council->council;
 	req.name = (char *)(council->name != NULL ? council->name : "");
-	req.nation = (char *)(council->nation != NULL ? council->nation : "");
+	req.nation = (char *)(council->nation != NULL ? council->nation
+			      : only_given ? "" : "england");
 	req.region = (char *)(council->region != NULL ? council->region : "");
 	req.n_neighbours = council->neighbours != NULL ? council->nneighbours : 0;
 	req.neighbours = (char **)council->neighbours;
-	if (council->name != NULL)
-		fields[req.n_update_fields++] = "name";
-	if (council->nation != NULL)
-		fields[req.n_update_fields++] = "nation";
-	if (council->region != NULL)
-		fields[req.n_update_fields++] = "region";
-	if (council->neighbours != NULL)
-		fields[req.n_update_fields++] = "neighbours";
-	if (req.n_update_fields == 0)
-		return client_error(CSPERF_EINVAL, "PutCouncil: nothing to change");
-	req.update_fields = fields;
+	if (only_given) {
+		if (council->name != NULL)
+			fields[req.n_update_fields++] = "name";
+		if (council->nation != NULL)
+			fields[req.n_update_fields++] = "nation";
+		if (council->region != NULL)
+			fields[req.n_update_fields++] = "region";
+		if (council->neighbours != NULL)
+			fields[req.n_update_fields++] = "neighbours";
+		if (req.n_update_fields == 0)
+			return client_error(CSPERF_EINVAL, "PutCouncil: nothing to change");
+		req.update_fields = fields;
+	}
 	rc = client_unary(client, "/csperf.v1.Performance/PutCouncil", "PutCouncil", &req.base,
 			  &csperf__v1__put_council_response__descriptor, (ProtobufCMessage **)&reply);
 	if (rc != CSPERF_OK)
@@ -595,6 +579,17 @@ int csperf_council_update(csperf_client *client, const csperf_council *council)
 	protobuf_c_message_free_unpacked(&reply->base, NULL);
 	return CSPERF_OK;
 }
+
+int csperf_council_put(csperf_client *client, const csperf_council *council)
+{
+	return put_council(client, council, false);
+}
+
+int csperf_council_update(csperf_client *client, const csperf_council *council)
+{
+	return put_council(client, council, true);
+}
+
 
 int csperf_council_list_get(csperf_client *client, const char *council,
 			    csperf_council_list **out)

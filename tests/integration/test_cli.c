@@ -162,7 +162,14 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	char command[300];
+
 	(void)state;
+	if (chdir("/") == 0 && workdir[0] != '\0') {
+		snprintf(command, sizeof(command), "rm -rf '%s'", workdir);
+		if (system(command) != 0)
+			fprintf(stderr, "could not remove %s\n", workdir);
+	}
 	fixture_server_stop(&server, 15, 30);
 	fixture_pg_destroy(&pg);
 	return 0;
