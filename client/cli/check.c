@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <csperf/scorecards.h>
+
 #include "cli.h"
 #include "dates.h"
 #include "periods.h"
@@ -105,5 +107,25 @@ int cli_check_indicator(const char *command, const char *option, char *indicator
 			   "an indicator's id (letters and digits; `csperf indicators list`)", "CN02");
 	for (size_t i = 0; i < len; i++)
 		indicator[i] = (char)toupper((unsigned char)indicator[i]);
+	return 0;
+}
+
+int cli_check_data(const char *command, const csperf_scorecard *sc)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < sc->nrows && !any; i++)
+		any = sc->rows[i].value.present;
+	if (sc->data_to[0] == '\0' && !any) {
+		fprintf(stderr, "csperf %s: council %s has no data loaded; nothing to show for %s\n",
+			command, sc->council, sc->period);
+		return CLI_EXIT_NODATA;
+	}
+	if (sc->data_to[0] != '\0' && strcmp(sc->period_start, sc->data_to) > 0) {
+		fprintf(stderr, "csperf %s: council %s's data end on %s, before %s starts (%s): "
+			"nothing to show\n", command, sc->council, sc->data_to, sc->period,
+			sc->period_start);
+		return CLI_EXIT_NODATA;
+	}
 	return 0;
 }

@@ -72,6 +72,12 @@ int cli_check_year(const char *command, const char *option, const char *year);
  * in place; anything else is a usage error naming --indicator. */
 int cli_check_indicator(const char *command, const char *option, char *indicator);
 
+/* A scorecard with no data for its period (the council has none, or its data
+ * end before the period starts): prints why and returns CLI_EXIT_NODATA;
+ * else 0. */
+struct csperf_scorecard;
+int cli_check_data(const char *command, const struct csperf_scorecard *sc);
+
 /* ---- the commands (commands.def) ---- */
 
 enum {

@@ -85,6 +85,9 @@ static int report_fetch(csperf_client *client, report *r)
 	if (rc != CSPERF_OK)
 		return cli_fail(rc);
 	sc = r->scorecard;
+	rc = cli_check_data("report", sc);
+	if (rc != 0)
+		return rc;
 	r->series_type = period_type_of(sc);
 	r->series = calloc(sc->nrows + 1, sizeof(*r->series));
 	if (r->series == NULL) {

@@ -410,16 +410,8 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 	rc = csperf_scorecard_get(client, &query, &sc);
 	if (rc != CSPERF_OK) {
 		rc = cli_fail(rc);
-	} else if (sc->data_to[0] == '\0' || strcmp(sc->period_start, sc->data_to) > 0) {
-		/* Nothing to show: say why rather than print a table of dashes. */
-		if (sc->data_to[0] == '\0')
-			fprintf(stderr, "csperf scorecard: council %s has no data loaded; nothing to "
-				"show for %s\n", sc->council, sc->period);
-		else
-			fprintf(stderr, "csperf scorecard: council %s's data end on %s, before %s "
-				"starts (%s): nothing to show\n", sc->council, sc->data_to, sc->period,
-				sc->period_start);
-		rc = CLI_EXIT_NODATA;
+	} else if ((rc = cli_check_data("scorecard", sc)) != 0) {
+		/* Nothing to show: said why rather than print a table of dashes. */
 	} else if (g->format == OUTPUT_JSON) {
 		json_t *root = json_object(), *rows = json_array();
 

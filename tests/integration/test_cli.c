@@ -721,6 +721,9 @@ static void test_one_exit_code_per_failure(void **state)
 	/* A period after the council's data end says so, and is not a success. */
 	expect((const char *const[]){ "scorecard", "--council", COUNCIL, "--period", "2030-31:Q1",
 				      NULL }, 7, "data end on 2019-03-31, before 2030-31:Q1 starts");
+	expect((const char *const[]){ "report", "--council", COUNCIL, "--period", "2030-31:Q1",
+				      "--out", "future.html", NULL }, 7, "data end on 2019-03-31");
+	assert_int_equal(access("future.html", F_OK), -1);
 	/* No such load: 7, as any "nothing there". */
 	expect((const char *const[]){ "loads", "delete", "--council", COUNCIL, "--id", "99999",
 				      NULL }, 7, "");
@@ -816,6 +819,41 @@ static void test_council_put_changes_only_the_fields_given(void **state)
 	free(region);
 }
 
+static void test_council_show_list_delete(void **state)
+{
+	run_result r;
+	json_t *doc;
+
+	(void)state;
+	must((const char *const[]){ "council", "put", "--council", "977", "--name", "Dudley",
+				    "--region", "West Midlands", "--neighbours", "975,976", NULL });
+	r = run((const char *const[]){ "council", "show", "--council", "977", "-o", "json", NULL });
+	assert_int_equal(r.status, 0);
+	doc = json_loads(r.out, 0, NULL);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(doc, "region")), "West Midlands");
+	assert_string_equal(json_string_value(json_object_get(doc, "neighbours")), "975,976");
+	assert_int_equal(json_integer_value(json_object_get(doc, "loads")), 0);
+	json_decref(doc);
+	run_free(&r);
+	/* --region "" clears the region; the neighbours stay. */
+	must((const char *const[]){ "council", "put", "--council", "977", "--region", "", NULL });
+	r = run((const char *const[]){ "council", "list", NULL });
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "975"));
+	assert_non_null(strstr(r.out, "Dudley"));
+	assert_non_null(strstr(r.out, "975,976"));
+	run_free(&r);
+	/* A council with loads stays; one without goes, and is then not there. */
+	expect((const char *const[]){ "council", "delete", "--council", COUNCIL, NULL }, 2,
+	       "delete them first");
+	must((const char *const[]){ "council", "delete", "--council", "977", NULL });
+	expect((const char *const[]){ "council", "show", "--council", "977", NULL }, 7,
+	       "no council 977");
+	expect((const char *const[]){ "council", "shwo", "--council", "977", NULL }, 1,
+	       "unknown action 'shwo'");
+}
+
 /* ---- credentials ---- */
 
 static void test_token_file_and_config_file(void **state)
@@ -873,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_series_ids_and_bounds),
 		cmocka_unit_test(test_formats_are_honoured_or_refused),
 		cmocka_unit_test(test_council_put_changes_only_the_fields_given),
+		cmocka_unit_test(test_council_show_list_delete),
 		cmocka_unit_test(test_token_file_and_config_file),
 	};
 
