@@ -88,7 +88,7 @@ static void roff_block(const char *text, FILE *out)
 			fputc(*p, out);
 		line_start = *p == '\n';
 	}
-	fputs(".fi\n", out);
+	fputs(line_start ? ".fi\n" : "\n.fi\n", out);
 }
 
 static void man_page(FILE *out)

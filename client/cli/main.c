@@ -56,8 +56,8 @@ const char cli_global_help[] =
 "~/.config/csperf/config: `key = value` lines (server, token_file, council,\n"
 "timeout, tls_ca, tls_cert, tls_key; # starts a comment). It must be yours\n"
 "and readable by you only (chmod 600), as must a token file; csperf refuses\n"
-"them otherwise. `council` is the default --council of the commands that\n"
-"take one.\n";
+"them otherwise. Its `council` is the council of the commands that take one,\n"
+"when none is given.\n";
 
 const char cli_exit_help[] =
 "Exit status, the same for every command:\n"
