@@ -20,8 +20,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin csperf
 COPY --from=build /opt/csperf /opt/csperf
+# The programs find /opt/csperf/lib themselves (RPATH $ORIGIN/../lib).
 ENV PATH=/opt/csperf/bin:$PATH \
-    LD_LIBRARY_PATH=/opt/csperf/lib \
     CSPERF_LISTEN=0.0.0.0:50051
 USER csperf
 EXPOSE 50051

@@ -42,7 +42,7 @@ bench_require() {
   cmake -S $BENCH_ROOT -B $BENCH_BUILD -DCMAKE_BUILD_TYPE=Release && cmake --build $BENCH_BUILD -j2"
 	done
 	[ -x "$PG_BIN/initdb" ] || die "PostgreSQL 15 is missing ($PG_BIN): apt-get install postgresql"
-	command -v psql >/dev/null || die "psql is missing: apt-get install postgresql-client"
+	[ -x "$PG_BIN/psql" ] || die "psql is missing ($PG_BIN): apt-get install postgresql"
 	[ -x /usr/bin/time ] || die "/usr/bin/time is missing: apt-get install time"
 }
 
@@ -89,7 +89,7 @@ pg_start() {
 	as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgresql.log" -w -t 60 \
 		-o "-k $PG_DIR -c listen_addresses= $* ${BENCH_PG_OPTS:-}" start >/dev/null || die "PostgreSQL did not start"
 	PG_DSN="host=$PG_DIR port=5432 user=postgres dbname=csperf"
-	psql "host=$PG_DIR port=5432 user=postgres dbname=postgres" -qAtc "CREATE DATABASE csperf" >/dev/null
+	"$PG_BIN/psql" "host=$PG_DIR port=5432 user=postgres dbname=postgres" -qAtc "CREATE DATABASE csperf" >/dev/null
 }
 
 pg_stop() {
@@ -99,7 +99,7 @@ pg_stop() {
 }
 
 # psql on the csperf database: one value or rows, unaligned, no header.
-sql() { psql "$PG_DSN" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
+sql() { "$PG_BIN/psql" "$PG_DSN" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
 
 # Starts csperfd on an ephemeral loopback port against the cluster, with an
 # admin token; exports CSPERF_SERVER and CSPERF_TOKEN. Extra arguments go to

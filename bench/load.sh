@@ -124,25 +124,25 @@ raw_rows=0
 for table in $tables; do
 	n=$(sql "SELECT count(*) FROM $table WHERE council = '$COUNCIL'")
 	[ "$n" -gt 0 ] || continue
-	psql "$PG_DSN" -qAtX -v ON_ERROR_STOP=1 \
+	"$PG_BIN/psql" "$PG_DSN" -qAtX -v ON_ERROR_STOP=1 \
 		-c "\\copy (SELECT * FROM $table WHERE council = '$COUNCIL') TO '$export_dir/$table.tsv'"
 	printf '\\copy %s FROM %s\n' "$table" "'$export_dir/$table.tsv'" >>"$copy_script"
 	raw_rows=$((raw_rows + n))
 done
-psql "host=$PG_DIR port=5432 user=postgres dbname=postgres" -qAtc "CREATE DATABASE csperf_raw" >/dev/null
+"$PG_BIN/psql" "host=$PG_DIR port=5432 user=postgres dbname=postgres" -qAtc "CREATE DATABASE csperf_raw" >/dev/null
 raw_dsn="host=$PG_DIR port=5432 user=postgres dbname=csperf_raw"
 "$CSPERFD" migrate --dsn "$raw_dsn" >>"$BENCH_WORK/migrate.log" 2>&1 || die "csperfd migrate failed"
 # The council and its loads (not timed): the council row's trigger makes its
 # partitions, empty as csperf's were before its first load.
 for table in council load; do
-	psql "$PG_DSN" -qAtX -c "\\copy $table TO '$export_dir/$table.tsv'"
-	psql "$raw_dsn" -qAtX -v ON_ERROR_STOP=1 -c "\\copy $table FROM '$export_dir/$table.tsv'"
+	"$PG_BIN/psql" "$PG_DSN" -qAtX -c "\\copy $table TO '$export_dir/$table.tsv'"
+	"$PG_BIN/psql" "$raw_dsn" -qAtX -v ON_ERROR_STOP=1 -c "\\copy $table FROM '$export_dir/$table.tsv'"
 done
-psql "$raw_dsn" -qAtX -c "CHECKPOINT" >/dev/null
+"$PG_BIN/psql" "$raw_dsn" -qAtX -c "CHECKPOINT" >/dev/null
 sql "CHECKPOINT" >/dev/null
 raw_cpu0=$(pg_cpu_seconds)
 raw_start=$(now)
-psql "$raw_dsn" -qAtX -v ON_ERROR_STOP=1 -f "$copy_script" >/dev/null
+"$PG_BIN/psql" "$raw_dsn" -qAtX -v ON_ERROR_STOP=1 -f "$copy_script" >/dev/null
 raw_seconds=$(awk -v a="$raw_start" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
 raw_cpu=$(minus "$(pg_cpu_seconds)" "$raw_cpu0")
 

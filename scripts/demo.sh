@@ -57,7 +57,8 @@ if ! running; then
   nohup build/server/csperfd --listen 127.0.0.1:50051 --data-dir "$var/pgdata" \
     --ready-file "$var/csperfd.port" >>"$var/csperfd.log" 2>&1 &
   echo $! >"$pidfile"
-  for _ in $(seq 1 600); do
+  # Up to 5 minutes: the first start migrates the schema, slowly on a busy machine.
+  for _ in $(seq 1 3000); do
     [ -s "$var/csperfd.port" ] && break
     if ! running; then
       echo "csperfd did not start; the end of $var/csperfd.log says:" >&2

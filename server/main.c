@@ -20,6 +20,7 @@
 #include "handlers/access.h"
 #include "handlers/handlers.h"
 #include "handlers/read_cache.h"
+#include "handlers/suppress.h"
 #include "log.h"
 #include "rpc/rpc.h"
 #include "store/store.h"
@@ -297,6 +298,7 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 	options.max_message = MAX_MESSAGE_BYTES;
 	options.gate = serve_gate;
 	options.before_finish = serve_call_finishing;
+	options.send_filter = suppress_send_filter;
 	options.tls_cert_pem = tls->cert_pem;
 	options.tls_key_pem = tls->key_pem;
 	options.tls_client_ca_pem = tls->client_ca_pem;

@@ -99,7 +99,7 @@ typedef struct auth_policy {
 	const char *method;  /* the full path, "/csperf.v1.Performance/ListLoads" */
 	unsigned roles;      /* AUTH_ROLE_BIT()s of the roles allowed */
 	auth_scope scope;
-	bool public_call;    /* no token needed and not audited: health checks only */
+	bool public_call;    /* no token needed and not audited: health and reflection */
 } auth_policy;
 
 /* The policy row of a method, or NULL: a method with no row is refused. */

@@ -17,6 +17,11 @@
 
 static const auth_policy policies[] = {
 	{ "/grpc.health.v1.Health/Check", 0, AUTH_SCOPE_NONE, true },
+	/* Reflection describes the API (the descriptors of proto/), no data:
+	 * open, as the tools that use it expect, and not audited. */
+	{ "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", 0, AUTH_SCOPE_NONE, true },
+	{ "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", 0, AUTH_SCOPE_NONE,
+	  true },
 	{ "/csperf.v1.Performance/GetServerInfo", AUTH_ROLES_ALL, AUTH_SCOPE_NONE, false },
 
 	{ "/csperf.v1.Performance/LoadRecords", ROLE(ADMIN) | ROLE(LOADER),

@@ -64,7 +64,7 @@ judge_direction judge_direction_of(judge_polarity polarity, judge_figure now, ju
 judge_figure judge_adverse_variance(judge_polarity polarity, judge_figure value,
 				    judge_figure target)
 {
-	judge_figure out = { false, 0 };
+	judge_figure out = { false, 0, false };
 
 	if (polarity == POLARITY_NONE || !value.present || !target.present || target.value == 0)
 		return out;

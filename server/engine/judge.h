@@ -15,10 +15,12 @@ typedef enum judge_direction {
 	DIRECTION_NONE = 0, DIRECTION_IMPROVING, DIRECTION_STEADY, DIRECTION_WORSENING
 } judge_direction;
 
-/* A number that may be absent. */
+/* A number that may be absent; absent and `suppressed` when it rests on a
+ * small number the caller must not see. */
 typedef struct judge_figure {
 	bool present;
 	double value;
+	bool suppressed;
 } judge_figure;
 
 judge_polarity judge_polarity_parse(const char *name);

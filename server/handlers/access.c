@@ -426,7 +426,7 @@ bool access_gate(rpc_call *call, void *ctx)
 			      auth_role_name(ac->principal.role), short_method(method));
 		return false;
 	}
-	if (rpc_call_kind(call) == RPC_CLIENT_STREAM)
+	if (rpc_call_kind(call) == RPC_CLIENT_STREAM || rpc_call_kind(call) == RPC_BIDI_STREAM)
 		return true;  /* the handler checks its first message */
 
 	request = rpc_call_request(call);

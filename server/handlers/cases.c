@@ -14,6 +14,7 @@
 
 #include "handlers.h"
 #include "access.h"
+#include "child_scope.h"
 #include "../engine/annex_a.h"
 #include "../engine/engine.h"
 #include "../log.h"
@@ -41,6 +42,7 @@ static int keep_definition(const store_definition *d, void *ctx)
 
 typedef struct case_stream {
 	rpc_call *call;
+	const child_scope *scope;   /* the children the caller may see */
 	bool has_denominator;
 	Csperf__V1__IndicatorCase items[BATCH];
 	Csperf__V1__IndicatorCase *ptrs[BATCH];
@@ -89,8 +91,11 @@ static int on_case(const store_case *k, void *ctx)
 	case_stream *cs = ctx;
 	Csperf__V1__IndicatorCase *c = &cs->items[cs->count];
 	size_t len = strlen(k->detail) + 32;
-	char *reason = malloc(len);
+	char *reason;
 
+	if (!child_scope_allows(cs->scope, k->child_id))
+		return 0;
+	reason = malloc(len);
 	if (reason == NULL)
 		return 1;
 	snprintf(reason, len, "%s: %s",
@@ -138,6 +143,7 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 	store_period sp;
 	status st = STATUS_INIT;
 	case_stream *cs = NULL;
+	child_scope scope = { false, NULL, 0, 0, false };
 	char err[256], *sql = NULL;
 
 	if (req == NULL) {
@@ -194,7 +200,12 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		goto cleanup;
 	}
+	if (child_scope_load(a, call, a->pool, req->council, &scope, &st) != 0) {
+		rpc_call_fail_status(call, &st);
+		goto cleanup;
+	}
 	cs->call = call;
+	cs->scope = &scope;
 	cs->has_denominator = engine_indicator_has_denominator(ind);
 	snprintf(sp.label, sizeof(sp.label), "%s", period.label);
 	sp.type = period_type_name(period.type);
@@ -217,6 +228,7 @@ cleanup:
 		clear_batch(cs);
 		free(cs);
 	}
+	child_scope_free(&scope);
 	free(sql);
 	free(def.params);
 	engine_indicator_free(ind);
@@ -229,6 +241,8 @@ cleanup:
 
 typedef struct list_stream {
 	rpc_call *call;
+	const child_scope *scope;   /* the children the caller may see */
+	size_t child_column;        /* the column that holds the child id */
 	Csperf__V1__ChildListRow rows[LIST_BATCH];
 	Csperf__V1__ChildListRow *ptrs[LIST_BATCH];
 	char *strings[LIST_BATCH * 16];
@@ -268,6 +282,10 @@ static int on_list_row(size_t ncolumns, const char *const *values, void *ctx)
 	list_stream *ls = ctx;
 	Csperf__V1__ChildListRow *row = &ls->rows[ls->count];
 
+	/* A row the caller may not see is not sent (nor one without a child). */
+	if (ls->scope->narrowed && (ls->child_column >= ncolumns ||
+				    !child_scope_allows(ls->scope, values[ls->child_column])))
+		return 0;
 	csperf__v1__child_list_row__init(row);
 	if (ncolumns > 16 || (row->values = calloc(ncolumns + 1, sizeof(char *))) == NULL) {
 		ls->failed = true;
@@ -296,6 +314,8 @@ void handle_get_child_list(rpc_call *call, void *ctx)
 	Csperf__V1__ChildListPart head = CSPERF__V1__CHILD_LIST_PART__INIT;
 	const annex_a_list *list;
 	list_stream *ls = NULL;
+	child_scope scope = { false, NULL, 0, 0, false };
+	store_pool *reads;
 	status st = STATUS_INIT;
 	char *columns = NULL, *names[16], *save = NULL;
 	int32_t day;
@@ -330,6 +350,19 @@ void handle_get_child_list(rpc_call *call, void *ctx)
 	     c = strtok_r(NULL, ",", &save))
 		names[head.n_columns++] = c;
 	head.columns = names;
+	ls->child_column = head.n_columns;
+	for (size_t i = 0; i < head.n_columns; i++)
+		if (strcmp(names[i], "child_id") == 0)
+			ls->child_column = i;
+	/* A replica may serve the list (no temporary table); the cases behind a
+	 * figure stay on the primary, whose case SQL stages the period in
+	 * temporary tables (docs/SCALING.md). */
+	reads = store_read_pool(a->pool, rpc_call_remaining_ms(call), req->council);
+	if (child_scope_load(a, call, reads, req->council, &scope, &st) != 0) {
+		rpc_call_fail_status(call, &st);
+		goto cleanup;
+	}
+	ls->scope = &scope;
 	if (rpc_call_send(call, &head.base) != 0) {
 		rpc_call_fail(call, STATUS_CANCELLED, "the client went");
 		goto cleanup;
@@ -337,12 +370,6 @@ void handle_get_child_list(rpc_call *call, void *ctx)
 	ls->call = call;
 	{
 		const char *params[2] = { req->council, req->as_at };
-
-		/* A replica may serve the list (no temporary table); the cases
-		 * behind a figure stay on the primary, whose case SQL stages
-		 * the period in temporary tables (docs/SCALING.md). */
-		store_pool *reads = store_read_pool(a->pool, rpc_call_remaining_ms(call),
-						    req->council);
 
 		if (store_stream_rows(reads, rpc_call_remaining_ms(call), NULL, 0, list->sql, 2,
 				      params, on_list_row, ls, &st) != 0 || list_flush(ls) != 0) {
@@ -363,6 +390,7 @@ cleanup:
 		list_clear(ls);
 		free(ls);
 	}
+	child_scope_free(&scope);
 	free(columns);
 	protobuf_c_message_free_unpacked(&req->base, NULL);
 }

@@ -60,6 +60,8 @@ void handle_create_token(rpc_call *call, void *app);
 void handle_list_tokens(rpc_call *call, void *app);
 void handle_revoke_token(rpc_call *call, void *app);
 void handle_get_audit(rpc_call *call, void *app);
+/* gRPC server reflection, v1 and v1alpha (reflection.c). */
+void handle_server_reflection(rpc_call *call, void *app);
 
 /* The checks a request passes before its handler touches the database, the
  * very ones the handlers make, for the fuzz target tests/fuzz/fuzz_requests.c.

@@ -444,6 +444,16 @@ static Csperf__V1__Figure *figure(const char *text)
 	return f;
 }
 
+/* Absent, because it rests on a small number the caller must not see. */
+static Csperf__V1__Figure *suppressed_figure(void)
+{
+	Csperf__V1__Figure *f = figure(NULL);
+
+	if (f != NULL)
+		f->suppressed = true;
+	return f;
+}
+
 static int collect_point(const store_series_row *r, void *ctx)
 {
 	series *s = ctx;
@@ -462,9 +472,9 @@ static int collect_point(const store_series_row *r, void *ctx)
 	p->period_end = strdup(r->period_end);
 	p->breakdown = strdup(r->breakdown);
 	if (small(r->numerator, s->suppress_threshold) || small(r->denominator, s->suppress_threshold)) {
-		p->numerator = figure(NULL);
-		p->denominator = figure(NULL);
-		p->value = figure(NULL);
+		p->numerator = suppressed_figure();
+		p->denominator = suppressed_figure();
+		p->value = suppressed_figure();
 	} else {
 		p->numerator = figure(r->numerator);
 		p->denominator = figure(r->denominator);

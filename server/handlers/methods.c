@@ -10,6 +10,7 @@
 #include "csperf/v1/records.pb-c.h"
 #include "csperf/v1/scorecards.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
+#include "grpc/reflection/v1/reflection.pb-c.h"
 
 static const rpc_method methods[] = {
 	{ "/csperf.v1.Performance/GetServerInfo", RPC_UNARY,
@@ -58,6 +59,11 @@ static const rpc_method methods[] = {
 	  &csperf__v1__delete_council_request__descriptor, handle_delete_council },
 	{ "/grpc.health.v1.Health/Check", RPC_UNARY,
 	  &grpc__health__v1__health_check_request__descriptor, handle_health_check },
+	/* v1alpha's messages are v1's on the wire. */
+	{ "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", RPC_BIDI_STREAM,
+	  &grpc__reflection__v1__server_reflection_request__descriptor, handle_server_reflection },
+	{ "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", RPC_BIDI_STREAM,
+	  &grpc__reflection__v1__server_reflection_request__descriptor, handle_server_reflection },
 };
 
 const rpc_method *handlers_methods(size_t *count)

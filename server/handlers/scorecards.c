@@ -5,10 +5,9 @@
  * the period asked for, the one before, the same one a year before, last
  * year's out-turn, this year's quarters (or the last twelve months) and the
  * periods the "worse three times running" criterion needs, in one query.
- * The engine's judge turns them into RAG, direction and exception criteria.
+ * The engine (engine/scorecard.c) turns them into rows and exceptions as
+ * plain C; this file reads the store and maps those rows to protobuf.
  */
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,201 +18,53 @@
 #include "read_cache.h"
 #include "../engine/engine.h"
 #include "../engine/judge.h"
+#include "../engine/scorecard.h"
 #include "../log.h"
 #include "dates.h"
 
 #include "csperf/v1/indicators.pb-c.h"
 #include "csperf/v1/scorecards.pb-c.h"
 
-#define MAX_PERIODS 32
-
 typedef Csperf__V1__ScorecardRow Row;
 typedef Csperf__V1__Figure Figure;
 
-/* The periods a scorecard reads, by role. */
-typedef struct period_set {
-	report_period asked, previous, year_ago, last_year, year_before_last;
-	report_period trend[12];
-	size_t ntrend;
-	report_period before[3];   /* the three periods before `previous` */
-	char csv[MAX_PERIODS * 24];
-} period_set;
-
-typedef struct value_row {
-	char indicator_id[20];
-	char period[24];
-	char breakdown[64];
-	judge_figure numerator, denominator, value;
-	bool provisional;
-	int version;
-} value_row;
-
-typedef struct value_table {
-	value_row *rows;
-	size_t count, capacity;
-	bool failed;
-} value_table;
-
-typedef struct definition {
-	char *id, *title, *stage, *unit, *polarity, *kind, *risk, *budget_line, *targets;
-	int threshold;
-} definition;
-
+/* The definitions read from the store; the engine borrows their strings. */
 typedef struct definitions {
-	definition *items;
+	scorecard_definition *items;
 	size_t count;
 	bool failed;
 } definitions;
 
-typedef struct peer {
-	char indicator_id[20];
-	double average;
-	int councils;
-	bool neighbours;      /* over the council's statistical neighbours */
-} peer;
-
-typedef struct peers {
-	peer *items;
-	size_t count;
-	bool collecting_neighbours;
-} peers;
-
-/* A published comparator, and how well its period fits the one asked for
- * (0 = the same period, 1 = its financial year, 2 = last year, ...). */
-typedef struct published {
-	char indicator_id[20], area_type[32], area[64], period[24], source[160];
-	double value;
-	int fit;
-} published;
-
-typedef struct published_list {
-	published *items;
-	size_t count;
-	const period_set *periods;
-} published_list;
-
-static void add_label(period_set *ps, const report_period *p)
-{
-	size_t len = strlen(ps->csv);
-
-	if (strstr(ps->csv, p->label) != NULL) {
-		/* Labels never contain one another but for a prefix match such
-		 * as 2018-19 in 2018-19:Q1: check for the whole label. */
-		char needle[32];
-
-		snprintf(needle, sizeof(needle), ",%s,", p->label);
-		if (strstr(ps->csv, needle) != NULL)
-			return;
-	}
-	snprintf(ps->csv + len, sizeof(ps->csv) - len, "%s%s,", len == 0 ? "," : "", p->label);
-}
-
-static void make_period_set(const report_period *asked, period_set *ps)
-{
-	report_period year, cursor;
-	int y, m, d;
-
-	memset(ps, 0, sizeof(*ps));
-	ps->asked = *asked;
-	period_shift(asked, true, &ps->previous);
-	period_shift(asked, false, &ps->year_ago);
-	period_containing(PERIOD_YEAR, asked->start, &year);
-	period_shift(&year, true, &ps->last_year);
-	period_shift(&ps->last_year, true, &ps->year_before_last);
-	cursor = ps->previous;
-	for (int i = 2; i >= 0; i--) {
-		period_shift(&cursor, true, &ps->before[i]);
-		cursor = ps->before[i];
-	}
-	csperf_date_to_ymd(asked->end, &y, &m, &d);
-	if (asked->type == PERIOD_MONTH) {
-		/* The twelve months ending with the one asked for. */
-		cursor = *asked;
-		for (int i = 11; i >= 0; i--) {
-			ps->trend[i] = cursor;
-			period_shift(&cursor, true, &cursor);
-		}
-		ps->ntrend = 12;
-	} else {
-		/* This financial year's quarters, up to the period's end. */
-		for (int q = 0; q < 4; q++) {
-			report_period quarter;
-
-			period_containing(PERIOD_QUARTER, year.start + 92 * q + 15, &quarter);
-			if (quarter.end <= asked->end)
-				ps->trend[ps->ntrend++] = quarter;
-		}
-	}
-	add_label(ps, &ps->asked);
-	add_label(ps, &ps->previous);
-	add_label(ps, &ps->year_ago);
-	add_label(ps, &ps->last_year);
-	for (size_t i = 0; i < 3; i++)
-		add_label(ps, &ps->before[i]);
-	for (size_t i = 0; i < ps->ntrend; i++)
-		add_label(ps, &ps->trend[i]);
-	/* Drop the leading and trailing commas kept for matching. */
-	memmove(ps->csv, ps->csv + 1, strlen(ps->csv));
-	ps->csv[strlen(ps->csv) - 1] = '\0';
-}
-
-static judge_figure parse_figure(const char *text)
-{
-	judge_figure f = { text != NULL, text != NULL ? strtod(text, NULL) : 0 };
-
-	return f;
-}
+typedef struct value_reader {
+	scorecard_values *values;
+	bool failed;
+} value_reader;
 
 static int keep_value(const char *indicator_id, const store_series_row *r, void *ctx)
 {
-	value_table *t = ctx;
-	value_row *row;
+	value_reader *reader = ctx;
 
-	if (t->count == t->capacity) {
-		size_t capacity = t->capacity == 0 ? 256 : t->capacity * 2;
-		value_row *grown = realloc(t->rows, capacity * sizeof(*grown));
-
-		if (grown == NULL) {
-			t->failed = true;
-			return 1;
-		}
-		t->rows = grown;
-		t->capacity = capacity;
+	if (scorecard_values_add(reader->values, indicator_id, r->period, r->breakdown,
+				 r->numerator, r->denominator, r->value, r->provisional,
+				 r->version) != 0) {
+		reader->failed = true;
+		return 1;
 	}
-	row = &t->rows[t->count++];
-	snprintf(row->indicator_id, sizeof(row->indicator_id), "%s", indicator_id);
-	snprintf(row->period, sizeof(row->period), "%s", r->period);
-	snprintf(row->breakdown, sizeof(row->breakdown), "%s", r->breakdown);
-	row->numerator = parse_figure(r->numerator);
-	row->denominator = parse_figure(r->denominator);
-	row->value = parse_figure(r->value);
-	row->provisional = r->provisional;
-	row->version = r->version;
 	return 0;
 }
 
-static const value_row *find_value(const value_table *t, const char *id, const char *period,
-				   const char *breakdown)
+static char *copy_or_fail(const char *text, bool *failed)
 {
-	for (size_t i = 0; i < t->count; i++)
-		if (strcmp(t->rows[i].indicator_id, id) == 0 && strcmp(t->rows[i].period, period) == 0 &&
-		    strcmp(t->rows[i].breakdown, breakdown) == 0)
-			return &t->rows[i];
-	return NULL;
-}
+	char *copy = strdup(text);
 
-static judge_figure value_of(const value_table *t, const char *id, const char *period)
-{
-	const value_row *r = find_value(t, id, period, "");
-	judge_figure none = { false, 0 };
-
-	return r != NULL ? r->value : none;
+	*failed |= copy == NULL;
+	return copy;
 }
 
 static int keep_definition(const store_indicator_row *r, void *ctx)
 {
 	definitions *defs = ctx;
-	definition *grown = realloc(defs->items, (defs->count + 1) * sizeof(*grown)), *d;
+	scorecard_definition *grown = realloc(defs->items, (defs->count + 1) * sizeof(*grown)), *d;
 
 	if (grown == NULL) {
 		defs->failed = true;
@@ -221,130 +72,62 @@ static int keep_definition(const store_indicator_row *r, void *ctx)
 	}
 	defs->items = grown;
 	d = &grown[defs->count++];
-	d->id = strdup(r->indicator_id);
-	d->title = strdup(r->title);
-	d->stage = strdup(r->stage);
-	d->unit = strdup(r->unit);
-	d->polarity = strdup(r->polarity);
-	d->kind = strdup(r->kind);
-	d->risk = strdup(r->corporate_risk);
-	d->budget_line = strdup(r->budget_line);
-	d->targets = strdup(r->targets);
+	d->id = copy_or_fail(r->indicator_id, &defs->failed);
+	d->title = copy_or_fail(r->title, &defs->failed);
+	d->stage = copy_or_fail(r->stage, &defs->failed);
+	d->unit = copy_or_fail(r->unit, &defs->failed);
+	d->polarity = copy_or_fail(r->polarity, &defs->failed);
+	d->kind = copy_or_fail(r->kind, &defs->failed);
+	d->risk = copy_or_fail(r->corporate_risk, &defs->failed);
+	d->budget_line = copy_or_fail(r->budget_line, &defs->failed);
+	d->targets = copy_or_fail(r->targets, &defs->failed);
 	d->threshold = r->small_number_threshold;
-	if (d->id == NULL || d->title == NULL || d->stage == NULL || d->unit == NULL ||
-	    d->polarity == NULL || d->kind == NULL || d->risk == NULL || d->budget_line == NULL ||
-	    d->targets == NULL)
-		defs->failed = true;
 	return defs->failed ? 1 : 0;
 }
 
 static void definitions_free(definitions *defs)
 {
 	for (size_t i = 0; i < defs->count; i++) {
-		definition *d = &defs->items[i];
+		scorecard_definition *d = &defs->items[i];
 
-		free(d->id);
-		free(d->title);
-		free(d->stage);
-		free(d->unit);
-		free(d->polarity);
-		free(d->kind);
-		free(d->risk);
-		free(d->budget_line);
-		free(d->targets);
+		free((char *)d->id);
+		free((char *)d->title);
+		free((char *)d->stage);
+		free((char *)d->unit);
+		free((char *)d->polarity);
+		free((char *)d->kind);
+		free((char *)d->risk);
+		free((char *)d->budget_line);
+		free((char *)d->targets);
 	}
 	free(defs->items);
 }
 
-static int keep_peer(const char *indicator_id, double average, int councils, void *ctx)
-{
-	peers *p = ctx;
-	peer *grown = realloc(p->items, (p->count + 1) * sizeof(*grown));
+typedef struct peer_reader {
+	scorecard_peers *peers;
+	bool neighbours;
+} peer_reader;
 
-	if (grown == NULL)
-		return 1;
-	p->items = grown;
-	snprintf(grown[p->count].indicator_id, sizeof(grown[p->count].indicator_id), "%s",
-		 indicator_id);
-	grown[p->count].average = average;
-	grown[p->count].councils = councils;
-	grown[p->count].neighbours = p->collecting_neighbours;
-	p->count++;
-	return 0;
+static int keep_peer(const char *indicator_id, double average, int councils,
+		     double smallest_count, void *ctx)
+{
+	peer_reader *reader = ctx;
+
+	return scorecard_peers_add(reader->peers, indicator_id, average, councils, smallest_count,
+				   reader->neighbours) != 0;
 }
+
+typedef struct published_reader {
+	scorecard_published_list *list;
+	const scorecard_periods *periods;
+} published_reader;
 
 static int keep_published(const store_comparator *m, void *ctx)
 {
-	published_list *l = ctx;
-	published *grown, *p;
-	const char *fits[4];
-	int fit = -1;
-	report_period year;
+	published_reader *reader = ctx;
 
-	period_containing(PERIOD_YEAR, l->periods->asked.start, &year);
-	fits[0] = l->periods->asked.label;
-	fits[1] = year.label;
-	fits[2] = l->periods->last_year.label;
-	fits[3] = l->periods->year_before_last.label;
-	for (int i = 0; i < 4 && fit < 0; i++)
-		if (strcmp(m->period, fits[i]) == 0)
-			fit = i;
-	if (fit < 0)
-		return 0;
-	/* Keep the best fitting figure of each indicator and area. */
-	for (size_t i = 0; i < l->count; i++) {
-		p = &l->items[i];
-		if (strcmp(p->indicator_id, m->indicator_id) == 0 &&
-		    strcmp(p->area_type, m->area_type) == 0 && strcmp(p->area, m->area) == 0) {
-			if (fit < p->fit) {
-				snprintf(p->period, sizeof(p->period), "%s", m->period);
-				snprintf(p->source, sizeof(p->source), "%s", m->source);
-				p->value = m->value;
-				p->fit = fit;
-			}
-			return 0;
-		}
-	}
-	grown = realloc(l->items, (l->count + 1) * sizeof(*grown));
-	if (grown == NULL)
-		return 1;
-	l->items = grown;
-	p = &grown[l->count++];
-	snprintf(p->indicator_id, sizeof(p->indicator_id), "%s", m->indicator_id);
-	snprintf(p->area_type, sizeof(p->area_type), "%s", m->area_type);
-	snprintf(p->area, sizeof(p->area), "%s", m->area);
-	snprintf(p->period, sizeof(p->period), "%s", m->period);
-	snprintf(p->source, sizeof(p->source), "%s", m->source);
-	p->value = m->value;
-	p->fit = fit;
-	return 0;
-}
-
-/* The target for the financial year of `period` from {"2018-19": {...}}. */
-static void target_for(const char *targets_json, const report_period *period, judge_figure *target,
-		       double *tolerance)
-{
-	report_period year;
-	char key[32];
-	const char *at, *t;
-
-	target->present = false;
-	target->value = 0;
-	*tolerance = 0;
-	period_containing(PERIOD_YEAR, period->start, &year);
-	snprintf(key, sizeof(key), "\"%s\"", year.label);
-	at = strstr(targets_json, key);
-	if (at == NULL)
-		return;
-	/* The stored JSON is compact and made by csperfd (handlers/indicators.c). */
-	t = strstr(at, "\"target\":");
-	if (t != NULL) {
-		target->present = true;
-		target->value = strtod(t + strlen("\"target\":"), NULL);
-	}
-	t = strstr(at, "\"tolerance\":");
-	if (t != NULL)
-		*tolerance = strtod(t + strlen("\"tolerance\":"), NULL);
+	return scorecard_published_add(reader->list, reader->periods, m->indicator_id,
+				       m->area_type, m->area, m->period, m->value, m->source) != 0;
 }
 
 static Figure *new_figure(judge_figure f)
@@ -356,6 +139,7 @@ static Figure *new_figure(judge_figure f)
 	csperf__v1__figure__init(out);
 	out->present = f.present;
 	out->value = f.present ? f.value : 0;
+	out->suppressed = !f.present && f.suppressed;
 	return out;
 }
 
@@ -372,7 +156,6 @@ static void row_free(Row *row)
 	free(row->previous);
 	free(row->year_ago);
 	for (size_t i = 0; i < row->n_trend; i++) {
-		free(row->trend[i]->period);
 		free(row->trend[i]->value);
 		free(row->trend[i]);
 	}
@@ -383,7 +166,6 @@ static void row_free(Row *row)
 	}
 	free(row->comparators);
 	for (size_t i = 0; i < row->n_breakdown; i++) {
-		free(row->breakdown[i]->code);
 		free(row->breakdown[i]->numerator);
 		free(row->breakdown[i]->value);
 		free(row->breakdown[i]);
@@ -392,66 +174,44 @@ static void row_free(Row *row)
 	free(row);
 }
 
-/* Builds one row; the strings it points to are the definition's and the
- * period set's, which outlive the reply. NULL when out of memory. */
-/* A figure computed from a count from 1 to `threshold` is hidden from
- * callers who must not see small numbers (threshold 0: nobody). */
-static bool hide(const value_row *v, int threshold)
+/* Maps the engine's row to protobuf; the strings it points to are the
+ * definition's, the periods' and the engine row's tables', which outlive the
+ * reply. NULL when out of memory. */
+static Row *build_row(const scorecard_row *r)
 {
-	return threshold > 0 && v != NULL &&
-	       ((v->numerator.present && v->numerator.value >= 1 && v->numerator.value <= threshold) ||
-		(v->denominator.present && v->denominator.value >= 1 &&
-		 v->denominator.value <= threshold));
-}
-
-static Row *build_row(const definition *d, const period_set *ps, const value_table *values,
-		      const peers *peer_averages, const published_list *pub, int suppress_threshold)
-{
+	const scorecard_definition *d = r->definition;
 	Row *row = malloc(sizeof(*row));
-	judge_polarity polarity = judge_polarity_parse(d->polarity);
-	const value_row *now = find_value(values, d->id, ps->asked.label, "");
-	judge_figure none = { false, 0 }, value, target;
-	double tolerance;
 	bool failed = false;
 
 	if (row == NULL)
 		return NULL;
 	csperf__v1__scorecard_row__init(row);
-	row->indicator_id = d->id;
-	row->title = d->title;
-	row->stage = d->stage;
-	/* A breakdown's own figure is its total, a count; its codes' shares
-	 * (in its unit) are the breakdown rows. */
-	row->unit = strstr(d->kind, "breakdown") != NULL ? "count" : d->unit;
-	row->polarity = d->polarity;
-	row->period = (char *)ps->asked.label;
-	row->corporate_risk = d->risk;
-	row->budget_line = d->budget_line;
-	value = now != NULL ? now->value : none;
-	row->suppressed = hide(now, suppress_threshold);
-	if (row->suppressed)
-		value = none;
-	row->value = new_figure(value);
-	row->numerator = new_figure(now != NULL && !row->suppressed ? now->numerator : none);
-	row->denominator = new_figure(now != NULL && !row->suppressed ? now->denominator : none);
-	row->provisional = now != NULL && now->provisional;
-	row->version = now != NULL ? now->version : 0;
-	row->small_number = now != NULL && now->numerator.present && now->numerator.value >= 1 &&
-			    now->numerator.value <= d->threshold;
-	row->last_year = new_figure(value_of(values, d->id, ps->last_year.label));
-	row->previous = new_figure(value_of(values, d->id, ps->previous.label));
-	row->year_ago = new_figure(value_of(values, d->id, ps->year_ago.label));
-	target_for(d->targets, &ps->asked, &target, &tolerance);
-	row->target = new_figure(target);
-	row->tolerance = new_figure((judge_figure){ target.present, tolerance });
-	row->rag = (char *)judge_rag_name(judge_rag_of(polarity, value, target, tolerance));
-	row->direction = (char *)judge_direction_name(
-		judge_direction_of(polarity, value, value_of(values, d->id, ps->previous.label)));
-	row->direction_year = (char *)judge_direction_name(
-		judge_direction_of(polarity, value, value_of(values, d->id, ps->year_ago.label)));
+	row->indicator_id = (char *)d->id;
+	row->title = (char *)d->title;
+	row->stage = (char *)d->stage;
+	row->unit = (char *)r->unit;
+	row->polarity = (char *)d->polarity;
+	row->period = (char *)r->period;
+	row->corporate_risk = (char *)d->risk;
+	row->budget_line = (char *)d->budget_line;
+	row->suppressed = r->suppressed;
+	row->value = new_figure(r->value);
+	row->numerator = new_figure(r->numerator);
+	row->denominator = new_figure(r->denominator);
+	row->provisional = r->provisional;
+	row->version = r->version;
+	row->small_number = r->small_number;
+	row->last_year = new_figure(r->last_year);
+	row->previous = new_figure(r->previous);
+	row->year_ago = new_figure(r->year_ago);
+	row->target = new_figure(r->target);
+	row->tolerance = new_figure((judge_figure){ r->target.present, r->tolerance, false });
+	row->rag = (char *)judge_rag_name(r->rag);
+	row->direction = (char *)judge_direction_name(r->direction);
+	row->direction_year = (char *)judge_direction_name(r->direction_year);
 
-	row->trend = calloc(ps->ntrend + 1, sizeof(*row->trend));
-	for (size_t i = 0; row->trend != NULL && i < ps->ntrend; i++) {
+	row->trend = calloc(r->ntrend + 1, sizeof(*row->trend));
+	for (size_t i = 0; row->trend != NULL && i < r->ntrend; i++) {
 		Csperf__V1__PeriodValue *pv = malloc(sizeof(*pv));
 
 		if (pv == NULL) {
@@ -459,89 +219,48 @@ static Row *build_row(const definition *d, const period_set *ps, const value_tab
 			break;
 		}
 		csperf__v1__period_value__init(pv);
-		pv->period = strdup(ps->trend[i].label);
-		pv->value = new_figure(hide(find_value(values, d->id, ps->trend[i].label, ""),
-					    suppress_threshold)
-				       ? none : value_of(values, d->id, ps->trend[i].label));
+		pv->period = (char *)r->trend[i].period;
+		pv->value = new_figure(r->trend[i].value);
 		row->trend[row->n_trend++] = pv;
-		failed |= pv->period == NULL || pv->value == NULL;
+		failed |= pv->value == NULL;
 	}
+	row->comparators = calloc(r->ncomparators + 1, sizeof(*row->comparators));
+	for (size_t i = 0; row->comparators != NULL && i < r->ncomparators; i++) {
+		const scorecard_comparator *from = &r->comparators[i];
+		Csperf__V1__Comparator *c = malloc(sizeof(*c));
 
-	/* Published figures first (England, region, statistical neighbours as
-	 * published), then what csperf computes: the council's statistical
-	 * neighbours it holds, and every other council it holds. */
-	row->comparators = calloc(pub->count + peer_averages->count + 1, sizeof(*row->comparators));
-	for (size_t i = 0; row->comparators != NULL && i < pub->count; i++) {
-		const published *p = &pub->items[i];
-		Csperf__V1__Comparator *c;
-
-		if (strcmp(p->indicator_id, d->id) != 0)
-			continue;
-		c = malloc(sizeof(*c));
 		if (c == NULL) {
 			failed = true;
 			break;
 		}
 		csperf__v1__comparator__init(c);
-		c->name = strcmp(p->area_type, "statistical_neighbours") == 0 ? "statistical neighbours"
-			  : (char *)p->area;
-		c->area_type = (char *)p->area_type;
-		c->year = (char *)p->period;
-		c->value = new_figure((judge_figure){ true, p->value });
-		c->source = (char *)p->source;
+		c->name = (char *)from->name;
+		c->area_type = (char *)from->area_type;
+		c->year = (char *)from->year;
+		c->value = new_figure(from->value);
+		c->source = (char *)from->source;
 		row->comparators[row->n_comparators++] = c;
 		failed |= c->value == NULL;
 	}
-	for (size_t i = 0; row->comparators != NULL && i < peer_averages->count; i++) {
-		const peer *pe = &peer_averages->items[i];
-		Csperf__V1__Comparator *c;
+	row->breakdown = calloc(r->nbreakdown + 1, sizeof(*row->breakdown));
+	for (size_t i = 0; row->breakdown != NULL && i < r->nbreakdown; i++) {
+		Csperf__V1__BreakdownRow *b = malloc(sizeof(*b));
 
-		if (strcmp(pe->indicator_id, d->id) != 0)
-			continue;
-		c = malloc(sizeof(*c));
-		if (c == NULL) {
+		if (b == NULL) {
 			failed = true;
 			break;
 		}
-		csperf__v1__comparator__init(c);
-		c->name = pe->neighbours ? "statistical neighbours in csperf" : "other councils in csperf";
-		c->area_type = pe->neighbours ? "statistical_neighbours" : "computed";
-		c->year = (char *)ps->asked.label;
-		c->value = new_figure((judge_figure){ true, pe->average });
-		c->source = "computed by csperf";
-		row->comparators[row->n_comparators++] = c;
-		failed |= c->value == NULL;
-	}
-
-	/* Breakdown rows: every code of the period, in code order. */
-	for (size_t i = 0; i < values->count; i++) {
-		const value_row *v = &values->rows[i];
-		Csperf__V1__BreakdownRow *b, **grown;
-
-		if (v->breakdown[0] == '\0' || strcmp(v->indicator_id, d->id) != 0 ||
-		    strcmp(v->period, ps->asked.label) != 0)
-			continue;
-		grown = realloc(row->breakdown, (row->n_breakdown + 1) * sizeof(*grown));
-		b = malloc(sizeof(*b));
-		if (grown == NULL || b == NULL) {
-			free(b);
-			if (grown != NULL)
-				row->breakdown = grown;
-			failed = true;
-			break;
-		}
-		row->breakdown = grown;
 		csperf__v1__breakdown_row__init(b);
-		b->code = strdup(v->breakdown);
-		b->numerator = new_figure(hide(v, suppress_threshold) ? none : v->numerator);
-		b->value = new_figure(hide(v, suppress_threshold) ? none : v->value);
+		b->code = (char *)r->breakdown[i].code;
+		b->numerator = new_figure(r->breakdown[i].numerator);
+		b->value = new_figure(r->breakdown[i].value);
 		row->breakdown[row->n_breakdown++] = b;
-		failed |= b->code == NULL || b->numerator == NULL || b->value == NULL;
+		failed |= b->numerator == NULL || b->value == NULL;
 	}
 	if (failed || row->value == NULL || row->numerator == NULL || row->denominator == NULL ||
 	    row->last_year == NULL || row->previous == NULL || row->year_ago == NULL ||
 	    row->target == NULL || row->tolerance == NULL || row->trend == NULL ||
-	    row->comparators == NULL) {
+	    row->comparators == NULL || row->breakdown == NULL) {
 		row_free(row);
 		return NULL;
 	}
@@ -549,13 +268,14 @@ static Row *build_row(const definition *d, const period_set *ps, const value_tab
 }
 
 typedef struct scorecard {
-	period_set periods;
+	scorecard_periods periods;
 	definitions defs;
-	value_table values;
-	peers peer_averages;
-	published_list published;
+	scorecard_values values;
+	scorecard_peers peer_averages;
+	scorecard_published_list published;
 	char council_name[128];
 	char data_to[16];
+	scorecard_row *engine_rows;   /* the engine's rows, which the reply's rows borrow from */
 	Row **rows;
 	size_t nrows;
 	bool from_primary;   /* read from the primary, not a replica */
@@ -563,11 +283,14 @@ typedef struct scorecard {
 
 static void scorecard_free(scorecard *sc)
 {
-	for (size_t i = 0; i < sc->nrows; i++)
+	for (size_t i = 0; i < sc->nrows; i++) {
 		row_free(sc->rows[i]);
+		scorecard_row_free(&sc->engine_rows[i]);
+	}
 	free(sc->rows);
+	free(sc->engine_rows);
 	definitions_free(&sc->defs);
-	free(sc->values.rows);
+	scorecard_values_free(&sc->values);
 	free(sc->peer_averages.items);
 	free(sc->published.items);
 }
@@ -585,8 +308,12 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 	int64_t timeout = rpc_call_remaining_ms(call);
 	bool stage_ok = stage == NULL;
 	auth_suppression suppression = access_suppression(call, a);
+	int threshold = suppression.suppress ? suppression.threshold : 0;
 	char published_periods[128];
 	store_pool *reads;
+	value_reader values = { NULL, false };
+	peer_reader all_councils = { NULL, false }, neighbours = { NULL, true };
+	published_reader published = { NULL, NULL };
 
 	memset(sc, 0, sizeof(*sc));
 	if (!handlers_valid_council(council))
@@ -600,15 +327,12 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 		return status_set(st, STATUS_INVALID_ARGUMENT, "stage must be one of early_help, "
 				  "front_door, assessment, child_protection, looked_after, adoption, "
 				  "care_leavers, workforce, youth_justice, finance");
-	make_period_set(&asked, &sc->periods);
-	sc->published.periods = &sc->periods;
-	{
-		report_period year;
-
-		period_containing(PERIOD_YEAR, asked.start, &year);
-		snprintf(published_periods, sizeof(published_periods), "%s,%s,%s,%s", asked.label,
-			 year.label, sc->periods.last_year.label, sc->periods.year_before_last.label);
-	}
+	scorecard_periods_make(&asked, &sc->periods);
+	scorecard_published_periods(&sc->periods, published_periods, sizeof(published_periods));
+	values.values = &sc->values;
+	all_councils.peers = neighbours.peers = &sc->peer_averages;
+	published.list = &sc->published;
+	published.periods = &sc->periods;
 	/* A replica that has replayed the council's latest write, or the
 	 * primary (docs/SCALING.md). */
 	reads = store_read_pool(a->pool, timeout, council);
@@ -617,27 +341,35 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 	    store_indicators_list(reads, timeout, stage, NULL, false, keep_definition, &sc->defs,
 				  st) != 0 ||
 	    store_values_for_periods(reads, timeout, council, sc->periods.csv, stage, keep_value,
-				     &sc->values, st) != 0 ||
+				     &values, st) != 0 ||
 	    store_peer_averages(reads, timeout, council, asked.label, false, keep_peer,
-				&sc->peer_averages, st) != 0 ||
-	    (sc->peer_averages.collecting_neighbours = true,
-	     store_peer_averages(reads, timeout, council, asked.label, true, keep_peer,
-				 &sc->peer_averages, st)) != 0 ||
+				&all_councils, st) != 0 ||
+	    store_peer_averages(reads, timeout, council, asked.label, true, keep_peer,
+				&neighbours, st) != 0 ||
 	    store_published_comparators(reads, timeout, council, published_periods,
-					keep_published, &sc->published, st) != 0) {
-		if (sc->defs.failed || sc->values.failed)
+					keep_published, &published, st) != 0) {
+		if (sc->defs.failed || values.failed)
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		return -1;
 	}
+	/* What this role may see, before anything is computed from it. */
+	scorecard_values_suppress(&sc->values, threshold);
 	sc->rows = calloc(sc->defs.count + 1, sizeof(*sc->rows));
-	if (sc->rows == NULL)
+	sc->engine_rows = calloc(sc->defs.count + 1, sizeof(*sc->engine_rows));
+	if (sc->rows == NULL || sc->engine_rows == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	for (size_t i = 0; i < sc->defs.count; i++) {
-		Row *row = build_row(&sc->defs.items[i], &sc->periods, &sc->values, &sc->peer_averages,
-				     &sc->published, suppression.suppress ? suppression.threshold : 0);
+		Row *row;
 
-		if (row == NULL)
+		if (scorecard_row_build(&sc->defs.items[i], &sc->periods, &sc->values,
+					&sc->peer_averages, &sc->published, threshold,
+					&sc->engine_rows[i]) != 0)
 			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		row = build_row(&sc->engine_rows[i]);
+		if (row == NULL) {
+			scorecard_row_free(&sc->engine_rows[i]);
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		}
 		sc->rows[sc->nrows++] = row;
 	}
 	return 0;
@@ -756,101 +488,26 @@ cleanup:
 
 /* ---- exceptions ---- */
 
-typedef struct exception_text {
-	char *criteria[4];
-	size_t ncriteria;
-	char reason[768];
-} exception_text;
-
-static void append_reason(exception_text *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void append_reason(exception_text *e, const char *fmt, ...)
+/* The engine's overspend of a row's budget line, written for a reader, or
+ * NULL when its line is not forecast over budget. */
+static const scorecard_overspend *overspend_of(const scorecard_definition *d,
+					       const costs_over_budget *over,
+					       scorecard_overspend *out, char forecast[48],
+					       char budget[48])
 {
-	size_t len = strlen(e->reason);
-	va_list ap;
+	const costs_budget_line *line = costs_over_budget_line(over, d->budget_line);
 
-	if (len > 0 && len + 2 < sizeof(e->reason)) {
-		snprintf(e->reason + len, sizeof(e->reason) - len, "; ");
-		len += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(e->reason + len, sizeof(e->reason) - len, fmt, ap);
-	va_end(ap);
-}
-
-/* The four criteria of Norfolk's exception reporting, with the sentence
- * that says which hold and why; `over` holds the budget lines forecast over
- * budget (handlers/costs.c). Returns true if any holds. */
-static bool judge_exception(const definition *d, const Row *row, const period_set *ps,
-			    const value_table *values, const costs_over_budget *over,
-			    exception_text *e)
-{
-	judge_polarity polarity = judge_polarity_parse(d->polarity);
-	judge_figure value = { row->value->present, row->value->value };
-	judge_figure target = { row->target->present, row->target->value };
-	judge_figure variance = judge_adverse_variance(polarity, value, target);
-	judge_figure series[4];
-	char shown[64], target_shown[64];
-	bool red = strcmp(row->rag, "red") == 0;
-	const costs_budget_line *line;
-
-	memset(e, 0, sizeof(*e));
-	judge_format(d->unit, value, shown, sizeof(shown));
-	judge_format(d->unit, target, target_shown, sizeof(target_shown));
-	if (red || (variance.present && variance.value >= 5.0)) {
-		e->criteria[e->ncriteria++] = "off_target";
-		if (variance.present)
-			append_reason(e, "%s %s: %s against a target of %s - %s, %.0f%% worse than "
-				      "target", d->id, d->title, shown, target_shown,
-				      red ? "Red" : "Amber", variance.value);
-		else
-			append_reason(e, "%s %s: %s against a target of %s - Red", d->id, d->title,
-				      shown, target_shown);
-	}
-	series[0] = value_of(values, d->id, ps->before[1].label);
-	series[1] = value_of(values, d->id, ps->before[2].label);
-	series[2] = row->previous->present
-		? (judge_figure){ true, row->previous->value } : (judge_figure){ false, 0 };
-	series[3] = value;
-	{
-		/* Worse three periods running: four values, each worse than the
-		 * one before. */
-		judge_figure four[4] = { series[0], series[1], series[2], series[3] };
-
-		if (judge_worse_three_running(polarity, four, 4)) {
-			char a[32], b[32], c[32], dd[32];
-
-			judge_format(d->unit, four[0], a, sizeof(a));
-			judge_format(d->unit, four[1], b, sizeof(b));
-			judge_format(d->unit, four[2], c, sizeof(c));
-			judge_format(d->unit, four[3], dd, sizeof(dd));
-			e->criteria[e->ncriteria++] = "worsening";
-			append_reason(e, "%s worse three %s running: %s, %s, %s, %s", d->id,
-				      ps->asked.type == PERIOD_MONTH ? "months"
-				      : ps->asked.type == PERIOD_QUARTER ? "quarters" : "periods",
-				      a, b, c, dd);
-		}
-	}
-	line = costs_over_budget_line(over, d->budget_line);
-	if (line != NULL) {
-		char forecast[48], budget[48];
-
-		costs_format_pounds(line->forecast_pence, forecast, sizeof(forecast));
-		costs_format_pounds(line->budget_pence, budget, sizeof(budget));
-		e->criteria[e->ncriteria++] = "budget";
-		append_reason(e, "%s is linked to the budget line %s, forecast to spend %s in %s "
-			      "against a budget of %s (%s%% over) as at %s", d->id, d->budget_line,
-			      forecast, over->financial_year, budget, line->variance_percent,
-			      over->as_at);
-	}
-	if (d->risk[0] != '\0' && (strcmp(row->rag, "red") == 0 || strcmp(row->rag, "amber") == 0 ||
-				   strcmp(row->direction, "worsening") == 0)) {
-		e->criteria[e->ncriteria++] = "corporate_risk";
-		append_reason(e, "%s bears on the corporate risk %s and is %s", d->id, d->risk,
-			      strcmp(row->rag, "red") == 0 ? "Red"
-			      : strcmp(row->rag, "amber") == 0 ? "Amber" : "worsening");
-	}
-	return e->ncriteria > 0;
+	if (line == NULL)
+		return NULL;
+	costs_format_pounds(line->forecast_pence, forecast, 48);
+	costs_format_pounds(line->budget_pence, budget, 48);
+	out->budget_line = d->budget_line;
+	out->forecast = forecast;
+	out->budget = budget;
+	out->variance_percent = line->variance_percent;
+	out->financial_year = over->financial_year;
+	out->as_at = over->as_at;
+	return out;
 }
 
 void handle_get_exceptions(rpc_call *call, void *ctx)
@@ -860,7 +517,7 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 		(Csperf__V1__GetExceptionsRequest *)rpc_call_request(call);
 	Csperf__V1__GetExceptionsResponse reply = CSPERF__V1__GET_EXCEPTIONS_RESPONSE__INIT;
 	Csperf__V1__Exception **exceptions = NULL;
-	exception_text *texts = NULL;
+	scorecard_exception *texts = NULL;
 	size_t count = 0;
 	scorecard sc;
 	costs_over_budget over = { NULL, 0, "", "" };
@@ -893,9 +550,12 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 	}
 	for (size_t i = 0; i < sc.nrows; i++) {
 		Csperf__V1__Exception *x;
+		scorecard_overspend overspend;
+		char forecast[48], budget[48];
 
-		if (!judge_exception(&sc.defs.items[i], sc.rows[i], &sc.periods, &sc.values, &over,
-				     &texts[count]))
+		if (!scorecard_exception_of(&sc.engine_rows[i], &sc.periods, &sc.values,
+					    overspend_of(&sc.defs.items[i], &over, &overspend,
+							 forecast, budget), &texts[count]))
 			continue;
 		x = malloc(sizeof(*x));
 		if (x == NULL) {
@@ -906,7 +566,7 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 		x->indicator_id = sc.rows[i]->indicator_id;
 		x->title = sc.rows[i]->title;
 		x->n_criteria = texts[count].ncriteria;
-		x->criteria = texts[count].criteria;
+		x->criteria = (char **)texts[count].criteria;
 		x->reason = texts[count].reason;
 		x->row = sc.rows[i];
 		exceptions[count++] = x;

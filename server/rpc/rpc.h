@@ -26,7 +26,8 @@ typedef struct rpc_call rpc_call;
 typedef enum rpc_method_kind {
 	RPC_UNARY,          /* one request, one reply */
 	RPC_CLIENT_STREAM,  /* many requests (rpc_call_recv), one reply */
-	RPC_SERVER_STREAM   /* one request, many replies (rpc_call_send) */
+	RPC_SERVER_STREAM,  /* one request, many replies (rpc_call_send) */
+	RPC_BIDI_STREAM     /* many requests (rpc_call_recv), many replies (rpc_call_send) */
 } rpc_method_kind;
 
 /* Runs on a worker thread; `app` is what rpc_server_new was given. It must end
@@ -50,6 +51,15 @@ typedef bool (*rpc_gate)(rpc_call *call, void *app);
  * the audit trail before its caller has the answer. */
 typedef void (*rpc_finish_hook)(rpc_call *call, void *app);
 
+/* Runs on the worker before each message the server sends (a unary reply,
+ * bytes packed earlier, each message of a stream), given it packed: the one
+ * place every reply passes through (small-number suppression). Returns 0
+ * and sets *out to NULL to send the message as it is, or to malloc'd bytes
+ * (*out_size of them) to send instead; -1 when the message must not be
+ * sent: a unary call then fails INTERNAL, a stream's send fails. */
+typedef int (*rpc_send_filter)(rpc_call *call, void *app, const uint8_t *packed, size_t size,
+			       uint8_t **out, size_t *out_size);
+
 typedef struct rpc_server_options {
 	const char *listen;     /* "127.0.0.1:50051", "[::]:0", "unix:/path" */
 	int pollers;            /* threads polling the completion queue (1..6) */
@@ -63,6 +73,7 @@ typedef struct rpc_server_options {
 	const char *tls_cert_pem;
 	const char *tls_key_pem;
 	const char *tls_client_ca_pem;
+	rpc_send_filter send_filter;   /* NULL: messages go as the handlers made them */
 } rpc_server_options;
 
 /* Creates, binds and starts the server. On failure returns -1 and fills st
@@ -131,7 +142,8 @@ bool rpc_call_cancelled(rpc_call *call);
 /* The peer's address, for logs ("ipv4:127.0.0.1:53312"). */
 const char *rpc_call_peer(rpc_call *call);
 
-/* The method's kind (a client stream has no request until rpc_call_recv). */
+/* The method's kind (a client or bidirectional stream has no request until
+ * rpc_call_recv). */
 rpc_method_kind rpc_call_kind(const rpc_call *call);
 
 /* A pointer the gate and handlers share for the call (e.g. the caller's

@@ -80,6 +80,7 @@ struct rpc_call {
 	pthread_cond_t cv;
 	bool op_done, op_ok;
 	bool close_done, handler_done, initial_metadata_sent, finished;
+	bool send_refused;          /* a message of the stream failed the send filter */
 	status_code final_code;     /* what call_finish sent */
 	void *context;              /* the gate's and handlers' (rpc_call_set_context) */
 
@@ -96,6 +97,7 @@ struct rpc_server {
 	int port;
 	rpc_gate gate;
 	rpc_finish_hook before_finish;
+	rpc_send_filter send_filter;
 
 	pthread_t *pollers;
 	int npollers;
@@ -177,7 +179,8 @@ static int request_call(rpc_server *srv, size_t index)
 	if (c == NULL)
 		return -1;
 	if (method != NULL) {
-		bool has_payload = method->kind != RPC_CLIENT_STREAM;
+		bool has_payload = method->kind != RPC_CLIENT_STREAM &&
+				   method->kind != RPC_BIDI_STREAM;
 		err = grpc_server_request_registered_call(
 			srv->server, srv->registered[index], &c->call, &c->deadline,
 			&c->metadata, has_payload ? &c->payload : NULL, srv->cq,
@@ -359,13 +362,35 @@ static bool call_run_batch(rpc_call *c, const grpc_op *ops, size_t nops)
 	return ok;
 }
 
-static grpc_byte_buffer *pack_message(const ProtobufCMessage *msg)
+/* The bytes that go out for a message (msg, or packed already), through
+ * the server's send filter: NULL when the filter refuses them. */
+static grpc_byte_buffer *outgoing(rpc_call *c, const ProtobufCMessage *msg, const uint8_t *packed,
+				  size_t packed_size)
 {
-	size_t size = protobuf_c_message_get_packed_size(msg);
-	grpc_slice slice = grpc_slice_malloc(size);
+	grpc_slice slice;
 	grpc_byte_buffer *buffer;
+	uint8_t *rewritten = NULL;
+	size_t rewritten_size = 0;
 
-	protobuf_c_message_pack(msg, GRPC_SLICE_START_PTR(slice));
+	if (msg != NULL) {
+		packed_size = protobuf_c_message_get_packed_size(msg);
+		slice = grpc_slice_malloc(packed_size);
+		protobuf_c_message_pack(msg, GRPC_SLICE_START_PTR(slice));
+	} else {
+		slice = grpc_slice_from_copied_buffer((const char *)packed, packed_size);
+	}
+	if (c->srv->send_filter != NULL) {
+		if (c->srv->send_filter(c, c->srv->app, GRPC_SLICE_START_PTR(slice),
+					GRPC_SLICE_LENGTH(slice), &rewritten, &rewritten_size) != 0) {
+			grpc_slice_unref(slice);
+			return NULL;
+		}
+		if (rewritten != NULL) {
+			grpc_slice_unref(slice);
+			slice = grpc_slice_from_copied_buffer((const char *)rewritten, rewritten_size);
+			free(rewritten);
+		}
+	}
 	buffer = grpc_raw_byte_buffer_create(&slice, 1);
 	grpc_slice_unref(slice);
 	return buffer;
@@ -412,6 +437,19 @@ static void call_finish_packed(rpc_call *c, status_code code, const char *messag
 	if (c->finished)
 		return;
 	c->finished = true;
+	/* The reply passes the send filter before the call's status is
+	 * decided (and audited): a reply that may not be sent fails the call. */
+	if (c->send_refused) {
+		code = STATUS_INTERNAL;
+		message = "a message of the stream could not be checked for small numbers";
+	} else if (code == STATUS_OK && (reply != NULL || packed != NULL)) {
+		buffer = outgoing(c, reply, packed, packed_size);
+		if (buffer == NULL) {
+			log_error("rpc: %s: the reply did not pass the send filter", c->method->path);
+			code = STATUS_INTERNAL;
+			message = "the reply could not be checked for small numbers";
+		}
+	}
 	c->final_code = code;
 	/* Decided: a cancellation from now on has nothing left to stop. */
 	pthread_mutex_lock(&c->mu);
@@ -424,15 +462,7 @@ static void call_finish_packed(rpc_call *c, status_code code, const char *messag
 		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
 		c->initial_metadata_sent = true;
 	}
-	if (reply != NULL && code == STATUS_OK) {
-		buffer = pack_message(reply);
-		ops[n].op = GRPC_OP_SEND_MESSAGE;
-		ops[n++].data.send_message.send_message = buffer;
-	} else if (packed != NULL && code == STATUS_OK) {
-		grpc_slice slice = grpc_slice_from_copied_buffer((const char *)packed, packed_size);
-
-		buffer = grpc_raw_byte_buffer_create(&slice, 1);
-		grpc_slice_unref(slice);
+	if (buffer != NULL) {
 		ops[n].op = GRPC_OP_SEND_MESSAGE;
 		ops[n++].data.send_message.send_message = buffer;
 	}
@@ -548,9 +578,14 @@ int rpc_call_send(rpc_call *call, const ProtobufCMessage *msg)
 {
 	grpc_op ops[2];
 	size_t n = 0;
-	grpc_byte_buffer *buffer = pack_message(msg);
+	grpc_byte_buffer *buffer = outgoing(call, msg, NULL, 0);
 	bool ok;
 
+	if (buffer == NULL) {
+		log_error("rpc: %s: a message did not pass the send filter", call->method->path);
+		call->send_refused = true;
+		return -1;
+	}
 	memset(ops, 0, sizeof(ops));
 	if (!call->initial_metadata_sent) {
 		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
@@ -727,6 +762,7 @@ int rpc_server_start(rpc_server **out, const rpc_server_options *opts,
 	srv->app = app;
 	srv->gate = opts->gate;
 	srv->before_finish = opts->before_finish;
+	srv->send_filter = opts->send_filter;
 	srv->npollers = opts->pollers < 1 ? 1 : opts->pollers > 6 ? 6 : opts->pollers;
 	srv->nworkers = opts->workers < 1 ? 1 : opts->workers;
 	srv->accepting = true;
@@ -763,7 +799,7 @@ int rpc_server_start(rpc_server **out, const rpc_server_options *opts,
 	for (size_t i = 0; i < nmethods; i++) {
 		srv->registered[i] = grpc_server_register_method(
 			srv->server, methods[i].path, NULL,
-			methods[i].kind == RPC_CLIENT_STREAM
+			methods[i].kind == RPC_CLIENT_STREAM || methods[i].kind == RPC_BIDI_STREAM
 				? GRPC_SRM_PAYLOAD_NONE
 				: GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER,
 			0);

@@ -60,6 +60,7 @@ static bool is_executable(const char *dir, const char *name)
 static int find_pg_bin(const char *given, char *out, size_t outsize, status *st)
 {
 	glob_t found;
+	char resolved[PATH_MAX];
 
 	if (given != NULL && given[0] != '\0') {
 		if (!is_executable(given, "initdb") || !is_executable(given, "postgres"))
@@ -67,7 +68,12 @@ static int find_pg_bin(const char *given, char *out, size_t outsize, status *st)
 					  "%s has no initdb and postgres programs: give the "
 					  "folder of PostgreSQL's server programs (Debian package "
 					  "postgresql-15: /usr/lib/postgresql/15/bin)", given);
-		snprintf(out, outsize, "%s", given);
+		/* Absolute, so that the programs started from it find each other
+		 * whatever the working directory and PATH. */
+		if (realpath(given, resolved) == NULL)
+			return status_set(st, STATUS_FAILED_PRECONDITION,
+					  "cannot resolve %s: %s", given, strerror(errno));
+		snprintf(out, outsize, "%s", resolved);
 		return 0;
 	}
 	if (is_executable("/usr/lib/postgresql/" PG_MAJOR "/bin", "initdb")) {
@@ -162,7 +168,9 @@ static int run_initdb(const char *pg_bin, const char *data_dir, const run_as *wh
 		dup2(fds[1], STDOUT_FILENO);
 		dup2(fds[1], STDERR_FILENO);
 		close(fds[0]);
-		execl(initdb, "initdb", "-D", data_dir, "-U", "postgres", "--auth=trust",
+		/* argv[0] is the full path: initdb finds its sibling postgres
+		 * through it (and PATH only for a bare name). */
+		execl(initdb, initdb, "-D", data_dir, "-U", "postgres", "--auth=trust",
 		      "-E", "UTF8", "--locale=C.UTF-8", (char *)NULL);
 		_exit(127);
 	}
@@ -348,7 +356,7 @@ static int start_postmaster(store_embedded *pg, const char *pg_bin, int port,
 		fd = open("/dev/null", O_RDONLY);
 		if (fd >= 0)
 			dup2(fd, STDIN_FILENO);
-		execl(postgres, "postgres", "-D", pg->data_dir, "-k", pg->socket_dir,
+		execl(postgres, postgres, "-D", pg->data_dir, "-k", pg->socket_dir,
 		      "-p", port_text, "-c", "listen_addresses=",
 		      "-c", "unix_socket_permissions=0700", (char *)NULL);
 		_exit(127);

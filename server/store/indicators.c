@@ -111,19 +111,35 @@ int store_indicator_put(store_pool *pool, int64_t timeout_ms, const store_indica
 	return 0;
 }
 
-int store_list_councils(store_pool *pool, int64_t timeout_ms, store_text_cb cb, void *ctx,
-			status *st)
+/* Calls cb with the first column of each row of res, then clears res. */
+static int each_text(PGresult *res, store_text_cb cb, void *ctx)
 {
-	PGresult *res;
 	int rc = 0;
 
-	res = store_read(pool, timeout_ms, "SELECT la_code FROM council ORDER BY la_code", 0, NULL, st);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++)
 		rc = cb(PQgetvalue(res, row, 0), ctx);
 	PQclear(res);
 	return rc;
+}
+
+int store_list_councils(store_pool *pool, int64_t timeout_ms, store_text_cb cb, void *ctx,
+			status *st)
+{
+	return each_text(store_read(pool, timeout_ms, "SELECT la_code FROM council ORDER BY la_code",
+				    0, NULL, st), cb, ctx);
+}
+
+int store_locality_children(store_pool *pool, int64_t timeout_ms, const char *council,
+			    const char *localities, store_text_cb cb, void *ctx, status *st)
+{
+	const char *params[2] = { council, localities };
+
+	return each_text(store_read(pool, timeout_ms,
+		"SELECT DISTINCT child_id FROM placement_cost WHERE council = $1 AND "
+		"locality = ANY (string_to_array($2::text, chr(31))) ORDER BY child_id",
+		2, params, st), cb, ctx);
 }
 
 int store_series(store_pool *pool, int64_t timeout_ms, const char *council,
@@ -206,7 +222,9 @@ int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *counci
 	int rc = 0;
 
 	res = store_read(pool, timeout_ms,
-		"SELECT indicator_id, avg(value)::float8, count(*) FROM indicator_value "
+		"SELECT indicator_id, avg(value)::float8, count(*), coalesce(min(least("
+		"CASE WHEN numerator >= 1 THEN numerator END, "
+		"CASE WHEN denominator >= 1 THEN denominator END)), 0)::float8 FROM indicator_value "
 		"WHERE period = $2 AND org_unit = 'council' AND breakdown = '' AND council <> $1 "
 		"AND value IS NOT NULL AND (NOT $3::boolean OR council IN (SELECT neighbour FROM "
 		"council_neighbour WHERE council = $1)) GROUP BY indicator_id", 3, params, st);
@@ -214,7 +232,7 @@ int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *counci
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++)
 		rc = cb(PQgetvalue(res, row, 0), strtod(PQgetvalue(res, row, 1), NULL),
-			atoi(PQgetvalue(res, row, 2)), ctx);
+			atoi(PQgetvalue(res, row, 2)), strtod(PQgetvalue(res, row, 3), NULL), ctx);
 	PQclear(res);
 	return rc;
 }

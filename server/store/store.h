@@ -376,6 +376,13 @@ typedef int (*store_text_cb)(const char *text, void *ctx);
 int store_list_councils(store_pool *pool, int64_t timeout_ms, store_text_cb cb, void *ctx,
 			status *st);
 
+/* The children of a council that a token narrowed to localities may see:
+ * those whose current placement cost lines name one of `localities` (joined
+ * by the unit separator, 0x1f; a locality has no control character), in
+ * child id order (docs/SECURITY.md). */
+int store_locality_children(store_pool *pool, int64_t timeout_ms, const char *council,
+			    const char *localities, store_text_cb cb, void *ctx, status *st);
+
 /* One computed value; numbers are text, NULL when absent. */
 typedef struct store_series_row {
 	const char *period, *period_start, *period_end, *breakdown;
@@ -402,8 +409,12 @@ int store_values_for_periods(store_pool *pool, int64_t timeout_ms, const char *c
 
 /* The average of each indicator's value for a period over the other
  * councils csperfd holds, or only over the council's statistical
- * neighbours. */
-typedef int (*store_average_cb)(const char *indicator_id, double average, int councils, void *ctx);
+ * neighbours: how many councils contribute a value, and the smallest
+ * numerator or denominator from 1 up among them (0: none), for the rule
+ * that decides whether it is shown (engine/scorecard.h,
+ * scorecard_peer_shown). */
+typedef int (*store_average_cb)(const char *indicator_id, double average, int councils,
+				double smallest_count, void *ctx);
 int store_peer_averages(store_pool *pool, int64_t timeout_ms, const char *council,
 			const char *period, bool neighbours_only, store_average_cb cb, void *ctx,
 			status *st);

@@ -35,6 +35,33 @@ long long fixture_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+double fixture_time_scale(void)
+{
+	const char *text = getenv("CSPERF_TEST_TIME_SCALE");
+	char *end;
+	double scale;
+
+	if (text == NULL || text[0] == '\0')
+		return 4.0;
+	scale = strtod(text, &end);
+	if (*end != '\0' || !(scale >= 1.0 && scale <= 100.0)) {
+		fprintf(stderr, "fixture: CSPERF_TEST_TIME_SCALE=%s is not a number from 1 "
+			"to 100\n", text);
+		exit(2);
+	}
+	return scale;
+}
+
+long long fixture_deadline_ms(long long ms)
+{
+	return (long long)((double)ms * fixture_time_scale());
+}
+
+int fixture_deadline_s(int timeout_s)
+{
+	return (int)((double)timeout_s * fixture_time_scale() + 0.5);
+}
+
 static int wait_exit(pid_t pid, int timeout_s);
 
 static void sleep_ms(long ms)
@@ -43,6 +70,41 @@ static void sleep_ms(long ms)
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+/* Waits for a csperfd being started to write its ready file. */
+static int wait_ready_file(fixture_server *srv, const char *ready, bool report)
+{
+	long long until = fixture_now_ms() + fixture_deadline_ms(60000);
+
+	while (fixture_now_ms() < until) {
+		char *port = fixture_read_file(ready);
+		int wstatus;
+
+		if (port != NULL && port[0] != '\0') {
+			srv->port = atoi(port);
+			free(port);
+			snprintf(srv->address, sizeof(srv->address), "127.0.0.1:%d", srv->port);
+			return 0;
+		}
+		free(port);
+		if (waitpid(srv->pid, &wstatus, WNOHANG) == srv->pid) {
+			if (report) {
+				char *log = fixture_read_file(srv->log_path);
+
+				fprintf(stderr, "fixture: csperfd exited while starting:\n%s\n",
+					log != NULL ? log : "");
+				free(log);
+			}
+			srv->pid = 0;
+			return -1;
+		}
+		sleep_ms(100);
+	}
+	fprintf(stderr, "fixture: csperfd did not become ready in %lld ms\n",
+		fixture_deadline_ms(60000));
+	kill(srv->pid, SIGKILL);
+	return -1;
 }
 
 bool fixture_pid_alive(pid_t pid)
@@ -105,10 +167,10 @@ static int pg_ctl_start(fixture_pg *pg)
 	char command[1024];
 
 	snprintf(command, sizeof(command),
-		 PG_BIN "/pg_ctl -D %s/data -l %s/postgresql.log -w -t 60 -o "
+		 PG_BIN "/pg_ctl -D %s/data -l %s/postgresql.log -w -t %d -o "
 		 "\"-k %s -c listen_addresses= -c fsync=off -c synchronous_commit=off "
 		 "-c full_page_writes=off\" start >/dev/null",
-		 pg->dir, pg->dir, pg->dir);
+		 pg->dir, pg->dir, fixture_deadline_s(60), pg->dir);
 	return run_as_postgres(command) == 0 ? 0 : -1;
 }
 
@@ -307,29 +369,7 @@ int fixture_server_start(fixture_server *srv, const char *dsn, const char *const
 	srv->pid = spawn_csperfd(dsn, args, ready, srv->log_path, true);
 	if (srv->pid < 0)
 		return -1;
-	for (int i = 0; i < 600; i++) {
-		char *port = fixture_read_file(ready);
-		int wstatus;
-
-		if (port != NULL) {
-			srv->port = atoi(port);
-			free(port);
-			snprintf(srv->address, sizeof(srv->address), "127.0.0.1:%d", srv->port);
-			return 0;
-		}
-		if (waitpid(srv->pid, &wstatus, WNOHANG) == srv->pid) {
-			char *log = fixture_read_file(srv->log_path);
-
-			fprintf(stderr, "fixture: csperfd exited while starting:\n%s\n",
-				log != NULL ? log : "");
-			free(log);
-			srv->pid = 0;
-			return -1;
-		}
-		sleep_ms(100);
-	}
-	kill(srv->pid, SIGKILL);
-	return -1;
+	return wait_ready_file(srv, ready, true);
 }
 
 int fixture_server_spawn(fixture_server *srv, const char *dsn, const char *const *args)
@@ -344,29 +384,12 @@ int fixture_server_spawn(fixture_server *srv, const char *dsn, const char *const
 	srv->pid = spawn_csperfd(dsn, args, ready, srv->log_path, true);
 	if (srv->pid < 0)
 		return -1;
-	for (int i = 0; i < 600; i++) {
-		char *port = fixture_read_file(ready);
-		int wstatus;
-
-		if (port != NULL) {
-			srv->port = atoi(port);
-			free(port);
-			snprintf(srv->address, sizeof(srv->address), "127.0.0.1:%d", srv->port);
-			return 0;
-		}
-		if (waitpid(srv->pid, &wstatus, WNOHANG) == srv->pid) {
-			srv->pid = 0;
-			return -1;
-		}
-		sleep_ms(100);
-	}
-	kill(srv->pid, SIGKILL);
-	return -1;
+	return wait_ready_file(srv, ready, false);
 }
 
 static int wait_exit(pid_t pid, int timeout_s)
 {
-	long long until = fixture_now_ms() + timeout_s * 1000LL;
+	long long until = fixture_now_ms() + fixture_deadline_ms(timeout_s * 1000LL);
 	int wstatus;
 
 	while (fixture_now_ms() < until) {
@@ -436,6 +459,12 @@ int fixture_run(const char *const *argv, const char *const *env, char **out, cha
 			_exit(126);
 		dup2(fd_out, STDOUT_FILENO);
 		dup2(fd_err, STDERR_FILENO);
+		if (getenv("CSPERF_TIMEOUT") == NULL) {
+			char timeout[32];
+
+			snprintf(timeout, sizeof(timeout), "%d", fixture_deadline_s(30));
+			setenv("CSPERF_TIMEOUT", timeout, 1);
+		}
 		for (size_t i = 0; env != NULL && env[i] != NULL; i++)
 			putenv((char *)env[i]);
 		execv(argv[0], (char *const *)argv);

@@ -50,7 +50,8 @@ typedef struct fixture_server {
  * be NULL for the embedded database (then pass --data-dir in args). First
  * makes an admin token with `csperfd token create` and the same arguments,
  * into srv->token and the environment's CSPERF_TOKEN (for the csperf tool).
- * Returns 0, or -1 if it exited or did not become ready within 60 s. */
+ * Returns 0, or -1 if it exited or did not become ready within 60 s (times
+ * fixture_time_scale()). */
 int fixture_server_start(fixture_server *srv, const char *dsn, const char *const *args);
 
 /* As fixture_server_start, but makes no token first (the database may be
@@ -71,7 +72,8 @@ int fixture_token_create(const char *dsn, const char *const *args, const char *r
 int fixture_tls_make(const char *dir);
 
 /* Sends sig and waits for the process; returns its exit status, or -1 if it
- * was killed by a signal or did not exit within timeout_s. */
+ * was killed by a signal or did not exit within timeout_s (each timeout_s
+ * below is times fixture_time_scale()). */
 int fixture_server_stop(fixture_server *srv, int sig, int timeout_s);
 
 /* Runs csperfd to completion (for start-up failures) with args and returns
@@ -82,7 +84,9 @@ int fixture_run_csperfd(const char *const *args, char *err, size_t errsize,
 /* Runs a program (argv[0] is its path) to completion with extra environment
  * variables env ("NAME=value", NULL-terminated, may be NULL); *out and *err
  * get its standard output and error (malloc'd). Returns its exit status, or
- * -1 if it was killed or ran past timeout_s. */
+ * -1 if it was killed or ran past timeout_s. CSPERF_TIMEOUT (the csperf
+ * tool's deadline for each call) is 30 s times fixture_time_scale() unless
+ * env or the test's environment sets it. */
 int fixture_run(const char *const *argv, const char *const *env, char **out, char **err,
 		int timeout_s);
 
@@ -95,6 +99,16 @@ char *fixture_read_file(const char *path);
 
 /* Makes a fresh folder under /tmp; the postgres user can use it. */
 int fixture_mkdtemp(char *out, size_t outsize, const char *prefix);
+
+/* Every deadline a test waits on for an answer is multiplied by this:
+ * CSPERF_TEST_TIME_SCALE (a number from 1 to 100; default 4), so that a wait
+ * holds on two loaded cores. A bound a test asserts as behaviour ("at once",
+ * "within the drain timeout") is scaled too; a lower bound never is. */
+double fixture_time_scale(void);
+/* ms times fixture_time_scale(). */
+long long fixture_deadline_ms(long long ms);
+/* timeout_s times fixture_time_scale(), in whole seconds. */
+int fixture_deadline_s(int timeout_s);
 
 /* Milliseconds on a monotonic clock. */
 long long fixture_now_ms(void);

@@ -123,6 +123,9 @@ static void set_string_field(arena *a, ProtobufCMessage *msg,
 		*(const char ***)member(msg, field) = items;
 	} else {
 		*(const char **)member(msg, field) = value;
+		/* A oneof member is sent only when it is the one set. */
+		if ((field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0)
+			*(uint32_t *)quantifier(msg, field) = field->id;
 	}
 }
 
@@ -280,7 +283,7 @@ static csperf_client *sdk_client(const char *token)
 
 	options.server = server.address;
 	options.token = token;
-	options.timeout_ms = 30000;
+	options.timeout_ms = fixture_deadline_ms(30000);
 	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
 	return client;
 }
@@ -436,6 +439,8 @@ static void prepare_costs(arena *a, ProtobufCMessage *request)
 /* What docs/SECURITY.md promises, written out again: the test is the spec. */
 static const rpc_row matrix[] = {
 	{ "/grpc.health.v1.Health/Check", "*", false, NULL },
+	{ "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", "*", false, NULL },
+	{ "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", "*", false, NULL },
 	{ "/csperf.v1.Performance/GetServerInfo",
 	  "admin loader analyst reader finance scrutiny", false, NULL },
 	{ "/csperf.v1.Performance/LoadRecords", "admin loader", true, prepare_load },

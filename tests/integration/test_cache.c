@@ -92,7 +92,7 @@ static csperf_client *client_of(int server, const char *token)
 
 	options.server = servers[server].address;
 	options.token = token;
-	options.timeout_ms = 60000;
+	options.timeout_ms = fixture_deadline_ms(60000);
 	if (csperf_client_new(&client, &options) != CSPERF_OK)
 		fail_msg("csperf_client_new: %s", csperf_error_last());
 	return client;
@@ -329,8 +329,9 @@ static void test_listener_loss(void **state)
 	(void)state;
 	free(query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
 		   " WHERE application_name = 'csperfd-listener'"));
-	for (int i = 0; i < 100 && log_count(&servers[1], "change listener's connection was lost")
-		== lost; i++)
+	for (long long until = fixture_now_ms() + fixture_deadline_ms(5000);
+	     fixture_now_ms() < until &&
+	     log_count(&servers[1], "change listener's connection was lost") == lost;)
 		sleep_ms(50);
 	assert_true(log_count(&servers[1], "change listener's connection was lost") > lost);
 	during = data_to_of(b);
@@ -339,7 +340,9 @@ static void test_listener_loss(void **state)
 	free(during);
 	during = data_to_of(b);    /* from the database, whatever the listener */
 	assert_string_not_equal(during, before);
-	for (int i = 0; i < 100 && log_count(&servers[1], "listening for changes") <= listening; i++)
+	for (long long until = fixture_now_ms() + fixture_deadline_ms(5000);
+	     fixture_now_ms() < until &&
+	     log_count(&servers[1], "listening for changes") <= listening;)
 		sleep_ms(50);
 	assert_true(log_count(&servers[1], "listening for changes") > listening);
 	free(query("UPDATE compute_run SET data_to = data_to - 1 WHERE council = '" COUNCIL "'"));

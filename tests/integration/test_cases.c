@@ -194,7 +194,7 @@ static void test_cases_number_every_figure(void **state)
 
 	options.server = server.address;
 	options.token = server.token;
-	options.timeout_ms = 60000;
+	options.timeout_ms = fixture_deadline_ms(60000);
 	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
 	assert_int_equal(csperf_indicators_list(client, NULL, &list), CSPERF_OK);
 	for (size_t i = 0; i < list->count; i++) {

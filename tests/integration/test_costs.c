@@ -176,7 +176,7 @@ static csperf_client *client_with(const char *token)
 
 	options.server = server.address;
 	options.token = token;
-	options.timeout_ms = 60000;
+	options.timeout_ms = fixture_deadline_ms(60000);
 	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
 	return client;
 }

@@ -386,7 +386,7 @@ static void assert_unchanged_at(const char *before, int line)
 
 static bool wait_for_lock_waiters(long want, int timeout_ms)
 {
-	long long until = fixture_now_ms() + timeout_ms;
+	long long until = fixture_now_ms() + fixture_deadline_ms(timeout_ms);
 
 	while (fixture_now_ms() < until) {
 		if (count_rows("SELECT count(*) FROM pg_stat_activity WHERE datname = 'csperf' "
@@ -406,7 +406,7 @@ static csperf_client *sdk_client(const fixture_server *srv, long long timeout_ms
 
 	options.server = srv->address;
 	options.token = srv->token;
-	options.timeout_ms = timeout_ms;
+	options.timeout_ms = fixture_deadline_ms(timeout_ms);
 	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
 	return client;
 }
@@ -1100,7 +1100,7 @@ static csperf_health health_of(const char *address)
 	csperf_health health = CSPERF_HEALTH_UNKNOWN;
 
 	options.server = address;
-	options.timeout_ms = 5000;
+	options.timeout_ms = fixture_deadline_ms(5000);
 	if (csperf_client_new(&client, &options) != CSPERF_OK)
 		return CSPERF_HEALTH_UNKNOWN;
 	if (csperf_health_check(client, "", &health) != CSPERF_OK)
@@ -1150,7 +1150,8 @@ static void test_postgres_down_at_start(void **state)
 
 	assert_int_equal(fixture_pg_restart(&pg), 0);
 	started = fixture_now_ms();
-	while (fixture_now_ms() - started < 30000 && health != CSPERF_HEALTH_SERVING) {
+	while (fixture_now_ms() - started < fixture_deadline_ms(30000) &&
+	       health != CSPERF_HEALTH_SERVING) {
 		health = health_of(waiting.address);
 		if (health != CSPERF_HEALTH_SERVING)
 			usleep(100 * 1000);
@@ -1178,7 +1179,7 @@ static void test_postgres_down_at_start(void **state)
 	assert_int_equal(health_of(waiting.address), CSPERF_HEALTH_NOT_SERVING);
 	started = fixture_now_ms();
 	assert_int_equal(fixture_server_stop(&waiting, SIGTERM, 30), 0);
-	assert_true(fixture_now_ms() - started < 10000);
+	assert_true(fixture_now_ms() - started < fixture_deadline_ms(10000));
 	assert_int_equal(fixture_pg_restart(&pg), 0);
 }
 
@@ -1273,7 +1274,8 @@ static void test_sigterm_during_load(void **state)
 	assert_int_equal(fixture_server_stop(&srv, 0, 60), 0);
 	/* Within the drain timeout and a little. */
 	stopped_ms = fixture_now_ms() - signalled;
-	assert_true(stopped_ms < 2000 + (getenv("CSPERF_TEST_WRAPPER") != NULL ? 30000 : 3000));
+	assert_true(stopped_ms < 2000 + fixture_deadline_ms(getenv("CSPERF_TEST_WRAPPER") != NULL ?
+							     30000 : 3000));
 	b.go_on = 1;
 	pthread_join(thread, NULL);
 	assert_true(b.rc != CSPERF_OK);
@@ -1449,9 +1451,11 @@ static void test_cancel_reaches_postgres(void **state)
 		assert_true(wait_for_lock_waiters(0, 3000));
 		printf("faults: cancel: a load waiting for the council's lock stopped waiting "
 		       "%lld ms after its client cancelled\n", fixture_now_ms() - cancelled);
-		for (int i = 0; i < 300 && count_rows("SELECT count(*) FROM audit_log WHERE method = "
-						      "'/csperf.v1.Performance/LoadRecords' AND "
-						      "council = '809' AND status = 'CANCELLED'") == 0; i++)
+		for (long long until = fixture_now_ms() + fixture_deadline_ms(3000);
+		     fixture_now_ms() < until &&
+		     count_rows("SELECT count(*) FROM audit_log WHERE method = "
+				"'/csperf.v1.Performance/LoadRecords' AND "
+				"council = '809' AND status = 'CANCELLED'") == 0;)
 			usleep(10 * 1000);
 		assert_int_equal(count_rows("SELECT count(*) FROM audit_log WHERE method = "
 					    "'/csperf.v1.Performance/LoadRecords' AND council = '809' "

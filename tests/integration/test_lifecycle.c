@@ -83,7 +83,7 @@ static void test_embedded_postgres_stops_with_csperfd(void **state)
 
 	options.server = srv.address;
 	options.token = srv.token;
-	options.timeout_ms = 10000;
+	options.timeout_ms = fixture_deadline_ms(10000);
 	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
 	assert_int_equal(csperf_server_info_get(client, &info), CSPERF_OK);
 	assert_string_equal(info->database_mode, "embedded");
@@ -128,7 +128,8 @@ static void test_embedded_postgres_dies_with_killed_csperfd(void **state)
 	postmaster = postmaster_pid(data_dir);
 	assert_true(fixture_pid_alive(postmaster));
 	assert_int_equal(fixture_server_stop(&srv, SIGKILL, 30), -1);
-	for (int i = 0; i < 300 && !gone; i++) {
+	for (long long until = fixture_now_ms() + fixture_deadline_ms(30000);
+	     fixture_now_ms() < until && !gone;) {
 		gone = !fixture_pid_alive(postmaster);
 		if (!gone)
 			usleep(100 * 1000);
@@ -296,7 +297,7 @@ static void *slow_call_main(void *arg)
 
 	options.server = call->address;
 	options.token = call->token;
-	options.timeout_ms = 60000;
+	options.timeout_ms = fixture_deadline_ms(60000);
 	csperf_client_new(&client, &options);
 	call->rc = csperf_server_info_get(client, &info);
 	csperf_server_info_free(info);
@@ -322,7 +323,8 @@ static void test_drain_timeout_cancels_and_exits_cleanly(void **state)
 	PQclear(PQexec(locker, "LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE"));
 	pthread_create(&thread, NULL, slow_call_main, &call);
 	/* Let the call reach the database and wait on the lock. */
-	for (int i = 0; i < 100; i++) {
+	for (long long until = fixture_now_ms() + fixture_deadline_ms(5000);
+	     fixture_now_ms() < until;) {
 		char *waiting = fixture_pg_query(&pg,
 			"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
 		int n = waiting != NULL ? atoi(waiting) : 0;

@@ -152,7 +152,8 @@ static void stop_app_server(void)
 	char *sessions = NULL;
 
 	assert_int_equal(fixture_server_stop(&app_server, SIGTERM, 30), 0);
-	for (int tries = 0; tries < 60; tries++) {
+	for (long long until = fixture_now_ms() + fixture_deadline_ms(15000);
+	     fixture_now_ms() < until;) {
 		free(sessions);
 		sessions = query("SELECT count(*) FROM pg_stat_activity "
 				 "WHERE usename = 'csperf_partitions'");

@@ -114,7 +114,7 @@ static int setup(void **state)
 		return -1;
 	exec_sql("INSERT INTO council (la_code, name, nation) VALUES ('" COUNCIL "', '"
 		 COUNCIL_NAME "', 'england'), ('951', 'Otherton', 'england'), "
-		 "('952', 'Elsewhere', 'england')");
+		 "('952', 'Elsewhere', 'england'), ('953', 'Thirdly', 'england')");
 	options.server = server.address;
 	options.token = server.token;
 	if (csperf_client_new(&client, &options) != CSPERF_OK)
@@ -154,11 +154,14 @@ static int setup(void **state)
 		put_value(COUNCIL, c->id, "2017-18", "year", "2017-04-01", "2018-03-31", c->last_year,
 			  -1, -1);
 	}
-	/* Other councils, for the "other councils in csperf" comparator. */
+	/* Other councils, for the "other councils in csperf" comparator (at
+	 * least three: docs/SECURITY.md). */
 	put_value("951", "RPTRED", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 17, -1, -1);
 	put_value("952", "RPTRED", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 19, -1, -1);
+	put_value("953", "RPTRED", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 18, -1, -1);
 	put_value("951", "RPTGREEN", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 80, -1, -1);
 	put_value("952", "RPTGREEN", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 84, -1, -1);
+	put_value("953", "RPTGREEN", "2018-19:Q4", "quarter", "2019-01-01", "2019-03-31", 82, -1, -1);
 	csperf_client_free(client);
 	return 0;
 }

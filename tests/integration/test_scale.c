@@ -85,9 +85,9 @@ static int replica_start(void)
 		return -1;
 	}
 	snprintf(command, sizeof(command),
-		 PG_BIN "/pg_ctl -D %s/data -l %s/postgresql.log -w -t 60 -o "
+		 PG_BIN "/pg_ctl -D %s/data -l %s/postgresql.log -w -t %d -o "
 		 "\"-k %s -c listen_addresses= -c hot_standby=on -c fsync=off\" start >/dev/null",
-		 replica.dir, replica.dir, replica.dir);
+		 replica.dir, replica.dir, fixture_deadline_s(60), replica.dir);
 	if (as_postgres(command) != 0)
 		return -1;
 	snprintf(replica.dsn, sizeof(replica.dsn),
@@ -109,7 +109,8 @@ static void replica_catch_up(void)
 	assert_non_null(target);
 	snprintf(sql, sizeof(sql), "SELECT pg_last_wal_replay_lsn() >= '%s'::pg_lsn", target);
 	free(target);
-	for (int i = 0; i < 600; i++) {
+	for (long long until = fixture_now_ms() + fixture_deadline_ms(30000);
+	     fixture_now_ms() < until;) {
 		char *done = replica_query(sql);
 		int ok = done != NULL && strcmp(done, "t") == 0;
 
@@ -118,7 +119,7 @@ static void replica_catch_up(void)
 			return;
 		sleep_ms(50);
 	}
-	fail_msg("the replica did not catch up within 30 s");
+	fail_msg("the replica did not catch up within %lld ms", fixture_deadline_ms(30000));
 }
 
 static void run_tool(const char *const *argv)
@@ -159,7 +160,7 @@ static csperf_client *client_both(void)
 
 	options.server = both;
 	options.token = servers[0].token;
-	options.timeout_ms = 60000;
+	options.timeout_ms = fixture_deadline_ms(60000);
 	if (csperf_client_new(&client, &options) != CSPERF_OK)
 		fail_msg("csperf_client_new: %s", csperf_error_last());
 	return client;

@@ -330,11 +330,12 @@ static const csperf_comparator *comparator_of(const csperf_scorecard_row *r, con
 
 /* Comparators: published figures (England for the year, the region for the
  * quarter, a later published figure ignored), and averages csperf computes
- * over the council's statistical neighbours and over every other council. */
+ * over the council's statistical neighbours and over every other council,
+ * each only with at least three councils contributing. */
 static void test_comparators(void **state)
 {
 	csperf_client *client = client_with(server.token);
-	const char *neighbours[] = { "951", "952" };
+	const char *neighbours[] = { "951", "952", "953" };
 	csperf_council council = { "950", "Testshire", "england", "Middle Region", 2, neighbours };
 	csperf_comparator_figure figures[] = {
 		{ "TUPGREEN", "england", "England", "2018-19", 85.5, "DfE 2019", 2 },
@@ -358,6 +359,13 @@ static void test_comparators(void **state)
 			  40, -1, -1);
 
 	assert_int_equal(csperf_council_put(client, &council), CSPERF_OK);
+	/* Two neighbours: their average would be their figures; not shown. */
+	sc = scorecard(client);
+	assert_null(comparator_of(row_of(sc, "TUPGREEN"), "statistical neighbours in csperf"));
+	assert_non_null(comparator_of(row_of(sc, "TUPGREEN"), "other councils in csperf"));
+	csperf_scorecard_free(sc);
+	council.nneighbours = 3;
+	assert_int_equal(csperf_council_put(client, &council), CSPERF_OK);
 	assert_int_equal(csperf_comparators_load(client, figures, 4, &stored), CSPERF_OK);
 	assert_int_equal(stored, 4);
 	assert_int_equal(csperf_comparators_load(client, &bad, 1, NULL), CSPERF_EINVAL);
@@ -376,7 +384,7 @@ static void test_comparators(void **state)
 	assert_null(comparator_of(r, "Other Region"));
 	c = comparator_of(r, "statistical neighbours in csperf");
 	assert_non_null(c);
-	assert_true(c->value.value == 85.0);             /* (80 + 90) / 2 */
+	assert_true(c->value.value == 70.0);             /* (80 + 90 + 40) / 3 */
 	c = comparator_of(r, "other councils in csperf");
 	assert_non_null(c);
 	assert_true(c->value.value == 70.0);             /* (80 + 90 + 40) / 3 */

@@ -55,7 +55,7 @@ static csperf_client *client_with_timeout(long long timeout_ms)
 
 static void test_server_info(void **state)
 {
-	csperf_client *client = client_with_timeout(5000);
+	csperf_client *client = client_with_timeout(fixture_deadline_ms(5000));
 	csperf_server_info *info = NULL;
 	char *schema = fixture_pg_query(&pg, "SELECT max(version) FROM schema_migrations");
 
@@ -75,7 +75,7 @@ static void test_server_info(void **state)
 
 static void test_health(void **state)
 {
-	csperf_client *client = client_with_timeout(5000);
+	csperf_client *client = client_with_timeout(fixture_deadline_ms(5000));
 	csperf_health health = CSPERF_HEALTH_UNKNOWN;
 
 	assert_int_equal(csperf_health_check(client, "", &health), CSPERF_OK);
@@ -149,10 +149,10 @@ static void test_unknown_method_is_unimplemented_at_once(void **state)
 
 	grpc_init();
 	started = fixture_now_ms();
-	status = call_unknown_method(server.address, 10000);
-	/* "At once": far sooner than the 10 s deadline it would hang until. */
+	status = call_unknown_method(server.address, fixture_deadline_ms(10000));
+	/* "At once": far sooner than the deadline it would hang until. */
 	assert_int_equal(status, GRPC_STATUS_UNIMPLEMENTED);
-	assert_true(fixture_now_ms() - started < 5000);
+	assert_true(fixture_now_ms() - started < fixture_deadline_ms(5000));
 	grpc_shutdown();
 }
 
@@ -164,7 +164,7 @@ static void test_deadline_on_slow_path(void **state)
 {
 	PGconn *locker = fixture_pg_connect(&pg);
 	csperf_client *fast = client_with_timeout(50);
-	csperf_client *patient = client_with_timeout(10000);
+	csperf_client *patient = client_with_timeout(fixture_deadline_ms(10000));
 	csperf_server_info *info = NULL;
 	char *waiting;
 
@@ -176,7 +176,8 @@ static void test_deadline_on_slow_path(void **state)
 
 	/* The server's own query gives up by itself (its statement_timeout is
 	 * the call's deadline): no session stays waiting on the lock. */
-	for (int i = 0; i < 100; i++) {
+	for (long long until = fixture_now_ms() + fixture_deadline_ms(5000);
+	     fixture_now_ms() < until;) {
 		waiting = fixture_pg_query(&pg,
 			"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
 		if (waiting != NULL && strcmp(waiting, "0") == 0)
@@ -210,7 +211,7 @@ static void *concurrent_worker(void *arg)
 
 	options.server = server.address;
 	options.token = server.token;
-	options.timeout_ms = 10000;
+	options.timeout_ms = fixture_deadline_ms(10000);
 	if (csperf_client_new(&client, &options) != CSPERF_OK) {
 		result->failures = 1000;
 		return NULL;
@@ -254,7 +255,7 @@ static csperf_health health_now(csperf_client *client)
  * still answers about the server, and no restart of csperfd is needed. */
 static void test_database_restart(void **state)
 {
-	csperf_client *client = client_with_timeout(10000);
+	csperf_client *client = client_with_timeout(fixture_deadline_ms(10000));
 	csperf_server_info *info = NULL;
 	csperf_health health = CSPERF_HEALTH_UNKNOWN;
 
@@ -268,7 +269,8 @@ static void test_database_restart(void **state)
 	info = NULL;
 
 	assert_int_equal(fixture_pg_restart(&pg), 0);
-	for (int i = 0; i < 50 && health != CSPERF_HEALTH_SERVING; i++) {
+	for (long long until = fixture_now_ms() + fixture_deadline_ms(5000);
+	     fixture_now_ms() < until && health != CSPERF_HEALTH_SERVING;) {
 		health = health_now(client);
 		if (health != CSPERF_HEALTH_SERVING)
 			usleep(100 * 1000);

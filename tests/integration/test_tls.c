@@ -67,7 +67,7 @@ static int info_with(const char *address, const char *token, const tls_client *t
 
 	options.server = address;
 	options.token = token;
-	options.timeout_ms = 10000;
+	options.timeout_ms = fixture_deadline_ms(10000);
 	options.tls = t->tls;
 	options.tls_ca_file = t->ca;
 	options.tls_cert_file = t->cert;

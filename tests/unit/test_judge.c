@@ -11,12 +11,12 @@
 
 static judge_figure f(double v)
 {
-	judge_figure x = { true, v };
+	judge_figure x = { true, v, false };
 
 	return x;
 }
 
-static const judge_figure absent = { false, 0 };
+static const judge_figure absent = { false, 0, false };
 
 static void test_rag_higher_is_better(void **state)
 {
