@@ -31,6 +31,7 @@ const char *const suppress_not_counts[] = {
 	"csperf.v1.Rejection.line",
 	"csperf.v1.PutIndicatorResponse.councils_recomputed",
 	"csperf.v1.PutCouncilResponse.neighbours",
+	"csperf.v1.Council.loads",
 	"csperf.v1.LoadComparatorsResponse.stored",
 	/* a council's targets, in the indicator's unit (Figures of a row too) */
 	"csperf.v1.Target.target",
