@@ -322,6 +322,10 @@ int suppress_send_filter(rpc_call *call, void *ctx, const uint8_t *packed, size_
 	*out_size = 0;
 	if (!suppression.suppress || suppression.threshold <= 0)
 		return 0;
+	/* Server reflection describes the API itself (descriptors, service
+	 * names), never a figure: it is answered to anyone, token or not. */
+	if (strncmp(rpc_call_method(call), "/grpc.reflection.", strlen("/grpc.reflection.")) == 0)
+		return 0;
 	/* Nothing leaves unchecked: a reply whose type is not known, or that
 	 * does not decode, is not sent. */
 	desc = suppress_reply_descriptor(rpc_call_method(call));
