@@ -55,6 +55,10 @@ void handle_delete_council(rpc_call *call, void *app);
 /* Checks shared by handlers: an LA code (3 to 9 letters and digits), an
  * indicator id (2 to 16 capitals and digits, a letter first). */
 bool handlers_valid_council(const char *code);
+/* Fails the call naming whichever of council and indicator_id is not one
+ * (INVALID_ARGUMENT) and returns true; false when both are. */
+bool handlers_refuse_council_indicator(rpc_call *call, const char *council,
+				       const char *indicator_id);
 bool handlers_valid_indicator_id(const char *id);
 void handle_create_token(rpc_call *call, void *app);
 void handle_list_tokens(rpc_call *call, void *app);
