@@ -1,7 +1,9 @@
 /*
  * periods.c: reporting periods as councils write them: financial years
  * (2018-19), their quarters (2018-19:Q1 is April to June), months (2019-01),
- * rolling twelve months (r12:2019-03) and year to date (ytd:2019-01).
+ * rolling twelve months (r12:2019-03), year to date (ytd:2019-01) and three
+ * financial years (3y:2020-21, 1 April 2018 to 31 March 2021: the adoption
+ * scorecard's period).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -50,6 +52,16 @@ static void make_year(int fy_start, report_period *out)
 	snprintf(out->label, sizeof(out->label), "%s%d-%02d",
 		 year_is_ambiguous(fy_start) ? "fy:" : "", fy_start, (fy_start + 1) % 100);
 	out->start = first_of_month(fy_start, 4);
+	out->end = end_of_month(fy_start + 1, 3);
+}
+
+/* The three financial years ending with the one that starts in April of
+ * fy_start. */
+static void make_three_years(int fy_start, report_period *out)
+{
+	out->type = PERIOD_3Y;
+	snprintf(out->label, sizeof(out->label), "3y:%d-%02d", fy_start, (fy_start + 1) % 100);
+	out->start = first_of_month(fy_start - 2, 4);
 	out->end = end_of_month(fy_start + 1, 3);
 }
 
@@ -118,6 +130,10 @@ int period_parse(const char *text, report_period *out, char *err, size_t errsize
 		make_year(fy_start, out);
 		return 0;
 	}
+	if (strncmp(text, "3y:", 3) == 0 && parse_financial_year(text + 3, &fy_start)) {
+		make_three_years(fy_start, out);
+		return 0;
+	}
 	if (strncmp(text, "r12:", 4) == 0 && parse_year_month(text + 4, &year, &month)) {
 		make_month(PERIOD_ROLLING12, year, month, out);
 		return 0;
@@ -148,8 +164,8 @@ int period_parse(const char *text, report_period *out, char *err, size_t errsize
 	snprintf(err, errsize,
 		 "'%.40s' is not a period: write a financial year (2018-19; fy:2010-11 "
 		 "for years a month could be mistaken for), a quarter "
-		 "(2018-19:Q1), a month (2019-01), rolling twelve months (r12:2019-03) or "
-		 "year to date (ytd:2019-01)", text);
+		 "(2018-19:Q1), a month (2019-01), rolling twelve months (r12:2019-03), "
+		 "year to date (ytd:2019-01) or three financial years (3y:2020-21)", text);
 	return -1;
 }
 
@@ -163,6 +179,9 @@ void period_containing(report_period_type type, int day, report_period *out)
 	switch (type) {
 	case PERIOD_YEAR:
 		make_year(fy_start, out);
+		break;
+	case PERIOD_3Y:
+		make_three_years(fy_start, out);
 		break;
 	case PERIOD_QUARTER:
 		make_quarter(fy_start, (month >= 4 ? month - 4 : month + 8) / 3 + 1, out);
@@ -181,6 +200,7 @@ const char *period_type_name(report_period_type type)
 	case PERIOD_YEAR: return "year";
 	case PERIOD_ROLLING12: return "rolling12";
 	case PERIOD_YTD: return "ytd";
+	case PERIOD_3Y: return "3y";
 	}
 	return "unknown";
 }
@@ -194,9 +214,9 @@ size_t period_standard_list(int first_day, int last_day, report_period **out)
 	csperf_date_to_ymd(first_day, &y0, &m0, &d);
 	csperf_date_to_ymd(last_day, &y1, &m1, &d);
 	months = (size_t)((y1 - y0) * 12 + (m1 - m0) + 1);
-	/* Per month end: the month, rolling 12, ytd, and at most one quarter
-	 * and one year. */
-	periods = calloc(months * 5 + 1, sizeof(*periods));
+	/* Per month end: the month, rolling 12, ytd, and at most one quarter,
+	 * one year and one three-year period. */
+	periods = calloc(months * 6 + 1, sizeof(*periods));
 	*out = periods;
 	if (periods == NULL)
 		return 0;
@@ -210,8 +230,10 @@ size_t period_standard_list(int first_day, int last_day, report_period **out)
 		if (month % 3 == 0)
 			period_containing(PERIOD_QUARTER, end_of_month(year, month),
 						 &periods[count++]);
-		if (month == 3)
+		if (month == 3) {
 			make_year(year - 1, &periods[count++]);
+			make_three_years(year - 1, &periods[count++]);
+		}
 	}
 	return count;
 }
@@ -224,6 +246,10 @@ void period_shift(const report_period *period, bool previous, report_period *out
 	switch (period->type) {
 	case PERIOD_YEAR:
 		period_containing(PERIOD_YEAR, period->start - 1, out);
+		return;
+	case PERIOD_3Y:
+		/* The three years ending a year earlier, either way. */
+		period_containing(PERIOD_3Y, period->end - 366, out);
 		return;
 	case PERIOD_QUARTER:
 		if (previous)

@@ -8,6 +8,7 @@ packages=(
   libgrpc-dev protobuf-c-compiler libprotobuf-c-dev protobuf-compiler
   libpq-dev postgresql
   libcmocka-dev libcsv-dev libjansson-dev libxml2-dev libssl-dev
+  libmicrohttpd-dev
 )
 
 missing=()

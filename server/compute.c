@@ -155,6 +155,33 @@ static bool reads_changed(const engine_indicator *ind, const bool *changed)
 	return false;
 }
 
+#define MAX_FACTS 32
+
+/* Builds the derived fact the indicator reads, once per recompute: the
+ * first indicator that needs it builds it for the rest. */
+static int build_fact(store_compute *cmp, const engine_indicator *ind,
+		      const engine_fact **built, size_t *nbuilt, status *st)
+{
+	const engine_fact *fact = engine_indicator_fact(ind);
+	char *sql;
+	int rc;
+
+	if (fact == NULL)
+		return 0;
+	for (size_t i = 0; i < *nbuilt; i++)
+		if (built[i] == fact)
+			return 0;
+	if (*nbuilt == MAX_FACTS)
+		return status_set(st, STATUS_INTERNAL, "too many derived facts");
+	if ((sql = engine_fact_sql(fact)) == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	rc = store_compute_fact(cmp, engine_fact_name(fact), sql, st);
+	free(sql);
+	if (rc == 0)
+		built[(*nbuilt)++] = fact;
+	return rc;
+}
+
 /* One recompute: of every indicator, or of indicator_id's alone; with
  * changes_only, of the periods the loads and deletions since the last
  * whole-catalogue recompute can have changed. */
@@ -169,6 +196,8 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 	size_t nperiods = 0, first_period = 0;
 	char from[16], to[16], since[16] = "";
 	store_compute_state state;
+	const engine_fact *built[MAX_FACTS];
+	size_t nbuilt = 0;
 	bool full = true, changed[CSPERF_RECORD_TYPE_LAST + 1];
 	int rc = -1;
 
@@ -217,6 +246,8 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 			break;   /* nothing changed */
 		if (!full && !reads_changed(p.items[i], changed))
 			continue;   /* none of its records changed: its values stand */
+		if (build_fact(cmp, p.items[i], built, &nbuilt, st) != 0)
+			goto cleanup;
 		sql = engine_indicator_sql(p.items[i]);
 		if (sql == NULL) {
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");

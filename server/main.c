@@ -21,6 +21,7 @@
 #include "handlers/handlers.h"
 #include "handlers/read_cache.h"
 #include "handlers/suppress.h"
+#include "handlers/watch.h"
 #include "log.h"
 #include "rpc/rpc.h"
 #include "store/store.h"
@@ -191,6 +192,7 @@ static void on_database_change(const char *table, void *ctx)
 {
 	app *a = ctx;
 
+	watch_hubs_changed(a->watch, table);
 	if (table == NULL)
 		access_cache_stale(a->access_cache);
 	else if (strcmp(table, "access_token") == 0)
@@ -239,6 +241,9 @@ static void stop_helpers(app *a)
 	a->audit_writer = NULL;
 	read_cache_free(a->read_cache);
 	a->read_cache = NULL;
+	/* After the listener, whose thread hands the hubs their changes. */
+	watch_hubs_free(a->watch);
+	a->watch = NULL;
 }
 
 static int serve(const config *cfg, const char *dsn, const char *mode, const tls_files *tls,
@@ -267,6 +272,7 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 	/* The caches, kept coherent by the change listener, and the audit
 	 * trail's group commit (docs/SCALING.md, docs/PERFORMANCE.md). */
 	if (read_cache_new(&application.read_cache, (size_t)cfg->read_cache_mb * 1024 * 1024) != 0 ||
+	    watch_hubs_new(&application.watch, &application) != 0 ||
 	    store_listener_start(&application.listener, store_pool_dsn(application.pool),
 				 on_database_change, &application, st) != 0 ||
 	    store_audit_writer_start(&application.audit_writer, store_pool_dsn(application.pool),
@@ -348,6 +354,8 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 	if (wait == NULL || !wait->failed)
 		log_info("csperfd: %s received: draining calls (up to %d ms)",
 			 signal_number == SIGINT ? "SIGINT" : "SIGTERM", cfg->drain_timeout_ms);
+	/* Watches last for ever: they end now rather than hold up the drain. */
+	watch_hubs_close(application.watch);
 	rpc_server_stop(server, cfg->drain_timeout_ms);
 	log_cache_counts(&application);
 	stop_helpers(&application);

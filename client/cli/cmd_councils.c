@@ -177,6 +177,7 @@ static int read_comparators(const char *path, comparator_file *f)
 
 const char cmd_comparators_help[] =
 "Usage: csperf comparators load FILE.csv\n"
+"       csperf comparators import [--release YEAR] FILE...   (DfE published files)\n"
 "\n"
 "Loads published figures to compare councils with: a CSV file whose header\n"
 "names indicator_id, area_type (england, wales, region, statistical_neighbours,\n"
@@ -191,6 +192,8 @@ int cmd_comparators(const cli_globals *g, int argc, char **argv)
 	uint64_t stored = 0;
 	int rc;
 
+	if (argc >= 2 && strcmp(argv[1], "import") == 0)
+		return cmd_comparators_import(g, argc - 1, argv + 1);
 	if (argc != 3 || strcmp(argv[1], "load") != 0) {
 		bool help = argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
 

@@ -313,12 +313,12 @@ static int series_bounds(const char *type, const char **from, const char **to,
 	report_period period, bound;
 	char err[256];
 
-	for (int t = PERIOD_MONTH; t <= PERIOD_YTD; t++)
+	for (int t = PERIOD_MONTH; t <= PERIOD_3Y; t++)
 		if (strcmp(type != NULL ? type : "quarter", period_type_name((report_period_type)t)) == 0)
 			wanted = (report_period_type)t;
 	if (wanted == 0) {
-		fprintf(stderr, "csperf series: --type '%s' is not month, quarter, year, rolling12 or "
-			"ytd; e.g. --type quarter\n", type);
+		fprintf(stderr, "csperf series: --type '%s' is not month, quarter, year, rolling12, "
+			"ytd or 3y; e.g. --type quarter\n", type);
 		return -1;
 	}
 	if (*from != NULL && period_parse(*from, &period, err, sizeof(err)) == 0 &&
@@ -361,7 +361,8 @@ const char cmd_series_help[] =
 "Usage: csperf series --council CODE --indicator ID [--type TYPE] [--from PERIOD] [--to PERIOD]\n"
 "\n"
 "An indicator's values over time, with numerators and denominators. TYPE:\n"
-"month, quarter (default), year, rolling12, ytd. --from and --to are periods\n"
+"month, quarter (default), year, rolling12, ytd, 3y (three financial years).\n"
+"--from and --to are periods\n"
 "of any type, read as the periods of TYPE that hold their first and last\n"
 "day: --from 2023-24 --type month starts with April 2023 (2023-04). ID is an\n"
 "indicator's id, in either case (cn02 is CN02). No values: exit status 7.\n";

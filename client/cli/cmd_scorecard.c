@@ -67,6 +67,19 @@ static json_t *row_json(const csperf_scorecard_row *r)
 		json_object_set_new(c, "year", json_string(r->comparators[i].year));
 		json_object_set_new(c, "value", json_figure(r->comparators[i].value));
 		json_object_set_new(c, "source", json_string(r->comparators[i].source));
+		json_object_set_new(c, "area", json_string(r->comparators[i].area));
+		if (r->comparators[i].symbol[0] != '\0')
+			json_object_set_new(c, "symbol", json_string(r->comparators[i].symbol));
+		if (r->comparators[i].ranked > 0) {
+			json_object_set_new(c, "rank", json_integer(r->comparators[i].rank));
+			json_object_set_new(c, "ranked", json_integer(r->comparators[i].ranked));
+			json_object_set_new(c, "quartile", json_integer(r->comparators[i].quartile));
+		}
+		if (r->comparators[i].contributors > 0)
+			json_object_set_new(c, "contributors",
+					    json_integer(r->comparators[i].contributors));
+		if (r->comparators[i].release[0] != '\0')
+			json_object_set_new(c, "release", json_string(r->comparators[i].release));
 		json_array_append_new(comparators, c);
 	}
 	json_object_set_new(o, "comparators", comparators);
@@ -85,6 +98,22 @@ static json_t *row_json(const csperf_scorecard_row *r)
 	json_object_set_new(o, "corporate_risk", json_string(r->corporate_risk));
 	json_object_set_new(o, "budget_line", json_string(r->budget_line));
 	return o;
+}
+
+json_t *cli_scorecard_json(const csperf_scorecard *sc)
+{
+	json_t *root = json_object(), *rows = json_array();
+
+	json_object_set_new(root, "council", json_string(sc->council));
+	json_object_set_new(root, "council_name", json_string(sc->council_name));
+	json_object_set_new(root, "period", json_string(sc->period));
+	json_object_set_new(root, "period_start", json_string(sc->period_start));
+	json_object_set_new(root, "period_end", json_string(sc->period_end));
+	json_object_set_new(root, "data_to", json_string(sc->data_to));
+	for (size_t i = 0; i < sc->nrows; i++)
+		json_array_append_new(rows, row_json(&sc->rows[i]));
+	json_object_set_new(root, "rows", rows);
+	return root;
 }
 
 static int print_json(json_t *root)
@@ -142,6 +171,47 @@ static void print_padded(const char *text, int width, bool right)
 		printf("%s%*s", text, pad > 0 ? pad : 0, "");
 }
 
+/* The "Others" column: the first comparator that is not the council's own
+ * published figure. */
+static csperf_figure first_comparator(const csperf_scorecard_row *r)
+{
+	for (size_t i = 0; i < r->ncomparators; i++)
+		if (strcmp(r->comparators[i].area_type, "council") != 0)
+			return r->comparators[i].value;
+	return (csperf_figure){ 0, 0 };
+}
+
+/* The published benchmarks of a row on a line of their own: England, the
+ * region, the DfE neighbours' average, the council's own published figure
+ * with its rank and quartile. Nothing when none is published. */
+static void print_benchmarks(const csperf_scorecard_row *r)
+{
+	static const char *const order[] = { "england", "wales", "region", "statistical_neighbours",
+					     "council" };
+	bool any = false;
+
+	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++)
+		for (size_t i = 0; i < r->ncomparators; i++) {
+			const csperf_comparator *c = &r->comparators[i];
+			char shown[32];
+
+			if (strcmp(c->area_type, order[o]) != 0 || c->release[0] == '\0')
+				continue;
+			if (c->value.present)
+				format_figure(r->unit, c->value, 0, shown, sizeof(shown));
+			else
+				snprintf(shown, sizeof(shown), "no figure (%s)", c->symbol);
+			printf("%s%s %s %s", any ? "; " : "        published ", c->name, shown, c->year);
+			if (c->ranked > 0)
+				printf(", rank %d of %d, quartile %d%s", c->rank, c->ranked, c->quartile,
+				       strcmp(r->polarity, "none") == 0 ? " (by size)" : "");
+			any = true;
+		}
+	if (any)
+		printf("\n");
+}
+
+
 /* The title cut to `width` characters on whole characters, with an ellipsis. */
 static void cut_title(const char *text, int width, char *out, size_t size)
 {
@@ -168,8 +238,7 @@ static void row_figures(const csperf_scorecard_row *r, char figures[4][32])
 	format_figure(r->unit, r->value, r->suppressed, figures[0], 32);
 	format_figure(r->unit, r->target, 0, figures[1], 32);
 	format_figure(r->unit, r->last_year, r->suppressed, figures[2], 32);
-	format_figure(r->unit, r->ncomparators > 0 ? r->comparators[0].value
-			       : (csperf_figure){ 0, 0 }, 0, figures[3], 32);
+	format_figure(r->unit, first_comparator(r), 0, figures[3], 32);
 }
 
 static void print_scorecard_table(const cli_globals *g, const csperf_scorecard *sc)
@@ -254,12 +323,13 @@ static void print_scorecard_table(const cli_globals *g, const csperf_scorecard *
 			print_padded(figures[3], fw, true);
 		}
 		printf("%s\n", r->provisional ? "  (provisional)" : "");
+		print_benchmarks(r);
 	}
 }
 
 /* The comparators' area types, one CSV column each. */
 static const char *const comparator_types[] = {
-	"england", "wales", "region", "statistical_neighbours", "computed",
+	"england", "wales", "region", "statistical_neighbours", "computed", "council",
 };
 #define NCOMPARATOR_TYPES (sizeof(comparator_types) / sizeof(comparator_types[0]))
 #define CSV_FIXED 15
@@ -281,6 +351,7 @@ static int print_scorecard_csv(const cli_globals *g, const csperf_scorecard *sc)
 		{ "comparator_region", "Region", OUTPUT_NUMBER },
 		{ "comparator_statistical_neighbours", "Neighbours", OUTPUT_NUMBER },
 		{ "comparator_computed", "Councils in csperf", OUTPUT_NUMBER },
+		{ "comparator_council", "Published for the council", OUTPUT_NUMBER },
 	};
 	const size_t ncolumns = CSV_FIXED + NCOMPARATOR_TYPES;
 	output_result *result = output_result_new(columns, ncolumns, 0);
@@ -382,7 +453,8 @@ const char cmd_scorecard_help[] =
 "One row per indicator: value, target, RAG (judged with the indicator's\n"
 "polarity), direction of travel against the previous period, last year's\n"
 "out-turn and a comparator. PERIOD: 2018-19 (a financial year), 2018-19:Q4,\n"
-"2019-01 (a month), r12:2019-03 (rolling twelve months), ytd:2019-01.\n"
+"2019-01 (a month), r12:2019-03 (rolling twelve months), ytd:2019-01, 3y:2020-21\n"
+"(three financial years, April 2018 to March 2021: the adoption scorecard).\n"
 "STAGE: early_help, front_door, assessment, child_protection, looked_after,\n"
 "adoption, care_leavers, workforce, youth_justice, finance (default: all).\n"
 "-o json (or -f json) prints one object with a `rows` array; -o csv one row\n"
@@ -413,18 +485,7 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 	} else if ((rc = cli_check_data("scorecard", sc)) != 0) {
 		/* Nothing to show: said why rather than print a table of dashes. */
 	} else if (g->format == OUTPUT_JSON) {
-		json_t *root = json_object(), *rows = json_array();
-
-		json_object_set_new(root, "council", json_string(sc->council));
-		json_object_set_new(root, "council_name", json_string(sc->council_name));
-		json_object_set_new(root, "period", json_string(sc->period));
-		json_object_set_new(root, "period_start", json_string(sc->period_start));
-		json_object_set_new(root, "period_end", json_string(sc->period_end));
-		json_object_set_new(root, "data_to", json_string(sc->data_to));
-		for (size_t i = 0; i < sc->nrows; i++)
-			json_array_append_new(rows, row_json(&sc->rows[i]));
-		json_object_set_new(root, "rows", rows);
-		rc = print_json(root);
+		rc = print_json(cli_scorecard_json(sc));
 	} else if (g->format == OUTPUT_CSV) {
 		rc = print_scorecard_csv(g, sc);
 	} else {

@@ -334,6 +334,34 @@ static csperf_figure trend_value(const csperf_scorecard_row *row, const char *pe
 	return (csperf_figure){ 0, 0 };
 }
 
+/* The council's own figure as the DfE published it, with its rank and
+ * quartile among all councils (rank 1 the best by polarity); 1 if shown. */
+static int put_published_rank(FILE *f, const csperf_scorecard_row *row)
+{
+	char text[64], rank[128];
+
+	for (size_t c = 0; c < row->ncomparators; c++) {
+		const csperf_comparator *cmp = &row->comparators[c];
+
+		if (strcmp(cmp->area_type, "council") != 0 || !cmp->value.present)
+			continue;
+		report_format_value(row->unit, cmp->value.value, text, sizeof(text));
+		if (cmp->ranked > 0)
+			snprintf(rank, sizeof(rank), "published %s, rank %d of %d, quartile %d%s",
+				 cmp->year, cmp->rank, cmp->ranked, cmp->quartile,
+				 strcmp(row->polarity, "none") == 0 ? " by size" : "");
+		else
+			snprintf(rank, sizeof(rank), "published %s", cmp->year);
+		fputs("<div>", f);
+		report_put_escaped(f, text);
+		fputs("<small>", f);
+		report_put_escaped(f, rank);
+		fputs("</small></div>", f);
+		return 1;
+	}
+	return 0;
+}
+
 static void write_row(FILE *f, const report *r, size_t row_index, const char *const *quarters,
 		      size_t nquarters, bool *any_suppressed, bool *any_provisional)
 {
@@ -399,10 +427,11 @@ static void write_row(FILE *f, const report *r, size_t row_index, const char *co
 	fputs("</td><td class=\"c\">", f);
 	report_put_direction(f, row->direction);
 	fputs("</td><td class=\"comparator\">", f);
-	for (size_t c = 0; c < row->ncomparators && shown < 2; c++) {
+	for (size_t c = 0; c < row->ncomparators && shown < 3; c++) {
 		const csperf_comparator *cmp = &row->comparators[c];
 
-		if (!cmp->value.present)
+		/* The council's own published figure is its rank line, below. */
+		if (!cmp->value.present || strcmp(cmp->area_type, "council") == 0)
 			continue;
 		report_format_value(row->unit, cmp->value.value, text, sizeof(text));
 		fputs("<div>", f);
@@ -416,6 +445,7 @@ static void write_row(FILE *f, const report *r, size_t row_index, const char *co
 		fputs("</small></div>", f);
 		shown++;
 	}
+	shown += put_published_rank(f, row);
 	if (shown == 0)
 		fputs(EN_DASH, f);
 	fputs("</td><td>", f);

@@ -61,6 +61,18 @@ int client_server_stream(csperf_client *client, const char *method, const char *
 			 const ProtobufCMessageDescriptor *response_type,
 			 client_message_cb on_message, void *ctx);
 
+/* The public view of an unpacked GetScorecardResponse, which it takes (and
+ * frees on failure, naming `what`). scorecards.c. */
+struct csperf_scorecard;
+int client_scorecard_wrap(ProtobufCMessage *reply, struct csperf_scorecard **out,
+			  const char *what);
+
+/* A public view of a scorecard's header (a GetScorecardResponse) and rows
+ * (Csperf__V1__ScorecardRow *) that owns neither: they must outlive it. Its
+ * _free frees the view only. scorecards.c. */
+int client_scorecard_view(const ProtobufCMessage *header, void *const *rows, size_t nrows,
+			  struct csperf_scorecard **out, const char *what);
+
 /* strdup that treats NULL as "". */
 char *client_strdup(const char *text);
 

@@ -324,6 +324,13 @@ static int view_row(const Csperf__V1__ScorecardRow *m, csperf_scorecard_row *v)
 		comparators[i].year = m->comparators[i]->year;
 		comparators[i].value = figure(m->comparators[i]->value);
 		comparators[i].source = m->comparators[i]->source;
+		comparators[i].area = m->comparators[i]->area;
+		comparators[i].symbol = m->comparators[i]->symbol;
+		comparators[i].rank = m->comparators[i]->rank;
+		comparators[i].ranked = m->comparators[i]->ranked;
+		comparators[i].quartile = m->comparators[i]->quartile;
+		comparators[i].contributors = m->comparators[i]->contributors;
+		comparators[i].release = m->comparators[i]->release;
 	}
 	v->ncomparators = m->n_comparators;
 	v->comparators = comparators;
@@ -355,8 +362,6 @@ int csperf_scorecard_get(csperf_client *client, const csperf_scorecard_query *qu
 {
 	Csperf__V1__GetScorecardRequest req = CSPERF__V1__GET_SCORECARD_REQUEST__INIT;
 	Csperf__V1__GetScorecardResponse *reply = NULL;
-	csperf_scorecard *sc;
-	csperf_scorecard_row *rows;
 	int rc;
 
 	if (client == NULL || query == NULL || out == NULL)
@@ -376,30 +381,51 @@ int csperf_scorecard_get(csperf_client *client, const csperf_scorecard_query *qu
 			  (ProtobufCMessage **)&reply);
 	if (rc != CSPERF_OK)
 		return rc;
-	sc = calloc(1, sizeof(*sc));
-	rows = calloc(reply->n_rows + 1, sizeof(*rows));
-	if (sc == NULL || rows == NULL) {
+	return client_scorecard_wrap(&reply->base, out, "GetScorecard");
+}
+
+int client_scorecard_view(const ProtobufCMessage *header, void *const *rows, size_t nrows,
+			  csperf_scorecard **out, const char *what)
+{
+	const Csperf__V1__GetScorecardResponse *h = (const Csperf__V1__GetScorecardResponse *)header;
+	csperf_scorecard *sc = calloc(1, sizeof(*sc));
+	csperf_scorecard_row *views = calloc(nrows + 1, sizeof(*views));
+
+	*out = NULL;
+	if (sc == NULL || views == NULL) {
 		free(sc);
-		free(rows);
-		protobuf_c_message_free_unpacked(&reply->base, NULL);
-		return client_error(CSPERF_ENOMEM, "GetScorecard: out of memory");
+		free(views);
+		return client_error(CSPERF_ENOMEM, "%s: out of memory", what);
 	}
-	sc->council = reply->council;
-	sc->council_name = reply->council_name;
-	sc->period = reply->period;
-	sc->period_start = reply->period_start;
-	sc->period_end = reply->period_end;
-	sc->data_to = reply->data_to;
-	sc->rows = rows;
-	sc->internal = reply;
-	for (size_t i = 0; i < reply->n_rows; i++) {
-		if (view_row(reply->rows[i], &rows[i]) != 0) {
+	sc->council = h->council;
+	sc->council_name = h->council_name;
+	sc->period = h->period;
+	sc->period_start = h->period_start;
+	sc->period_end = h->period_end;
+	sc->data_to = h->data_to;
+	sc->rows = views;
+	for (size_t i = 0; i < nrows; i++) {
+		if (view_row(rows[i], &views[i]) != 0) {
 			csperf_scorecard_free(sc);
-			return client_error(CSPERF_ENOMEM, "GetScorecard: out of memory");
+			return client_error(CSPERF_ENOMEM, "%s: out of memory", what);
 		}
 		sc->nrows++;
 	}
 	*out = sc;
+	return CSPERF_OK;
+}
+
+int client_scorecard_wrap(ProtobufCMessage *message, csperf_scorecard **out, const char *what)
+{
+	Csperf__V1__GetScorecardResponse *reply = (Csperf__V1__GetScorecardResponse *)message;
+	int rc = client_scorecard_view(message, (void *const *)reply->rows, reply->n_rows, out,
+				       what);
+
+	if (rc != CSPERF_OK) {
+		protobuf_c_message_free_unpacked(message, NULL);
+		return rc;
+	}
+	(*out)->internal = reply;
 	return CSPERF_OK;
 }
 

@@ -119,6 +119,15 @@ typedef struct csperf_comparator {
 	const char *year;
 	csperf_figure value;
 	const char *source;
+	const char *area;          /* "England", "West Midlands", the council's LA code, ... */
+	const char *symbol;        /* no figure: the DfE's symbol (c, x, z, u, k, low, blank),
+	                            * or "few" (too few neighbours have a figure); "" else */
+	int rank;                  /* the council's own published figure: 1 the best by the
+	                            * indicator's polarity (the largest for polarity none) */
+	int ranked;                /* ... among this many councils with a figure; 0: no rank */
+	int quartile;              /* ... 1 (best quarter) to 4; 0: none */
+	int contributors;          /* averages: councils or neighbours with a figure */
+	const char *release;       /* the DfE release of a published figure ("2025") */
 } csperf_comparator;
 
 typedef struct csperf_breakdown_row {
@@ -261,6 +270,55 @@ int csperf_child_list_get(csperf_client *client, const char *list, const char *c
 			  const char *as_at, csperf_list_header_cb header, csperf_list_row_cb row,
 			  void *ctx, uint64_t *count);
 
+/* ---- watching a scorecard ---- */
+
+/* One update of a watched scorecard. The first is the whole scorecard
+ * (full); each later one brings the rows that changed since the one before
+ * (sequence is the previous one's plus one), or the whole scorecard again
+ * (full) when the watcher fell too far behind. Valid until the next
+ * csperf_scorecard_watch_next or csperf_scorecard_watch_free. */
+typedef struct csperf_scorecard_update {
+	uint64_t sequence;
+	int full;
+	const csperf_scorecard *changed;   /* the header, and every row (full) or the changed ones */
+	size_t nremoved;
+	const char *const *removed;        /* indicators no longer on the scorecard */
+	const csperf_scorecard *scorecard; /* the whole scorecard with this update applied */
+} csperf_scorecard_update;
+
+typedef struct csperf_scorecard_watch csperf_scorecard_watch;
+
+/* Starts watching a scorecard (the query as for csperf_scorecard_get; the
+ * same roles and suppression) and waits, up to the client's timeout, for its
+ * first update, so that a refusal (CSPERF_EPERM, CSPERF_EINVAL) is returned
+ * here. The watch has no deadline. *out is the caller's, freed with
+ * csperf_scorecard_watch_free. */
+int csperf_scorecard_watch_open(csperf_client *client, const csperf_scorecard_query *query,
+				csperf_scorecard_watch **out);
+
+/* Waits up to timeout_ms (-1: for ever) for the next update. Returns 1 and
+ * sets *out (the watch's), 0 if none came in time, or a negative code when
+ * the watch ended: CSPERF_ECANCELLED after csperf_scorecard_watch_cancel,
+ * CSPERF_EUNAVAILABLE when csperfd stopped or went away, CSPERF_EPROTOCOL if
+ * an update was missed. */
+int csperf_scorecard_watch_next(csperf_scorecard_watch *watch, int64_t timeout_ms,
+				const csperf_scorecard_update **out);
+
+/* Ends the watch from any thread: a csperf_scorecard_watch_next waiting
+ * returns CSPERF_ECANCELLED soon after. Not async-signal-safe. */
+void csperf_scorecard_watch_cancel(csperf_scorecard_watch *watch);
+
+/* Cancels the watch if it still runs and frees it. NULL is fine. */
+void csperf_scorecard_watch_free(csperf_scorecard_watch *watch);
+
+/* Called with each update; non-zero stops the watch. */
+typedef int (*csperf_scorecard_update_cb)(const csperf_scorecard_update *update, void *ctx);
+
+/* Watches a scorecard, calling cb with every update, until cb returns
+ * non-zero (then CSPERF_OK) or the watch ends (its code). */
+int csperf_scorecard_watch_each(csperf_client *client, const csperf_scorecard_query *query,
+				csperf_scorecard_update_cb cb, void *ctx);
+
 /* ---- comparators and councils ---- */
 
 /* A published figure to compare with. */
@@ -328,6 +386,68 @@ void csperf_council_list_free(csperf_council_list *list);
  * figures. CSPERF_ENOTFOUND if not held; CSPERF_EPRECONDITION if it has
  * loads (delete them first). Admin only. */
 int csperf_council_delete(csperf_client *client, const char *council);
+/* ---- the DfE's published statistics ---- */
+
+/* A batch of rows of a DfE "explore education statistics" CSV file, as
+ * published: csperfd recognises the file by its columns and maps its
+ * measures to indicators (docs/COMPARATORS.md). */
+typedef struct csperf_published_batch {
+	const char *file_name;          /* for messages */
+	const char *release;            /* the file's latest time_period ("2025"), or the
+	                                 * statistical neighbour model's year */
+	size_t ncolumns;
+	const char *const *columns;     /* the header, byte-order mark removed */
+	size_t nrows;
+	const unsigned int *lines;      /* each row's line in the file */
+	const char *const *cells;       /* nrows * ncolumns cells, row after row */
+} csperf_published_batch;
+
+typedef struct csperf_import_summary {
+	char kind[64];                  /* cin_b1, cla_stability, sn_model, ... */
+	char title[256];
+	uint64_t figures_new;
+	uint64_t figures_replaced;      /* by a figure of the same or a newer release */
+	uint64_t figures_unchanged;     /* held already, or held from a newer release */
+	uint64_t no_figure;             /* published as a symbol: stored as no figure */
+	uint64_t rows_skipped;          /* no area or measure csperf compares with */
+	uint64_t neighbours;            /* the neighbour model: LAs whose neighbours changed */
+} csperf_import_summary;
+
+/* Imports one batch (csperf comparators import sends a file in batches of
+ * 2,000 rows). A bad cell refuses the batch (CSPERF_EINVAL naming the file,
+ * line, field and value). *summary is filled on success. */
+int csperf_comparators_import(csperf_client *client, const csperf_published_batch *batch,
+			      csperf_import_summary *summary);
+
+typedef struct csperf_reconcile_row {
+	const char *indicator_id;
+	const char *title;
+	const char *unit;
+	csperf_figure csperf;           /* computed from the council's records */
+	csperf_figure published;        /* the DfE's published figure */
+	const char *symbol;             /* the published figure is this symbol */
+	csperf_figure difference;       /* csperf minus published, when both are present */
+	const char *source;
+	const char *release;
+} csperf_reconcile_row;
+
+typedef struct csperf_reconcile {
+	const char *council;
+	const char *year;
+	size_t count;
+	const csperf_reconcile_row *rows;
+	void *internal;
+} csperf_reconcile;
+
+/* csperf's figure for a council and financial year ("2023-24") beside the
+ * DfE's published one, for every indicator with a published figure or a
+ * mapping from a DfE file. *out is the caller's, freed with
+ * csperf_reconcile_free. */
+int csperf_reconcile_get(csperf_client *client, const char *council, const char *year,
+			 csperf_reconcile **out);
+
+/* Frees what csperf_reconcile_get returned; accepts NULL. */
+void csperf_reconcile_free(csperf_reconcile *reconcile);
 
 #ifdef __cplusplus
 }

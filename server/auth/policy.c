@@ -48,6 +48,8 @@ static const auth_policy policies[] = {
 	  AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetScorecard", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
 	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+	{ "/csperf.v1.Performance/WatchScorecard", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
+	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetExceptions", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
 	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 	/* Placement costs and their export (child ids, no other child data):
@@ -64,6 +66,13 @@ static const auth_policy policies[] = {
 	{ "/csperf.v1.Performance/PutCouncil", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
 	{ "/csperf.v1.Performance/ListCouncils", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
 	{ "/csperf.v1.Performance/DeleteCouncil", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+	/* DfE published statistics are public figures, imported as the
+	 * comparators are; reconciling them with a council's own figures is an
+	 * analyst's work, for the caller's councils. */
+	{ "/csperf.v1.Performance/ImportComparators", ROLE(ADMIN) | ROLE(LOADER), AUTH_SCOPE_NONE,
+	  false },
+	{ "/csperf.v1.Performance/Reconcile", ROLE(ADMIN) | ROLE(ANALYST), AUTH_SCOPE_COUNCIL,
+	  false },
 
 	{ "/csperf.v1.Performance/CreateToken", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
 	{ "/csperf.v1.Performance/ListTokens", ROLE(ADMIN), AUTH_SCOPE_NONE, false },

@@ -15,7 +15,9 @@
  * (label, breakdown, numerator, denominator, value): one per period (and per
  * code, for breakdowns). A user never supplies SQL: field names are checked
  * against the record schema and every value is a bound parameter or a
- * literal the engine quoted itself from a checked code list.
+ * literal the engine quoted itself from a checked code list. A definition may
+ * name a derived fact (facts.c) where it names a record type: a child-level
+ * table the engine builds from the records first (engine_fact_sql).
  *
  * The parameters of each kind are documented in docs/indicators.md.
  */
@@ -26,6 +28,7 @@
 #include <stddef.h>
 
 #include "csperf/records.h"
+#include "schema.h"
 #include "periods.h"
 
 typedef enum engine_kind {
@@ -48,7 +51,8 @@ typedef enum engine_kind {
 	ENGINE_REPORTED,            /* a figure loaded as reported_figure */
 	ENGINE_COST_SUM,            /* placement spend in the period, pro rata by day */
 	ENGINE_COST_AVERAGE,        /* average weekly cost of placements open at the end */
-	ENGINE_COST_COUNT_OVER      /* placements open at the end costing over a threshold */
+	ENGINE_COST_COUNT_OVER,     /* placements open at the end costing over a threshold */
+	ENGINE_INTERVAL_PROPORTION  /* open at any time in the period, meeting a condition */
 } engine_kind;
 
 /* The name of a kind as definitions write it ("timeliness"), or NULL. */
@@ -71,6 +75,28 @@ void engine_indicator_free(engine_indicator *indicator);
  * `reported`). malloc'd; NULL when out of memory. */
 char *engine_indicator_sql(const engine_indicator *indicator);
 
+/* ---- derived facts (facts.c) ---- */
+
+/* A derived fact: a child-level table the engine builds from a council's
+ * records (periods of care, adoptions, plans with the one before, reviews
+ * and visits with the day they were due), which definitions name as they
+ * name a record type. */
+typedef struct engine_fact engine_fact;
+
+/* The fact named `name` ("adoption_journey"), or NULL. */
+const engine_fact *engine_fact_by_name(const char *name);
+const char *engine_fact_name(const engine_fact *fact);
+/* Its fields, as a record type's schema (type 0: it is no record type). */
+const csperf_record_schema *engine_fact_schema(const engine_fact *fact);
+/* Marks the record types the fact is built from. */
+void engine_fact_reads(const engine_fact *fact, bool *reads);
+/* The statement building it into the temporary table of its name for
+ * council $1 ("CREATE TEMP TABLE ... ON COMMIT DROP AS ..."); malloc'd. */
+char *engine_fact_sql(const engine_fact *fact);
+/* The fact an indicator reads, or NULL when it reads a record type: its
+ * table must be built (engine_fact_sql) before the indicator's SQL runs. */
+const engine_fact *engine_indicator_fact(const engine_indicator *indicator);
+
 /* ---- what a change to the records can reach ---- */
 
 /* Marks in reads (CSPERF_RECORD_TYPE_LAST + 1 entries, indexed by
@@ -88,8 +114,10 @@ void engine_indicator_reads(const engine_indicator *indicator, bool *reads);
  * stability counts up to E. A change whose dates (every date field of the
  * versions added and of those they replace) are all on or after D therefore
  * leaves every period ending before D as it was: the reach is 0 for every
- * kind today. A kind that judged an event by what follows it (a re-entry
- * within N months after leaving) would reach back N months. */
+ * kind today. Derived facts keep to it: each fact field looks back (a
+ * period of care's start, the review before), never forward. A kind that
+ * judged an event by what follows it (a re-entry within N months after
+ * leaving) would reach back N months. */
 int engine_indicator_reach_back_months(const engine_indicator *indicator);
 
 /* ---- the cases behind a figure ---- */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "published.h"
 
 /* ---- periods ---- */
 
@@ -23,6 +24,13 @@ static void add_label(scorecard_periods *ps, const report_period *p)
 	snprintf(ps->csv + len, sizeof(ps->csv) - len, "%s%s,", len == 0 ? "," : "", p->label);
 }
 
+/* The financial year a period belongs to: the one it starts in, or, for
+ * three years (3y:2020-21), its last. */
+static void own_year(const report_period *asked, report_period *year)
+{
+	period_containing(PERIOD_YEAR, asked->type == PERIOD_3Y ? asked->end : asked->start, year);
+}
+
 void scorecard_periods_make(const report_period *asked, scorecard_periods *ps)
 {
 	report_period year, cursor;
@@ -31,7 +39,7 @@ void scorecard_periods_make(const report_period *asked, scorecard_periods *ps)
 	ps->asked = *asked;
 	period_shift(asked, true, &ps->previous);
 	period_shift(asked, false, &ps->year_ago);
-	period_containing(PERIOD_YEAR, asked->start, &year);
+	own_year(asked, &year);
 	period_shift(&year, true, &ps->last_year);
 	period_shift(&ps->last_year, true, &ps->year_before_last);
 	cursor = ps->previous;
@@ -47,6 +55,11 @@ void scorecard_periods_make(const report_period *asked, scorecard_periods *ps)
 			period_shift(&cursor, true, &cursor);
 		}
 		ps->ntrend = SCORECARD_MAX_TREND;
+	} else if (asked->type == PERIOD_3Y) {
+		/* The three financial years it sums. */
+		for (int i = 0; i < 3; i++)
+			period_containing(PERIOD_YEAR, asked->start + 366 * i + 15,
+					  &ps->trend[ps->ntrend++]);
 	} else {
 		/* This financial year's quarters, up to the period's end. */
 		for (int q = 0; q < 4; q++) {
@@ -197,39 +210,36 @@ void scorecard_published_periods(const scorecard_periods *ps, char *out, size_t 
 {
 	report_period year;
 
-	period_containing(PERIOD_YEAR, ps->asked.start, &year);
+	own_year(&ps->asked, &year);
 	snprintf(out, size, "%s,%s,%s,%s", ps->asked.label, year.label, ps->last_year.label,
 		 ps->year_before_last.label);
 }
 
-int scorecard_published_add(scorecard_published_list *l, const scorecard_periods *ps,
-			    const char *indicator_id, const char *area_type, const char *area,
-			    const char *period, double value, const char *source)
+int scorecard_published_keep(scorecard_published_list *l, const scorecard_periods *ps,
+			     const scorecard_published *figure)
 {
 	scorecard_published *grown, *p;
 	const char *fits[4];
 	int fit = -1;
 	report_period year;
 
-	period_containing(PERIOD_YEAR, ps->asked.start, &year);
+	own_year(&ps->asked, &year);
 	fits[0] = ps->asked.label;
 	fits[1] = year.label;
 	fits[2] = ps->last_year.label;
 	fits[3] = ps->year_before_last.label;
 	for (int i = 0; i < 4 && fit < 0; i++)
-		if (strcmp(period, fits[i]) == 0)
+		if (strcmp(figure->period, fits[i]) == 0)
 			fit = i;
 	if (fit < 0)
 		return 0;
 	/* Keep the best fitting figure of each indicator and area. */
 	for (size_t i = 0; i < l->count; i++) {
 		p = &l->items[i];
-		if (strcmp(p->indicator_id, indicator_id) == 0 && strcmp(p->area_type, area_type) == 0 &&
-		    strcmp(p->area, area) == 0) {
+		if (strcmp(p->indicator_id, figure->indicator_id) == 0 &&
+		    strcmp(p->area_type, figure->area_type) == 0 && strcmp(p->area, figure->area) == 0) {
 			if (fit < p->fit) {
-				snprintf(p->period, sizeof(p->period), "%s", period);
-				snprintf(p->source, sizeof(p->source), "%s", source);
-				p->value = value;
+				*p = *figure;
 				p->fit = fit;
 			}
 			return 0;
@@ -240,14 +250,26 @@ int scorecard_published_add(scorecard_published_list *l, const scorecard_periods
 		return -1;
 	l->items = grown;
 	p = &grown[l->count++];
-	snprintf(p->indicator_id, sizeof(p->indicator_id), "%s", indicator_id);
-	snprintf(p->area_type, sizeof(p->area_type), "%s", area_type);
-	snprintf(p->area, sizeof(p->area), "%s", area);
-	snprintf(p->period, sizeof(p->period), "%s", period);
-	snprintf(p->source, sizeof(p->source), "%s", source);
-	p->value = value;
+	*p = *figure;
 	p->fit = fit;
 	return 0;
+}
+
+int scorecard_published_add(scorecard_published_list *l, const scorecard_periods *ps,
+			    const char *indicator_id, const char *area_type, const char *area,
+			    const char *period, double value, const char *source)
+{
+	scorecard_published figure;
+
+	memset(&figure, 0, sizeof(figure));
+	snprintf(figure.indicator_id, sizeof(figure.indicator_id), "%s", indicator_id);
+	snprintf(figure.area_type, sizeof(figure.area_type), "%s", area_type);
+	snprintf(figure.area, sizeof(figure.area), "%s", area);
+	snprintf(figure.period, sizeof(figure.period), "%s", period);
+	snprintf(figure.source, sizeof(figure.source), "%s", source);
+	figure.value = value;
+	figure.present = true;
+	return scorecard_published_keep(l, ps, &figure);
 }
 
 /* ---- rows ---- */
@@ -295,11 +317,25 @@ static int add_comparators(scorecard_row *row, const scorecard_definition *d,
 		if (strcmp(p->indicator_id, d->id) != 0)
 			continue;
 		c->name = strcmp(p->area_type, "statistical_neighbours") == 0 ? "statistical neighbours"
+			  : strcmp(p->area_type, "dfe_neighbours") == 0 ? "statistical neighbours (DfE)"
+			  : strcmp(p->area_type, "council") == 0 ? "published figure"
 			  : p->area;
-		c->area_type = p->area_type;
+		c->area_type = strcmp(p->area_type, "dfe_neighbours") == 0 ? "statistical_neighbours"
+			       : p->area_type;
+		c->area = p->area;
 		c->year = p->period;
-		c->value = (judge_figure){ true, p->value, false };
 		c->source = p->source;
+		c->release = p->release;
+		c->symbol = p->symbol;
+		c->rank = p->rank;
+		c->ranked = p->ranked;
+		c->quartile = published_quartile(p->rank, p->ranked);
+		c->contributors = p->contributors;
+		/* Too few neighbours with a published figure: no average. */
+		if (strcmp(p->area_type, "dfe_neighbours") == 0 &&
+		    !published_neighbours_enough(p->contributors))
+			c->symbol = "few";
+		c->value = (judge_figure){ p->present && c->symbol[0] == '\0', p->value, false };
 		row->ncomparators++;
 	}
 	for (size_t i = 0; i < peers->count; i++) {
@@ -314,6 +350,8 @@ static int add_comparators(scorecard_row *row, const scorecard_definition *d,
 		c->year = ps->asked.label;
 		c->value = (judge_figure){ true, pe->average, false };
 		c->source = "computed by csperf";
+		c->area = c->symbol = c->release = "";
+		c->contributors = pe->councils;
 		row->ncomparators++;
 	}
 	return 0;

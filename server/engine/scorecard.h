@@ -111,6 +111,13 @@ typedef struct scorecard_published {
 	char indicator_id[20], area_type[32], area[64], period[24], source[160];
 	double value;
 	int fit;   /* 0 = the period asked for, 1 its financial year, 2 last year, 3 the one before */
+	/* The DfE's published statistics (docs/COMPARATORS.md): no figure and
+	 * the symbol that says why, the release, the council's own figure's
+	 * rank among `ranked` councils, how many neighbours have a figure
+	 * (area_type "dfe_neighbours": their average). */
+	bool present;
+	char symbol[8], release[16];
+	int rank, ranked, contributors;
 } scorecard_published;
 
 typedef struct scorecard_published_list {
@@ -123,6 +130,11 @@ typedef struct scorecard_published_list {
 int scorecard_published_add(scorecard_published_list *l, const scorecard_periods *ps,
 			    const char *indicator_id, const char *area_type, const char *area,
 			    const char *period, double value, const char *source);
+
+/* scorecard_published_add for a figure with all it says (its fit is
+ * worked out here). -1 when out of memory. */
+int scorecard_published_keep(scorecard_published_list *l, const scorecard_periods *ps,
+			     const scorecard_published *figure);
 
 /* The labels published comparators are read for: "asked,its year,last year,year before". */
 void scorecard_published_periods(const scorecard_periods *ps, char *out, size_t size);
@@ -140,6 +152,8 @@ typedef struct scorecard_trend_point {
 typedef struct scorecard_comparator {
 	const char *name, *area_type, *year, *source;
 	judge_figure value;
+	const char *area, *symbol, *release;    /* "" when none */
+	int rank, ranked, quartile, contributors;
 } scorecard_comparator;
 
 typedef struct scorecard_breakdown {

@@ -144,7 +144,7 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 	status st = STATUS_INIT;
 	case_stream *cs = NULL;
 	child_scope scope = { false, NULL, 0, 0, false };
-	char err[256], *sql = NULL;
+	char err[256], *sql = NULL, *fact_sql = NULL;
 
 	if (req == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
@@ -208,8 +208,13 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 	sp.type = period_type_name(period.type);
 	csperf_date_format_iso(period.start, sp.start);
 	csperf_date_format_iso(period.end, sp.end);
-	if (store_cases(a->pool, rpc_call_remaining_ms(call), req->council, &sp, sql, on_case, cs,
-			&st) != 0 || flush(cs) != 0) {
+	if (engine_indicator_fact(ind) != NULL &&
+	    (fact_sql = engine_fact_sql(engine_indicator_fact(ind))) == NULL) {
+		rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		goto cleanup;
+	}
+	if (store_cases_of_fact(a->pool, rpc_call_remaining_ms(call), req->council, &sp, fact_sql,
+				sql, on_case, cs, &st) != 0 || flush(cs) != 0) {
 		if (cs->client_gone)
 			rpc_call_fail(call, STATUS_CANCELLED, "the client went");
 		else
@@ -227,6 +232,7 @@ cleanup:
 	}
 	child_scope_free(&scope);
 	free(sql);
+	free(fact_sql);
 	free(def.params);
 	engine_indicator_free(ind);
 	protobuf_c_message_free_unpacked(&req->base, NULL);

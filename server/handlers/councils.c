@@ -19,7 +19,7 @@
 /* Files of published figures are small: a few thousand lines. */
 #define MAX_COMPARATORS 100000
 
-static bool printable(const char *text, size_t max)
+bool handlers_printable(const char *text, size_t max)
 {
 	size_t len = strlen(text);
 
@@ -67,6 +67,8 @@ void handle_put_council(rpc_call *call, void *ctx)
 		fields = STORE_COUNCIL_ALL;
 	if (((fields & STORE_COUNCIL_NAME) && req->name[0] == '\0') ||
 	    !printable(req->name, 200) || !printable(req->region, 100)) {
+	if (req->name[0] == '\0' || !handlers_printable(req->name, 200) ||
+	    !handlers_printable(req->region, 100)) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
 			      "name is required (at most 200 printable characters), region at most 100");
 		goto cleanup;
@@ -249,13 +251,13 @@ static const char *check_figure(const Csperf__V1__ComparatorFigure *f)
 		type_ok |= strcmp(f->area_type, area_types[i]) == 0;
 	if (!type_ok)
 		return "area_type must be england, wales, region, statistical_neighbours or other";
-	if (f->area[0] == '\0' || !printable(f->area, 60))
+	if (f->area[0] == '\0' || !handlers_printable(f->area, 60))
 		return "area is required: at most 60 printable characters";
 	if (strcmp(f->area_type, "statistical_neighbours") == 0 && !handlers_valid_council(f->area))
 		return "for statistical_neighbours, area is the LA code whose neighbours they are";
 	if (period_parse(f->period, &period, err, sizeof(err)) != 0)
 		return "period is not a period such as 2018-19 or 2018-19:Q4";
-	if (f->source[0] == '\0' || !printable(f->source, 150))
+	if (f->source[0] == '\0' || !handlers_printable(f->source, 150))
 		return "source is required: at most 150 printable characters";
 	if (f->value != f->value || f->value > 1e12 || f->value < -1e12)
 		return "value is not a number";

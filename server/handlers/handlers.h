@@ -21,6 +21,7 @@ typedef struct app {
 	struct access_cache *access_cache;  /* access.c: principals verified recently */
 	struct read_cache *read_cache;      /* read_cache.c: scorecard and exception replies */
 	store_listener *listener;           /* changes committed anywhere; NULL: none */
+	struct watch_hubs *watch;           /* watch.c: WatchScorecard's hubs; NULL: none */
 	struct store_audit_writer *audit_writer;  /* group commit of audit lines; NULL: inline */
 	/* true while csperfd waits for its database to be reached and migrated
 	 * (--wait-for-database): health answers NOT_SERVING, and main.c's gate
@@ -45,12 +46,15 @@ void handle_get_indicator_cases(rpc_call *call, void *app);
 void handle_get_child_list(rpc_call *call, void *app);
 void handle_get_scorecard(rpc_call *call, void *app);
 void handle_get_exceptions(rpc_call *call, void *app);
+void handle_watch_scorecard(rpc_call *call, void *app);
 void handle_get_placement_costs(rpc_call *call, void *app);
 void handle_export_placement_costs(rpc_call *call, void *app);
 void handle_load_comparators(rpc_call *call, void *app);
 void handle_put_council(rpc_call *call, void *app);
 void handle_list_councils(rpc_call *call, void *app);
 void handle_delete_council(rpc_call *call, void *app);
+void handle_import_comparators(rpc_call *call, void *app);
+void handle_reconcile(rpc_call *call, void *app);
 
 /* Checks shared by handlers: an LA code (3 to 9 letters and digits), an
  * indicator id (2 to 16 capitals and digits, a letter first). */
@@ -60,6 +64,8 @@ bool handlers_valid_council(const char *code);
 bool handlers_refuse_council_indicator(rpc_call *call, const char *council,
 				       const char *indicator_id);
 bool handlers_valid_indicator_id(const char *id);
+/* Text of at most max bytes with no control character (councils.c). */
+bool handlers_printable(const char *text, size_t max);
 void handle_create_token(rpc_call *call, void *app);
 void handle_list_tokens(rpc_call *call, void *app);
 void handle_revoke_token(rpc_call *call, void *app);
@@ -72,6 +78,9 @@ void handle_server_reflection(rpc_call *call, void *app);
  * The first two fill st and return -1 when the message will not do. */
 int handlers_check_load_header(const ProtobufCMessage *header, status *st); /* LoadHeader */
 int handlers_check_indicator(const ProtobufCMessage *indicator, status *st); /* Indicator */
+/* ImportComparatorsRequest: its shape, and each row's period, area and
+ * cells read as the import reads them (published.c). */
+int handlers_check_import(const ProtobufCMessage *request, status *st);
 /* ComparatorFigure: NULL when it will do, else why not. */
 const char *handlers_check_comparator(const ProtobufCMessage *figure);
 

@@ -30,7 +30,8 @@ static const char *const stages[] = {
 };
 static const char *const units[] = { "count", "percent", "rate", "days", "pounds", "number", NULL };
 static const char *const polarities[] = { "up", "down", "none", NULL };
-static const char *const period_types[] = { "month", "quarter", "year", "rolling12", "ytd", NULL };
+static const char *const period_types[] = { "month", "quarter", "year", "rolling12", "ytd", "3y",
+					     NULL };
 
 static bool one_of(const char *value, const char *const *list)
 {
@@ -165,10 +166,10 @@ static Indicator *indicator_from_row(const store_indicator_row *r)
 	m->created_at = strdup(r->created_at);
 	m->created_by = strdup(r->created_by);
 	m->sort_order = r->sort_order;
-	m->period_types = calloc(6, sizeof(char *));
+	m->period_types = calloc(7, sizeof(char *));
 	types = strdup(r->period_types);
 	for (char *t = types != NULL ? strtok_r(types, ",", &save) : NULL;
-	     t != NULL && m->period_types != NULL && m->n_period_types < 5;
+	     t != NULL && m->period_types != NULL && m->n_period_types < 6;
 	     t = strtok_r(NULL, ",", &save))
 		m->period_types[m->n_period_types++] = strdup(t);
 	free(types);
@@ -309,7 +310,7 @@ static int check_definition(const Indicator *m, char **targets_json, char **type
 			free(*types);
 			*types = NULL;
 			return status_set(st, STATUS_INVALID_ARGUMENT, "period_types are month, quarter, "
-					  "year, rolling12 and ytd");
+					  "year, rolling12, ytd and 3y");
 		}
 		if (strstr(*types, m->period_types[i]) == NULL)
 			used += (size_t)snprintf(*types + used, 64 - used, "%s%s", used > 0 ? "," : "",
@@ -545,7 +546,7 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 		goto cleanup;
 	if (!one_of(type, period_types)) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
-			      "period_type must be month, quarter, year, rolling12 or ytd");
+			      "period_type must be month, quarter, year, rolling12, ytd or 3y");
 		goto cleanup;
 	}
 	if (req->org_unit[0] != '\0' && strcmp(req->org_unit, "council") != 0) {

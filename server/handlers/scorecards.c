@@ -19,6 +19,7 @@
 #include "../engine/engine.h"
 #include "../engine/judge.h"
 #include "../engine/scorecard.h"
+#include "watch.h"
 #include "../log.h"
 #include "dates.h"
 
@@ -122,12 +123,25 @@ typedef struct published_reader {
 	const scorecard_periods *periods;
 } published_reader;
 
-static int keep_published(const store_comparator *m, void *ctx)
+static int keep_published(const store_benchmark *m, void *ctx)
 {
 	published_reader *reader = ctx;
+	scorecard_published figure;
 
-	return scorecard_published_add(reader->list, reader->periods, m->indicator_id,
-				       m->area_type, m->area, m->period, m->value, m->source) != 0;
+	memset(&figure, 0, sizeof(figure));
+	snprintf(figure.indicator_id, sizeof(figure.indicator_id), "%s", m->indicator_id);
+	snprintf(figure.area_type, sizeof(figure.area_type), "%s", m->area_type);
+	snprintf(figure.area, sizeof(figure.area), "%s", m->area);
+	snprintf(figure.period, sizeof(figure.period), "%s", m->period);
+	snprintf(figure.source, sizeof(figure.source), "%s", m->source);
+	snprintf(figure.symbol, sizeof(figure.symbol), "%s", m->symbol);
+	snprintf(figure.release, sizeof(figure.release), "%s", m->release);
+	figure.value = m->value;
+	figure.present = m->present;
+	figure.rank = m->rank;
+	figure.ranked = m->ranked;
+	figure.contributors = m->contributors;
+	return scorecard_published_keep(reader->list, reader->periods, &figure) != 0;
 }
 
 static Figure *new_figure(judge_figure f)
@@ -239,6 +253,13 @@ static Row *build_row(const scorecard_row *r)
 		c->year = (char *)from->year;
 		c->value = new_figure(from->value);
 		c->source = (char *)from->source;
+		c->area = (char *)from->area;
+		c->symbol = (char *)from->symbol;
+		c->release = (char *)from->release;
+		c->rank = from->rank;
+		c->ranked = from->ranked;
+		c->quartile = from->quartile;
+		c->contributors = from->contributors;
 		row->comparators[row->n_comparators++] = c;
 		failed |= c->value == NULL;
 	}
@@ -295,9 +316,16 @@ static void scorecard_free(scorecard *sc)
 	free(sc->published.items);
 }
 
-/* Checks the request and reads and judges everything. On failure fills st. */
-static int build_scorecard(app *a, rpc_call *call, const char *council, const char *period,
-			   const char *stage, scorecard *sc, status *st)
+int scorecards_check_org_unit(const char *org_unit, status *st)
+{
+	if (org_unit[0] != '\0' && strcmp(org_unit, "council") != 0)
+		return status_set(st, STATUS_INVALID_ARGUMENT, "org_unit must be council "
+				  "(localities and teams are not computed yet)");
+	return 0;
+}
+
+int scorecards_check_request(const char *council, const char *period, const char *stage,
+			     status *st)
 {
 	static const char *const stages[] = {
 		"early_help", "front_door", "assessment", "child_protection", "looked_after",
@@ -305,17 +333,8 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 	};
 	report_period asked;
 	char err[256];
-	int64_t timeout = rpc_call_remaining_ms(call);
 	bool stage_ok = stage == NULL;
-	auth_suppression suppression = access_suppression(call, a);
-	int threshold = suppression.suppress ? suppression.threshold : 0;
-	char published_periods[128];
-	store_pool *reads;
-	value_reader values = { NULL, false };
-	peer_reader all_councils = { NULL, false }, neighbours = { NULL, true };
-	published_reader published = { NULL, NULL };
 
-	memset(sc, 0, sizeof(*sc));
 	if (!handlers_valid_council(council))
 		return status_set(st, STATUS_INVALID_ARGUMENT,
 				  "council must be an LA code of 3 to 9 letters and digits");
@@ -327,6 +346,27 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 		return status_set(st, STATUS_INVALID_ARGUMENT, "stage must be one of early_help, "
 				  "front_door, assessment, child_protection, looked_after, adoption, "
 				  "care_leavers, workforce, youth_justice, finance");
+	return 0;
+}
+
+/* Checks the request and reads and judges everything, hiding small numbers
+ * when threshold > 0. On failure fills st. */
+static int build_scorecard_as(app *a, int64_t timeout, int threshold, const char *council,
+			      const char *period, const char *stage, scorecard *sc, status *st)
+{
+	report_period asked;
+	char err[256];
+	char published_periods[128];
+	store_pool *reads;
+	value_reader values = { NULL, false };
+	peer_reader all_councils = { NULL, false }, neighbours = { NULL, true };
+	published_reader published = { NULL, NULL };
+
+	memset(sc, 0, sizeof(*sc));
+	if (scorecards_check_request(council, period, stage, st) != 0)
+		return -1;
+	if (period_parse(period, &asked, err, sizeof(err)) != 0)
+		return status_set(st, STATUS_INVALID_ARGUMENT, "%s", err);
 	scorecard_periods_make(&asked, &sc->periods);
 	scorecard_published_periods(&sc->periods, published_periods, sizeof(published_periods));
 	values.values = &sc->values;
@@ -346,8 +386,8 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 				&all_councils, st) != 0 ||
 	    store_peer_averages(reads, timeout, council, asked.label, true, keep_peer,
 				&neighbours, st) != 0 ||
-	    store_published_comparators(reads, timeout, council, published_periods,
-					keep_published, &published, st) != 0) {
+	    store_benchmarks(reads, timeout, council, published_periods, keep_published,
+			     &published, st) != 0) {
 		if (sc->defs.failed || values.failed)
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		return -1;
@@ -373,6 +413,63 @@ static int build_scorecard(app *a, rpc_call *call, const char *council, const ch
 		sc->rows[sc->nrows++] = row;
 	}
 	return 0;
+}
+
+
+/* build_scorecard_as for the caller of `call`, within its deadline. */
+static int build_scorecard(app *a, rpc_call *call, const char *council, const char *period,
+			   const char *stage, scorecard *sc, status *st)
+{
+	auth_suppression suppression = access_suppression(call, a);
+
+	return build_scorecard_as(a, rpc_call_remaining_ms(call),
+				  suppression.suppress ? suppression.threshold : 0, council, period,
+				  stage, sc, st);
+}
+
+/* The GetScorecard reply of a built scorecard; its strings point into sc,
+ * council and the two dates (start, end: 11 bytes each). */
+static void fill_reply(const scorecard *sc, const char *council, char *start, char *end,
+		       Csperf__V1__GetScorecardResponse *reply)
+{
+	csperf_date_format_iso(sc->periods.asked.start, start);
+	csperf_date_format_iso(sc->periods.asked.end, end);
+	reply->council = (char *)council;
+	reply->council_name = (char *)sc->council_name;
+	reply->period = (char *)sc->periods.asked.label;
+	reply->period_start = start;
+	reply->period_end = end;
+	reply->data_to = (char *)sc->data_to;
+	reply->n_rows = sc->nrows;
+	reply->rows = sc->rows;
+}
+
+int scorecards_build_packed(app *a, int64_t timeout_ms, int suppress_threshold,
+			    const char *council, const char *period, const char *stage,
+			    uint8_t **packed, size_t *size, status *st)
+{
+	Csperf__V1__GetScorecardResponse reply = CSPERF__V1__GET_SCORECARD_RESPONSE__INIT;
+	scorecard sc;
+	char start[16], end[16];
+	int rc = -1;
+
+	*packed = NULL;
+	*size = 0;
+	if (build_scorecard_as(a, timeout_ms, suppress_threshold, council, period, stage, &sc,
+			       st) != 0)
+		goto cleanup;
+	fill_reply(&sc, council, start, end, &reply);
+	*size = protobuf_c_message_get_packed_size(&reply.base);
+	*packed = malloc(*size > 0 ? *size : 1);
+	if (*packed == NULL) {
+		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		goto cleanup;
+	}
+	protobuf_c_message_pack(&reply.base, *packed);
+	rc = 0;
+cleanup:
+	scorecard_free(&sc);
+	return rc;
 }
 
 /* ---- the read cache (read_cache.h) ---- */
@@ -453,9 +550,8 @@ void handle_get_scorecard(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a GetScorecardRequest");
 		return;
 	}
-	if (req->org_unit[0] != '\0' && strcmp(req->org_unit, "council") != 0) {
-		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
-			      "org_unit must be council (localities and teams are not computed yet)");
+	if (scorecards_check_org_unit(req->org_unit, &st) != 0) {
+		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
 	cache_key(key, sizeof(key), a, call, "GetScorecard", req->council, req->period, req->stage);
@@ -467,16 +563,7 @@ void handle_get_scorecard(rpc_call *call, void *ctx)
 		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
-	csperf_date_format_iso(sc.periods.asked.start, start);
-	csperf_date_format_iso(sc.periods.asked.end, end);
-	reply.council = req->council;
-	reply.council_name = sc.council_name;
-	reply.period = sc.periods.asked.label;
-	reply.period_start = start;
-	reply.period_end = end;
-	reply.data_to = sc.data_to;
-	reply.n_rows = sc.nrows;
-	reply.rows = sc.rows;
+	fill_reply(&sc, req->council, start, end, &reply);
 	snprintf(params, sizeof(params), "period=%s stage=%s", sc.periods.asked.label,
 		 req->stage[0] != '\0' ? req->stage : "all");
 	reply_and_keep(a, call, key, generation, access_fresh(call) && sc.from_primary, &reply.base,

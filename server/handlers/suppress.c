@@ -21,6 +21,7 @@ const char *const suppress_not_counts[] = {
 	"csperf.v1.Indicator.small_number_threshold",
 	"csperf.v1.Indicator.sort_order",
 	"csperf.v1.ScorecardRow.version",
+	"csperf.v1.ScorecardUpdate.sequence",
 	"csperf.v1.SeriesPoint.version",
 	"csperf.v1.Token.id",
 	"csperf.v1.AuditEntry.id",
@@ -33,6 +34,18 @@ const char *const suppress_not_counts[] = {
 	"csperf.v1.PutCouncilResponse.neighbours",
 	"csperf.v1.Council.loads",
 	"csperf.v1.LoadComparatorsResponse.stored",
+	/* published statistics: positions and counts of councils and of
+	 * published figures, not of children (docs/COMPARATORS.md) */
+	"csperf.v1.Comparator.rank",
+	"csperf.v1.Comparator.ranked",
+	"csperf.v1.Comparator.quartile",
+	"csperf.v1.Comparator.contributors",
+	"csperf.v1.ImportComparatorsResponse.figures_new",
+	"csperf.v1.ImportComparatorsResponse.figures_replaced",
+	"csperf.v1.ImportComparatorsResponse.figures_unchanged",
+	"csperf.v1.ImportComparatorsResponse.no_figure",
+	"csperf.v1.ImportComparatorsResponse.rows_skipped",
+	"csperf.v1.ImportComparatorsResponse.neighbours",
 	/* a council's targets, in the indicator's unit (Figures of a row too) */
 	"csperf.v1.Target.target",
 	"csperf.v1.Target.tolerance",

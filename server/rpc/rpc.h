@@ -166,4 +166,37 @@ typedef void (*rpc_cancel_fn)(void *arg);
  * not running and will not run. */
 void rpc_call_on_cancel(rpc_call *call, rpc_cancel_fn fn, void *arg);
 
+/* ---- server streams parked off the workers ----
+ *
+ * A stream that lives long (WatchScorecard) must not hold a worker: there are
+ * few of them. Its handler parks the call and returns; whoever owns the
+ * stream then sends from any thread without waiting, one message at a time,
+ * each send's completion reported on a poller, and ends it with a status. */
+
+/* Runs on a poller when a send started by rpc_stream_send completed: ok is
+ * false when the client went. Must not block. */
+typedef void (*rpc_stream_sent_fn)(void *arg, bool ok);
+
+/* Parks a server-streaming call whose handler then returns at once. The
+ * finish hook runs now, on this thread, with STATUS_OK (the audit line of a
+ * stream that may last for days is written when it starts, before anything
+ * is sent). on_cancel(arg) runs once, under the call's lock, if the call is
+ * cancelled (the client went, or the server cancelled it): on a poller, or
+ * at once on this thread if that already happened; it must not call
+ * rpc_stream_finish. Returns 0, or -1 (nothing done) when the call is not a
+ * server stream or has ended already. */
+int rpc_call_park(rpc_call *call, rpc_stream_sent_fn on_sent, rpc_cancel_fn on_cancel,
+		  void *arg);
+
+/* Starts sending one packed message (size bytes, copied) on a parked call,
+ * from any thread, without waiting; at most one send at a time: the next
+ * after on_sent. Takes none of the call's locks. Returns 0, or -1 if gRPC
+ * refused it (then on_sent does not run). */
+int rpc_stream_send(rpc_call *call, const uint8_t *packed, size_t size);
+
+/* Ends a parked call with a status, from any thread, without waiting; only
+ * when no send is in flight, and never from on_cancel. After it neither
+ * on_sent nor on_cancel runs, and the call is the rpc module's to free. */
+void rpc_stream_finish(rpc_call *call, status_code code, const char *message);
+
 #endif

@@ -39,82 +39,11 @@
 
 #include "../log.h"
 #include "message_check.h"
+#include "rpc_internal.h"
 
 /* Requests kept posted per registered method, and for unknown methods. */
 #define PENDING_PER_METHOD 4
 #define PENDING_GENERIC 2
-
-typedef enum tag_kind {
-	TAG_REQUEST,        /* a registered-method call arrived (or not, at shutdown) */
-	TAG_REQUEST_GENERIC,/* a call to an unregistered method arrived */
-	TAG_OP,             /* a handler's batch completed */
-	TAG_CLOSE,          /* RECV_CLOSE_ON_SERVER completed: the call is over */
-	TAG_UNIMPLEMENTED,  /* our UNIMPLEMENTED answer completed */
-	TAG_SHUTDOWN        /* grpc_server_shutdown_and_notify completed */
-} tag_kind;
-
-typedef struct rpc_tag {
-	tag_kind kind;
-	struct rpc_call *call;
-} rpc_tag;
-
-struct rpc_call {
-	rpc_server *srv;
-	const rpc_method *method;   /* NULL for calls to unknown methods */
-	size_t method_index;
-	grpc_call *call;
-	gpr_timespec deadline;
-	grpc_metadata_array metadata;
-	grpc_call_details details;  /* unknown methods only */
-	grpc_byte_buffer *payload;  /* unary and server-stream requests */
-	grpc_slice status_details;  /* must outlive the UNIMPLEMENTED batch */
-	char *peer;
-
-	rpc_tag request_tag, op_tag, close_tag;
-	int cancelled;              /* written by RECV_CLOSE_ON_SERVER */
-	bool close_seen;            /* the close batch completed (under mu) */
-	rpc_cancel_fn cancel_fn;    /* rpc_call_on_cancel (under mu) */
-	void *cancel_arg;
-
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool op_done, op_ok;
-	bool close_done, handler_done, initial_metadata_sent, finished;
-	bool send_refused;          /* a message of the stream failed the send filter */
-	status_code final_code;     /* what call_finish sent */
-	void *context;              /* the gate's and handlers' (rpc_call_set_context) */
-
-	struct rpc_call *next_job;
-};
-
-struct rpc_server {
-	grpc_server *server;
-	grpc_completion_queue *cq;
-	const rpc_method *methods;
-	size_t nmethods;
-	void **registered;
-	void *app;
-	int port;
-	rpc_gate gate;
-	rpc_finish_hook before_finish;
-	rpc_send_filter send_filter;
-
-	pthread_t *pollers;
-	int npollers;
-	pthread_t *workers;
-	int nworkers;
-
-	pthread_mutex_t mu;
-	pthread_cond_t jobs_cv;     /* a job was queued, or workers must stop */
-	pthread_cond_t idle_cv;     /* live_calls fell, or shutdown completed */
-	rpc_call *job_head, *job_tail;
-	bool accepting;
-	bool workers_stop;
-	bool shutdown_done;
-	int live_calls;
-
-	rpc_tag shutdown_tag;
-};
 
 static void call_free(rpc_call *c)
 {
@@ -128,6 +57,8 @@ static void call_free(rpc_call *c)
 		grpc_call_details_destroy(&c->details);
 	if (c->payload != NULL)
 		grpc_byte_buffer_destroy(c->payload);
+	if (c->stream_buffer != NULL)
+		grpc_byte_buffer_destroy(c->stream_buffer);
 	grpc_slice_unref(c->status_details);
 	if (c->peer != NULL)
 		gpr_free(c->peer);
@@ -163,6 +94,10 @@ static rpc_call *call_alloc(rpc_server *srv, const rpc_method *method,
 	c->op_tag.call = c;
 	c->close_tag.kind = TAG_CLOSE;
 	c->close_tag.call = c;
+	c->send_tag.kind = TAG_STREAM_SEND;
+	c->send_tag.call = c;
+	c->status_tag.kind = TAG_STREAM_STATUS;
+	c->status_tag.call = c;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	return c;
@@ -213,19 +148,30 @@ static void call_closed(rpc_call *c)
 	pthread_mutex_unlock(&c->mu);
 }
 
-/* Frees the call when both its handler and its close batch are done. */
-static void call_release_part(rpc_call *c, bool handler_part)
+void rpc_call_release_part(rpc_call *c, bool handler_part)
 {
-	bool both;
+	bool all;
 
 	pthread_mutex_lock(&c->mu);
 	if (handler_part)
 		c->handler_done = true;
 	else
 		c->close_done = true;
-	both = c->handler_done && c->close_done;
+	all = c->handler_done && c->close_done && !c->stream_open;
 	pthread_mutex_unlock(&c->mu);
-	if (both)
+	if (all)
+		call_free(c);
+}
+
+void rpc_call_release_stream(rpc_call *c)
+{
+	bool all;
+
+	pthread_mutex_lock(&c->mu);
+	c->stream_open = false;
+	all = c->handler_done && c->close_done;
+	pthread_mutex_unlock(&c->mu);
+	if (all)
 		call_free(c);
 }
 
@@ -328,10 +274,14 @@ static void *poller_main(void *arg)
 			break;
 		case TAG_CLOSE:
 			call_closed(tag->call);
-			call_release_part(tag->call, false);
+			rpc_call_release_part(tag->call, false);
 			break;
 		case TAG_UNIMPLEMENTED:
 			call_free(tag->call);
+			break;
+		case TAG_STREAM_SEND:
+		case TAG_STREAM_STATUS:
+			rpc_stream_op_done(tag->call, tag->kind, ev.success != 0);
 			break;
 		case TAG_SHUTDOWN:
 			pthread_mutex_lock(&srv->mu);
@@ -364,8 +314,8 @@ static bool call_run_batch(rpc_call *c, const grpc_op *ops, size_t nops)
 
 /* The bytes that go out for a message (msg, or packed already), through
  * the server's send filter: NULL when the filter refuses them. */
-static grpc_byte_buffer *outgoing(rpc_call *c, const ProtobufCMessage *msg, const uint8_t *packed,
-				  size_t packed_size)
+grpc_byte_buffer *rpc_outgoing(rpc_call *c, const ProtobufCMessage *msg, const uint8_t *packed,
+			       size_t packed_size)
 {
 	grpc_slice slice;
 	grpc_byte_buffer *buffer;
@@ -443,7 +393,7 @@ static void call_finish_packed(rpc_call *c, status_code code, const char *messag
 		code = STATUS_INTERNAL;
 		message = "a message of the stream could not be checked for small numbers";
 	} else if (code == STATUS_OK && (reply != NULL || packed != NULL)) {
-		buffer = outgoing(c, reply, packed, packed_size);
+		buffer = rpc_outgoing(c, reply, packed, packed_size);
 		if (buffer == NULL) {
 			log_error("rpc: %s: the reply did not pass the send filter", c->method->path);
 			code = STATUS_INTERNAL;
@@ -506,7 +456,7 @@ static void *worker_main(void *arg)
 			log_error("rpc: %s ended without a status", c->method->path);
 			call_finish(c, STATUS_INTERNAL, "internal error", NULL);
 		}
-		call_release_part(c, true);
+		rpc_call_release_part(c, true);
 	}
 	return NULL;
 }
@@ -578,7 +528,7 @@ int rpc_call_send(rpc_call *call, const ProtobufCMessage *msg)
 {
 	grpc_op ops[2];
 	size_t n = 0;
-	grpc_byte_buffer *buffer = outgoing(call, msg, NULL, 0);
+	grpc_byte_buffer *buffer = rpc_outgoing(call, msg, NULL, 0);
 	bool ok;
 
 	if (buffer == NULL) {

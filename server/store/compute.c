@@ -542,6 +542,18 @@ cleanup:
 	return rc;
 }
 
+int store_compute_fact(store_compute *cmp, const char *name, const char *sql, status *st)
+{
+	const char *params[1] = { cmp->council };
+	char analyze[96];
+
+	if (store_exec(cmp->conn, sql, 1, params, st) != 0)
+		return -1;
+	/* The name is the engine's (a fixed identifier), not user text. */
+	snprintf(analyze, sizeof(analyze), "ANALYZE pg_temp.%s", name);
+	return store_exec(cmp->conn, analyze, 0, NULL, st);
+}
+
 /* Runs one statement of an indicator's; its result, or NULL with st set. */
 static PGresult *run(store_compute *cmp, const char *sql, int nparams, const char *const *params,
 		     status *st)
@@ -743,9 +755,20 @@ static int case_row(size_t ncolumns, const char *const *values, void *ctx)
 	return ad->cb(&k, ad->ctx);
 }
 
+static int stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *setup,
+		       size_t nsetup, const char *param_setup, const char *sql, int nparams,
+		       const char *const *params, store_row_cb cb, void *ctx, status *st);
+
 int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
 		const store_period *period, const char *sql, store_case_cb cb, void *ctx,
 		status *st)
+{
+	return store_cases_of_fact(pool, timeout_ms, council, period, NULL, sql, cb, ctx, st);
+}
+
+int store_cases_of_fact(store_pool *pool, int64_t timeout_ms, const char *council,
+			const store_period *period, const char *fact_sql, const char *sql,
+			store_case_cb cb, void *ctx, status *st)
 {
 	const char *params[1] = { council };
 	char insert[256];
@@ -756,13 +779,22 @@ int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
 
 	snprintf(insert, sizeof(insert), "INSERT INTO pg_temp.engine_period VALUES ('%s', '%s', '%s', "
 		 "'%s')", period->label, period->type, period->start, period->end);
-	return store_stream_rows(pool, timeout_ms, setup, sizeof(setup) / sizeof(setup[0]), sql, 1,
-				 params, case_row, &ad, st);
+	return stream_rows(pool, timeout_ms, setup, sizeof(setup) / sizeof(setup[0]), fact_sql, sql, 1,
+			   params, case_row, &ad, st);
 }
 
 int store_stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *setup,
 		      size_t nsetup, const char *sql, int nparams, const char *const *params,
 		      store_row_cb cb, void *ctx, status *st)
+{
+	return stream_rows(pool, timeout_ms, setup, nsetup, NULL, sql, nparams, params, cb, ctx, st);
+}
+
+/* store_stream_rows, with param_setup (when not NULL) run after the setup
+ * statements with the query's parameters. */
+static int stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *setup,
+		       size_t nsetup, const char *param_setup, const char *sql, int nparams,
+		       const char *const *params, store_row_cb cb, void *ctx, status *st)
 {
 	store_conn *c;
 	PGresult *res;
@@ -783,6 +815,11 @@ int store_stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *s
 	PQclear(res);
 	for (size_t i = 0; i < nsetup; i++) {
 		if ((res = store_query(c, setup[i], 0, NULL, st)) == NULL)
+			goto cleanup;
+		PQclear(res);
+	}
+	if (param_setup != NULL) {
+		if ((res = store_query(c, param_setup, nparams, params, st)) == NULL)
 			goto cleanup;
 		PQclear(res);
 	}

@@ -306,6 +306,10 @@ int store_compute_changed_since(store_compute *cmp, const bool *reads, const cha
 int store_compute_periods(store_compute *cmp, const char *data_to, const store_period *periods,
 			  size_t nperiods, status *st);
 
+/* Builds a derived fact (engine_fact_sql: a temporary table of `name`, $1
+ * the council) for the indicators of this recompute that read it. */
+int store_compute_fact(store_compute *cmp, const char *name, const char *sql, status *st);
+
 /* Replaces one indicator's values for the council with what `sql` gives
  * ($1 council, $2 indicator id) for the periods of the listed types: all its
  * values, or, when since is not NULL, those of periods ending on or after
@@ -432,8 +436,6 @@ typedef struct store_comparator {
 	const char *source;
 } store_comparator;
 
-typedef int (*store_comparator_cb)(const store_comparator *row, void *ctx);
-
 /* Stores published figures in one transaction (a figure already held for
  * the same indicator, area and period is replaced). */
 int store_load_comparators(store_pool *pool, int64_t timeout_ms, const store_comparator *rows,
@@ -474,10 +476,107 @@ int store_council_details(store_pool *pool, int64_t timeout_ms, const char *coun
  * NOT_FOUND if not held; FAILED_PRECONDITION if it has loads. */
 int store_delete_council(store_pool *pool, int64_t timeout_ms, const char *council, status *st);
 
-/* The published figures that apply to a council (its nation, its region,
- * its own statistical neighbours) for the listed periods, newest first. */
-int store_published_comparators(store_pool *pool, int64_t timeout_ms, const char *council,
-				const char *periods_csv, store_comparator_cb cb, void *ctx, status *st);
+
+/* ---- the DfE's published statistics (migration 0018) ---- */
+
+/* The mapping: file kinds and their measures, as dfe_file_kind and
+ * dfe_measure hold them. Free with store_dfe_mapping_free. */
+#define STORE_DFE_MAX_FILTERS 8
+typedef struct store_dfe_kind {
+	char *kind, *title;
+	char **columns;
+	size_t ncolumns;
+	bool neighbours;
+} store_dfe_kind;
+
+typedef struct store_dfe_measure {
+	char *kind, *indicator_id, *measure_column;
+	char *filter_columns[STORE_DFE_MAX_FILTERS], *filter_values[STORE_DFE_MAX_FILTERS];
+	size_t nfilters;
+	double scale;
+} store_dfe_measure;
+
+typedef struct store_dfe_mapping {
+	store_dfe_kind *kinds;
+	size_t nkinds;
+	store_dfe_measure *measures;
+	size_t nmeasures;
+} store_dfe_mapping;
+
+int store_dfe_mapping_read(store_pool *pool, int64_t timeout_ms, store_dfe_mapping *out,
+			   status *st);
+void store_dfe_mapping_free(store_dfe_mapping *mapping);
+
+/* A figure of a published file: a value, or the symbol that says why there
+ * is none. */
+typedef struct store_published_figure {
+	const char *indicator_id, *area_type, *area, *period;
+	bool present;
+	double value;
+	const char *symbol;
+} store_published_figure;
+
+/* An LA as a published file names it. */
+typedef struct store_dfe_area {
+	const char *la_code, *new_la_code, *name, *region;
+} store_dfe_area;
+
+typedef struct store_import_counts {
+	uint64_t added, replaced, unchanged;
+} store_import_counts;
+
+/* Stores a batch of published figures and the LAs they name, in one
+ * transaction: a figure new to csperf is added; one held from the same or
+ * an older release is replaced if it differs; one held from a newer release
+ * is kept. The same batch twice changes nothing. */
+int store_import_figures(store_pool *pool, int64_t timeout_ms,
+			 const store_published_figure *figures, size_t nfigures,
+			 const store_dfe_area *areas, size_t nareas, const char *source,
+			 const char *release, store_import_counts *counts, status *st);
+
+/* A statistical neighbour of an LA (position 1 the closest). */
+typedef struct store_dfe_neighbour {
+	const char *la_code, *neighbour, *closeness;
+	int position;
+} store_dfe_neighbour;
+
+/* Stores a neighbour model's rows (a model older than the one held changes
+ * nothing); *changed: how many LAs' neighbours changed. */
+int store_import_neighbours(store_pool *pool, int64_t timeout_ms,
+			    const store_dfe_neighbour *rows, size_t count, const char *model,
+			    uint64_t *changed, status *st);
+
+/* A comparator of a council's scorecard row from published figures:
+ * England or Wales, its region (the council's, else the DfE's for its LA
+ * code), published statistical neighbours and others loaded with
+ * `comparators load`, its own published figure with its rank among every
+ * council with a figure (rank 1 the best by the indicator's polarity, the
+ * largest for polarity none), and the average of its DfE statistical
+ * neighbours' published figures (contributors: how many have one). */
+typedef struct store_benchmark {
+	const char *indicator_id, *area_type, *area, *period, *source, *release, *symbol;
+	bool present;
+	double value;
+	int rank, ranked, contributors;
+} store_benchmark;
+
+typedef int (*store_benchmark_cb)(const store_benchmark *row, void *ctx);
+int store_benchmarks(store_pool *pool, int64_t timeout_ms, const char *council,
+		     const char *periods_csv, store_benchmark_cb cb, void *ctx, status *st);
+
+/* A row of a reconciliation: csperf's figure for the council and year and
+ * the DfE's published one, for every indicator with either a published
+ * figure or a mapping from a DfE file (a breakdown's figure is its total, a
+ * count). */
+typedef struct store_reconcile_row {
+	const char *indicator_id, *title, *unit, *symbol, *source, *release;
+	bool csperf_present, published_present;
+	double csperf, published;
+} store_reconcile_row;
+
+typedef int (*store_reconcile_cb)(const store_reconcile_row *row, void *ctx);
+int store_reconcile(store_pool *pool, int64_t timeout_ms, const char *council, const char *year,
+		    store_reconcile_cb cb, void *ctx, status *st);
 
 /* ---- the cases behind a figure ---- */
 
@@ -495,6 +594,12 @@ typedef int (*store_case_cb)(const store_case *row, void *ctx);
 int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
 		const store_period *period, const char *sql, store_case_cb cb, void *ctx,
 		status *st);
+
+/* The same, with fact_sql (the engine's statement building the derived
+ * fact the case SQL reads, $1 the council) run first; NULL for none. */
+int store_cases_of_fact(store_pool *pool, int64_t timeout_ms, const char *council,
+			const store_period *period, const char *fact_sql, const char *sql,
+			store_case_cb cb, void *ctx, status *st);
 
 /* Called per row with its values as text ("" for NULL); non-zero stops. */
 typedef int (*store_row_cb)(size_t ncolumns, const char *const *values, void *ctx);

@@ -11,7 +11,8 @@
  * record schema and its rejection written out (csperf_record_validate,
  * csperf_validation_describe, with the schema's names and with the file's),
  * an indicator definition (handlers_check_indicator: the engine parses its
- * JSON parameters), comparator figures (handlers_check_comparator), token
+ * JSON parameters), comparator figures (handlers_check_comparator), a batch
+ * of a DfE published file (handlers_check_import), token
  * principals (auth_principal_init), and every field named council, period,
  * from, to or indicator_id with the check its handler applies. One value of
  * the first byte past the methods treats the rest as an `authorization`
@@ -217,6 +218,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_comparators((Csperf__V1__LoadComparatorsRequest *)msg);
 	} else if (msg->descriptor == &csperf__v1__create_token_request__descriptor) {
 		check_token_request((const Csperf__V1__CreateTokenRequest *)msg);
+	} else if (msg->descriptor == &csperf__v1__import_comparators_request__descriptor) {
+		status st = STATUS_INIT;
+
+		handlers_check_import(msg, &st);
 	}
 	protobuf_c_message_free_unpacked(msg, NULL);
 	return 0;

@@ -24,6 +24,9 @@
 #ifndef CSPERF_GEN_PATH
 #error "CSPERF_GEN_PATH must name csperf-gen"
 #endif
+#ifndef CSPERF_SHARED_DATA
+#error "CSPERF_SHARED_DATA must name shared/data (the DfE's published files)"
+#endif
 #ifndef CSPERF_SOURCE_DIR
 #error "CSPERF_SOURCE_DIR must name the source tree (for README.md)"
 #endif
@@ -148,6 +151,12 @@ int cli_setup(void **state)
 	if (mkdir("returns", 0700) != 0 || symlink("../sample/ssda903/2019", "returns/2018-19") != 0 ||
 	    symlink("sample/cin/2019.xml", "cin_census_2019.xml") != 0 ||
 	    symlink("sample/csv", "extracts") != 0)
+		return -1;
+	/* The DfE's files README.md imports, as published (shared/data). */
+	if (symlink(CSPERF_SHARED_DATA "/dfe-published/b1_children_in_need_2013_to_2025.csv",
+		    "b1_children_in_need_2013_to_2025.csv") != 0 ||
+	    symlink(CSPERF_SHARED_DATA "/dfe-published/sn_model_2025_wide.csv",
+		    "sn_model_2025_wide.csv") != 0)
 		return -1;
 	write_text("england_2019.csv",
 		   "indicator_id,area_type,area,period,value,source\n"

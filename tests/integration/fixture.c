@@ -622,3 +622,23 @@ cleanup:
 	EVP_PKEY_free(other_key);
 	return rc;
 }
+
+int fixture_cli_load(const char *cli, const char *address, const char *token,
+		     const char *council, const char *format, const char *path)
+{
+	char server_env[200], token_env[192];
+	const char *env[3] = { server_env, token_env, NULL };
+	char *out = NULL, *err = NULL;
+	int rc;
+
+	snprintf(server_env, sizeof(server_env), "CSPERF_SERVER=%s", address);
+	snprintf(token_env, sizeof(token_env), "CSPERF_TOKEN=%s", token);
+	rc = fixture_run((const char *const[]){ cli, "load", "--council", council, "--format",
+		format, path, NULL }, env, &out, &err, 600);
+	if (rc != 0)
+		fprintf(stderr, "csperf load exited %d:\n%s\n%s\n", rc, out != NULL ? out : "",
+			err != NULL ? err : "");
+	free(out);
+	free(err);
+	return rc;
+}

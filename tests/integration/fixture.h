@@ -90,6 +90,13 @@ int fixture_run_csperfd(const char *const *args, char *err, size_t errsize,
 int fixture_run(const char *const *argv, const char *const *env, char **out, char **err,
 		int timeout_s);
 
+/* Runs the csperf tool at cli: `load --council council --format format path`
+ * against csperfd at address with token (as CSPERF_SERVER and CSPERF_TOKEN).
+ * Returns its exit status; when it is not 0, what the tool printed goes to
+ * standard error first. */
+int fixture_cli_load(const char *cli, const char *address, const char *token,
+		     const char *council, const char *format, const char *path);
+
 /* A fingerprint of the journey records, loads and councils (an md5 per
  * table), to check that a failed operation changed nothing. malloc'd. */
 char *fixture_pg_fingerprint(const fixture_pg *pg);

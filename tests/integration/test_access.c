@@ -436,6 +436,11 @@ static void prepare_costs(arena *a, ProtobufCMessage *request)
 	set_string(a, request, "as_at", "2019-01-31");
 }
 
+static void prepare_reconcile(arena *a, ProtobufCMessage *request)
+{
+	set_string(a, request, "year", "2018-19");
+}
+
 /* What docs/SECURITY.md promises, written out again: the test is the spec. */
 static const rpc_row matrix[] = {
 	{ "/grpc.health.v1.Health/Check", "*", false, NULL },
@@ -463,12 +468,16 @@ static const rpc_row matrix[] = {
 	  NULL },
 	{ "/csperf.v1.Performance/GetExceptions", "admin analyst reader scrutiny", true,
 	  NULL },
+	{ "/csperf.v1.Performance/WatchScorecard", "admin analyst reader scrutiny", true,
+	  NULL },
 	{ "/csperf.v1.Performance/GetPlacementCosts", "admin finance", true, prepare_costs },
 	{ "/csperf.v1.Performance/ExportPlacementCosts", "admin finance", true, prepare_costs },
 	{ "/csperf.v1.Performance/LoadComparators", "admin loader", false, NULL },
 	{ "/csperf.v1.Performance/PutCouncil", "admin", false, NULL },
 	{ "/csperf.v1.Performance/ListCouncils", "admin", false, NULL },
 	{ "/csperf.v1.Performance/DeleteCouncil", "admin", false, NULL },
+	{ "/csperf.v1.Performance/ImportComparators", "admin loader", false, NULL },
+	{ "/csperf.v1.Performance/Reconcile", "admin analyst", true, prepare_reconcile },
 };
 
 static const rpc_row *matrix_row(const char *method)

@@ -67,22 +67,11 @@ static long long query_number(const char *sql)
 /* Loads a year of the CIN census through csperfd number `through`. */
 static void load_year(int through, int year)
 {
-	char server_env[200], token_env[192], path[512];
-	const char *env[3] = { server_env, token_env, NULL };
-	char *out = NULL, *err = NULL;
-	int rc;
+	char path[512];
 
-	snprintf(server_env, sizeof(server_env), "CSPERF_SERVER=%s", servers[through].address);
-	snprintf(token_env, sizeof(token_env), "CSPERF_TOKEN=%s", servers[0].token);
 	snprintf(path, sizeof(path), "%s/cin/%d.xml", data_dir, year);
-	rc = fixture_run((const char *const[]){ CSPERF_CLI_PATH, "load", "--council", COUNCIL,
-		"--format", "cin-xml", path, NULL }, env, &out, &err, 600);
-	if (rc != 0)
-		fprintf(stderr, "csperf load exited %d:\n%s\n%s\n", rc, out != NULL ? out : "",
-			err != NULL ? err : "");
-	free(out);
-	free(err);
-	assert_int_equal(rc, 0);
+	assert_int_equal(fixture_cli_load(CSPERF_CLI_PATH, servers[through].address,
+					  servers[0].token, COUNCIL, "cin-xml", path), 0);
 }
 
 static csperf_client *client_of(int server, const char *token)

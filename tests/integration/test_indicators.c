@@ -488,7 +488,8 @@ static void test_assessment_and_children_in_need(void **state)
  *      working day), P10 Mon 2022-09-12 to Tue 2022-10-04: 15 (19 September),
  *      P9 Wed 2023-04-26 to Fri 2023-05-19: 15 (1 and 8 May 2023): all in time.
  * CP01 2019-20: P1 to P7 = 7; Q4 P3 to P7 = 5.
- * CP02 by ICPC date, 2019-20: P1, P2, P3, P4, P6 = 5; Q3 P2 = 1; Q4 P3, P4, P6 = 3.
+ * CP02 by ICPC date, 2019-20: P1, P2, P3, P4, P6, and P13's, recorded only on
+ *   its referral (no enquiry), on 2019-06-03 = 6; Q3 P2 = 1; Q4 P3, P4, P6 = 3.
  * CP02P 2019-20: 6 of the 7 have an ICPC (not P5) = 85.71%; Q4 4 of 5 = 80%.
  * CP03 2019-20: P1, P2, P4 in time, P3 late, P6 left out: 3 of 4 = 75%;
  *   Q3 1 of 1; Q4 P3, P4 = 1 of 2 = 50%; 2022-23 P8, P10 = 2 of 2;
@@ -529,7 +530,7 @@ static void test_child_protection(void **state)
 	static const figure figures[] = {
 		{ "CP01", "2019-20", "", "7 null 7" },
 		{ "CP01", "2019-20:Q4", "", "5 null 5" },
-		{ "CP02", "2019-20", "", "5 null 5" },
+		{ "CP02", "2019-20", "", "6 null 6" },
 		{ "CP02", "2019-20:Q3", "", "1 null 1" },
 		{ "CP02", "2019-20:Q4", "", "3 null 3" },
 		{ "CP02P", "2019-20", "", "6 7 85.71" },
@@ -599,8 +600,9 @@ static void test_child_protection(void **state)
  * LA02S children starting (S, not V3/V4): L7 twice in 2019-20, once as a
  *   child: 1; Q1 L7 (1 April) = 1; Q3 L7 = 1 (L6 is V3).
  * LA02E children ceasing (not X1): L7 08-30, L5 11-10, L10 01-15, L8 03-31 =
- *   4; Q3 L5 = 1; Q4 L10, L8 = 2. LA14 returned home (E4A, E4B): L7 = 1 of 4
- *   = 25%; Q2 1 of 1.
+ *   4; Q3 L5 = 1; Q4 L10, L8 = 2. LA14 returned home (E4A, E4B): L7, of the
+ *   children looked after at some time in the period (L1 to L5, L7 to L11;
+ *   L6 on short breaks) = 1 of 10; Q2 the same 10 (L5 ceased in Q3) = 1 of 10.
  * LA03 at 31 March 2020: C1 L1, L2, L3, L4 = 4 of 7 = 57.14%; C2 L7 = 14.29%;
  *   E1 L9, L11 = 28.57%. LA04: U4 L1, L2, L4 = 42.86%; U6 L7, L9 = 28.57%; K2
  *   L3 = 14.29%; A5 L11 = 14.29%.
@@ -665,8 +667,8 @@ static void test_looked_after(void **state)
 		{ "LA10", "2018-19", "", "1 2 50" },
 		{ "LA10", "2019-20:Q4", "", "none" },
 		{ "LA12", "2019-20", "", "3 7 42.86" },
-		{ "LA14", "2019-20", "", "1 4 25" },
-		{ "LA14", "2019-20:Q2", "", "1 1 100" },
+		{ "LA14", "2019-20", "", "1 10 10" },
+		{ "LA14", "2019-20:Q2", "", "1 10 10" },
 	};
 
 	(void)state;

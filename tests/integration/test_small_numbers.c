@@ -197,7 +197,10 @@ static bool not_a_count_field(const char *name)
 {
 	static const char *const names[] = {
 		"version", "schema_version", "uptime_seconds", "small_number_threshold",
-		"sort_order", "target", "tolerance", NULL
+		"sort_order", "target", "tolerance",
+		/* a comparator's rank among councils and how many councils or
+		 * neighbours an average is over (docs/COMPARATORS.md) */
+		"rank", "ranked", "quartile", "contributors", NULL
 	};
 
 	for (size_t i = 0; names[i] != NULL; i++)

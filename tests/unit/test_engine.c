@@ -39,6 +39,9 @@ static void test_periods_parse(void **state)
 	assert_period("2010-11", "2010-11", "2010-11-01", "2010-11-30");
 	assert_period("fy:2010-11", "fy:2010-11", "2010-04-01", "2011-03-31");
 	assert_period("2010-11:Q2", "2010-11:Q2", "2010-07-01", "2010-09-30");
+	/* Three financial years, named by the last: the adoption scorecard's. */
+	assert_period("3y:2020-21", "3y:2020-21", "2018-04-01", "2021-03-31");
+	assert_period("3y:2010-11", "3y:2010-11", "2008-04-01", "2011-03-31");
 }
 
 static void test_periods_refused(void **state)
@@ -46,7 +49,8 @@ static void test_periods_refused(void **state)
 	report_period p;
 	char err[256];
 	const char *bad[] = { "2018-20", "2018-19:Q5", "2019-13", "r12:2019", "2018", "",
-			      "2018-19; DROP TABLE load", "%s%s", "ytd:19-01" };
+			      "2018-19; DROP TABLE load", "%s%s", "ytd:19-01", "3y:2020-22",
+			      "3y:2020" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(period_parse(bad[i], &p, err, sizeof(err)), -1);
@@ -73,14 +77,20 @@ static void test_periods_shift_and_standard(void **state)
 	period_parse("2018-19", &p, err, sizeof(err));
 	period_shift(&p, true, &q);
 	assert_string_equal(q.label, "2017-18");
+	period_parse("3y:2020-21", &p, err, sizeof(err));
+	period_shift(&p, true, &q);
+	assert_string_equal(q.label, "3y:2019-20");
+	period_shift(&p, false, &q);
+	assert_string_equal(q.label, "3y:2019-20");
 
 	/* April 2018 to March 2019: 12 months, 12 rolling years, 12 ytd, 4
-	 * quarters, 1 year. */
+	 * quarters, 1 year, and the three years ending with it. */
 	csperf_date_parse_iso("2018-04-10", &first);
 	csperf_date_parse_iso("2019-03-02", &last);
 	n = period_standard_list(first, last, &all);
-	assert_int_equal(n, 12 + 12 + 12 + 4 + 1);
-	assert_string_equal(all[n - 1].label, "2018-19");
+	assert_int_equal(n, 12 + 12 + 12 + 4 + 1 + 1);
+	assert_string_equal(all[n - 2].label, "2018-19");
+	assert_string_equal(all[n - 1].label, "3y:2018-19");
 	free(all);
 
 	/* Labels are unique even where a year and a month would share one. */
@@ -194,6 +204,83 @@ static void test_sql_is_built_from_checked_parts(void **state)
 	engine_indicator_free(ind);
 }
 
+/* Facts are named like records and checked like them; date comparisons
+ * name date fields (or the period's days, where the kind has them). */
+static void test_facts_and_date_comparisons(void **state)
+{
+	engine_indicator *ind = NULL;
+	char err[256];
+	char *sql;
+	bool reads[CSPERF_RECORD_TYPE_LAST + 1] = { false };
+
+	assert_refused("count", "{\"record\":\"adoption_journey\",\"date\":\"adopted\"}",
+		       "has no field adopted");
+	assert_refused("proportion", "{\"record\":\"cp_plan\",\"date\":\"end_date\","
+		       "\"numerator\":[{\"date\":\"end_date\",\"on_or_after\":\"initial_category\"}]}",
+		       "is not a date");
+	assert_refused("proportion", "{\"record\":\"cp_plan\",\"date\":\"end_date\","
+		       "\"numerator\":[{\"date\":\"end_date\",\"on_or_after\":\"start_date\","
+		       "\"before\":\"start_date\"}]}", "has one of");
+	assert_refused("proportion", "{\"record\":\"cp_plan\",\"date\":\"end_date\","
+		       "\"numerator\":[{\"date\":\"end_date\",\"after\":\"start_date\","
+		       "\"plus\":{\"fortnights\":2}}]}", "'plus' is one of");
+	assert_refused("proportion", "{\"record\":\"cp_plan\",\"date\":\"end_date\","
+		       "\"numerator\":[{\"date\":\"period_end\",\"after\":\"start_date\"}]}",
+		       "period_end is for snapshot kinds");
+	assert_refused("stability_long", "{\"same_carer\":[\"Q\"]}", "is not a reason");
+	assert_refused("stability_short", "{\"not_placements\":[\"X'\"]}", "is not a placement");
+
+	/* CP06: an anniversary, as an interval of months. */
+	assert_int_equal(engine_indicator_parse("proportion",
+		"{\"record\":\"cp_plan\",\"date\":\"end_date\",\"numerator\":[{\"date\":"
+		"\"end_date\",\"on_or_after\":\"start_date\",\"plus\":{\"years\":2}}]}", &ind, err,
+		sizeof(err)), 0);
+	sql = engine_indicator_sql(ind);
+	assert_non_null(strstr(sql, "e.end_date >= (e.start_date + interval '24 months')::date"));
+	assert_null(engine_indicator_fact(ind));
+	free(sql);
+	engine_indicator_free(ind);
+
+	/* A fact: read as a table of its name, its records marked as read. */
+	assert_int_equal(engine_indicator_parse("average_duration",
+		"{\"record\":\"adoption_journey\",\"date\":\"adopted_date\",\"from\":\"care_start\","
+		"\"to\":\"placed_date\"}", &ind, err, sizeof(err)), 0);
+	assert_non_null(engine_indicator_fact(ind));
+	sql = engine_indicator_sql(ind);
+	assert_non_null(strstr(sql, "FROM adoption_journey e"));
+	free(sql);
+	engine_indicator_reads(ind, reads);
+	assert_true(reads[CSPERF_RECORD_LA_EPISODE]);
+	assert_true(reads[CSPERF_RECORD_ADOPTION]);
+	assert_true(reads[CSPERF_RECORD_PLACED_FOR_ADOPTION]);
+	assert_false(reads[CSPERF_RECORD_REFERRAL]);
+	sql = engine_fact_sql(engine_indicator_fact(ind));
+	assert_non_null(strstr(sql, "CREATE TEMP TABLE adoption_journey ON COMMIT DROP AS"));
+	assert_non_null(strstr(sql, "legal_status NOT IN ('V3', 'V4')"));
+	free(sql);
+	engine_indicator_free(ind);
+
+	/* Working days from the other date to this one, in the council's
+	 * nation; the period's last day for snapshots. */
+	assert_int_equal(engine_indicator_parse("snapshot_proportion",
+		"{\"record\":\"cp_visit_spell\",\"start\":\"start_date\",\"end\":\"end_date\","
+		"\"children\":true,\"numerator\":[{\"date\":\"period_end\",\"on_or_before\":"
+		"\"last_seen\",\"plus\":{\"working_days\":20}}]}", &ind, err, sizeof(err)), 0);
+	sql = engine_indicator_sql(ind);
+	assert_non_null(strstr(sql, "csperf_working_days((SELECT nation FROM council WHERE "
+				    "la_code = $1), e.last_seen, p.end_date) <= 20"));
+	free(sql);
+	engine_indicator_free(ind);
+
+	/* The carer-keeping reasons are checked codes, written as a list. */
+	assert_int_equal(engine_indicator_parse("stability_long",
+		"{\"same_carer\":[\"L\",\"T\",\"U\"]}", &ind, err, sizeof(err)), 0);
+	sql = engine_indicator_sql(ind);
+	assert_non_null(strstr(sql, "e2.new_episode_reason NOT IN ('L', 'T', 'U')"));
+	free(sql);
+	engine_indicator_free(ind);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_periods_shift_and_standard),
 		cmocka_unit_test(test_definitions_are_checked),
 		cmocka_unit_test(test_sql_is_built_from_checked_parts),
+		cmocka_unit_test(test_facts_and_date_comparisons),
 	};
 
 	return cmocka_run_group_tests_name("unit_engine", tests, NULL, NULL);

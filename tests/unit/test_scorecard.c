@@ -81,6 +81,24 @@ static void test_periods_of_a_month(void **state)
 	assert_string_equal(ps.previous.label, "2018-12");
 }
 
+/* Three financial years (the adoption scorecard's): the one before is the
+ * three years ending a year earlier; last year is the year before its
+ * last; the trend is its three years. */
+static void test_periods_of_three_years(void **state)
+{
+	scorecard_periods ps;
+
+	(void)state;
+	periods_of("3y:2020-21", &ps);
+	assert_string_equal(ps.previous.label, "3y:2019-20");
+	assert_string_equal(ps.year_ago.label, "3y:2019-20");
+	assert_string_equal(ps.last_year.label, "2019-20");
+	assert_int_equal(ps.ntrend, 3);
+	assert_string_equal(ps.trend[0].label, "2018-19");
+	assert_string_equal(ps.trend[1].label, "2019-20");
+	assert_string_equal(ps.trend[2].label, "2020-21");
+}
+
 static void test_row_of_a_proportion(void **state)
 {
 	card c;
@@ -231,6 +249,63 @@ static void test_small_numbers_in_every_period(void **state)
 	scorecard_values_free(&c.values);
 }
 
+static scorecard_published benchmark(const char *area_type, const char *area, const char *period,
+				     bool present, double value, const char *symbol)
+{
+	scorecard_published p;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.indicator_id, sizeof(p.indicator_id), "CP05");
+	snprintf(p.area_type, sizeof(p.area_type), "%s", area_type);
+	snprintf(p.area, sizeof(p.area), "%s", area);
+	snprintf(p.period, sizeof(p.period), "%s", period);
+	snprintf(p.source, sizeof(p.source), "DfE");
+	snprintf(p.symbol, sizeof(p.symbol), "%s", symbol);
+	snprintf(p.release, sizeof(p.release), "2019");
+	p.present = present;
+	p.value = value;
+	return p;
+}
+
+/* The DfE's published figures: the council's own with its rank and
+ * quartile, a symbol as no figure, the neighbours' average only with 5 of
+ * them (docs/COMPARATORS.md). */
+static void test_published_benchmarks(void **state)
+{
+	scorecard_published own = benchmark("council", "335", "2018-19", true, 9, "");
+	scorecard_published few = benchmark("dfe_neighbours", "335", "2018-19", true, 8, "");
+	scorecard_published region = benchmark("region", "West Midlands", "2018-19", false, 0, "c");
+	card c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	periods_of("2018-19:Q3", &c.ps);
+	add(&c.values, "CP05", "2018-19:Q3", "", "49", "200", "24.5");
+	own.rank = 30;
+	own.ranked = 149;
+	few.contributors = 4;
+	assert_int_equal(scorecard_published_keep(&c.published, &c.ps, &own), 0);
+	assert_int_equal(scorecard_published_keep(&c.published, &c.ps, &few), 0);
+	assert_int_equal(scorecard_published_keep(&c.published, &c.ps, &region), 0);
+	assert_int_equal(scorecard_row_build(&cp05, &c.ps, &c.values, &c.peers, &c.published, 0,
+					     &c.row), 0);
+	assert_int_equal(c.row.ncomparators, 3);
+	assert_string_equal(c.row.comparators[0].name, "published figure");
+	assert_true(c.row.comparators[0].value.present && c.row.comparators[0].value.value == 9);
+	assert_int_equal(c.row.comparators[0].rank, 30);
+	assert_int_equal(c.row.comparators[0].quartile, 1);
+	assert_string_equal(c.row.comparators[0].release, "2019");
+	assert_string_equal(c.row.comparators[1].area_type, "statistical_neighbours");
+	assert_false(c.row.comparators[1].value.present);
+	assert_string_equal(c.row.comparators[1].symbol, "few");
+	assert_int_equal(c.row.comparators[1].contributors, 4);
+	assert_false(c.row.comparators[2].value.present);
+	assert_string_equal(c.row.comparators[2].symbol, "c");
+	scorecard_row_free(&c.row);
+	scorecard_values_free(&c.values);
+	free(c.published.items);
+}
+
 static void test_peer_averages_need_three_councils(void **state)
 {
 	card c;
@@ -282,12 +357,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_periods_of_a_quarter),
 		cmocka_unit_test(test_periods_of_a_month),
+		cmocka_unit_test(test_periods_of_three_years),
 		cmocka_unit_test(test_row_of_a_proportion),
 		cmocka_unit_test(test_breakdown_row_is_a_count),
 		cmocka_unit_test(test_exceptions),
 		cmocka_unit_test(test_target_for),
 		cmocka_unit_test(test_small_numbers_in_every_period),
 		cmocka_unit_test(test_peer_averages_need_three_councils),
+		cmocka_unit_test(test_published_benchmarks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
