@@ -75,6 +75,7 @@ struct rpc_server {
 	int port;
 	rpc_gate gate;
 	rpc_finish_hook before_finish;
+	rpc_send_filter send_filter;
 
 	pthread_t *pollers;
 	int npollers;

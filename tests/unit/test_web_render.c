@@ -51,7 +51,7 @@ static void test_table(void **state)
 		{ "2018-19:Q1", { 1, 40.0 } }, { "2018-19:Q2", { 1, 45.5 } }, { "2018-19:Q3", { 1, 50.0 } },
 	};
 	static const csperf_comparator comparators[1] = {
-		{ "England <b>", "england", "2017-18", { 1, 48.0 }, "DfE" },
+		{ "England <b>", "england", "2017-18", { 1, 48.0 }, "DfE", "England", "", 0, 0, 0, 0, "" },
 	};
 	csperf_scorecard_row rows[3];
 	csperf_scorecard sc;
