@@ -99,6 +99,14 @@ typedef struct cli_command {
 #include "commands.def"
 #undef CLI_COMMAND
 
+/* Sub-commands kept in files of their own. */
+int cmd_comparators_import(const cli_globals *globals, int argc, char **argv);
+
+/* A scorecard as `csperf scorecard -o json` prints it: its header and
+ * `rows` (a new reference, the caller's). cmd_scorecard.c. */
+struct json_t;
+struct json_t *cli_scorecard_json(const struct csperf_scorecard *scorecard);
+
 /* The table, in commands.def's order, and its length. */
 extern const cli_command cli_commands[];
 extern const size_t cli_ncommands;

@@ -66,9 +66,7 @@ void handle_put_council(rpc_call *call, void *ctx)
 	if (req->n_update_fields == 0)
 		fields = STORE_COUNCIL_ALL;
 	if (((fields & STORE_COUNCIL_NAME) && req->name[0] == '\0') ||
-	    !printable(req->name, 200) || !printable(req->region, 100)) {
-	if (req->name[0] == '\0' || !handlers_printable(req->name, 200) ||
-	    !handlers_printable(req->region, 100)) {
+	    !handlers_printable(req->name, 200) || !handlers_printable(req->region, 100)) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
 			      "name is required (at most 200 printable characters), region at most 100");
 		goto cleanup;
@@ -104,6 +102,7 @@ cleanup:
 	protobuf_c_message_free_unpacked(&req->base, NULL);
 }
 
+/* ListCouncils: one council's details, or every council's. */
 /* ListCouncils: one council's details, or every council's. */
 typedef struct council_list {
 	Csperf__V1__Council **items;

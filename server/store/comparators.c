@@ -173,8 +173,6 @@ fail:
 	return -1;
 }
 
-int store_published_comparators(store_pool *pool, int64_t timeout_ms, const char *council,
-				const char *periods_csv, store_comparator_cb cb, void *ctx, status *st)
 /* ---- the DfE's published statistics ---- */
 
 void store_dfe_mapping_free(store_dfe_mapping *mapping)
