@@ -114,8 +114,12 @@ int cli_check_data(const char *command, const csperf_scorecard *sc)
 {
 	bool any = false;
 
-	for (size_t i = 0; i < sc->nrows && !any; i++)
+	/* A council's own figures, or published ones to compare with. */
+	for (size_t i = 0; i < sc->nrows && !any; i++) {
 		any = sc->rows[i].value.present;
+		for (size_t c = 0; c < sc->rows[i].ncomparators && !any; c++)
+			any = sc->rows[i].comparators[c].value.present;
+	}
 	if (sc->data_to[0] == '\0' && !any) {
 		fprintf(stderr, "csperf %s: council %s has no data loaded; nothing to show for %s\n",
 			command, sc->council, sc->period);
