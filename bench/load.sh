@@ -53,7 +53,7 @@ cli_rss=0
 load_one() {
 	local label=$1 out=$BENCH_WORK/load-out.json records compute_ms cpu
 	shift
-	if ! timed "$out" "$CSPERF" --format json load --council "$COUNCIL" "$@"; then
+	if ! timed "$out" "$CSPERF" -o json load --council "$COUNCIL" "$@"; then
 		say "load: csperf load $label failed:"
 		tail -20 "$out" "$BENCH_WORK/timed.err" >&2
 		exit 1

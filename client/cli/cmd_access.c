@@ -15,7 +15,7 @@
 /* The most --council or --locality flags one token takes. */
 #define MAX_LIST 200
 
-static const char token_usage[] =
+const char cmd_token_help[] =
 "Usage: csperf token create --role ROLE --name NAME [--council CODE]... [--locality NAME]...\n"
 "       csperf token list [--all]\n"
 "       csperf token revoke --id ID\n"
@@ -26,7 +26,7 @@ static const char token_usage[] =
 "narrowed with --locality. list shows the valid tokens (--all: revoked too);\n"
 "revoke stops a token at once. Admin tokens only.\n";
 
-static const char audit_usage[] =
+const char cmd_audit_help[] =
 "Usage: csperf audit [--since WHEN] [--principal NAME] [--council CODE] [--limit N]\n"
 "\n"
 "Shows the audit trail, newest first: every call to csperfd but health checks,\n"
@@ -101,18 +101,18 @@ static int token_create(const cli_globals *g, int argc, char **argv)
 				localities[opts.nlocalities++] = optarg;
 			break;
 		case 'h':
-			fputs(token_usage, stdout);
+			fputs(cmd_token_help, stdout);
 			return CLI_EXIT_OK;
 		default:
 			fprintf(stderr, "csperf token create: %s '%s'\n%s",
 				opt == ':' ? "missing value for" : "unknown option", argv[optind - 1],
-				token_usage);
+				cmd_token_help);
 			return CLI_EXIT_USAGE;
 		}
 	}
 	if (opts.role == NULL || opts.name == NULL || optind < argc) {
 		fprintf(stderr, "csperf token create: --role and --name are required\n%s",
-			token_usage);
+			cmd_token_help);
 		return CLI_EXIT_USAGE;
 	}
 	opts.councils = councils;
@@ -228,14 +228,14 @@ int cmd_token(const cli_globals *g, int argc, char **argv)
 	long id = 0;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(token_usage, argc < 2 ? stderr : stdout);
+		fputs(cmd_token_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
 	}
 	action = argv[1];
 	if (strcmp(action, "create") == 0)
 		return token_create(g, argc - 1, argv + 1);
 	if (strcmp(action, "list") != 0 && strcmp(action, "revoke") != 0) {
-		fprintf(stderr, "csperf token: unknown action '%s'\n%s", action, token_usage);
+		fprintf(stderr, "csperf token: unknown action '%s'\n%s", action, cmd_token_help);
 		return CLI_EXIT_USAGE;
 	}
 	optind = 0;
@@ -250,19 +250,19 @@ int cmd_token(const cli_globals *g, int argc, char **argv)
 			}
 			break;
 		case 'h':
-			fputs(token_usage, stdout);
+			fputs(cmd_token_help, stdout);
 			return CLI_EXIT_OK;
 		default:
 			fprintf(stderr, "csperf token %s: %s '%s'\n%s", action,
 				opt == ':' ? "missing value for" : "unknown option", argv[optind],
-				token_usage);
+				cmd_token_help);
 			return CLI_EXIT_USAGE;
 		}
 	}
 	if (strcmp(action, "list") == 0)
 		return token_list(g, include_revoked);
 	if (id <= 0) {
-		fprintf(stderr, "csperf token revoke: --id is required\n%s", token_usage);
+		fprintf(stderr, "csperf token revoke: --id is required\n%s", cmd_token_help);
 		return CLI_EXIT_USAGE;
 	}
 	return token_revoke(g, id);
@@ -310,17 +310,17 @@ int cmd_audit(const cli_globals *g, int argc, char **argv)
 			opts.limit = (unsigned int)limit;
 			break;
 		case 'h':
-			fputs(audit_usage, stdout);
+			fputs(cmd_audit_help, stdout);
 			return CLI_EXIT_OK;
 		default:
 			fprintf(stderr, "csperf audit: %s '%s'\n%s",
 				opt == ':' ? "missing value for" : "unknown option", argv[optind - 1],
-				audit_usage);
+				cmd_audit_help);
 			return CLI_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "csperf audit: unexpected '%s'\n%s", argv[optind], audit_usage);
+		fprintf(stderr, "csperf audit: unexpected '%s'\n%s", argv[optind], cmd_audit_help);
 		return CLI_EXIT_USAGE;
 	}
 	client = cli_client(g);

@@ -21,39 +21,30 @@ static const char *const annex_lists[] = {
 
 #define NLISTS (sizeof(annex_lists) / sizeof(annex_lists[0]))
 
-static void write_csv_row(FILE *out, size_t n, const char *const *values)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			fputc(',', out);
-		if (values[i][0] != '\0')
-			csv_fwrite(out, values[i], strlen(values[i]));
-	}
-	fputs("\r\n", out);
-}
-
 static int on_header(const char *title, size_t n, const char *const *columns, void *ctx)
 {
 	(void)title;
-	write_csv_row(ctx, n, columns);
+	output_csv_row(ctx, columns, n);
 	return 0;
 }
 
 static int on_row(size_t n, const char *const *values, void *ctx)
 {
-	write_csv_row(ctx, n, values);
+	output_csv_row(ctx, values, n);
 	return ferror((FILE *)ctx) ? 1 : 0;
 }
 
-int cmd_annex_a(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_annex_a_help[] =
 "Usage: csperf annex-a --council CODE --as-at YYYY-MM-DD --out DIR\n"
 "\n"
 "Writes Ofsted's Annex A child-level lists (1 to 10; csperf holds no adopters'\n"
 "records for list 11) as of a date, usually the day before the inspection, one\n"
 "CSV file per list in DIR: events over the six months to the date, caseloads\n"
 "open at any time in them. Child-level data: analysts and admins only.\n";
+
+int cmd_annex_a(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_annex_a_help;
 	static const struct option options[] = {
 		{ "council", required_argument, NULL, 'c' }, { "as-at", required_argument, NULL, 'a' },
 		{ "out", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
@@ -87,6 +78,9 @@ int cmd_annex_a(const cli_globals *g, int argc, char **argv)
 		fprintf(stderr, "csperf annex-a: --council, --as-at and --out are required\n%s", usage);
 		return CLI_EXIT_USAGE;
 	}
+	if (cli_check_council("annex-a", council) != 0 ||
+	    cli_check_date("annex-a", "--as-at", as_at) != 0)
+		return CLI_EXIT_USAGE;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "csperf annex-a: cannot make %s: %s\n", dir, strerror(errno));
 		return CLI_EXIT_LOCAL;

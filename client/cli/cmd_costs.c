@@ -26,29 +26,9 @@
  * a million lines and more). */
 #define EXPORT_TIMEOUT_MS (30LL * 60 * 1000)
 
-/* "1234.56" from pence, exactly; with grouping, "1,234.56". */
-static void format_pounds(int64_t pence, bool grouping, char *out, size_t size)
-{
-	uint64_t magnitude = pence < 0 ? (uint64_t)0 - (uint64_t)pence : (uint64_t)pence;
-	char digits[24], grouped[28];   /* 20 digits and their 6 commas */
-	size_t n, len = 0;
-
-	n = (size_t)snprintf(digits, sizeof(digits), "%" PRIu64, magnitude / 100);
-	for (size_t i = 0; i < n; i++) {
-		if (grouping && i > 0 && (n - i) % 3 == 0)
-			grouped[len++] = ',';
-		grouped[len++] = digits[i];
-	}
-	grouped[len] = '\0';
-	snprintf(out, size, "%s%s.%02u", pence < 0 ? "-" : "", grouped,
-		 (unsigned)(magnitude % 100));
-}
-
 typedef struct costs_args {
 	const char *council, *year, *as_at, *by, *out;
 	int64_t threshold_pence;
-	output_format format;
-	bool format_given;
 } costs_args;
 
 /* "placement-type" or "placement_type" -> "placement_type"; NULL if none. */
@@ -103,7 +83,6 @@ static int parse_args(int argc, char **argv, const char *usage, bool export, cos
 		{ "as-at", required_argument, NULL, 'a' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "threshold", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -136,16 +115,6 @@ static int parse_args(int argc, char **argv, const char *usage, bool export, cos
 				return CLI_EXIT_USAGE;
 			}
 			break;
-		case 'f':
-			if (export)
-				goto unknown;
-			if (output_format_parse(optarg, &a->format) != 0) {
-				fprintf(stderr, "csperf costs: --format must be table, json or csv, "
-					"not '%s'\n", optarg);
-				return CLI_EXIT_USAGE;
-			}
-			a->format_given = true;
-			break;
 		case 'o':
 			if (!export)
 				goto unknown;
@@ -166,6 +135,10 @@ static int parse_args(int argc, char **argv, const char *usage, bool export, cos
 		fprintf(stderr, "csperf costs: --council and --year are required\n%s", usage);
 		return CLI_EXIT_USAGE;
 	}
+	if (cli_check_council("costs", a->council) != 0 ||
+	    cli_check_year("costs", "--year", a->year) != 0 ||
+	    cli_check_date("costs", "--as-at", a->as_at) != 0)
+		return CLI_EXIT_USAGE;
 	return -1;
 }
 
@@ -187,7 +160,7 @@ static json_t *figures_json(const csperf_cost_figures *f)
 	json_object_set_new(o, "variance_pence",
 			    f->has_budget ? json_integer(f->variance_pence) : json_null());
 	json_object_set_new(o, "variance_percent", f->variance_percent[0] != '\0'
-			    ? json_string(f->variance_percent) : json_null());
+			    ? json_real(strtod(f->variance_percent, NULL)) : json_null());
 	json_object_set_new(o, "children", json_integer(f->children));
 	json_object_set_new(o, "placements", json_integer(f->placements));
 	json_object_set_new(o, "open_placements", json_integer(f->open_placements));
@@ -299,16 +272,16 @@ static int add_table_row(output_result *result, const char *group, const csperf_
 	const char *values[TABLE_COLUMNS];
 
 	values[0] = group;
-	format_pounds(f->actual_pence, true, text[1], sizeof(text[1]));
-	format_pounds(f->committed_pence, true, text[2], sizeof(text[2]));
-	format_pounds(f->forecast_pence, true, text[3], sizeof(text[3]));
-	format_pounds(f->budget_pence, true, text[4], sizeof(text[4]));
-	format_pounds(f->variance_pence, true, text[5], sizeof(text[5]));
+	output_pence_as_pounds(f->actual_pence, true, text[1], sizeof(text[1]));
+	output_pence_as_pounds(f->committed_pence, true, text[2], sizeof(text[2]));
+	output_pence_as_pounds(f->forecast_pence, true, text[3], sizeof(text[3]));
+	output_pence_as_pounds(f->budget_pence, true, text[4], sizeof(text[4]));
+	output_pence_as_pounds(f->variance_pence, true, text[5], sizeof(text[5]));
 	snprintf(text[6], sizeof(text[6]), "%s", f->variance_percent);
 	snprintf(text[7], sizeof(text[7]), "%" PRId64, f->children);
 	snprintf(text[8], sizeof(text[8]), "%" PRId64, f->placements);
-	format_pounds(f->average_weekly_cost_pence, true, text[9], sizeof(text[9]));
-	format_pounds(f->over_threshold_forecast_pence, true, spend, sizeof(spend));
+	output_pence_as_pounds(f->average_weekly_cost_pence, true, text[9], sizeof(text[9]));
+	output_pence_as_pounds(f->over_threshold_forecast_pence, true, spend, sizeof(spend));
 	snprintf(text[10], sizeof(text[10]), "%" PRId64 " (%s)", f->over_threshold_placements,
 		 spend);
 	for (size_t i = 1; i < TABLE_COLUMNS; i++)
@@ -352,7 +325,7 @@ static int print_costs(output_format format, const csperf_costs *c)
 		return CLI_EXIT_LOCAL;
 	}
 	if (table) {
-		format_pounds(c->threshold_pence, true, threshold, sizeof(threshold));
+		output_pence_as_pounds(c->threshold_pence, true, threshold, sizeof(threshold));
 		printf("Placement costs of council %s, %s (%s to %s), as at %s\n", c->council,
 		       c->financial_year, c->year_start, c->year_end, c->as_at);
 		printf("Pounds, net of health and education contributions; forecast = actual + "
@@ -367,10 +340,10 @@ static int print_costs(output_format format, const csperf_costs *c)
 
 static const char *const export_header[] = {
 	"child_id", "placement_ref", "episode_start_date", "placement_category", "provider",
-	"locality", "start_date", "end_date", "weekly_cost", "health_contribution",
-	"education_contribution", "from_date", "to_date", "placement_open", "actual_days",
-	"committed_days", "actual", "committed", "forecast", "gross_forecast",
-	"health_forecast", "education_forecast",
+	"locality", "start_date", "end_date", "weekly_cost_pence", "health_contribution_pence",
+	"education_contribution_pence", "from_date", "to_date", "placement_open", "actual_days",
+	"committed_days", "actual_pence", "committed_pence", "forecast_pence",
+	"gross_forecast_pence", "health_forecast_pence", "education_forecast_pence",
 };
 
 #define EXPORT_COLUMNS (sizeof(export_header) / sizeof(export_header[0]))
@@ -380,20 +353,41 @@ typedef struct export_out {
 	bool failed;
 } export_out;
 
-static void write_csv_row(FILE *file, const char *const *values, size_t n)
+/* Pounds as loaded ("1000", "1000.5", "1000.50") as whole pence; an empty
+ * text stays empty. */
+static void pounds_as_pence(const char *pounds, char *out, size_t size)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			fputc(',', file);
-		csv_fwrite(file, values[i], strlen(values[i]));
+	int64_t whole = 0, pence = 0;
+	int decimals = 0;
+	bool negative = pounds[0] == '-', point = false;
+	const char *p = pounds + negative;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '.' && !point) {
+			point = true;
+		} else if (*p >= '0' && *p <= '9' && !point && whole < INT64_MAX / 100) {
+			whole = whole * 10 + (*p - '0');
+		} else if (*p >= '0' && *p <= '9' && point && decimals < 2) {
+			pence = pence * 10 + (*p - '0');
+			decimals++;
+		} else if (!(*p == '0' && point)) {
+			snprintf(out, size, "%s", pounds);   /* not pounds: as it came */
+			return;
+		}
 	}
-	fputs("\r\n", file);
+	if (p == pounds + negative) {
+		out[0] = '\0';
+		return;
+	}
+	for (; decimals < 2; decimals++)
+		pence *= 10;
+	snprintf(out, size, "%s%" PRId64, negative ? "-" : "", whole * 100 + pence);
 }
 
 static int write_line(const csperf_cost_line *l, void *ctx)
 {
 	export_out *out = ctx;
-	char days[2][16], money[6][32];
+	char days[2][16], money[6][32], rates[3][32];
 	const char *values[EXPORT_COLUMNS];
 	const int64_t pence[6] = {
 		l->actual_pence, l->committed_pence, l->forecast_pence, l->gross_forecast_pence,
@@ -403,7 +397,10 @@ static int write_line(const csperf_cost_line *l, void *ctx)
 	snprintf(days[0], sizeof(days[0]), "%d", l->actual_days);
 	snprintf(days[1], sizeof(days[1]), "%d", l->committed_days);
 	for (size_t i = 0; i < 6; i++)
-		format_pounds(pence[i], false, money[i], sizeof(money[i]));
+		snprintf(money[i], sizeof(money[i]), "%" PRId64, pence[i]);
+	pounds_as_pence(l->weekly_cost, rates[0], sizeof(rates[0]));
+	pounds_as_pence(l->health_contribution, rates[1], sizeof(rates[1]));
+	pounds_as_pence(l->education_contribution, rates[2], sizeof(rates[2]));
 	values[0] = l->child_id;
 	values[1] = l->placement_ref;
 	values[2] = l->episode_start_date;
@@ -412,9 +409,9 @@ static int write_line(const csperf_cost_line *l, void *ctx)
 	values[5] = l->locality;
 	values[6] = l->start_date;
 	values[7] = l->end_date;
-	values[8] = l->weekly_cost;
-	values[9] = l->health_contribution;
-	values[10] = l->education_contribution;
+	values[8] = rates[0];
+	values[9] = rates[1];
+	values[10] = rates[2];
 	values[11] = l->from_date;
 	values[12] = l->to_date;
 	values[13] = l->placement_open ? "true" : "false";
@@ -422,7 +419,7 @@ static int write_line(const csperf_cost_line *l, void *ctx)
 	values[15] = days[1];
 	for (size_t i = 0; i < 6; i++)
 		values[16 + i] = money[i];
-	write_csv_row(out->file, values, EXPORT_COLUMNS);
+	output_csv_row(out->file, values, EXPORT_COLUMNS);
 	if (ferror(out->file)) {
 		out->failed = true;
 		return 1;
@@ -439,8 +436,9 @@ static int costs_export(const cli_globals *g, int argc, char **argv)
 "its days and money to the as-at date (actual) and after it to 31 March\n"
 "(committed, for placements open on that date), as CSV on standard output or\n"
 "into FILE: the council's child id and nothing else about the child. Money is\n"
-"in pounds, exact to the penny; the lines add up to `csperf costs`. Without\n"
-"--timeout the export may take 30 minutes.\n";
+"in whole pence (columns named _pence), as in `csperf costs -o csv`; the lines\n"
+"add up to `csperf costs`. CSV only: -o json is refused. Without --timeout\n"
+"the export may take 30 minutes.\n";
 	csperf_costs_query query = CSPERF_COSTS_QUERY_INIT;
 	export_out out = { stdout, false };
 	cli_globals export_globals;
@@ -453,6 +451,11 @@ static int costs_export(const cli_globals *g, int argc, char **argv)
 	rc = parse_args(argc, argv, usage, true, &a);
 	if (rc >= 0)
 		return rc;
+	if (g->format == OUTPUT_JSON) {
+		fprintf(stderr, "csperf costs export: writes CSV only (every line, as it comes); for "
+			"JSON totals use csperf costs -o json\n");
+		return CLI_EXIT_USAGE;
+	}
 	if (a.out != NULL) {
 		out.file = fopen(a.out, "w");
 		if (out.file == NULL) {
@@ -474,7 +477,7 @@ static int costs_export(const cli_globals *g, int argc, char **argv)
 	query.council = a.council;
 	query.financial_year = a.year;
 	query.as_at = a.as_at;
-	write_csv_row(out.file, export_header, EXPORT_COLUMNS);
+	output_csv_row(out.file, export_header, EXPORT_COLUMNS);
 	rc = csperf_costs_export(client, &query, write_line, &out, &count);
 	if (out.failed || fflush(out.file) != 0) {
 		fprintf(stderr, "csperf costs export: cannot write the output: %s\n", strerror(errno));
@@ -494,12 +497,10 @@ static int costs_export(const cli_globals *g, int argc, char **argv)
 	return rc;
 }
 
-int cmd_costs(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_costs_help[] =
 "Usage: csperf costs --council CODE --year 2018-19 [--as-at DATE]\n"
 "                    [--by placement-type|provider|locality|budget-line]\n"
-"                    [--threshold POUNDS] [--format table|json|csv]\n"
+"                    [--threshold POUNDS] [-o table|json|csv]\n"
 "       csperf costs export --council CODE --year 2018-19 [--as-at DATE] [--out FILE]\n"
 "\n"
 "Placement costs of a financial year as at a day (default: today, or the\n"
@@ -508,8 +509,13 @@ int cmd_costs(const cli_globals *g, int argc, char **argv)
 "the variance, children and placements, the average weekly cost of open\n"
 "placements, and those costing more than the threshold a week (default\n"
 "5000). Net of health and education contributions. With --by, one row per\n"
-"group and the total; the groups add up to the total to the penny. JSON and\n"
-"CSV give money in pence (columns named _pence).\n";
+"group and the total; the groups add up to the total to the penny. The table\n"
+"gives money in pounds; JSON and CSV in pence (keys and columns named _pence).\n"
+"export writes CSV only (-o json is refused), money in pence (_pence columns).\n";
+
+int cmd_costs(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_costs_help;
 	csperf_costs_query query = CSPERF_COSTS_QUERY_INIT;
 	csperf_costs *costs = NULL;
 	csperf_client *client;
@@ -519,7 +525,6 @@ int cmd_costs(const cli_globals *g, int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "export") == 0)
 		return costs_export(g, argc - 1, argv + 1);
 	memset(&a, 0, sizeof(a));
-	a.format = g->format;
 	rc = parse_args(argc, argv, usage, false, &a);
 	if (rc >= 0)
 		return rc;
@@ -534,10 +539,10 @@ int cmd_costs(const cli_globals *g, int argc, char **argv)
 	rc = csperf_costs_get(client, &query, &costs);
 	if (rc != CSPERF_OK)
 		rc = cli_fail(rc);
-	else if (a.format == OUTPUT_JSON)
+	else if (g->format == OUTPUT_JSON)
 		rc = print_costs_json(costs);
 	else
-		rc = print_costs(a.format, costs);
+		rc = print_costs(g->format, costs);
 	csperf_costs_free(costs);
 	csperf_client_free(client);
 	return rc;

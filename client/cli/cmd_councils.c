@@ -157,10 +157,8 @@ static int read_comparators(const char *path, comparator_file *f)
 	memset(f, 0, sizeof(*f));
 	f->path = path;
 	f->line = 1;
-	if (in == NULL) {
-		fprintf(stderr, "csperf comparators: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
+	if (in == NULL)
+		return cli_file_error("comparators", path, errno);
 	csv_init(&parser, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
 	while (f->error[0] == '\0' && (n = fread(chunk, 1, sizeof(chunk), in)) > 0)
 		if (csv_parse(&parser, chunk, n, on_field, on_row, f) != n)
@@ -177,9 +175,7 @@ static int read_comparators(const char *path, comparator_file *f)
 	return 0;
 }
 
-int cmd_comparators(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_comparators_help[] =
 "Usage: csperf comparators load FILE.csv\n"
 "       csperf comparators import [--release YEAR] FILE...   (DfE published files)\n"
 "\n"
@@ -187,6 +183,10 @@ int cmd_comparators(const cli_globals *g, int argc, char **argv)
 "names indicator_id, area_type (england, wales, region, statistical_neighbours,\n"
 "other), area, period (2017-18, 2018-19:Q2, ...), value and source. All or\n"
 "nothing: a bad line refuses the file, naming the line.\n";
+
+int cmd_comparators(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_comparators_help;
 	comparator_file f;
 	csperf_client *client;
 	uint64_t stored = 0;
@@ -200,9 +200,10 @@ int cmd_comparators(const cli_globals *g, int argc, char **argv)
 		fputs(usage, help ? stdout : stderr);
 		return help ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	}
-	if (read_comparators(argv[2], &f) != 0) {
+	rc = read_comparators(argv[2], &f);
+	if (rc != 0) {
 		comparator_file_free(&f);
-		return CLI_EXIT_REJECTED;
+		return rc == CLI_EXIT_LOCAL ? rc : CLI_EXIT_REJECTED;
 	}
 	client = cli_client(g);
 	if (client == NULL) {
@@ -224,15 +225,69 @@ int cmd_comparators(const cli_globals *g, int argc, char **argv)
 	return rc;
 }
 
+const char cmd_council_help[] =
+"Usage: csperf council put --council CODE [--name NAME] [--nation england|wales]\n"
+"                         [--region REGION] [--neighbours CODE,CODE,...]\n"
+"       csperf council show --council CODE\n"
+"       csperf council list\n"
+"       csperf council delete --council CODE\n"
+"\n"
+"put sets a council's details: its name, its nation (whose bank holidays its\n"
+"working days use), its region (for regional comparators) and its statistical\n"
+"neighbours, whose average csperf computes from the councils it holds. Only\n"
+"the fields given change: --region \"\" clears the region, --neighbours \"\" the\n"
+"neighbours; a council new to csperfd is \"LA CODE\", england, until named.\n"
+"show prints one council (with its loads and the last day of its data), list\n"
+"every council, delete removes a council that has no loads (exit 7 if there\n"
+"is no such council, 2 if it still has loads). Admin tokens only.\n";
+
+static const output_column council_columns[] = {
+	{ "council", "Council", OUTPUT_TEXT }, { "name", "Name", OUTPUT_TEXT },
+	{ "nation", "Nation", OUTPUT_TEXT }, { "region", "Region", OUTPUT_TEXT },
+	{ "neighbours", "Neighbours", OUTPUT_TEXT }, { "loads", "Loads", OUTPUT_INTEGER },
+	{ "data_to", "Data to", OUTPUT_TEXT },
+};
+
+static int council_print(const cli_globals *g, const char *council)
+{
+	csperf_council_list *list = NULL;
+	csperf_client *client = cli_client(g);
+	output_result *result;
+	int rc;
+
+	if (client == NULL)
+		return CLI_EXIT_USAGE;
+	rc = csperf_council_list_get(client, council, &list);
+	if (rc != CSPERF_OK) {
+		rc = cli_fail(rc);
+		csperf_client_free(client);
+		return rc;
+	}
+	result = output_result_new(council_columns, 7, council != NULL);
+	for (size_t i = 0; result != NULL && i < list->count; i++) {
+		const csperf_council_info *k = &list->councils[i];
+		char neighbours[51 * 10] = "", loads[24];
+		const char *values[7] = { k->council, k->name, k->nation,
+					  k->region[0] != '\0' ? k->region : NULL, NULL, loads,
+					  k->data_to[0] != '\0' ? k->data_to : NULL };
+
+		for (size_t n = 0; n < k->nneighbours; n++)
+			snprintf(neighbours + strlen(neighbours), sizeof(neighbours) - strlen(neighbours),
+				 "%s%s", n > 0 ? "," : "", k->neighbours[n]);
+		values[4] = neighbours[0] != '\0' ? neighbours : NULL;
+		snprintf(loads, sizeof(loads), "%llu", (unsigned long long)k->loads);
+		output_result_add(result, values);
+	}
+	rc = result != NULL ? cli_print(g, result) : CLI_EXIT_LOCAL;
+	output_result_free(result);
+	csperf_council_list_free(list);
+	csperf_client_free(client);
+	return rc;
+}
+
 int cmd_council(const cli_globals *g, int argc, char **argv)
 {
-	static const char usage[] =
-"Usage: csperf council put --council CODE --name NAME [--nation england|wales]\n"
-"                         [--region REGION] [--neighbours CODE,CODE,...]\n"
-"\n"
-"Sets a council's details: its name, its nation (whose bank holidays its\n"
-"working days use), its region (for regional comparators) and its statistical\n"
-"neighbours, whose average csperf computes from the councils it holds.\n";
+	const char *const usage = cmd_council_help;
 	static const struct option options[] = {
 		{ "council", required_argument, NULL, 'c' }, { "name", required_argument, NULL, 'n' },
 		{ "nation", required_argument, NULL, 'N' }, { "region", required_argument, NULL, 'r' },
@@ -241,16 +296,25 @@ int cmd_council(const cli_globals *g, int argc, char **argv)
 	};
 	csperf_council council;
 	char *list = NULL, *save = NULL;
-	const char *neighbours[51];
+	const char *neighbours[51], *action;
 	csperf_client *client;
 	int opt, rc;
+	bool put;
 
 	memset(&council, 0, sizeof(council));
-	if (argc < 2 || strcmp(argv[1], "put") != 0) {
+	if (argc < 2 || argv[1][0] == '-') {
 		bool help = argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
 
 		fputs(usage, help ? stdout : stderr);
 		return help ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	}
+	action = argv[1];
+	put = strcmp(action, "put") == 0;
+	if (!put && strcmp(action, "show") != 0 && strcmp(action, "list") != 0 &&
+	    strcmp(action, "delete") != 0) {
+		fprintf(stderr, "csperf council: unknown action '%s' (put, show, list or delete)\n%s",
+			action, usage);
+		return CLI_EXIT_USAGE;
 	}
 	optind = 0;
 	opterr = 0;
@@ -265,30 +329,69 @@ int cmd_council(const cli_globals *g, int argc, char **argv)
 			fputs(usage, stdout);
 			return CLI_EXIT_OK;
 		default:
-			fprintf(stderr, "csperf council: unknown option '%s'\n%s", argv[optind], usage);
+			fprintf(stderr, "csperf council: %s '%s'\n%s",
+				opt == ':' ? "missing value for" : "unknown option", argv[optind], usage);
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (council.council == NULL || council.name == NULL) {
-		fprintf(stderr, "csperf council put: --council and --name are required\n%s", usage);
+	if (!put && (council.name != NULL || council.nation != NULL || council.region != NULL ||
+		     list != NULL || optind + 1 < argc)) {
+		fprintf(stderr, "csperf council %s: takes %s\n%s", action,
+			strcmp(action, "list") == 0 ? "no options" : "--council only", usage);
 		return CLI_EXIT_USAGE;
 	}
-	list = list != NULL ? strdup(list) : NULL;
-	for (char *code = list != NULL ? strtok_r(list, ",", &save) : NULL;
-	     code != NULL && council.nneighbours < 51; code = strtok_r(NULL, ",", &save))
-		neighbours[council.nneighbours++] = code;
-	council.neighbours = neighbours;
+	if (strcmp(action, "list") == 0)
+		return council.council != NULL ? council_print(g, council.council) : council_print(g, NULL);
+	if (council.council == NULL) {
+		fprintf(stderr, "csperf council %s: --council is required\n%s", action, usage);
+		return CLI_EXIT_USAGE;
+	}
+	if (cli_check_council("council", council.council) != 0)
+		return CLI_EXIT_USAGE;
+	if (strcmp(action, "show") == 0)
+		return council_print(g, council.council);
+	if (council.nation != NULL && strcmp(council.nation, "england") != 0 &&
+	    strcmp(council.nation, "wales") != 0) {
+		fprintf(stderr, "csperf council put: --nation '%s' is not england or wales; e.g. "
+			"--nation england\n", council.nation);
+		return CLI_EXIT_USAGE;
+	}
+	if (put && council.name == NULL && council.nation == NULL && council.region == NULL &&
+	    list == NULL) {
+		fprintf(stderr, "csperf council put: nothing to change: give --name, --nation, "
+			"--region or --neighbours\n");
+		return CLI_EXIT_USAGE;
+	}
 	client = cli_client(g);
-	if (client == NULL) {
-		free(list);
+	if (client == NULL)
 		return CLI_EXIT_USAGE;
+	if (!put) {
+		rc = csperf_council_delete(client, council.council);
+		if (rc != CSPERF_OK)
+			rc = cli_fail(rc);
+		else
+			printf("Council %s deleted.\n", council.council);
+		csperf_client_free(client);
+		return rc;
 	}
-	rc = csperf_council_put(client, &council);
+	if (list != NULL) {
+		list = strdup(list);
+		for (char *code = list != NULL ? strtok_r(list, ",", &save) : NULL;
+		     code != NULL && council.nneighbours < 51; code = strtok_r(NULL, ",", &save)) {
+			if (cli_check_council("council put", code) != 0) {
+				free(list);
+				csperf_client_free(client);
+				return CLI_EXIT_USAGE;
+			}
+			neighbours[council.nneighbours++] = code;
+		}
+		council.neighbours = neighbours;
+	}
+	rc = csperf_council_update(client, &council);
 	if (rc != CSPERF_OK)
 		rc = cli_fail(rc);
 	else
-		printf("Council %s (%s) stored with %zu statistical neighbours.\n", council.council,
-		       council.name, council.nneighbours);
+		printf("Council %s stored.\n", council.council);
 	csperf_client_free(client);
 	free(list);
 	return rc;

@@ -15,10 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include <csperf/scorecards.h>
 
 #include "cli.h"
+#include "periods.h"
 
 static json_t *indicator_json(const csperf_indicator *ind)
 {
@@ -144,6 +147,8 @@ static int read_definition(const char *path, json_t **root, csperf_indicator *in
 	*targets = NULL;
 	*types = NULL;
 	*params = NULL;
+	if (access(path, R_OK) != 0)
+		return cli_file_error("indicators put", path, errno);
 	o = json_load_file(path, 0, &err);
 	if (o == NULL || !json_is_object(o)) {
 		fprintf(stderr, "csperf indicators put: %s line %d: %s\n", path, err.line,
@@ -197,9 +202,7 @@ static int read_definition(const char *path, json_t **root, csperf_indicator *in
 	return 0;
 }
 
-int cmd_indicators(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_indicators_help[] =
 "Usage: csperf indicators list [--stage STAGE]\n"
 "       csperf indicators show ID [--history]\n"
 "       csperf indicators put FILE.json\n"
@@ -207,6 +210,10 @@ int cmd_indicators(const cli_globals *g, int argc, char **argv)
 "list shows the current definitions; show one in full (--format json gives the\n"
 "form `put` takes: docs/indicators.md); put stores a new version of a definition\n"
 "(admin), checked against the record schema, and computes it for every council.\n";
+
+int cmd_indicators(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_indicators_help;
 	static const struct option options[] = {
 		{ "stage", required_argument, NULL, 's' },
 		{ "history", no_argument, NULL, 'H' },
@@ -255,7 +262,15 @@ int cmd_indicators(const cli_globals *g, int argc, char **argv)
 		rc = csperf_indicators_list(client, stage, &list);
 		rc = rc == CSPERF_OK ? print_list(g, list, false) : cli_fail(rc);
 	} else if (strcmp(action, "show") == 0) {
-		rc = csperf_indicator_get(client, argv[optind], history, &list);
+		char id[64];
+
+		snprintf(id, sizeof(id), "%s", argv[optind]);
+		rc = cli_check_indicator("indicators show", "ID", id) != 0 ? CLI_EXIT_USAGE
+			: csperf_indicator_get(client, id, history, &list);
+		if (rc == CLI_EXIT_USAGE) {
+			csperf_client_free(client);
+			return rc;
+		}
 		rc = rc == CSPERF_OK ? print_list(g, list, true) : cli_fail(rc);
 	} else {
 		json_t *root = NULL;
@@ -264,8 +279,9 @@ int cmd_indicators(const cli_globals *g, int argc, char **argv)
 		const char **types = NULL;
 		char *params = NULL;
 
-		if (read_definition(argv[optind], &root, &ind, &targets, &types, &params) != 0) {
-			rc = CLI_EXIT_USAGE;
+		rc = read_definition(argv[optind], &root, &ind, &targets, &types, &params);
+		if (rc != 0) {
+			rc = rc == CLI_EXIT_LOCAL ? rc : CLI_EXIT_REJECTED;
 		} else {
 			rc = csperf_indicator_put(client, &ind, &list);
 			if (rc == CSPERF_OK && g->format == OUTPUT_TABLE)
@@ -286,17 +302,78 @@ int cmd_indicators(const cli_globals *g, int argc, char **argv)
 	return rc;
 }
 
-int cmd_series(const cli_globals *g, int argc, char **argv)
+/* --from and --to as periods of the series' type: --from 2023-24 --type month
+ * starts with April 2023 (the month holding the year's first day), --to
+ * 2023-24 ends with March 2024; common/periods.c reads them, as csperfd
+ * does. */
+static int series_bounds(const char *type, const char **from, const char **to,
+			 char from_label[32], char to_label[32])
 {
-	static const char usage[] =
+	report_period_type wanted = 0;
+	report_period period, bound;
+	char err[256];
+
+	for (int t = PERIOD_MONTH; t <= PERIOD_3Y; t++)
+		if (strcmp(type != NULL ? type : "quarter", period_type_name((report_period_type)t)) == 0)
+			wanted = (report_period_type)t;
+	if (wanted == 0) {
+		fprintf(stderr, "csperf series: --type '%s' is not month, quarter, year, rolling12, "
+			"ytd or 3y; e.g. --type quarter\n", type);
+		return -1;
+	}
+	if (*from != NULL && period_parse(*from, &period, err, sizeof(err)) == 0 &&
+	    period.type != wanted) {
+		period_containing(wanted, period.start, &bound);
+		snprintf(from_label, 32, "%s", bound.label);
+		*from = from_label;
+	}
+	if (*to != NULL && period_parse(*to, &period, err, sizeof(err)) == 0 &&
+	    period.type != wanted) {
+		period_containing(wanted, period.end, &bound);
+		snprintf(to_label, 32, "%s", bound.label);
+		*to = to_label;
+	}
+	return 0;
+}
+
+/* An empty series: say whether the indicator is unknown or has no values. */
+static int series_empty(csperf_client *client, const char *council, const char *id,
+			const char *type, const char *from, const char *to)
+{
+	csperf_indicator_list *list = NULL;
+	int rc = csperf_indicator_get(client, id, 0, &list);
+
+	csperf_indicator_list_free(list);
+	if (rc == CSPERF_ENOTFOUND) {
+		fprintf(stderr, "csperf series: --indicator %s: there is no such indicator; "
+			"`csperf indicators list` lists them (e.g. CN02)\n", id);
+		return CLI_EXIT_NODATA;
+	}
+	if (rc != CSPERF_OK)
+		return cli_fail(rc);
+	fprintf(stderr, "csperf series: council %s has no %s values of %s%s%s%s%s\n", council,
+		type != NULL ? type : "quarter", id, from != NULL ? " from " : "",
+		from != NULL ? from : "", to != NULL ? " to " : "", to != NULL ? to : "");
+	return CLI_EXIT_NODATA;
+}
+
+const char cmd_series_help[] =
 "Usage: csperf series --council CODE --indicator ID [--type TYPE] [--from PERIOD] [--to PERIOD]\n"
 "\n"
 "An indicator's values over time, with numerators and denominators. TYPE:\n"
-"month, quarter (default), year, rolling12, ytd, 3y (three financial years).\n";
+"month, quarter (default), year, rolling12, ytd, 3y (three financial years).\n"
+"--from and --to are periods\n"
+"of any type, read as the periods of TYPE that hold their first and last\n"
+"day: --from 2023-24 --type month starts with April 2023 (2023-04). ID is an\n"
+"indicator's id, in either case (cn02 is CN02). No values: exit status 7.\n";
+
+int cmd_series(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_series_help;
 	static const output_column columns[] = {
 		{ "period", "Period", OUTPUT_TEXT }, { "breakdown", "Code", OUTPUT_TEXT },
 		{ "numerator", "Numerator", OUTPUT_NUMBER }, { "denominator", "Denominator", OUTPUT_NUMBER },
-		{ "value", "Value", OUTPUT_NUMBER }, { "provisional", "Provisional", OUTPUT_TEXT },
+		{ "value", "Value", OUTPUT_NUMBER }, { "provisional", "Provisional", OUTPUT_BOOLEAN },
 	};
 	static const struct option options[] = {
 		{ "council", required_argument, NULL, 'c' }, { "indicator", required_argument, NULL, 'i' },
@@ -305,6 +382,7 @@ int cmd_series(const cli_globals *g, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *council = NULL, *indicator = NULL, *type = NULL, *from = NULL, *to = NULL;
+	char id[64], from_label[32], to_label[32];
 	csperf_series *series = NULL;
 	csperf_client *client;
 	output_result *result;
@@ -331,12 +409,24 @@ int cmd_series(const cli_globals *g, int argc, char **argv)
 		fprintf(stderr, "csperf series: --council and --indicator are required\n%s", usage);
 		return CLI_EXIT_USAGE;
 	}
+	snprintf(id, sizeof(id), "%s", indicator);
+	if (cli_check_council("series", council) != 0 ||
+	    cli_check_indicator("series", "--indicator", id) != 0 ||
+	    cli_check_period("series", "--from", from) != 0 ||
+	    cli_check_period("series", "--to", to) != 0)
+		return CLI_EXIT_USAGE;
+	if (series_bounds(type, &from, &to, from_label, to_label) != 0)
+		return CLI_EXIT_USAGE;
 	client = cli_client(g);
 	if (client == NULL)
 		return CLI_EXIT_USAGE;
-	rc = csperf_series_get(client, council, indicator, type, from, to, &series);
-	if (rc != CSPERF_OK) {
+	rc = csperf_series_get(client, council, id, type, from, to, &series);
+	if (rc == CSPERF_OK && series->count == 0)
+		rc = series_empty(client, council, id, type, from, to);
+	else if (rc != CSPERF_OK)
 		rc = cli_fail(rc);
+	if (rc != CSPERF_OK) {
+		csperf_series_free(series);
 		csperf_client_free(client);
 		return rc;
 	}
@@ -345,7 +435,7 @@ int cmd_series(const cli_globals *g, int argc, char **argv)
 		const csperf_series_point *p = &series->points[i];
 		char num[32], den[32], value[32];
 		const char *values[6] = { p->period, p->breakdown, NULL, NULL, NULL,
-					  p->provisional ? "yes" : "no" };
+					  p->provisional ? "true" : "false" };
 
 		if (p->numerator.present) {
 			snprintf(num, sizeof(num), "%g", p->numerator.value);
@@ -377,27 +467,18 @@ typedef struct cases_print {
 static int print_case(const csperf_case *c, void *ctx)
 {
 	cases_print *p = ctx;
-	const char *values[5] = { c->child_id, c->case_date, c->in_numerator ? "yes" : "no",
+	const char *values[5] = { c->child_id, c->case_date, c->in_numerator ? "true" : "false",
 				  c->team[0] != '\0' ? c->team : NULL, c->reason };
 
 	p->count++;
 	if (p->g->format == OUTPUT_CSV) {
 		/* CSV streams: a long list never waits in memory. */
-		for (size_t i = 0; i < 5; i++) {
-			if (i > 0)
-				fputc(',', stdout);
-			if (values[i] != NULL)
-				csv_fwrite(stdout, values[i], strlen(values[i]));
-		}
-		fputs("\r\n", stdout);
-		return ferror(stdout) ? 1 : 0;
+		return output_csv_row(stdout, values, 5) == 0 ? 0 : 1;
 	}
 	return output_result_add(p->result, values) == 0 ? 0 : 1;
 }
 
-int cmd_cases(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_cases_help[] =
 "Usage: csperf cases --council CODE --indicator ID --period PERIOD\n"
 "                    [--part numerator|denominator|not-numerator]\n"
 "\n"
@@ -405,9 +486,13 @@ int cmd_cases(const cli_globals *g, int argc, char **argv)
 "codes the rule used and why it counts or not. The numerator's cases number\n"
 "the figure's numerator. Child-level data: analysts and admins only.\n"
 "--format csv streams the rows as they come.\n";
+
+int cmd_cases(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_cases_help;
 	static const output_column columns[] = {
 		{ "child_id", "Child", OUTPUT_TEXT }, { "case_date", "Date", OUTPUT_TEXT },
-		{ "in_numerator", "In numerator", OUTPUT_TEXT }, { "team", "Team", OUTPUT_TEXT },
+		{ "in_numerator", "In numerator", OUTPUT_BOOLEAN }, { "team", "Team", OUTPUT_TEXT },
 		{ "reason", "Why", OUTPUT_TEXT },
 	};
 	static const struct option options[] = {
@@ -417,6 +502,7 @@ int cmd_cases(const cli_globals *g, int argc, char **argv)
 	};
 	csperf_cases_query query = CSPERF_CASES_QUERY_INIT;
 	cases_print p = { g, NULL, 0 };
+	char indicator[64];
 	csperf_client *client;
 	int opt, rc;
 
@@ -441,13 +527,27 @@ int cmd_cases(const cli_globals *g, int argc, char **argv)
 			usage);
 		return CLI_EXIT_USAGE;
 	}
+	snprintf(indicator, sizeof(indicator), "%s", query.indicator_id);
+	query.indicator_id = indicator;
+	if (cli_check_council("cases", query.council) != 0 ||
+	    cli_check_indicator("cases", "--indicator", indicator) != 0 ||
+	    cli_check_period("cases", "--period", query.period) != 0)
+		return CLI_EXIT_USAGE;
+	if (query.part != NULL && strcmp(query.part, "numerator") != 0 &&
+	    strcmp(query.part, "denominator") != 0 && strcmp(query.part, "not-numerator") != 0) {
+		fprintf(stderr, "csperf cases: --part '%s' is not numerator, denominator or "
+			"not-numerator; e.g. --part numerator\n", query.part);
+		return CLI_EXIT_USAGE;
+	}
 	client = cli_client(g);
 	if (client == NULL)
 		return CLI_EXIT_USAGE;
 	if (g->format == OUTPUT_CSV) {
+		const char *names[5];
+
 		for (size_t i = 0; i < 5; i++)
-			printf("%s\"%s\"", i > 0 ? "," : "", columns[i].name);
-		fputs("\r\n", stdout);
+			names[i] = columns[i].name;
+		output_csv_row(stdout, names, 5);
 	} else {
 		p.result = output_result_new(columns, 5, 0);
 	}

@@ -39,6 +39,18 @@ static int simple_options(int argc, char **argv, const char *usage_text,
 	return -1;
 }
 
+const char cmd_info_help[] =
+"Usage: csperf info\n"
+"\n"
+"Shows csperfd's version, schema version, database status and\n"
+"uptime. Exit status 0 when csperfd answered.\n";
+
+const char cmd_health_help[] =
+"Usage: csperf health [--service NAME]\n"
+"\n"
+"Runs the standard gRPC health check. Prints SERVING or NOT_SERVING;\n"
+"exit status 0 only when SERVING.\n";
+
 int cmd_info(const cli_globals *globals, int argc, char **argv)
 {
 	static const output_column columns[] = {
@@ -57,10 +69,7 @@ int cmd_info(const cli_globals *globals, int argc, char **argv)
 	char schema[32], uptime[32];
 	int rc;
 
-	rc = simple_options(argc, argv,
-			    "Usage: csperf info\n\n"
-			    "Shows csperfd's version, schema version, database status and\n"
-			    "uptime. Exit status 0 when csperfd answered.\n", NULL);
+	rc = simple_options(argc, argv, cmd_info_help, NULL);
 	if (rc >= 0)
 		return rc;
 	client = cli_client(globals);
@@ -104,10 +113,7 @@ int cmd_health(const cli_globals *globals, int argc, char **argv)
 	const char *status;
 	int rc;
 
-	rc = simple_options(argc, argv,
-			    "Usage: csperf health [--service NAME]\n\n"
-			    "Runs the standard gRPC health check. Prints SERVING or NOT_SERVING;\n"
-			    "exit status 0 only when SERVING.\n", &service);
+	rc = simple_options(argc, argv, cmd_health_help, &service);
 	if (rc >= 0)
 		return rc;
 	client = cli_client(globals);

@@ -1,5 +1,5 @@
 /*
- * cmd_load.c: `csperf load`, `csperf loads list` and `csperf loads delete`.
+ * cmd_load.c: `csperf load` (`csperf loads` is in cmd_loads.c).
  *
  * `load` reads council extracts with the formats readers and streams their
  * records to csperfd through the SDK; csperfd validates them and answers with
@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,7 @@ typedef struct reader_ctx {
 	int sdk_rc;
 } reader_ctx;
 
-static const char load_usage[] =
+const char cmd_load_help[] =
 "Usage: csperf load --council CODE --format ssda903|cin-xml|csv [options] FILE|DIR...\n"
 "\n"
 "Streams the records of council extracts to csperfd, which validates every one\n"
@@ -72,7 +73,7 @@ static const char load_usage[] =
 "\n"
 "Options:\n"
 "  --council CODE        the council's LA code, e.g. 975 (required)\n"
-"  --format FORMAT       ssda903 (SSDA903 CSV tables), cin-xml (CIN census XML)\n"
+"  -f, --format FORMAT   ssda903 (SSDA903 CSV tables), cin-xml (CIN census XML)\n"
 "                        or csv (csperf CSV, docs/formats.md) (required)\n"
 "  --type TYPE           csv: the record type of every file, e.g. contact\n"
 "                        (default: from each file's name, or its header)\n"
@@ -89,9 +90,15 @@ static const char load_usage[] =
 "  --nation NATION       for a council new to csperfd: england or wales\n"
 "  -h, --help            this text\n"
 "\n"
+"Here --format (-f) names the input; the summary's format is chosen with\n"
+"-o/--output-format table|json|csv. On a terminal, progress on standard error\n"
+"names the phase (reading and sending a file, then csperfd storing and\n"
+"computing) with the time since the load began.\n"
+"\n"
 "Prints a summary (counts per record type, then each rejection with its file,\n"
 "line, field, value and reason). Exit status 0 when everything was stored,\n"
-"5 when anything was rejected (see --accept-valid), 2-4 as for every command.\n";
+"5 when anything was rejected (see --accept-valid), 6 when a file is missing\n"
+"or unreadable, 2-4 as for every command.\n";
 
 static double now_seconds(void)
 {
@@ -108,24 +115,78 @@ static const char *base_name(const char *path)
 	return slash != NULL ? slash + 1 : path;
 }
 
+/* Progress, on a terminal only (stderr), naming the phase and the time
+ * since the load began: "reading and sending FILE" while records stream,
+ * then "csperfd storing and computing" while csperfd stores the load in
+ * one transaction and recomputes the indicators it changes. */
 static void progress_show(progress *p, bool final)
 {
 	double now = now_seconds();
 	double elapsed = now - p->started;
 
-	if (!p->tty) {
-		if (final)
-			fprintf(stderr, "%s: %llu records\n", base_name(p->file),
-				(unsigned long long)p->file_records);
-		return;
-	}
-	if (!final && now - p->last_shown < 0.2)
+	if (!p->tty || (!final && now - p->last_shown < 0.2))
 		return;
 	p->last_shown = now;
-	fprintf(stderr, "\r\033[Kloading %s: %llu records (%llu in all, %.0f records/s)%s",
-		base_name(p->file), (unsigned long long)p->file_records,
-		(unsigned long long)p->total, elapsed > 0 ? p->total / elapsed : 0.0,
-		final ? "\n" : "");
+	fprintf(stderr, "\r\033[K[%5.1fs] reading and sending %s: %llu records (%llu in all, "
+		"%.0f records/s)%s", elapsed, base_name(p->file),
+		(unsigned long long)p->file_records, (unsigned long long)p->total,
+		elapsed > 0 ? p->total / elapsed : 0.0, final ? "\n" : "");
+}
+
+typedef struct waiting {
+	progress *progress;
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	bool done;
+} waiting;
+
+/* Ticks while csperf_load_finish waits for csperfd's summary. */
+static void *wait_ticker(void *arg)
+{
+	waiting *w = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->done) {
+		fprintf(stderr, "\r\033[K[%5.1fs] sent %llu records; csperfd storing the load "
+			"and computing the indicators it changes...", now_seconds() -
+			w->progress->started, (unsigned long long)w->progress->total);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->done_cond, &w->lock, &until);
+	}
+	pthread_mutex_unlock(&w->lock);
+	fprintf(stderr, "\r\033[K[%5.1fs] stored and computed by csperfd\n",
+		now_seconds() - w->progress->started);
+	return NULL;
+}
+
+/* Finishes the load; on a terminal, the time ticks while csperfd works. */
+static int finish_with_progress(csperf_load *load, progress *p, csperf_load_summary **summary)
+{
+	waiting w = { .progress = p, .done = false };
+	pthread_t ticker;
+	bool ticking;
+	int rc;
+
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.done_cond, NULL);
+	ticking = p->tty && pthread_create(&ticker, NULL, wait_ticker, &w) == 0;
+	rc = csperf_load_finish(load, summary);
+	if (ticking) {
+		pthread_mutex_lock(&w.lock);
+		w.done = true;
+		pthread_cond_signal(&w.done_cond);
+		pthread_mutex_unlock(&w.lock);
+		pthread_join(ticker, NULL);
+	}
+	pthread_cond_destroy(&w.done_cond);
+	pthread_mutex_destroy(&w.lock);
+	return rc;
 }
 
 static int on_record(const formats_record *rec, void *ctx)
@@ -242,10 +303,7 @@ static int read_file(const load_args *a, const char *path, reader_ctx *r)
 		rc = formats_read_csperf_csv(path, a->type, on_record, r, &err);
 		break;
 	}
-	if (r->progress->tty)
-		progress_show(r->progress, true);
-	else if (rc >= 0)
-		progress_show(r->progress, true);
+	progress_show(r->progress, true);
 	if (rc == 1)
 		return 1;
 	if (rc < 0) {
@@ -386,7 +444,7 @@ static int print_summary(const cli_globals *g, const csperf_load_summary *s)
 		rc = cli_print(g, result);
 	output_result_free(result);
 	if (g->format == OUTPUT_TABLE && s->rejections_total > TABLE_REJECTIONS)
-		printf("... and %llu more rejections (--format csv lists the first %zu)\n",
+		printf("... and %llu more rejections (-o csv lists the first %zu)\n",
 		       (unsigned long long)(s->rejections_total - TABLE_REJECTIONS), s->nrejections);
 	return rc;
 }
@@ -411,9 +469,10 @@ static int parse_load_args(load_args *a, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":hf:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c': a->council = optarg; break;
+		case 'f':
 		case 'F':
 			a->format_name = optarg;
 			if (parse_format(optarg, &a->format) != 0) {
@@ -448,20 +507,22 @@ static int parse_load_args(load_args *a, int argc, char **argv)
 		case 'n': a->council_name = optarg; break;
 		case 'N': a->nation = optarg; break;
 		case 'h':
-			fputs(load_usage, stdout);
+			fputs(cmd_load_help, stdout);
 			return CLI_EXIT_OK;
 		default:
 			fprintf(stderr, "csperf load: %s '%s'\n%s",
 				opt == ':' ? "missing value for" : "unknown option", argv[optind - 1],
-				load_usage);
+				cmd_load_help);
 			return CLI_EXIT_USAGE;
 		}
 	}
 	if (a->council == NULL || a->format_name == NULL || optind >= argc) {
 		fprintf(stderr, "csperf load: --council, --format and at least one file are "
-			"required\n%s", load_usage);
+			"required\n%s", cmd_load_help);
 		return CLI_EXIT_USAGE;
 	}
+	if (cli_check_council("load", a->council) != 0)
+		return CLI_EXIT_USAGE;
 	if (a->type != 0 && a->format != FORMAT_CSV) {
 		fprintf(stderr, "csperf load: --type goes with --format csv\n");
 		return CLI_EXIT_USAGE;
@@ -542,7 +603,7 @@ int cmd_load(const cli_globals *g, int argc, char **argv)
 		if (read == 1)
 			break;
 	}
-	rc = csperf_load_finish(load, &summary);
+	rc = finish_with_progress(load, &p, &summary);
 	if (rc != CSPERF_OK) {
 		rc = cli_fail(rc);
 		goto cleanup;
@@ -558,128 +619,4 @@ cleanup:
 		free(a.files[i]);
 	free(a.files);
 	return rc;
-}
-
-static const char loads_usage[] =
-"Usage: csperf loads list --council CODE [--limit N]\n"
-"       csperf loads delete --council CODE --id LOAD\n"
-"\n"
-"list shows a council's loads, newest first. delete removes exactly one load's\n"
-"records; earlier versions of the records it had replaced become current again.\n";
-
-static int loads_list(const cli_globals *g, const char *council, unsigned int limit)
-{
-	static const output_column columns[] = {
-		{ "load_id", "Load", OUTPUT_INTEGER },
-		{ "created_at", "Created", OUTPUT_TEXT },
-		{ "source", "Source", OUTPUT_TEXT },
-		{ "label", "Label", OUTPUT_TEXT },
-		{ "accepted", "Accepted", OUTPUT_INTEGER },
-		{ "rejected", "Rejected", OUTPUT_INTEGER },
-	};
-	csperf_client *client = cli_client(g);
-	csperf_load_list *list = NULL;
-	output_result *result = NULL;
-	int rc;
-
-	if (client == NULL)
-		return CLI_EXIT_USAGE;
-	rc = csperf_load_list_get(client, council, limit, &list);
-	if (rc != CSPERF_OK) {
-		rc = cli_fail(rc);
-		goto cleanup;
-	}
-	result = output_result_new(columns, 6, 0);
-	for (size_t i = 0; result != NULL && i < list->count; i++) {
-		const csperf_load_summary *s = &list->loads[i];
-		char id[32], accepted[32], rejected[32];
-		const char *values[6] = { id, s->created_at, s->source, s->label, accepted, rejected };
-
-		snprintf(id, sizeof(id), "%lld", (long long)s->load_id);
-		snprintf(accepted, sizeof(accepted), "%llu", (unsigned long long)s->accepted);
-		snprintf(rejected, sizeof(rejected), "%llu", (unsigned long long)s->rejected);
-		output_result_add(result, values);
-	}
-	rc = result != NULL ? cli_print(g, result) : CLI_EXIT_LOCAL;
-cleanup:
-	output_result_free(result);
-	csperf_load_list_free(list);
-	csperf_client_free(client);
-	return rc;
-}
-
-static int loads_delete(const cli_globals *g, const char *council, long long id)
-{
-	csperf_client *client = cli_client(g);
-	uint64_t deleted = 0, restored = 0;
-	int rc;
-
-	if (client == NULL)
-		return CLI_EXIT_USAGE;
-	rc = csperf_load_delete(client, council, id, &deleted, &restored);
-	if (rc != CSPERF_OK)
-		rc = cli_fail(rc);
-	else
-		printf("Load %lld deleted: %llu records removed, %llu earlier versions current "
-		       "again.\n", id, (unsigned long long)deleted, (unsigned long long)restored);
-	csperf_client_free(client);
-	return rc;
-}
-
-int cmd_loads(const cli_globals *g, int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "council", required_argument, NULL, 'c' },
-		{ "limit", required_argument, NULL, 'L' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *council = NULL, *action;
-	long long id = 0;
-	long limit = 0;
-	int opt;
-
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(loads_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
-	}
-	action = argv[1];
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc - 1, argv + 1, ":h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'c': council = optarg; break;
-		case 'L': limit = strtol(optarg, NULL, 10); break;
-		case 'i': id = strtoll(optarg, NULL, 10); break;
-		case 'h':
-			fputs(loads_usage, stdout);
-			return CLI_EXIT_OK;
-		default:
-			fprintf(stderr, "csperf loads: %s '%s'\n%s",
-				opt == ':' ? "missing value for" : "unknown option", argv[optind],
-				loads_usage);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	if (council == NULL) {
-		fprintf(stderr, "csperf loads: --council is required\n%s", loads_usage);
-		return CLI_EXIT_USAGE;
-	}
-	if (strcmp(action, "list") == 0) {
-		if (limit < 0 || limit > 1000) {
-			fprintf(stderr, "csperf loads list: --limit must be from 1 to 1000\n");
-			return CLI_EXIT_USAGE;
-		}
-		return loads_list(g, council, (unsigned int)limit);
-	}
-	if (strcmp(action, "delete") == 0) {
-		if (id <= 0) {
-			fprintf(stderr, "csperf loads delete: --id must be a load's number\n");
-			return CLI_EXIT_USAGE;
-		}
-		return loads_delete(g, council, id);
-	}
-	fprintf(stderr, "csperf loads: unknown action '%s'\n%s", action, loads_usage);
-	return CLI_EXIT_USAGE;
 }

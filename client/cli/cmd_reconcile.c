@@ -20,9 +20,7 @@ static void number_text(csperf_figure f, char *out, size_t size)
 		out[0] = '\0';
 }
 
-int cmd_reconcile(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_reconcile_help[] =
 "Usage: csperf reconcile --council CODE --year YEAR\n"
 "\n"
 "For each indicator the DfE publishes (csperf comparators import), csperf's\n"
@@ -30,6 +28,10 @@ int cmd_reconcile(const cli_globals *g, int argc, char **argv)
 "records, beside the DfE's published figure for the same council and year,\n"
 "and the difference (csperf minus published). A published figure that is a\n"
 "DfE symbol (c suppressed, x not available, ...) shows the symbol.\n";
+
+int cmd_reconcile(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_reconcile_help;
 	static const struct option options[] = {
 		{ "council", required_argument, NULL, 'c' }, { "year", required_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
@@ -66,6 +68,9 @@ int cmd_reconcile(const cli_globals *g, int argc, char **argv)
 		fprintf(stderr, "csperf reconcile: --council and --year are required\n%s", usage);
 		return CLI_EXIT_USAGE;
 	}
+	if (cli_check_council("reconcile", council) != 0 ||
+	    cli_check_year("reconcile", "--year", year) != 0)
+		return CLI_EXIT_USAGE;
 	client = cli_client(g);
 	if (client == NULL)
 		return CLI_EXIT_USAGE;

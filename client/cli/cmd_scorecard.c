@@ -12,34 +12,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <csperf/scorecards.h>
 
 #include "cli.h"
 
-#define TITLE_WIDTH 44
-
 /* ---- figures ---- */
 
 static void format_figure(const char *unit, csperf_figure f, int suppressed, char *out, size_t size)
 {
-	if (suppressed) {
-		snprintf(out, size, "*");
-		return;
-	}
-	if (!f.present) {
-		snprintf(out, size, "-");
-		return;
-	}
-	if (strcmp(unit, "percent") == 0)
-		snprintf(out, size, "%.1f%%", f.value);
-	else if (strcmp(unit, "rate") == 0 || strcmp(unit, "days") == 0 || strcmp(unit, "number") == 0)
-		snprintf(out, size, "%.1f", f.value);
-	else if (strcmp(unit, "pounds") == 0)
-		snprintf(out, size, "\xc2\xa3%.0f", f.value);
-	else
-		snprintf(out, size, "%.0f", f.value);
+	output_figure(unit, f.present, f.value, suppressed, "-", out, size);
 }
 
 static json_t *json_figure(csperf_figure f)
@@ -158,17 +140,17 @@ static const char *rag_colour(const char *rag)
 	return "";
 }
 
-static const char *direction_mark(const char *direction, bool tty)
+/* The direction of travel: the same word with and without a terminal; an
+ * arrow before it only as decoration (a colour terminal). */
+static void direction_text(const char *direction, bool decorate, char *out, size_t size)
 {
-	if (!tty)
-		return direction;
-	if (strcmp(direction, "improving") == 0)
-		return "\xe2\x96\xb2 better";   /* ▲ */
-	if (strcmp(direction, "worsening") == 0)
-		return "\xe2\x96\xbc worse";    /* ▼ */
-	if (strcmp(direction, "steady") == 0)
-		return "\xe2\x96\xb6 steady";   /* ▶ */
-	return "-";
+	const char *arrow = strcmp(direction, "improving") == 0 ? "\xe2\x96\xb2 "   /* ▲ */
+		: strcmp(direction, "worsening") == 0 ? "\xe2\x96\xbc "            /* ▼ */
+		: strcmp(direction, "steady") == 0 ? "\xe2\x96\xb6 " : "";        /* ▶ */
+	bool known = arrow[0] != '\0';
+
+	snprintf(out, size, "%s%s", decorate && known ? arrow : "",
+		 known ? direction : "-");
 }
 
 /* Characters on screen of UTF-8 text (the arrows are one each). */
@@ -232,99 +214,184 @@ static void print_benchmarks(const csperf_scorecard_row *r)
 		printf("\n");
 }
 
-static void print_scorecard_table(const csperf_scorecard *sc)
-{
-	bool tty = isatty(STDOUT_FILENO);
-	const char *stage = "";
 
+/* The title cut to `width` characters on whole characters, with an ellipsis. */
+static void cut_title(const char *text, int width, char *out, size_t size)
+{
+	size_t len = 0;
+	int chars = 0;
+
+	for (const char *p = text; *p != '\0' && len + 4 < size; p++) {
+		if (((unsigned char)*p & 0xC0) != 0x80 && ++chars > width - 1 && width > 0 &&
+		    screen_width(p) > 1) {
+			memcpy(out + len, "\xe2\x80\xa6", 3);  /* … */
+			len += 3;
+			break;
+		}
+		out[len++] = *p;
+	}
+	out[len] = '\0';
+}
+
+#define MIN_TITLE 16
+
+/* The four figures of a row as the table shows them. */
+static void row_figures(const csperf_scorecard_row *r, char figures[4][32])
+{
+	format_figure(r->unit, r->value, r->suppressed, figures[0], 32);
+	format_figure(r->unit, r->target, 0, figures[1], 32);
+	format_figure(r->unit, r->last_year, r->suppressed, figures[2], 32);
+	format_figure(r->unit, first_comparator(r), 0, figures[3], 32);
+}
+
+static void print_scorecard_table(const cli_globals *g, const csperf_scorecard *sc)
+{
+	const char *stage = "";
+	int title_width = 0, longest = 9, marks = 0, fw = 9;
+	bool others = true, last_year = true;
+
+	for (size_t i = 0; i < sc->nrows; i++) {
+		char figures[4][32];
+
+		if (screen_width(sc->rows[i].title) > longest)
+			longest = screen_width(sc->rows[i].title);
+		if (sc->rows[i].provisional)
+			marks = (int)strlen("  (provisional)");
+		row_figures(&sc->rows[i], figures);
+		for (int f = 0; f < 4; f++)
+			if (screen_width(figures[f]) > fw)
+				fw = screen_width(figures[f]);
+	}
+	/* Fit the terminal: narrow the titles, then drop Others, then Last year;
+	 * --wide (or no width to fit: a pipe) shows whole titles. The columns
+	 * but the title's: ID, Value, Target, RAG, Direction, Last year, Others,
+	 * and the blanks between them all. */
+	title_width = longest;
+	if (g->columns > 0) {
+		int room = g->columns - marks - (6 + 2 + 2 + fw + 2 + fw + 2 + 5 + 2 + 11) -
+			   2 * (2 + fw);
+
+		if (room < MIN_TITLE) {
+			others = false;
+			room += 2 + fw;
+		}
+		if (room < MIN_TITLE) {
+			last_year = false;
+			room += 2 + fw;
+		}
+		if (room < title_width)
+			title_width = room > MIN_TITLE ? room : MIN_TITLE;
+	}
 	printf("%s (%s), %s (%s to %s)%s\n", sc->council_name, sc->council, sc->period,
 	       sc->period_start, sc->period_end,
 	       sc->data_to[0] != '\0' && strcmp(sc->data_to, sc->period_end) < 0
 	       ? " - provisional: data end before the period does" : "");
 	for (size_t i = 0; i < sc->nrows; i++) {
 		const csperf_scorecard_row *r = &sc->rows[i];
-		char value[32], target[32], last[32], other[32], title[TITLE_WIDTH * 4 + 4];
-		size_t len = 0;
-		int chars = 0;
+		char figures[4][32], direction[32], title[1024];
 
 		if (strcmp(stage, r->stage) != 0) {
 			stage = r->stage;
-			printf("\n%s%s%s\n", tty ? "\033[1m" : "", stage, tty ? "\033[0m" : "");
-			printf("%-6s  %-*s  %9s  %9s  %-5s  %-10s  %9s  %9s\n", "ID", TITLE_WIDTH,
-			       "Indicator", "Value", "Target", "RAG", "Direction", "Last year", "Others");
+			printf("\n%s%s%s\n", g->colour ? "\033[1m" : "", stage, g->colour ? "\033[0m" : "");
+			printf("%-6s  %-*s  %*s  %*s  %-5s  %-11s", "ID", title_width, "Indicator", fw,
+			       "Value", fw, "Target", "RAG", "Direction");
+			if (last_year)
+				printf("  %*s", fw, "Last year");
+			if (others)
+				printf("  %*s", fw, "Others");
+			putchar('\n');
 		}
-		/* The title, cut to fit on whole characters. */
-		for (const char *p = r->title; *p != '\0' && len + 4 < sizeof(title); p++) {
-			if (((unsigned char)*p & 0xC0) != 0x80 && ++chars > TITLE_WIDTH - 1 &&
-			    p[1] != '\0') {
-				memcpy(title + len, "\xe2\x80\xa6", 3);  /* … */
-				len += 3;
-				break;
-			}
-			title[len++] = *p;
-		}
-		title[len] = '\0';
-		format_figure(r->unit, r->value, r->suppressed, value, sizeof(value));
-		format_figure(r->unit, r->target, 0, target, sizeof(target));
-		format_figure(r->unit, r->last_year, r->suppressed, last, sizeof(last));
-		format_figure(r->unit, first_comparator(r), 0, other, sizeof(other));
+		cut_title(r->title, title_width, title, sizeof(title));
+		row_figures(r, figures);
+		direction_text(r->direction, g->colour, direction, sizeof(direction));
 		printf("%-6s  ", r->indicator_id);
-		print_padded(title, TITLE_WIDTH, false);
-		printf("  %9s  %9s  ", value, target);
-		if (tty && strcmp(r->rag, "none") != 0)
+		print_padded(title, title_width, false);
+		printf("  ");
+		print_padded(figures[0], fw, true);
+		printf("  ");
+		print_padded(figures[1], fw, true);
+		printf("  ");
+		if (g->colour && strcmp(r->rag, "none") != 0)
 			printf("%s%-5s\033[0m", rag_colour(r->rag), r->rag);
 		else
 			printf("%-5s", strcmp(r->rag, "none") == 0 ? "-" : r->rag);
 		printf("  ");
-		print_padded(direction_mark(r->direction, tty), 10, false);
-		printf("  %9s  %9s%s\n", last, other, r->provisional ? "  (provisional)" : "");
+		print_padded(direction, 11, false);
+		if (last_year) {
+			printf("  ");
+			print_padded(figures[2], fw, true);
+		}
+		if (others) {
+			printf("  ");
+			print_padded(figures[3], fw, true);
+		}
+		printf("%s\n", r->provisional ? "  (provisional)" : "");
 		print_benchmarks(r);
 	}
 }
 
-static void print_scorecard_csv(const cli_globals *g, const csperf_scorecard *sc)
+/* The comparators' area types, one CSV column each. */
+static const char *const comparator_types[] = {
+	"england", "wales", "region", "statistical_neighbours", "computed", "council",
+};
+#define NCOMPARATOR_TYPES (sizeof(comparator_types) / sizeof(comparator_types[0]))
+#define CSV_FIXED 15
+
+static int print_scorecard_csv(const cli_globals *g, const csperf_scorecard *sc)
 {
-	static const output_column columns[] = {
+	static const output_column columns[CSV_FIXED + NCOMPARATOR_TYPES] = {
 		{ "indicator_id", "ID", OUTPUT_TEXT }, { "title", "Indicator", OUTPUT_TEXT },
-		{ "stage", "Stage", OUTPUT_TEXT }, { "period", "Period", OUTPUT_TEXT },
+		{ "stage", "Stage", OUTPUT_TEXT }, { "unit", "Unit", OUTPUT_TEXT },
+		{ "polarity", "Polarity", OUTPUT_TEXT }, { "period", "Period", OUTPUT_TEXT },
 		{ "value", "Value", OUTPUT_NUMBER }, { "numerator", "Numerator", OUTPUT_NUMBER },
 		{ "denominator", "Denominator", OUTPUT_NUMBER }, { "target", "Target", OUTPUT_NUMBER },
 		{ "rag", "RAG", OUTPUT_TEXT }, { "direction", "Direction", OUTPUT_TEXT },
 		{ "last_year", "Last year", OUTPUT_NUMBER },
+		{ "provisional", "Provisional", OUTPUT_BOOLEAN },
+		{ "suppressed", "Suppressed", OUTPUT_BOOLEAN },
+		{ "comparator_england", "England", OUTPUT_NUMBER },
+		{ "comparator_wales", "Wales", OUTPUT_NUMBER },
+		{ "comparator_region", "Region", OUTPUT_NUMBER },
+		{ "comparator_statistical_neighbours", "Neighbours", OUTPUT_NUMBER },
+		{ "comparator_computed", "Councils in csperf", OUTPUT_NUMBER },
+		{ "comparator_council", "Published for the council", OUTPUT_NUMBER },
 	};
-	output_result *result = output_result_new(columns, 11, 0);
+	const size_t ncolumns = CSV_FIXED + NCOMPARATOR_TYPES;
+	output_result *result = output_result_new(columns, ncolumns, 0);
+	int rc;
 
 	for (size_t i = 0; result != NULL && i < sc->nrows; i++) {
 		const csperf_scorecard_row *r = &sc->rows[i];
-		char value[32] = "", num[32] = "", den[32] = "", target[32] = "", last[32] = "";
-		const char *values[11];
+		const csperf_figure figures[] = { r->value, r->numerator, r->denominator, r->target,
+						  r->last_year };
+		char text[5 + NCOMPARATOR_TYPES][32];
+		const char *values[CSV_FIXED + NCOMPARATOR_TYPES] = {
+			r->indicator_id, r->title, r->stage, r->unit, r->polarity, r->period,
+		};
 
-		if (r->value.present)
-			snprintf(value, sizeof(value), "%.4f", r->value.value);
-		if (r->numerator.present)
-			snprintf(num, sizeof(num), "%.0f", r->numerator.value);
-		if (r->denominator.present)
-			snprintf(den, sizeof(den), "%.0f", r->denominator.value);
-		if (r->target.present)
-			snprintf(target, sizeof(target), "%g", r->target.value);
-		if (r->last_year.present)
-			snprintf(last, sizeof(last), "%.4f", r->last_year.value);
-		values[0] = r->indicator_id;
-		values[1] = r->title;
-		values[2] = r->stage;
-		values[3] = r->period;
-		values[4] = value[0] != '\0' ? value : NULL;
-		values[5] = num[0] != '\0' ? num : NULL;
-		values[6] = den[0] != '\0' ? den : NULL;
-		values[7] = target[0] != '\0' ? target : NULL;
-		values[8] = r->rag;
-		values[9] = r->direction;
-		values[10] = last[0] != '\0' ? last : NULL;
-		output_result_add(result, values);
+		for (size_t f = 0; f < 5; f++) {
+			snprintf(text[f], sizeof(text[f]), "%.10g", figures[f].value);
+			values[6 + f + (f == 4 ? 2 : 0)] = figures[f].present && !(r->suppressed && f != 3)
+				? text[f] : NULL;
+		}
+		values[10] = r->rag;
+		values[11] = r->direction;
+		values[13] = r->provisional ? "true" : "false";
+		values[14] = r->suppressed ? "true" : "false";
+		for (size_t t = 0; t < NCOMPARATOR_TYPES; t++)
+			for (size_t c = 0; c < r->ncomparators; c++)
+				if (strcmp(r->comparators[c].area_type, comparator_types[t]) == 0 &&
+				    r->comparators[c].value.present && values[CSV_FIXED + t] == NULL) {
+					snprintf(text[5 + t], sizeof(text[5 + t]), "%.10g",
+						 r->comparators[c].value.value);
+					values[CSV_FIXED + t] = text[5 + t];
+				}
+		if (output_result_add(result, values) != 0)
+			break;
 	}
-	if (result != NULL)
-		cli_print(g, result);
+	rc = result != NULL ? cli_print(g, result) : CLI_EXIT_LOCAL;
 	output_result_free(result);
+	return rc;
 }
 
 /* Options common to scorecard and exceptions. */
@@ -376,12 +443,14 @@ static int parse_card_args(int argc, char **argv, const char *usage, bool stage_
 		fprintf(stderr, "csperf %s: --council and --period are required\n%s", argv[0], usage);
 		return CLI_EXIT_USAGE;
 	}
+	if (cli_check_council(argv[0], a->council) != 0 ||
+	    cli_check_period(argv[0], "--period", a->period) != 0 ||
+	    cli_check_stage(argv[0], a->stage) != 0)
+		return CLI_EXIT_USAGE;
 	return -1;
 }
 
-int cmd_scorecard(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_scorecard_help[] =
 "Usage: csperf scorecard --council CODE --period PERIOD [--stage STAGE] [--org UNIT]\n"
 "\n"
 "One row per indicator: value, target, RAG (judged with the indicator's\n"
@@ -391,7 +460,13 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 "(three financial years, April 2018 to March 2021: the adoption scorecard).\n"
 "STAGE: early_help, front_door, assessment, child_protection, looked_after,\n"
 "adoption, care_leavers, workforce, youth_justice, finance (default: all).\n"
-"--format json prints one object with a `rows` array.\n";
+"-o json (or -f json) prints one object with a `rows` array; -o csv one row\n"
+"per indicator with a column per comparator. A period that starts after the\n"
+"council's data end prints why and exits 7. Add --wide for whole titles.\n";
+
+int cmd_scorecard(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_scorecard_help;
 	csperf_scorecard_query query = CSPERF_SCORECARD_QUERY_INIT;
 	csperf_scorecard *sc = NULL;
 	csperf_client *client;
@@ -410,13 +485,14 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 	rc = csperf_scorecard_get(client, &query, &sc);
 	if (rc != CSPERF_OK) {
 		rc = cli_fail(rc);
+	} else if ((rc = cli_check_data("scorecard", sc)) != 0) {
+		/* Nothing to show: said why rather than print a table of dashes. */
 	} else if (g->format == OUTPUT_JSON) {
 		rc = print_json(cli_scorecard_json(sc));
 	} else if (g->format == OUTPUT_CSV) {
-		print_scorecard_csv(g, sc);
-		rc = CLI_EXIT_OK;
+		rc = print_scorecard_csv(g, sc);
 	} else {
-		print_scorecard_table(sc);
+		print_scorecard_table(g, sc);
 		rc = CLI_EXIT_OK;
 	}
 	csperf_scorecard_free(sc);
@@ -424,14 +500,16 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 	return rc;
 }
 
-int cmd_exceptions(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
+const char cmd_exceptions_help[] =
 "Usage: csperf exceptions --council CODE --period PERIOD\n"
 "\n"
 "The indicators a committee must discuss (Norfolk's four criteria): off target\n"
 "(Red, or 5% or more worse than target), worse three periods running, over\n"
 "budget, or bearing on a corporate risk; each with the criteria and why.\n";
+
+int cmd_exceptions(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_exceptions_help;
 	csperf_exceptions *ex = NULL;
 	csperf_client *client;
 	card_args a;

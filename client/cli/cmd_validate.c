@@ -22,7 +22,7 @@
 /* Failures shown in a table; JSON and CSV show them all. */
 #define TABLE_FAILURES 200
 
-static const char validate_usage[] =
+const char cmd_validate_help[] =
 "Usage: csperf validate --format ssda903|cin-xml [options] FILE|DIR...\n"
 "       csperf validate --council CODE --year YYYY [--format ...] [options]\n"
 "       csperf validate --list-rules [--format ssda903|cin-xml] [options]\n"
@@ -452,12 +452,12 @@ int cmd_validate(const cli_globals *g, int argc, char **argv)
 			}
 			break;
 		case 'h':
-			fputs(validate_usage, stdout);
+			fputs(cmd_validate_help, stdout);
 			return CLI_EXIT_OK;
 		default:
 			fprintf(stderr, "csperf validate: %s '%s'\n%s",
 				opt == ':' ? "missing value for" : "unknown option", argv[optind - 1],
-				validate_usage);
+				cmd_validate_help);
 			return CLI_EXIT_USAGE;
 		}
 	}
@@ -467,7 +467,7 @@ int cmd_validate(const cli_globals *g, int argc, char **argv)
 		return validate_council(g, &a, optind < argc);
 	if (a.format_name == NULL || optind >= argc) {
 		fprintf(stderr, "csperf validate: --format and at least one file are required\n%s",
-			validate_usage);
+			cmd_validate_help);
 		return CLI_EXIT_USAGE;
 	}
 	for (int i = optind; i < argc && rc == CLI_EXIT_OK; i++)

@@ -71,21 +71,22 @@ static void print_update_words(const csperf_scorecard_update *u)
 	putchar('\n');
 }
 
-int cmd_watch(const cli_globals *g, int argc, char **argv)
-{
-	static const char usage[] =
-"Usage: csperf watch --council CODE --period PERIOD [--stage STAGE] [--format json]\n"
+const char cmd_watch_help[] =
+"Usage: csperf watch --council CODE --period PERIOD [--stage STAGE] [-o json]\n"
 "\n"
 "Follows a scorecard: prints the whole of it, then a line each time a load,\n"
 "a deletion, a definition, a target or a comparator changes any of its rows\n"
 "(only those rows), until interrupted (Ctrl-C: exit status 0). Each update\n"
-"has a sequence number one more than the one before. --format json prints\n"
+"has a sequence number one more than the one before. -o json (or -f json) prints\n"
 "one JSON object per line: sequence, full, the header, `rows` and `removed`.\n";
+
+int cmd_watch(const cli_globals *g, int argc, char **argv)
+{
+	const char *const usage = cmd_watch_help;
 	static const struct option options[] = {
 		{ "council", required_argument, NULL, 'c' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "stage", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -103,13 +104,6 @@ int cmd_watch(const cli_globals *g, int argc, char **argv)
 		case 'c': query.council = optarg; break;
 		case 'p': query.period = optarg; break;
 		case 's': query.stage = optarg; break;
-		case 'f':
-			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0) {
-				fprintf(stderr, "csperf watch: --format must be json or table\n");
-				return CLI_EXIT_USAGE;
-			}
-			json = strcmp(optarg, "json") == 0;
-			break;
 		case 'h':
 			fputs(usage, stdout);
 			return CLI_EXIT_OK;
@@ -123,6 +117,15 @@ int cmd_watch(const cli_globals *g, int argc, char **argv)
 		fprintf(stderr, "csperf watch: --council and --period are required\n%s", usage);
 		return CLI_EXIT_USAGE;
 	}
+	if (g->format == OUTPUT_CSV) {
+		fprintf(stderr, "csperf watch: prints a table or JSON lines, not CSV: -o table or "
+			"-o json\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (cli_check_council("watch", query.council) != 0 ||
+	    cli_check_period("watch", "--period", query.period) != 0 ||
+	    cli_check_stage("watch", query.stage) != 0)
+		return CLI_EXIT_USAGE;
 	memset(&action, 0, sizeof(action));
 	action.sa_handler = on_stop_signal;
 	sigemptyset(&action.sa_mask);

@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <csv.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,18 @@ static const char *cell(const output_result *result, size_t row, size_t column)
 	return result->cells[row * result->ncolumns + column];
 }
 
+/* What a table shows for a cell: "-" for none, yes/no for a boolean. */
+static const char *shown(const output_result *result, size_t row, size_t column)
+{
+	const char *value = cell(result, row, column);
+
+	if (value == NULL)
+		return "-";
+	if (result->columns[column].kind == OUTPUT_BOOLEAN)
+		return strcmp(value, "true") == 0 ? "yes" : strcmp(value, "false") == 0 ? "no" : value;
+	return value;
+}
+
 static void print_table(const output_result *result, FILE *out)
 {
 	size_t *widths;
@@ -95,7 +108,7 @@ static void print_table(const output_result *result, FILE *out)
 			for (size_t c = 0; c < result->ncolumns; c++)
 				fprintf(out, "%-*s  %s\n", (int)label_width + 1,
 					result->columns[c].label,
-					cell(result, r, c) != NULL ? cell(result, r, c) : "-");
+					shown(result, r, c));
 		return;
 	}
 	widths = calloc(result->ncolumns, sizeof(size_t));
@@ -104,15 +117,15 @@ static void print_table(const output_result *result, FILE *out)
 	for (size_t c = 0; c < result->ncolumns; c++) {
 		widths[c] = strlen(result->columns[c].label);
 		for (size_t r = 0; r < result->rows; r++) {
-			const char *value = cell(result, r, c);
-			size_t len = value != NULL ? strlen(value) : 1;
+			size_t len = strlen(shown(result, r, c));
 
 			if (len > widths[c])
 				widths[c] = len;
 		}
 	}
 	for (size_t c = 0; c < result->ncolumns; c++) {
-		int right = result->columns[c].kind != OUTPUT_TEXT;
+		int right = result->columns[c].kind != OUTPUT_TEXT &&
+			    result->columns[c].kind != OUTPUT_BOOLEAN;
 		int last = c + 1 == result->ncolumns;
 
 		fprintf(out, "%s%*s", c > 0 ? "  " : "",
@@ -121,14 +134,14 @@ static void print_table(const output_result *result, FILE *out)
 	fputc('\n', out);
 	for (size_t r = 0; r < result->rows; r++) {
 		for (size_t c = 0; c < result->ncolumns; c++) {
-			const char *value = cell(result, r, c);
-			int right = result->columns[c].kind != OUTPUT_TEXT;
+			int right = result->columns[c].kind != OUTPUT_TEXT &&
+			    result->columns[c].kind != OUTPUT_BOOLEAN;
 			int last = c + 1 == result->ncolumns;
 
 			/* The last column is not padded: no trailing blanks. */
 			fprintf(out, "%s%*s", c > 0 ? "  " : "",
 				right ? (int)widths[c] : last ? 0 : -(int)widths[c],
-				value != NULL ? value : "-");
+				shown(result, r, c));
 		}
 		fputc('\n', out);
 	}
@@ -146,6 +159,9 @@ static json_t *json_value(const output_column *column, const char *value)
 
 		if (*end == '\0' && end != value)
 			return json_integer(number);
+	} else if (column->kind == OUTPUT_BOOLEAN) {
+		if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
+			return json_boolean(value[0] == 't');
 	} else if (column->kind == OUTPUT_NUMBER) {
 		double number = strtod(value, &end);
 
@@ -181,7 +197,7 @@ static int print_json(const output_result *result, FILE *out)
 	return rc;
 }
 
-static void print_csv_row(FILE *out, const char *const *values, size_t n)
+int output_csv_row(FILE *out, const char *const *values, size_t n)
 {
 	for (size_t c = 0; c < n; c++) {
 		if (c > 0)
@@ -190,6 +206,7 @@ static void print_csv_row(FILE *out, const char *const *values, size_t n)
 			csv_fwrite(out, values[c], strlen(values[c]));
 	}
 	fputs("\r\n", out);
+	return ferror(out) ? -1 : 0;
 }
 
 static void print_csv(const output_result *result, FILE *out)
@@ -200,11 +217,11 @@ static void print_csv(const output_result *result, FILE *out)
 		return;
 	for (size_t c = 0; c < result->ncolumns; c++)
 		values[c] = result->columns[c].name;
-	print_csv_row(out, values, result->ncolumns);
+	output_csv_row(out, values, result->ncolumns);
 	for (size_t r = 0; r < result->rows; r++) {
 		for (size_t c = 0; c < result->ncolumns; c++)
 			values[c] = cell(result, r, c);
-		print_csv_row(out, values, result->ncolumns);
+		output_csv_row(out, values, result->ncolumns);
 	}
 	free(values);
 }
@@ -224,4 +241,51 @@ int output_result_print(const output_result *result, output_format format, FILE 
 		break;
 	}
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+static void group_thousands(const char *digits, char *out, size_t size)
+{
+	size_t ndigits = strlen(digits), len = 0;
+
+	for (size_t i = 0; i < ndigits && len + 2 < size; i++) {
+		if (i > 0 && (ndigits - i) % 3 == 0)
+			out[len++] = ',';
+		out[len++] = digits[i];
+	}
+	out[len] = '\0';
+}
+
+void output_figure(const char *unit, bool present, double value, bool suppressed,
+		   const char *absent, char *out, size_t size)
+{
+	char digits[64], grouped[96];
+
+	if (suppressed) {
+		snprintf(out, size, "*");
+	} else if (!present) {
+		snprintf(out, size, "%s", absent);
+	} else if (strcmp(unit, "percent") == 0) {
+		snprintf(out, size, "%.1f%%", value);
+	} else if (strcmp(unit, "rate") == 0 || strcmp(unit, "days") == 0 ||
+		   strcmp(unit, "number") == 0) {
+		snprintf(out, size, "%.1f", value);
+	} else {
+		snprintf(digits, sizeof(digits), "%.0f", value < 0 ? -value : value);
+		group_thousands(digits, grouped, sizeof(grouped));
+		snprintf(out, size, "%s%s%s", value <= -0.5 ? "-" : "",
+			 strcmp(unit, "pounds") == 0 ? "\xc2\xa3" : "", grouped);
+	}
+}
+
+void output_pence_as_pounds(int64_t pence, bool grouping, char *out, size_t size)
+{
+	uint64_t magnitude = pence < 0 ? (uint64_t)0 - (uint64_t)pence : (uint64_t)pence;
+	char digits[24], grouped[32];
+
+	snprintf(digits, sizeof(digits), "%" PRIu64, magnitude / 100);
+	if (grouping)
+		group_thousands(digits, grouped, sizeof(grouped));
+	else
+		memcpy(grouped, digits, sizeof(digits));
+	snprintf(out, size, "%s%s.%02u", pence < 0 ? "-" : "", grouped, (unsigned)(magnitude % 100));
 }

@@ -6,6 +6,8 @@
 #ifndef CSPERF_CLI_OUTPUT_H
 #define CSPERF_CLI_OUTPUT_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef enum output_format {
@@ -17,7 +19,9 @@ typedef enum output_format {
 typedef enum output_kind {
 	OUTPUT_TEXT,     /* JSON string */
 	OUTPUT_INTEGER,  /* JSON integer */
-	OUTPUT_NUMBER    /* JSON real */
+	OUTPUT_NUMBER,   /* JSON real */
+	OUTPUT_BOOLEAN   /* values "true"/"false": JSON true/false, CSV true/false,
+			  * a table yes/no */
 } output_kind;
 
 typedef struct output_column {
@@ -43,5 +47,23 @@ int output_result_add(output_result *result, const char *const *values);
 
 /* Prints the result. Returns 0, or -1 if writing failed. */
 int output_result_print(const output_result *result, output_format format, FILE *out);
+
+/* ---- the one CSV writer and the one way of writing figures ---- */
+
+/* Writes one RFC 4180 row (CRLF) to out; a NULL value is an empty field.
+ * An empty string is written "" (a value that is empty), NULL as nothing (no
+ * value). Returns 0, or -1 if writing failed. Every CSV the tool writes goes through
+ * here (results, streamed cases, Annex A lists, the costs export). */
+int output_csv_row(FILE *out, const char *const *values, size_t n);
+
+/* A figure as people read it, by the indicator's unit: percent "73.4%";
+ * rate, days and number one decimal "12.5"; pounds "£1,234"; counts
+ * "1,234". suppressed writes "*", an absent figure `absent` ("-" in the
+ * terminal, an en dash in the report). */
+void output_figure(const char *unit, bool present, double value, bool suppressed,
+		   const char *absent, char *out, size_t size);
+
+/* Whole pence as pounds, exactly: "1234.56", or with grouping "1,234.56". */
+void output_pence_as_pounds(int64_t pence, bool grouping, char *out, size_t size);
 
 #endif

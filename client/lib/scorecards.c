@@ -3,6 +3,7 @@
  * exceptions. Each result keeps the unpacked reply (internal) and a public
  * view whose strings point into it.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,22 +569,123 @@ int csperf_comparators_load(csperf_client *client, const csperf_comparator_figur
 	return CSPERF_OK;
 }
 
-int csperf_council_put(csperf_client *client, const csperf_council *council)
+/* PutCouncil: every field (only_given false: NULL is empty, or england), or
+ * only the fields given (NULL keeps the stored value). */
+static int put_council(csperf_client *client, const csperf_council *council, bool only_given)
 {
 	Csperf__V1__PutCouncilRequest req = CSPERF__V1__PUT_COUNCIL_REQUEST__INIT;
 	Csperf__V1__PutCouncilResponse *reply = NULL;
+	char *fields[4];
 	int rc;
 
 	if (client == NULL || council == NULL || council->council == NULL)
 		return client_error(CSPERF_EINVAL, "PutCouncil: client or council is NULL");
 	req.council = (char *)council->council;
 	req.name = (char *)(council->name != NULL ? council->name : "");
-	req.nation = (char *)(council->nation != NULL ? council->nation : "england");
+	req.nation = (char *)(council->nation != NULL ? council->nation
+			      : only_given ? "" : "england");
 	req.region = (char *)(council->region != NULL ? council->region : "");
-	req.n_neighbours = council->nneighbours;
+	req.n_neighbours = council->neighbours != NULL ? council->nneighbours : 0;
 	req.neighbours = (char **)council->neighbours;
+	if (only_given) {
+		if (council->name != NULL)
+			fields[req.n_update_fields++] = "name";
+		if (council->nation != NULL)
+			fields[req.n_update_fields++] = "nation";
+		if (council->region != NULL)
+			fields[req.n_update_fields++] = "region";
+		if (council->neighbours != NULL)
+			fields[req.n_update_fields++] = "neighbours";
+		if (req.n_update_fields == 0)
+			return client_error(CSPERF_EINVAL, "PutCouncil: nothing to change");
+		req.update_fields = fields;
+	}
 	rc = client_unary(client, "/csperf.v1.Performance/PutCouncil", "PutCouncil", &req.base,
 			  &csperf__v1__put_council_response__descriptor, (ProtobufCMessage **)&reply);
+	if (rc != CSPERF_OK)
+		return rc;
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+	return CSPERF_OK;
+}
+
+int csperf_council_put(csperf_client *client, const csperf_council *council)
+{
+	return put_council(client, council, false);
+}
+
+int csperf_council_update(csperf_client *client, const csperf_council *council)
+{
+	return put_council(client, council, true);
+}
+
+
+int csperf_council_list_get(csperf_client *client, const char *council,
+			    csperf_council_list **out)
+{
+	Csperf__V1__ListCouncilsRequest req = CSPERF__V1__LIST_COUNCILS_REQUEST__INIT;
+	Csperf__V1__ListCouncilsResponse *reply = NULL;
+	csperf_council_list *list;
+	csperf_council_info *views;
+	int rc;
+
+	if (client == NULL || out == NULL)
+		return client_error(CSPERF_EINVAL, "ListCouncils: client or out is NULL");
+	*out = NULL;
+	req.council = (char *)(council != NULL ? council : "");
+	rc = client_unary(client, "/csperf.v1.Performance/ListCouncils", "ListCouncils", &req.base,
+			  &csperf__v1__list_councils_response__descriptor,
+			  (ProtobufCMessage **)&reply);
+	if (rc != CSPERF_OK)
+		return rc;
+	list = calloc(1, sizeof(*list));
+	views = calloc(reply->n_councils + 1, sizeof(*views));
+	if (list == NULL || views == NULL) {
+		free(list);
+		free(views);
+		protobuf_c_message_free_unpacked(&reply->base, NULL);
+		return client_error(CSPERF_ENOMEM, "ListCouncils: out of memory");
+	}
+	for (size_t i = 0; i < reply->n_councils; i++) {
+		const Csperf__V1__Council *c = reply->councils[i];
+
+		views[i].council = c->council;
+		views[i].name = c->name;
+		views[i].nation = c->nation;
+		views[i].region = c->region;
+		views[i].nneighbours = c->n_neighbours;
+		views[i].neighbours = (const char *const *)c->neighbours;
+		views[i].loads = c->loads;
+		views[i].data_to = c->data_to;
+	}
+	list->count = reply->n_councils;
+	list->councils = views;
+	list->internal = reply;
+	*out = list;
+	return CSPERF_OK;
+}
+
+void csperf_council_list_free(csperf_council_list *list)
+{
+	if (list == NULL)
+		return;
+	if (list->internal != NULL)
+		protobuf_c_message_free_unpacked(list->internal, NULL);
+	free((void *)list->councils);
+	free(list);
+}
+
+int csperf_council_delete(csperf_client *client, const char *council)
+{
+	Csperf__V1__DeleteCouncilRequest req = CSPERF__V1__DELETE_COUNCIL_REQUEST__INIT;
+	Csperf__V1__DeleteCouncilResponse *reply = NULL;
+	int rc;
+
+	if (client == NULL || council == NULL)
+		return client_error(CSPERF_EINVAL, "DeleteCouncil: client or council is NULL");
+	req.council = (char *)council;
+	rc = client_unary(client, "/csperf.v1.Performance/DeleteCouncil", "DeleteCouncil",
+			  &req.base, &csperf__v1__delete_council_response__descriptor,
+			  (ProtobufCMessage **)&reply);
 	if (rc != CSPERF_OK)
 		return rc;
 	protobuf_c_message_free_unpacked(&reply->base, NULL);

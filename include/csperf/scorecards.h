@@ -356,6 +356,42 @@ typedef struct csperf_council {
 /* Creates or updates a council's details and replaces its neighbours. */
 int csperf_council_put(csperf_client *client, const csperf_council *council);
 
+/* Changes only the details given: a NULL name, nation or region keeps the
+ * stored one (region "" clears it); NULL neighbours keep the stored ones
+ * (non-NULL with nneighbours 0 clears them). A council new to csperfd gets
+ * "LA <code>" and england for what is not given. Admin only. */
+int csperf_council_update(csperf_client *client, const csperf_council *council);
+
+/* A council as csperfd holds it. */
+typedef struct csperf_council_info {
+	const char *council;             /* LA code */
+	const char *name;
+	const char *nation;              /* england or wales */
+	const char *region;              /* "" when none */
+	size_t nneighbours;
+	const char *const *neighbours;   /* statistical neighbours' LA codes */
+	uint64_t loads;                  /* loads stored for it */
+	const char *data_to;             /* the last day of its data, "" when none */
+} csperf_council_info;
+
+typedef struct csperf_council_list {
+	size_t count;
+	const csperf_council_info *councils;   /* by LA code */
+	void *internal;
+} csperf_council_list;
+
+/* One council (council an LA code) or every council (council NULL). Admin
+ * only. CSPERF_ENOTFOUND for a council csperfd does not hold. *out is the
+ * caller's: free it with csperf_council_list_free. */
+int csperf_council_list_get(csperf_client *client, const char *council,
+			    csperf_council_list **out);
+void csperf_council_list_free(csperf_council_list *list);
+
+/* Removes a council that has no loads: its details, its neighbours (both
+ * ways), its computed values and its statistical neighbours' published
+ * figures. CSPERF_ENOTFOUND if not held; CSPERF_EPRECONDITION if it has
+ * loads (delete them first). Admin only. */
+int csperf_council_delete(csperf_client *client, const char *council);
 /* ---- the DfE's published statistics ---- */
 
 /* A batch of rows of a DfE "explore education statistics" CSV file, as

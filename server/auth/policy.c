@@ -64,6 +64,8 @@ static const auth_policy policies[] = {
 	{ "/csperf.v1.Performance/LoadComparators", ROLE(ADMIN) | ROLE(LOADER), AUTH_SCOPE_NONE,
 	  false },
 	{ "/csperf.v1.Performance/PutCouncil", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+	{ "/csperf.v1.Performance/ListCouncils", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
+	{ "/csperf.v1.Performance/DeleteCouncil", ROLE(ADMIN), AUTH_SCOPE_NONE, false },
 	/* DfE published statistics are public figures, imported as the
 	 * comparators are; reconciling them with a council's own figures is an
 	 * analyst's work, for the caller's councils. */

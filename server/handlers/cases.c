@@ -151,11 +151,8 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 			      "the request is not a GetIndicatorCasesRequest");
 		return;
 	}
-	if (!handlers_valid_council(req->council) || !handlers_valid_indicator_id(req->indicator_id)) {
-		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
-			      "council must be an LA code and indicator_id an indicator's id");
+	if (handlers_refuse_council_indicator(call, req->council, req->indicator_id))
 		goto cleanup;
-	}
 	if (period_parse(req->period, &period, err, sizeof(err)) != 0) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "%s", err);
 		goto cleanup;

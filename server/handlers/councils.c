@@ -1,6 +1,8 @@
 /*
  * councils.c: PutCouncil (a council's name, nation, region and statistical
- * neighbours) and LoadComparators (published figures to compare with).
+ * neighbours; all of them, or the update_fields given), ListCouncils,
+ * DeleteCouncil (one with no loads) and LoadComparators (published figures
+ * to compare with).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -35,6 +37,7 @@ void handle_put_council(rpc_call *call, void *ctx)
 	Csperf__V1__PutCouncilRequest *req = (Csperf__V1__PutCouncilRequest *)rpc_call_request(call);
 	Csperf__V1__PutCouncilResponse reply = CSPERF__V1__PUT_COUNCIL_RESPONSE__INIT;
 	status st = STATUS_INIT;
+	unsigned fields = 0;
 
 	if (req == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a PutCouncilRequest");
@@ -45,13 +48,31 @@ void handle_put_council(rpc_call *call, void *ctx)
 			      "council must be an LA code of 3 to 9 letters and digits");
 		goto cleanup;
 	}
-	if (req->name[0] == '\0' || !handlers_printable(req->name, 200) ||
-	    !handlers_printable(req->region, 100)) {
+	for (size_t i = 0; i < req->n_update_fields; i++) {
+		static const char *const names[] = { "name", "nation", "region", "neighbours" };
+		bool known = false;
+
+		for (size_t f = 0; f < 4; f++)
+			if (strcmp(req->update_fields[i], names[f]) == 0) {
+				fields |= 1u << f;
+				known = true;
+			}
+		if (!known) {
+			rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "update_fields are name, nation, "
+				      "region and neighbours");
+			goto cleanup;
+		}
+	}
+	if (req->n_update_fields == 0)
+		fields = STORE_COUNCIL_ALL;
+	if (((fields & STORE_COUNCIL_NAME) && req->name[0] == '\0') ||
+	    !handlers_printable(req->name, 200) || !handlers_printable(req->region, 100)) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
 			      "name is required (at most 200 printable characters), region at most 100");
 		goto cleanup;
 	}
-	if (strcmp(req->nation, "england") != 0 && strcmp(req->nation, "wales") != 0) {
+	if ((fields & STORE_COUNCIL_NATION) &&
+	    strcmp(req->nation, "england") != 0 && strcmp(req->nation, "wales") != 0) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "nation must be england or wales");
 		goto cleanup;
 	}
@@ -69,13 +90,146 @@ void handle_put_council(rpc_call *call, void *ctx)
 	}
 	if (store_put_council(a->pool, rpc_call_remaining_ms(call), req->council, req->name,
 			      req->nation, req->region, (const char *const *)req->neighbours,
-			      req->n_neighbours, &st) != 0) {
+			      req->n_neighbours, fields, &st) != 0) {
 		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
 	access_note_params(call, "neighbours=%zu", req->n_neighbours);
 	reply.council = req->council;
 	reply.neighbours = (uint32_t)req->n_neighbours;
+	rpc_call_reply(call, &reply.base);
+cleanup:
+	protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
+/* ListCouncils: one council's details, or every council's. */
+/* ListCouncils: one council's details, or every council's. */
+typedef struct council_list {
+	Csperf__V1__Council **items;
+	size_t count, capacity;
+	bool failed;
+} council_list;
+
+static int add_council(const store_council *k, void *ctx)
+{
+	council_list *list = ctx;
+	Csperf__V1__Council *c;
+	char *codes, *save = NULL;
+
+	if (list->count == list->capacity) {
+		size_t capacity = list->capacity == 0 ? 16 : list->capacity * 2;
+		Csperf__V1__Council **items = realloc(list->items, capacity * sizeof(*items));
+
+		if (items == NULL)
+			return list->failed = true, 1;
+		list->items = items;
+		list->capacity = capacity;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return list->failed = true, 1;
+	csperf__v1__council__init(c);
+	list->items[list->count++] = c;
+	c->council = strdup(k->council);
+	c->name = strdup(k->name);
+	c->nation = strdup(k->nation);
+	c->region = strdup(k->region);
+	c->data_to = strdup(k->data_to);
+	c->loads = k->loads;
+	codes = strdup(k->neighbours);
+	if (c->council == NULL || c->name == NULL || c->nation == NULL || c->region == NULL ||
+	    c->data_to == NULL || codes == NULL) {
+		free(codes);
+		return list->failed = true, 1;
+	}
+	c->neighbours = calloc(strlen(codes) / 2 + 2, sizeof(char *));
+	if (c->neighbours == NULL) {
+		free(codes);
+		return list->failed = true, 1;
+	}
+	for (char *code = strtok_r(codes, ",", &save); code != NULL; code = strtok_r(NULL, ",", &save))
+		if ((c->neighbours[c->n_neighbours] = strdup(code)) != NULL)
+			c->n_neighbours++;
+	free(codes);
+	return 0;
+}
+
+static void council_list_free(council_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		Csperf__V1__Council *c = list->items[i];
+
+		free(c->council);
+		free(c->name);
+		free(c->nation);
+		free(c->region);
+		free(c->data_to);
+		for (size_t n = 0; n < c->n_neighbours; n++)
+			free(c->neighbours[n]);
+		free(c->neighbours);
+		free(c);
+	}
+	free(list->items);
+}
+
+void handle_list_councils(rpc_call *call, void *ctx)
+{
+	app *a = ctx;
+	Csperf__V1__ListCouncilsRequest *req =
+		(Csperf__V1__ListCouncilsRequest *)rpc_call_request(call);
+	Csperf__V1__ListCouncilsResponse reply = CSPERF__V1__LIST_COUNCILS_RESPONSE__INIT;
+	council_list list = { NULL, 0, 0, false };
+	status st = STATUS_INIT;
+
+	if (req == NULL) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a ListCouncilsRequest");
+		return;
+	}
+	if (req->council[0] != '\0' && !handlers_valid_council(req->council)) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
+			      "council must be an LA code of 3 to 9 letters and digits, or empty");
+		goto cleanup;
+	}
+	if (store_council_details(a->pool, rpc_call_remaining_ms(call),
+				  req->council[0] != '\0' ? req->council : NULL, add_council, &list,
+				&st) != 0) {
+		if (list.failed)
+			rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		else
+			rpc_call_fail_status(call, &st);
+		goto cleanup;
+	}
+	access_note_params(call, "councils=%zu", list.count);
+	reply.councils = list.items;
+	reply.n_councils = list.count;
+	rpc_call_reply(call, &reply.base);
+cleanup:
+	council_list_free(&list);
+	protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
+void handle_delete_council(rpc_call *call, void *ctx)
+{
+	app *a = ctx;
+	Csperf__V1__DeleteCouncilRequest *req =
+		(Csperf__V1__DeleteCouncilRequest *)rpc_call_request(call);
+	Csperf__V1__DeleteCouncilResponse reply = CSPERF__V1__DELETE_COUNCIL_RESPONSE__INIT;
+	status st = STATUS_INIT;
+
+	if (req == NULL) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a DeleteCouncilRequest");
+		return;
+	}
+	if (!handlers_valid_council(req->council)) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
+			      "council must be an LA code of 3 to 9 letters and digits");
+		goto cleanup;
+	}
+	if (store_delete_council(a->pool, rpc_call_remaining_ms(call), req->council, &st) != 0) {
+		rpc_call_fail_status(call, &st);
+		goto cleanup;
+	}
+	reply.council = req->council;
 	rpc_call_reply(call, &reply.base);
 cleanup:
 	protobuf_c_message_free_unpacked(&req->base, NULL);

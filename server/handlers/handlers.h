@@ -51,6 +51,8 @@ void handle_get_placement_costs(rpc_call *call, void *app);
 void handle_export_placement_costs(rpc_call *call, void *app);
 void handle_load_comparators(rpc_call *call, void *app);
 void handle_put_council(rpc_call *call, void *app);
+void handle_list_councils(rpc_call *call, void *app);
+void handle_delete_council(rpc_call *call, void *app);
 void handle_import_comparators(rpc_call *call, void *app);
 void handle_reconcile(rpc_call *call, void *app);
 void handle_validate_records(rpc_call *call, void *app);
@@ -58,6 +60,10 @@ void handle_validate_records(rpc_call *call, void *app);
 /* Checks shared by handlers: an LA code (3 to 9 letters and digits), an
  * indicator id (2 to 16 capitals and digits, a letter first). */
 bool handlers_valid_council(const char *code);
+/* Fails the call naming whichever of council and indicator_id is not one
+ * (INVALID_ARGUMENT) and returns true; false when both are. */
+bool handlers_refuse_council_indicator(rpc_call *call, const char *council,
+				       const char *indicator_id);
 bool handlers_valid_indicator_id(const char *id);
 /* Text of at most max bytes with no control character (councils.c). */
 bool handlers_printable(const char *text, size_t max);

@@ -53,6 +53,22 @@ bool handlers_valid_indicator_id(const char *id)
 	return true;
 }
 
+bool handlers_refuse_council_indicator(rpc_call *call, const char *council,
+				       const char *indicator_id)
+{
+	if (!handlers_valid_council(council)) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
+			      "council must be an LA code of 3 to 9 letters and digits");
+		return true;
+	}
+	if (!handlers_valid_indicator_id(indicator_id)) {
+		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "indicator_id is not an indicator's "
+			      "id: upper-case letters and digits, such as CN02");
+		return true;
+	}
+	return false;
+}
+
 /* ---- rows to messages ---- */
 
 typedef struct indicator_list {
@@ -542,11 +558,8 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 		return;
 	}
 	type = req->period_type[0] != '\0' ? req->period_type : "quarter";
-	if (!handlers_valid_council(req->council) || !handlers_valid_indicator_id(req->indicator_id)) {
-		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
-			      "council must be an LA code and indicator_id an indicator's id");
+	if (handlers_refuse_council_indicator(call, req->council, req->indicator_id))
 		goto cleanup;
-	}
 	if (!one_of(type, period_types)) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
 			      "period_type must be month, quarter, year, rolling12, ytd or 3y");

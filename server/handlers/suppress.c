@@ -34,6 +34,7 @@ const char *const suppress_not_counts[] = {
 	"csperf.v1.Rejection.line",
 	"csperf.v1.PutIndicatorResponse.councils_recomputed",
 	"csperf.v1.PutCouncilResponse.neighbours",
+	"csperf.v1.Council.loads",
 	"csperf.v1.LoadComparatorsResponse.stored",
 	/* published statistics: positions and counts of councils and of
 	 * published figures, not of children (docs/COMPARATORS.md) */

@@ -457,10 +457,40 @@ typedef struct store_comparator {
 int store_load_comparators(store_pool *pool, int64_t timeout_ms, const store_comparator *rows,
 			   size_t count, uint64_t *stored, status *st);
 
-/* Creates or updates a council and replaces its statistical neighbours. */
+/* The fields of a council store_put_council sets; the others keep their
+ * stored values (a new council: "LA <code>", england, no region). */
+enum {
+	STORE_COUNCIL_NAME = 1,
+	STORE_COUNCIL_NATION = 2,
+	STORE_COUNCIL_REGION = 4,
+	STORE_COUNCIL_NEIGHBOURS = 8,
+	STORE_COUNCIL_ALL = 15
+};
+
+/* Creates or updates a council: the fields in `fields` (STORE_COUNCIL_*);
+ * with STORE_COUNCIL_NEIGHBOURS, replaces its statistical neighbours. */
 int store_put_council(store_pool *pool, int64_t timeout_ms, const char *council,
 		      const char *name, const char *nation, const char *region,
-		      const char *const *neighbours, size_t nneighbours, status *st);
+		      const char *const *neighbours, size_t nneighbours, unsigned fields,
+		      status *st);
+
+/* A council as store_list_councils gives it (borrowed for the callback). */
+typedef struct store_council {
+	const char *council, *name, *nation, *region;
+	const char *neighbours;   /* comma-separated LA codes, "" for none */
+	uint64_t loads;
+	const char *data_to;      /* "" for none */
+} store_council;
+
+/* Calls cb with the details of the council (or of every council when council is NULL), by LA
+ * code; cb returning non-zero stops. NOT_FOUND for a council not held. */
+int store_council_details(store_pool *pool, int64_t timeout_ms, const char *council,
+			int (*cb)(const store_council *c, void *ctx), void *ctx, status *st);
+
+/* Deletes a council that has no loads, with its neighbours (both ways), its
+ * computed values and its statistical neighbours' published figures.
+ * NOT_FOUND if not held; FAILED_PRECONDITION if it has loads. */
+int store_delete_council(store_pool *pool, int64_t timeout_ms, const char *council, status *st);
 
 
 /* ---- the DfE's published statistics (migration 0018) ---- */

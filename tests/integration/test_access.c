@@ -420,6 +420,8 @@ static const rpc_row matrix[] = {
 	{ "/csperf.v1.Performance/ExportPlacementCosts", "admin finance", true, prepare_costs },
 	{ "/csperf.v1.Performance/LoadComparators", "admin loader", false, NULL },
 	{ "/csperf.v1.Performance/PutCouncil", "admin", false, NULL },
+	{ "/csperf.v1.Performance/ListCouncils", "admin", false, NULL },
+	{ "/csperf.v1.Performance/DeleteCouncil", "admin", false, NULL },
 	{ "/csperf.v1.Performance/ImportComparators", "admin loader", false, NULL },
 	{ "/csperf.v1.Performance/Reconcile", "admin analyst", true, prepare_reconcile },
 	{ "/csperf.v1.Performance/ValidateRecords", "admin loader analyst", true,

@@ -925,10 +925,13 @@ static void test_cli_costs_and_export(void **state)
 	for (const char *p = file; (p = strchr(p, '\n')) != NULL; p++)
 		lines++;
 	assert_int_equal(lines, 7);   /* the header and six lines */
+	/* Money in whole pence, as in `csperf costs -o csv`; the header says so. */
+	assert_non_null(strstr(file, "\"weekly_cost_pence\""));
+	assert_non_null(strstr(file, "\"forecast_pence\""));
 	assert_non_null(strstr(file, "\"B1\",\"PB1\",\"2018-06-01\",\"agency_foster\",\"PR4\","
-			       "\"South\",\"2018-10-15\",\"\",\"1000.00\",\"\",\"\",\"2018-10-15\","
-			       "\"2019-03-31\",\"true\",\"109\",\"59\",\"15571.43\",\"8428.57\","
-			       "\"24000.00\",\"24000.00\",\"0.00\",\"0.00\"\r\n"));
+			       "\"South\",\"2018-10-15\",\"\",\"100000\",\"\",\"\",\"2018-10-15\","
+			       "\"2019-03-31\",\"true\",\"109\",\"59\",\"1557143\",\"842857\","
+			       "\"2400000\",\"2400000\",\"0\",\"0\"\r\n"));
 	free(file);
 
 	assert_int_equal(run_cli((const char *const[]){ "costs", "--council", COUNCIL, "--year",

@@ -55,10 +55,10 @@ typedef struct cli_result {
 	char *out, *err;
 } cli_result;
 
-/* Runs `csperf -f json load ARGS...` and parses its summary. */
+/* Runs `csperf -o json load ARGS...` and parses its summary. */
 static cli_result run_load(const char *const *args)
 {
-	const char *argv[32] = { CSPERF_CLI_PATH, "-f", "json", "load" };
+	const char *argv[32] = { CSPERF_CLI_PATH, "-o", "json", "load" };
 	const char *env[2] = { server_env, NULL };
 	size_t n = 4;
 	cli_result r;

@@ -379,8 +379,8 @@ static void test_failures_keep_the_last_report(void **state)
 	fclose(f);
 	before = fixture_read_file(path);
 
-	/* Not a period: csperfd refuses it (2). */
-	assert_int_equal(run_report(server.token, "2018-19:Q9", path, &err), 2);
+	/* Not a period: csperf refuses it before calling, as bad usage (1). */
+	assert_int_equal(run_report(server.token, "2018-19:Q9", path, &err), 1);
 	assert_non_null(strstr(err, "is not a period"));
 	free(err);
 	/* A token that is not one (4). */
