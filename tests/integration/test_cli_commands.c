@@ -98,7 +98,7 @@ static int setup(void **state)
 		fprintf(f, "2019-%02d-%02d,C%05d,%s\n", 4 + i % 3, 1 + i % 28, i,
 			i % 3 == 0 ? "RED" : "GREEN");
 	fclose(f);
-	r = cli((const char *const[]){ "-f", "json", "load", "--council", COUNCIL, "--format", "csv",
+	r = cli((const char *const[]){ "-o", "json", "load", "--council", COUNCIL, "--format", "csv",
 				       path, NULL });
 	if (r.status != 0 || r.json == NULL ||
 	    strcmp(json_string_value(json_object_get(r.json, "figures")), "computed") != 0) {
@@ -232,9 +232,9 @@ static void test_series(void **state)
 
 	(void)state;
 	assert_int_equal(r.status, 0);
-	assert_true(has_line(r.out, "2019-04,,30,,30,no"));
-	assert_true(has_line(r.out, "2019-05,,0,,0,no"));
-	assert_true(has_line(r.out, "2019-06,,0,,0,yes"));
+	assert_true(has_line(r.out, "2019-04,,30,,30,false"));
+	assert_true(has_line(r.out, "2019-05,,0,,0,false"));
+	assert_true(has_line(r.out, "2019-06,,0,,0,true"));
 	cli_free(&r);
 }
 

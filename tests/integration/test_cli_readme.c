@@ -121,6 +121,10 @@ static size_t readme_commands(command_line *lines, size_t max)
 			p += 13;
 		if (strncmp(p, "csperf ", 7) != 0)
 			continue;
+		/* `csperf watch` runs until interrupted: integration_watch's
+		 * test_cli_watch runs the README's form and interrupts it. */
+		if (strncmp(p, "csperf watch ", 13) == 0)
+			continue;
 		snprintf(text, sizeof(text), "%s", p);
 		hash = strstr(text, " #");
 		if (hash != NULL)
@@ -202,6 +206,11 @@ static void test_readme_examples_run_as_printed(void **state)
 		nwords = split_words(text, words, MAX_ARGS);
 		words[nwords] = NULL;
 		r = run((const char *const *)words + 1);
+		/* `csperf validate` exits 5 when a return fails a rule, as
+		 * documented: the sample returns do, on purpose. */
+		if (r.status == 5 && strcmp(words[1], "validate") == 0 &&
+		    (strstr(r.out, "of the DfE's rules") != NULL || strstr(r.err, "of the DfE's rules") != NULL))
+			r.status = 0;
 		if (r.status != 0)
 			fprintf(stderr, "README: `%s` exited %d\n%s", lines[i].text, r.status, r.err);
 		assert_int_equal(r.status, 0);

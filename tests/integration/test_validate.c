@@ -238,7 +238,7 @@ static void test_validate_stored_records_across_returns(void **state)
 
 	for (int year = 2019; year <= 2020; year++) {
 		snprintf(path, sizeof(path), "%s/%d", dir, year);
-		cli_result r = run((const char *[]){ "-f", "json", "load", "--council", "975",
+		cli_result r = run((const char *[]){ "-o", "json", "load", "--council", "975",
 			"--format", "ssda903", "--require-valid", path, NULL });
 		assert_int_equal(r.status, 0);
 		/* a return that passes prints the load's summary alone: one JSON
@@ -284,7 +284,7 @@ static void test_scorecard_rows_say_failing_records(void **state)
 {
 	(void)state;
 	cli_result r = run((const char *[]){ "-f", "json", "scorecard", "--council", "975",
-		"--period", "2019-20:Q4", NULL });
+		"--period", "2019-20", NULL });
 	assert_int_equal(r.status, 0);
 	assert_non_null(r.json);
 	json_t *la01 = NULL, *fd01 = NULL, *row;
@@ -326,7 +326,7 @@ static void test_report_data_quality(void **state)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/committee.html", dir);
-	cli_result r = run((const char *[]){ "report", "--council", "975", "--period", "2019-20:Q4",
+	cli_result r = run((const char *[]){ "report", "--council", "975", "--period", "2019-20",
 		"--out", path, NULL });
 	assert_int_equal(r.status, 0);
 	cli_free(&r);
