@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-council=965 period=2022-23
+council=965 period=r12:2022-06   # twelve months the first census reaches into and the second changes
 (umask 077; "$csperfd" token create --role admin --name web-test --data-dir "$tmp/pgdata" \
   >"$tmp/token" 2>"$tmp/token.log") || { echo "csperfd token create failed:"; cat "$tmp/token.log"; exit 1; }
 "$csperfd" --listen 127.0.0.1:0 --data-dir "$tmp/pgdata" --ready-file "$tmp/ready" \
