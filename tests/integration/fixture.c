@@ -4,6 +4,8 @@
  */
 #include "fixture.h"
 
+#include "csperf/csperf.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -55,6 +57,21 @@ double fixture_time_scale(void)
 long long fixture_deadline_ms(long long ms)
 {
 	return (long long)((double)ms * fixture_time_scale());
+}
+
+csperf_client *fixture_client(const char *address, const char *token)
+{
+	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
+	csperf_client *client = NULL;
+
+	options.server = address;
+	options.token = token;
+	options.timeout_ms = fixture_deadline_ms(60000);
+	if (csperf_client_new(&client, &options) != CSPERF_OK) {
+		fprintf(stderr, "fixture: csperf_client_new: %s\n", csperf_error_last());
+		return NULL;
+	}
+	return client;
 }
 
 int fixture_deadline_s(int timeout_s)

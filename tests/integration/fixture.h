@@ -115,6 +115,12 @@ int fixture_mkdtemp(char *out, size_t outsize, const char *prefix);
 double fixture_time_scale(void);
 /* ms times fixture_time_scale(). */
 long long fixture_deadline_ms(long long ms);
+
+/* A libcsperf client of the csperfd at address with a bearer token, its
+ * calls bounded by fixture_deadline_ms(60000); NULL (said on stderr) when it
+ * cannot be made. Free with csperf_client_free. */
+struct csperf_client;
+struct csperf_client *fixture_client(const char *address, const char *token);
 /* timeout_s times fixture_time_scale(), in whole seconds. */
 int fixture_deadline_s(int timeout_s);
 

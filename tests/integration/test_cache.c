@@ -76,14 +76,9 @@ static void load_year(int through, int year)
 
 static csperf_client *client_of(int server, const char *token)
 {
-	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
-	csperf_client *client = NULL;
+	csperf_client *client = fixture_client(servers[server].address, token);
 
-	options.server = servers[server].address;
-	options.token = token;
-	options.timeout_ms = fixture_deadline_ms(60000);
-	if (csperf_client_new(&client, &options) != CSPERF_OK)
-		fail_msg("csperf_client_new: %s", csperf_error_last());
+	assert_non_null(client);
 	return client;
 }
 

@@ -171,13 +171,9 @@ static int run_cli(const char *const *args, char **out)
 
 static csperf_client *client_with(const char *token)
 {
-	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
-	csperf_client *client = NULL;
+	csperf_client *client = fixture_client(server.address, token);
 
-	options.server = server.address;
-	options.token = token;
-	options.timeout_ms = fixture_deadline_ms(60000);
-	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
+	assert_non_null(client);
 	return client;
 }
 

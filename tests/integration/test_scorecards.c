@@ -145,12 +145,9 @@ static int teardown(void **state)
 
 static csperf_client *client_with(const char *token)
 {
-	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
-	csperf_client *client = NULL;
+	csperf_client *client = fixture_client(server.address, token);
 
-	options.server = server.address;
-	options.token = token;
-	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
+	assert_non_null(client);
 	return client;
 }
 
