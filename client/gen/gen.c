@@ -149,13 +149,14 @@ typedef struct options {
 	uint64_t seed;
 	const char *out;
 	int end_year;
+	const char *nation;   /* "england" or "wales" */
 } options;
 
 static void usage(FILE *stream)
 {
 	fprintf(stream,
 "Usage: csperf-gen --council CODE --children N --years Y --seed S --out DIR\n"
-"                  [--end-year YYYY]\n"
+"                  [--end-year YYYY] [--nation england|wales]\n"
 "\n"
 "Writes a synthetic council: N children going through children's services\n"
 "over the Y financial years ending 31 March YYYY (default %d), as the\n"
@@ -169,6 +170,10 @@ static void usage(FILE *stream)
 "  --seed S         any whole number from 0 to 9223372036854775807\n"
 "  --out DIR        the directory to write to (created if need be)\n"
 "  --end-year YYYY  the year of the 31 March the last year ends on\n"
+"  --nation N       england (default) or wales: a Welsh council also reports\n"
+"                   the Welsh measures its records cannot give (PM25, PM29a\n"
+"                   to PM32, PM34a, PM34b, PM35) as reported figures; load\n"
+"                   it with csperf load --nation wales (manifest.json says)\n"
 "\n"
 "Layout of DIR:\n"
 "  ssda903/YYYY/    one SSDA903 return per collection year (1 April to\n"
@@ -252,6 +257,7 @@ static int parse_options(int argc, char **argv, options *opts)
 		{ "seed", required_argument, NULL, 's' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "end-year", required_argument, NULL, 'e' },
+		{ "nation", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -270,6 +276,7 @@ static int parse_options(int argc, char **argv, options *opts)
 		case 's': seed = optarg; break;
 		case 'o': opts->out = optarg; break;
 		case 'e': end_year = optarg; break;
+		case 'w': opts->nation = optarg; break;
 		case 'h': return 1;
 		case ':':
 			return argument_error("%s needs a value; see csperf-gen --help.",
@@ -289,6 +296,9 @@ static int parse_options(int argc, char **argv, options *opts)
 			children == NULL ? "--children N" :
 			years == NULL ? "--years Y" :
 			seed == NULL ? "--seed S" : "--out DIR");
+	if (strcmp(opts->nation, "england") != 0 && strcmp(opts->nation, "wales") != 0)
+		return argument_error("--nation must be england or wales, not \"%s\".",
+			opts->nation);
 	if (!is_council_code(opts->council))
 		return argument_error("--council must be an LA code of 1 to 3 letters or digits (e.g. 201), not \"%s\".",
 			opts->council);
@@ -392,13 +402,14 @@ static void draw_journey(gen_journey *journey, const gen_model *model,
 
 static int generate(const options *opts)
 {
-	gen_window window = { .council = opts->council };
+	gen_window window = { .council = opts->council, .nation = opts->nation };
 	gen_arguments arguments = {
 		.council = opts->council,
 		.children = opts->children,
 		.years = opts->years,
 		.seed = opts->seed,
 		.end_year = opts->end_year,
+		.nation = opts->nation,
 	};
 	gen_calendar *calendar = NULL;
 	gen_journey *journey = NULL;
@@ -465,7 +476,7 @@ cleanup:
 
 int main(int argc, char **argv)
 {
-	options opts = { .council = NULL };
+	options opts = { .council = NULL, .nation = "england" };
 	int parsed = parse_options(argc, argv, &opts);
 
 	if (parsed == 1) {

@@ -19,6 +19,7 @@
 /* The council-wide draws have a stream of their own, apart from every
  * child's (whose streams are their indexes). */
 #define COUNCIL_STREAM UINT64_C(0xc0c0c11c0c0c11)
+#define WELSH_STREAM UINT64_C(0xc7a2d1ff0c0c11)
 
 #define REFERRALS_PER_10000 544.0
 #define POPULATION_GROWTH 0.004
@@ -194,6 +195,46 @@ static int write_reported_figures(gen_output *out, const gen_window *window,
 	return 0;
 }
 
+/* A Welsh council's measures that its records cannot give (migration
+ * 0022: reported), around the Welsh figures of 2018-19 (StatsWales; Cardiff
+ * 910 of 1,810 supported at home): PM25 every quarter, the annual ones each
+ * financial year. From their own stream, so that England's files do not
+ * change. */
+static int write_welsh_figures(gen_output *out, const gen_window *window,
+	uint64_t seed)
+{
+	gen_rng rng;
+	drifting_figure at_home = { "PM25", 55, 2.0, 35, 80 };
+	drifting_figure annual[] = {
+		{ "PM29A", 60, 5.0, 30, 90 },
+		{ "PM29B", 15, 4.0, 5, 40 },
+		{ "PM30", 50, 6.0, 20, 90 },
+		{ "PM31", 85, 4.0, 50, 100 },
+		{ "PM32", 12, 2.0, 2, 30 },
+		{ "PM34A", 50, 5.0, 20, 80 },
+		{ "PM34B", 45, 5.0, 20, 80 },
+		{ "PM35", 10, 2.0, 0, 30 },
+	};
+
+	gen_rng_seed(&rng, seed, WELSH_STREAM);
+	for (int year = window->first_year; year <= window->last_year; year++) {
+		for (int quarter = 0; quarter < 4; quarter++) {
+			gen_day start = gen_add_months(gen_year_start(year), 3 * quarter);
+			gen_day end = gen_add_months(start, 3) - 1;
+
+			if (write_reported_figure(out, window, at_home.indicator, start, end, 1,
+				    drift(&rng, &at_home)) != 0)
+				return -1;
+		}
+		for (size_t i = 0; i < sizeof(annual) / sizeof(annual[0]); i++)
+			if (write_reported_figure(out, window, annual[i].indicator,
+				    gen_year_start(year), gen_year_end(year), 1,
+				    drift(&rng, &annual[i])) != 0)
+				return -1;
+	}
+	return 0;
+}
+
 int gen_council_write(gen_output *out, const gen_window *window, uint64_t seed)
 {
 	gen_rng rng;
@@ -202,6 +243,9 @@ int gen_council_write(gen_output *out, const gen_window *window, uint64_t seed)
 	if (write_population(out, window) != 0 ||
 	    write_budget(out, window, &rng) != 0 ||
 	    write_reported_figures(out, window, &rng) != 0)
+		return -1;
+	if (window->nation != NULL && strcmp(window->nation, "wales") == 0 &&
+	    write_welsh_figures(out, window, seed) != 0)
 		return -1;
 	return 0;
 }

@@ -41,6 +41,7 @@ typedef struct gen_window {
 	gen_day start;              /* 1 April first_year - 1 */
 	gen_day end;                /* 31 March last_year */
 	const char *postcode_area;  /* the council's postcode area, e.g. "WS" */
+	const char *nation;         /* "england" or "wales" */
 } gen_window;
 
 typedef struct gen_child {

@@ -1374,6 +1374,9 @@ static int write_manifest(gen_output *out)
 		json_integer((json_int_t)out->arguments.seed));
 	json_object_set_new(arguments, "end_year",
 		json_integer(out->arguments.end_year));
+	/* Only a Welsh council's says: England's manifests stay as they were. */
+	if (out->arguments.nation != NULL && strcmp(out->arguments.nation, "wales") == 0)
+		json_object_set_new(arguments, "nation", json_string("wales"));
 	gen_day_format(out->window->start, day);
 	json_object_set_new(window, "start", json_string(day));
 	gen_day_format(out->window->end, day);

@@ -30,6 +30,7 @@ typedef struct gen_arguments {
 	int years;
 	uint64_t seed;
 	int end_year;
+	const char *nation;   /* "england" or "wales" */
 } gen_arguments;
 
 /* Creates `dir` (and its subdirectories) if need be and opens every file of

@@ -91,6 +91,9 @@ static void indicator_free(Indicator *m)
 	for (size_t i = 0; i < m->n_period_types; i++)
 		free(m->period_types[i]);
 	free(m->period_types);
+	for (size_t i = 0; i < m->n_nations; i++)
+		free(m->nations[i]);
+	free(m->nations);
 	for (size_t i = 0; i < m->n_targets; i++) {
 		free(m->targets[i]->year);
 		free(m->targets[i]);
@@ -173,8 +176,15 @@ static Indicator *indicator_from_row(const store_indicator_row *r)
 	     t = strtok_r(NULL, ",", &save))
 		m->period_types[m->n_period_types++] = strdup(t);
 	free(types);
+	m->nations = calloc(3, sizeof(char *));
+	types = strdup(r->nations);
+	for (char *t = types != NULL ? strtok_r(types, ",", &save) : NULL;
+	     t != NULL && m->nations != NULL && m->n_nations < 2; t = strtok_r(NULL, ",", &save))
+		m->nations[m->n_nations++] = strdup(t);
+	free(types);
 	if (targets_from_json(m, r->targets) != 0 || m->indicator_id == NULL || m->title == NULL ||
-	    m->definition == NULL || m->params_json == NULL || m->period_types == NULL) {
+	    m->definition == NULL || m->params_json == NULL || m->period_types == NULL ||
+	    m->nations == NULL) {
 		indicator_free(m);
 		return NULL;
 	}
@@ -393,6 +403,7 @@ void handle_put_indicator(rpc_call *call, void *ctx)
 	councils cs = { NULL, 0 };
 	status st = STATUS_INIT;
 	char *targets = NULL, *types = NULL;
+	char nations[32] = "";
 	store_indicator_row row;
 	int version = 0;
 
@@ -404,7 +415,19 @@ void handle_put_indicator(rpc_call *call, void *ctx)
 		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
+	for (size_t i = 0; i < req->indicator->n_nations; i++) {
+		const char *n = req->indicator->nations[i];
+
+		if (strcmp(n, "england") != 0 && strcmp(n, "wales") != 0) {
+			rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "nations are england and wales");
+			goto cleanup;
+		}
+		if (strstr(nations, n) == NULL)
+			snprintf(nations + strlen(nations), sizeof(nations) - strlen(nations), "%s%s",
+				 nations[0] != '\0' ? "," : "", n);
+	}
 	memset(&row, 0, sizeof(row));
+	row.nations = nations;
 	row.indicator_id = req->indicator->indicator_id;
 	row.title = req->indicator->title;
 	row.stage = req->indicator->stage;

@@ -380,8 +380,8 @@ static int build_scorecard_as(app *a, int64_t timeout, int threshold, const char
 	reads = store_read_pool(a->pool, timeout, council);
 	sc->from_primary = reads == a->pool;
 	if (store_council_info(reads, timeout, council, sc->council_name, sc->data_to, st) != 0 ||
-	    store_indicators_list(reads, timeout, stage, NULL, false, keep_definition, &sc->defs,
-				  st) != 0 ||
+	    store_indicators_for_council(reads, timeout, council, stage, keep_definition,
+					 &sc->defs, st) != 0 ||
 	    store_values_for_periods(reads, timeout, council, sc->periods.csv, stage, keep_value,
 				     &values, st) != 0 ||
 	    store_peer_averages(reads, timeout, council, asked.label, false, keep_peer,

@@ -12,7 +12,8 @@
 	"indicator_id, version, title, stage, unit, polarity, kind, params::text, " \
 	"array_to_string(period_types, ','), targets::text, coalesce(corporate_risk, ''), " \
 	"coalesce(budget_line, ''), small_number_threshold, definition, source, " \
-	"to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), created_by, sort_order"
+	"to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), created_by, sort_order, " \
+	"array_to_string(nations, ',')"
 
 static void row_from_result(const PGresult *res, int row, store_indicator_row *out)
 {
@@ -34,23 +35,14 @@ static void row_from_result(const PGresult *res, int row, store_indicator_row *o
 	out->created_at = PQgetvalue(res, row, 15);
 	out->created_by = PQgetvalue(res, row, 16);
 	out->sort_order = atoi(PQgetvalue(res, row, 17));
+	out->nations = PQgetvalue(res, row, 18);
 }
 
-int store_indicators_list(store_pool *pool, int64_t timeout_ms, const char *stage,
-			  const char *indicator_id, bool history, store_indicator_cb cb, void *ctx,
-			  status *st)
+/* Calls cb with each row of res, then clears res. */
+static int each_indicator(PGresult *res, store_indicator_cb cb, void *ctx)
 {
-	const char *params[2] = { stage, indicator_id };
-	PGresult *res;
 	int rc = 0;
 
-	res = store_read(pool, timeout_ms, history
-		? "SELECT " INDICATOR_COLUMNS " FROM indicator_version WHERE ($1::text IS NULL OR "
-		  "stage = $1) AND ($2::text IS NULL OR indicator_id = $2) ORDER BY sort_order, "
-		  "indicator_id, version DESC"
-		: "SELECT " INDICATOR_COLUMNS " FROM indicator WHERE ($1::text IS NULL OR stage = $1) "
-		  "AND ($2::text IS NULL OR indicator_id = $2) ORDER BY sort_order, indicator_id",
-		2, params, st);
 	if (res == NULL)
 		return -1;
 	for (int row = 0; row < PQntuples(res) && rc == 0; row++) {
@@ -63,11 +55,38 @@ int store_indicators_list(store_pool *pool, int64_t timeout_ms, const char *stag
 	return rc;
 }
 
+int store_indicators_list(store_pool *pool, int64_t timeout_ms, const char *stage,
+			  const char *indicator_id, bool history, store_indicator_cb cb, void *ctx,
+			  status *st)
+{
+	const char *params[2] = { stage, indicator_id };
+
+	return each_indicator(store_read(pool, timeout_ms, history
+		? "SELECT " INDICATOR_COLUMNS " FROM indicator_version WHERE ($1::text IS NULL OR "
+		  "stage = $1) AND ($2::text IS NULL OR indicator_id = $2) ORDER BY sort_order, "
+		  "indicator_id, version DESC"
+		: "SELECT " INDICATOR_COLUMNS " FROM indicator WHERE ($1::text IS NULL OR stage = $1) "
+		  "AND ($2::text IS NULL OR indicator_id = $2) ORDER BY sort_order, indicator_id",
+		2, params, st), cb, ctx);
+}
+
+int store_indicators_for_council(store_pool *pool, int64_t timeout_ms, const char *council,
+				 const char *stage, store_indicator_cb cb, void *ctx, status *st)
+{
+	const char *params[2] = { council, stage };
+
+	/* A council not (yet) stored is England's, as a load names it. */
+	return each_indicator(store_read(pool, timeout_ms,
+		"SELECT " INDICATOR_COLUMNS " FROM indicator WHERE ($2::text IS NULL OR stage = $2) "
+		"AND coalesce((SELECT nation FROM council WHERE la_code = $1), 'england') = "
+		"ANY (nations) ORDER BY sort_order, indicator_id", 2, params, st), cb, ctx);
+}
+
 int store_indicator_put(store_pool *pool, int64_t timeout_ms, const store_indicator_row *row,
 			int *version, status *st)
 {
 	char threshold[16];
-	const char *params[15];
+	const char *params[16];
 	PGresult *res;
 
 	*version = 0;
@@ -87,19 +106,22 @@ int store_indicator_put(store_pool *pool, int64_t timeout_ms, const store_indica
 	params[12] = row->definition;
 	params[13] = row->source;
 	params[14] = row->created_by;
+	params[15] = row->nations != NULL && row->nations[0] != '\0' ? row->nations : NULL;
 	/* The next version; a concurrent put of the same id fails on the key and
 	 * is reported ABORTED (try again), never overwrites. The sort order of
 	 * an existing indicator is kept. */
 	res = store_read(pool, timeout_ms,
 		"INSERT INTO indicator_version (indicator_id, version, title, stage, unit, polarity, "
 		"kind, params, period_types, targets, corporate_risk, budget_line, "
-		"small_number_threshold, definition, source, created_by, sort_order) "
+		"small_number_threshold, definition, source, created_by, sort_order, nations) "
 		"SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7::jsonb, "
 		"string_to_array($8, ','), $9::jsonb, $10, $11, $12::int, $13, $14, $15, "
 		"coalesce((SELECT sort_order FROM indicator WHERE indicator_id = $1), "
-		"(SELECT coalesce(max(sort_order), 0) + 1 FROM indicator_version)) "
+		"(SELECT coalesce(max(sort_order), 0) + 1 FROM indicator_version)), "
+		"coalesce(string_to_array($16, ','), (SELECT nations FROM indicator WHERE "
+		"indicator_id = $1), '{england}') "
 		"FROM indicator_version WHERE indicator_id = $1 RETURNING version",
-		15, params, st);
+		16, params, st);
 	if (res == NULL) {
 		if (st->code == STATUS_INTERNAL && strstr(st->message, "23505") != NULL)
 			status_set(st, STATUS_ABORTED, "indicator %s changed at the same time: try again",

@@ -375,6 +375,7 @@ typedef struct store_indicator_row {
 	int small_number_threshold;
 	const char *definition, *source, *created_at, *created_by;
 	int sort_order;
+	const char *nations;       /* "england,wales": whose councils it belongs to */
 } store_indicator_row;
 
 typedef int (*store_indicator_cb)(const store_indicator_row *row, void *ctx);
@@ -385,7 +386,16 @@ int store_indicators_list(store_pool *pool, int64_t timeout_ms, const char *stag
 			  const char *indicator_id, bool history, store_indicator_cb cb, void *ctx,
 			  status *st);
 
-/* Stores the next version of a definition (checked by the caller). */
+/* The current definitions that belong to council's nation (an English
+ * council's England's, a Welsh council's Wales's: the column nations), in
+ * catalogue order; stage narrows it when not NULL. The one place a
+ * council's scorecard, exceptions, report and watch choose their
+ * indicators: a council's own list and order apply after it. */
+int store_indicators_for_council(store_pool *pool, int64_t timeout_ms, const char *council,
+				 const char *stage, store_indicator_cb cb, void *ctx, status *st);
+
+/* Stores the next version of a definition (checked by the caller); its
+ * nations (NULL or "": those of the version before, else England's). */
 int store_indicator_put(store_pool *pool, int64_t timeout_ms, const store_indicator_row *row,
 			int *version, status *st);
 

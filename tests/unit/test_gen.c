@@ -728,6 +728,54 @@ static void test_the_same_seed_gives_the_same_bytes(void **state)
 	assert_true(differing > data->nfiles / 2);
 }
 
+/* --nation wales: the same journeys and council records as England's (the
+ * same arguments give the same files), and reported figures for the Welsh
+ * measures the records cannot give; the manifest says wales. */
+static void test_a_welsh_council(void **state)
+{
+	runs *shared = *state;
+	dataset *data = first_dataset(shared);
+	json_t *files = json_object_get(data->manifest, "files");
+	char welsh[RUN_SIZE], left[PATH_SIZE], right[PATH_SIZE];
+	const char *args[] = {
+		"--council", "201", "--children", "300", "--years", "3", "--seed", "7",
+		"--end-year", "2024", "--nation", "wales", "--out", welsh, NULL,
+	};
+	char *english_figures, *welsh_figures, *manifest;
+	size_t length;
+
+	snprintf(welsh, sizeof(welsh), "%s/welsh", shared->root);
+	assert_int_equal(run_generator(shared->root, args), 0);
+	for (size_t i = 0; i < data->nfiles; i++) {
+		const char *relative = json_string_value(json_object_get(
+			json_array_get(files, i), "path"));
+
+		snprintf(left, sizeof(left), "%s/%s", shared->first, relative);
+		snprintf(right, sizeof(right), "%s/%s", welsh, relative);
+		if (strcmp(relative, "csv/reported_figure.csv") != 0 && !same_bytes(left, right))
+			fail_msg("%s differs between an English and a Welsh council", relative);
+	}
+	snprintf(left, sizeof(left), "%s/csv/reported_figure.csv", shared->first);
+	snprintf(right, sizeof(right), "%s/csv/reported_figure.csv", welsh);
+	english_figures = read_whole_file(left, &length);
+	welsh_figures = read_whole_file(right, &length);
+	assert_non_null(english_figures);
+	assert_non_null(welsh_figures);
+	/* England's figures first, then Wales's. */
+	assert_memory_equal(english_figures, welsh_figures, strlen(english_figures));
+	assert_null(strstr(english_figures, "PM29A"));
+	assert_non_null(strstr(welsh_figures, "\"PM25\",\"201\",\"2023-01-01\",\"2023-03-31\","));
+	assert_non_null(strstr(welsh_figures, "\"PM29A\",\"201\",\"2023-04-01\",\"2024-03-31\","));
+	assert_non_null(strstr(welsh_figures, "\"PM35\",\"201\",\"2021-04-01\",\"2022-03-31\","));
+	snprintf(right, sizeof(right), "%s/manifest.json", welsh);
+	manifest = read_whole_file(right, &length);
+	assert_non_null(manifest);
+	assert_non_null(strstr(manifest, "\"wales\""));
+	free(manifest);
+	free(english_figures);
+	free(welsh_figures);
+}
+
 /* ---- Rates ---- */
 
 static gen_day day_of(const char *iso)
@@ -1227,6 +1275,8 @@ static void test_bad_arguments_are_refused(void **state)
 	const char *bad_years[] = { "--council", "201", "--children", "10",
 		"--years", "many", "--seed", "1", "--out", dir, NULL };
 	const char *unknown[] = { "--council", "201", "--kids", "10", NULL };
+	const char *bad_nation[] = { "--council", "201", "--children", "10",
+		"--years", "3", "--seed", "1", "--nation", "scotland", "--out", dir, NULL };
 	struct stat status;
 
 	snprintf(dir, sizeof(dir), "%s/refused", shared->root);
@@ -1242,6 +1292,7 @@ static void test_bad_arguments_are_refused(void **state)
 	check_refused(shared->root, bad_council, "--council");
 	check_refused(shared->root, bad_years, "--years");
 	check_refused(shared->root, unknown, "--kids");
+	check_refused(shared->root, bad_nation, "--nation");
 	/* Nothing was written. */
 	assert_int_not_equal(stat(dir, &status), 0);
 	assert_int_equal(stat(file, &status), 0);
@@ -1275,6 +1326,7 @@ int main(void)
 		cmocka_unit_test(test_open_episodes_appear_in_the_next_return),
 		cmocka_unit_test(test_yearly_records_are_in_one_return),
 		cmocka_unit_test(test_the_same_seed_gives_the_same_bytes),
+		cmocka_unit_test(test_a_welsh_council),
 		cmocka_unit_test(test_front_door_rates),
 		cmocka_unit_test(test_assessment_and_protection_rates),
 		cmocka_unit_test(test_looked_after_rates),
