@@ -13,9 +13,9 @@
  * and a line that arrives while one is in flight waits for the next, so the
  * writer gathers: when it finds fewer lines queued than the largest batch of
  * its last few commits (the callers still busy elsewhere are likely to come
- * back), it waits for that many, at most half a commit's time (its moving
+ * back), it waits for that many, at most one commit's time (its moving
  * average, between GATHER_MIN_US and GATHER_MAX_US), before committing what
- * it has. Closed-loop clients then fall into step with the commits: all of
+ * it has: a line that misses a commit waits for the whole next one anyway. Closed-loop clients then fall into step with the commits: all of
  * them in each one. A lone caller finds a batch of one expected and waits
  * for nothing.
  */
@@ -36,8 +36,8 @@
 #define WRITE_TIMEOUT_MS 5000
 /* Batches remembered for the size expected next. */
 #define HISTORY 8
-#define GATHER_MIN_US 100
-#define GATHER_MAX_US 2000
+#define GATHER_MIN_US 200
+#define GATHER_MAX_US 5000
 
 typedef struct queued_line {
 	store_audit_entry entry;     /* strings point into text */
@@ -182,7 +182,7 @@ static void write_batch(store_audit_writer *w, queued_line **lines, size_t n)
  * gathering time has passed, or the writer must stop. */
 static void gather(store_audit_writer *w)
 {
-	double wait_us = w->commit_us / 2;
+	double wait_us = w->commit_us;
 	struct timespec until;
 	long long ns;
 
