@@ -4,7 +4,7 @@
 # docs/PERFORMANCE.md. Run one at a time: they compete for the same cores.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-for bench in callgrind serve compute load; do
+for bench in callgrind serve serve_audit compute load; do
 	echo "=== bench/$bench.sh ==="
 	"$here/$bench.sh"
 done

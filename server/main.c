@@ -17,6 +17,7 @@
 
 #include "auth/auth.h"
 #include "compute_sweeper.h"
+#include "health_monitor.h"
 #include "config.h"
 #include "handlers/access.h"
 #include "handlers/handlers.h"
@@ -180,7 +181,7 @@ static bool serve_gate(rpc_call *call, void *ctx)
 
 /* When the call's status is decided: what follows (its audit line, a
  * rollback) is no longer the call's to cancel. */
-static bool serve_call_finishing(rpc_call *call, void *ctx)
+static rpc_finish_verdict serve_call_finishing(rpc_call *call, void *ctx)
 {
 	store_cancel_disarm();
 	return access_call_finishing(call, ctx);
@@ -299,6 +300,14 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 		log_info("csperfd: %zu read replica(s) for scorecards, series, exceptions and "
 			 "child lists", cfg->nread_dsns);
 
+	/* The health check's view of the database, refreshed in the
+	 * background (health_monitor.h). */
+	if (health_monitor_start(&application.health, store_pool_dsn(application.pool), st) != 0) {
+		stop_helpers(&application);
+		store_pool_close(application.pool);
+		access_cache_free(application.access_cache);
+		return -1;
+	}
 	memset(&options, 0, sizeof(options));
 	options.listen = cfg->listen;
 	options.pollers = cfg->pollers;
@@ -312,6 +321,7 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 	options.tls_client_ca_pem = tls->client_ca_pem;
 	methods = handlers_methods(&nmethods);
 	if (rpc_server_start(&server, &options, methods, nmethods, &application, st) != 0) {
+		health_monitor_stop(application.health);
 		stop_helpers(&application);
 		store_pool_close(application.pool);
 		access_cache_free(application.access_cache);
@@ -369,6 +379,8 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 	/* Watches last for ever: they end now rather than hold up the drain. */
 	watch_hubs_close(application.watch);
 	rpc_server_stop(server, cfg->drain_timeout_ms);
+	health_monitor_stop(application.health);
+	application.health = NULL;
 	compute_sweeper_stop(sweeper);
 	log_cache_counts(&application);
 	stop_helpers(&application);

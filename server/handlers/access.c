@@ -500,14 +500,33 @@ void access_note_audited(rpc_call *call)
 		ac->audited = true;
 }
 
-bool access_call_finishing(rpc_call *call, void *ctx)
+/* An answer whose reading is not recorded is not given. A refusal stands
+ * as it is (it gives nothing), and GetServerInfo, which gives no council's
+ * data, still says the database is down. */
+static bool answer_unrecorded(const store_audit_entry *entry, const status *st)
+{
+	log_warn("audit: not recorded (%s): %s by %s, council '%s', '%s', rows %lld, %s",
+		 st->message, short_method(entry->method),
+		 entry->principal_name != NULL ? entry->principal_name : "(no valid token)",
+		 entry->council != NULL ? entry->council : "", entry->parameters,
+		 (long long)entry->rows, entry->status);
+	return strcmp(short_method(entry->method), "GetServerInfo") == 0;
+}
+
+/* On the audit writer's thread: the call's line is durable, or failed. */
+static void call_audited(void *arg, const store_audit_entry *entry, int rc, const status *st)
+{
+	rpc_call_finish_decided(arg, rc == 0 || answer_unrecorded(entry, st));
+}
+
+rpc_finish_verdict access_call_finishing(rpc_call *call, void *ctx)
 {
 	app *a = ctx;
 	access_call *ac = rpc_call_context(call);
 	store_audit_entry entry;
 	status st = STATUS_INIT;
 	status_code code = rpc_call_status_code(call);
-	bool recorded = true;
+	rpc_finish_verdict verdict = RPC_FINISH_ANSWER;
 	char method[256];
 
 	if (ac == NULL) {
@@ -518,10 +537,10 @@ bool access_call_finishing(rpc_call *call, void *ctx)
 		const auth_policy *policy = auth_policy_find(rpc_call_method(call));
 
 		if ((policy != NULL && policy->public_call) || a->waiting_for_database)
-			return true;
+			return RPC_FINISH_ANSWER;
 		ac = calloc(1, sizeof(*ac));
 		if (ac == NULL)
-			return false;
+			return RPC_FINISH_WITHHOLD;
 		ac->rows = -1;
 	}
 	{
@@ -539,26 +558,25 @@ bool access_call_finishing(rpc_call *call, void *ctx)
 			  "call access_require_council", rpc_call_method(call));
 	if (ac->audited) {
 		free(ac);
-		return true;
+		return RPC_FINISH_ANSWER;
 	}
 	fill_entry(call, ac, code, &entry);
 	/* The path of a call to an unknown method is the client's bytes. */
 	snprintf(method, sizeof(method), "%s", entry.method);
 	if (utf8_scrub(method))
 		entry.method = method;
-	if ((a->audit_writer != NULL ? store_audit_write(a->audit_writer, &entry, &st)
-	     : store_audit_append(a->pool, AUDIT_TIMEOUT_MS, &entry, &st)) != 0) {
-		log_warn("audit: not recorded (%s): %s by %s, council '%s', '%s', rows %lld, %s",
-			 st.message, short_method(entry.method),
-			 ac->authenticated ? ac->principal.name : "(no valid token)", entry.council,
-			 entry.parameters, (long long)entry.rows, entry.status);
-		/* An answer whose reading is not recorded is not given. A refusal
-		 * stands as it is (it gives nothing), and GetServerInfo, which
-		 * gives no council's data, still says the database is down. */
-		recorded = strcmp(short_method(entry.method), "GetServerInfo") == 0;
+	if (a->audit_writer != NULL && rpc_call_finish_may_wait(call)) {
+		/* Group commit: this worker goes on to other calls; the reply
+		 * goes when the line is durable (call_audited). */
+		store_audit_submit(a->audit_writer, &entry, call_audited, call);
+		verdict = RPC_FINISH_LATER;
+	} else if ((a->audit_writer != NULL ? store_audit_write(a->audit_writer, &entry, &st)
+		    : store_audit_append(a->pool, AUDIT_TIMEOUT_MS, &entry, &st)) != 0 &&
+		   !answer_unrecorded(&entry, &st)) {
+		verdict = RPC_FINISH_WITHHOLD;
 	}
 	free(ac);
-	return recorded;
+	return verdict;
 }
 
 const auth_principal *access_principal(const rpc_call *call)

@@ -42,10 +42,12 @@ void access_cache_counts(access_cache *cache, uint64_t *hits, uint64_t *lookups)
 bool access_gate(rpc_call *call, void *app);
 
 /* The rpc_finish_hook of csperfd: appends the call to the audit trail
- * before its answer is sent. Returns false when the line could not be
- * written and the call must not be answered OK (every call but
+ * before its answer is sent. With the audit writer, where the rpc module
+ * allows it, the line is queued and the answer held (RPC_FINISH_LATER) until
+ * it is durable, and the worker goes on. A call whose line could not be
+ * written is not answered OK (RPC_FINISH_WITHHOLD; every call but
  * GetServerInfo, which must say the database is down). */
-bool access_call_finishing(rpc_call *call, void *app);
+rpc_finish_verdict access_call_finishing(rpc_call *call, void *app);
 
 /* The caller of a call that passed the gate; NULL for public calls. */
 const auth_principal *access_principal(const rpc_call *call);

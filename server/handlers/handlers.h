@@ -23,6 +23,7 @@ typedef struct app {
 	store_listener *listener;           /* changes committed anywhere; NULL: none */
 	struct watch_hubs *watch;           /* watch.c: WatchScorecard's hubs; NULL: none */
 	struct store_audit_writer *audit_writer;  /* group commit of audit lines; NULL: inline */
+	struct health_monitor *health;      /* the database's state for health checks */
 	/* true while csperfd waits for its database to be reached and migrated
 	 * (--wait-for-database): health answers NOT_SERVING, and main.c's gate
 	 * refuses every other call with UNAVAILABLE */

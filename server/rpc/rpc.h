@@ -46,12 +46,32 @@ typedef struct rpc_method {
  * false when it has ended the call itself (e.g. UNAUTHENTICATED). */
 typedef bool (*rpc_gate)(rpc_call *call, void *app);
 
+/* What a finish hook decided. */
+typedef enum rpc_finish_verdict {
+	RPC_FINISH_ANSWER,    /* send the call's status (and reply) now */
+	RPC_FINISH_WITHHOLD,  /* a call decided OK must not be answered so (its audit
+			       * line could not be written): it ends UNAVAILABLE,
+			       * without its reply; other statuses stand */
+	RPC_FINISH_LATER      /* the hook will call rpc_call_finish_decided, once */
+} rpc_finish_verdict;
+
 /* Runs on the worker when the call's status is decided, however it ends,
  * before the status (and a unary reply) is sent: e.g. to record the call in
- * the audit trail before its caller has the answer. Returns false when a
- * call decided OK must not be answered so (its audit line could not be
- * written): it then ends UNAVAILABLE, without its reply. */
-typedef bool (*rpc_finish_hook)(rpc_call *call, void *app);
+ * the audit trail before its caller has the answer. It may answer
+ * RPC_FINISH_LATER only when rpc_call_finish_may_wait says so: the worker
+ * then goes on to other calls, and nothing of this call is sent until the
+ * hook's rpc_call_finish_decided. */
+typedef rpc_finish_verdict (*rpc_finish_hook)(rpc_call *call, void *app);
+
+/* Inside the finish hook: whether it may answer RPC_FINISH_LATER (false
+ * for a stream being parked, whose messages follow at once). */
+bool rpc_call_finish_may_wait(const rpc_call *call);
+
+/* For a hook that answered RPC_FINISH_LATER, from any thread, once (maybe
+ * before the hook has returned): answer true sends the status and reply as
+ * decided; false withholds them as RPC_FINISH_WITHHOLD does. The call must
+ * not be touched after it. */
+void rpc_call_finish_decided(rpc_call *call, bool answer);
 
 /* Runs on the worker before each message the server sends (a unary reply,
  * bytes packed earlier, each message of a stream), given it packed: the one

@@ -18,7 +18,8 @@ typedef enum tag_kind {
 	TAG_CLOSE,          /* RECV_CLOSE_ON_SERVER completed: the call is over */
 	TAG_SHUTDOWN,       /* grpc_server_shutdown_and_notify completed */
 	TAG_STREAM_SEND,    /* a parked stream's message went (rpc_stream.c) */
-	TAG_STREAM_STATUS   /* a parked stream's status went */
+	TAG_STREAM_STATUS,  /* a parked stream's status went */
+	TAG_FINISH          /* a status sent after a finish hook's RPC_FINISH_LATER went */
 } tag_kind;
 
 typedef struct rpc_tag {
@@ -63,6 +64,15 @@ struct rpc_call {
 	void *stream_arg;
 	grpc_byte_buffer *stream_buffer;  /* the message in flight */
 	rpc_tag send_tag, status_tag;
+
+	/* The status decided while a finish hook's RPC_FINISH_LATER holds it
+	 * (rpc_call_finish_decided), and the batch that sends it. */
+	bool finish_may_wait;       /* the hook may answer RPC_FINISH_LATER */
+	bool finish_pending;        /* until the deferred status batch completed (under mu) */
+	status_code pending_code;
+	grpc_byte_buffer *pending_buffer;
+	grpc_slice pending_details;
+	rpc_tag finish_tag;
 
 	struct rpc_call *next_job;
 };

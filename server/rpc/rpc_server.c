@@ -100,6 +100,8 @@ static rpc_call *call_alloc(rpc_server *srv, const rpc_method *method,
 	c->send_tag.call = c;
 	c->status_tag.kind = TAG_STREAM_STATUS;
 	c->status_tag.call = c;
+	c->finish_tag.kind = TAG_FINISH;
+	c->finish_tag.call = c;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	return c;
@@ -159,7 +161,7 @@ void rpc_call_release_part(rpc_call *c, bool handler_part)
 		c->handler_done = true;
 	else
 		c->close_done = true;
-	all = c->handler_done && c->close_done && !c->stream_open;
+	all = c->handler_done && c->close_done && !c->stream_open && !c->finish_pending;
 	pthread_mutex_unlock(&c->mu);
 	if (all)
 		call_free(c);
@@ -171,7 +173,7 @@ void rpc_call_release_stream(rpc_call *c)
 
 	pthread_mutex_lock(&c->mu);
 	c->stream_open = false;
-	all = c->handler_done && c->close_done;
+	all = c->handler_done && c->close_done && !c->finish_pending;
 	pthread_mutex_unlock(&c->mu);
 	if (all)
 		call_free(c);
@@ -231,6 +233,25 @@ static void on_request(rpc_server *srv, rpc_call *c, bool ok)
 	enqueue_job(srv, c);
 }
 
+/* The status a finish hook held back went (or the client had gone). */
+static void finish_sent(rpc_call *c, bool ok)
+{
+	bool all;
+
+	if (!ok)
+		log_debug("rpc: %s: the client went before the reply", rpc_call_method(c));
+	if (c->pending_buffer != NULL)
+		grpc_byte_buffer_destroy(c->pending_buffer);
+	c->pending_buffer = NULL;
+	grpc_slice_unref(c->pending_details);
+	pthread_mutex_lock(&c->mu);
+	c->finish_pending = false;
+	all = c->handler_done && c->close_done && !c->stream_open;
+	pthread_mutex_unlock(&c->mu);
+	if (all)
+		call_free(c);
+}
+
 static void *poller_main(void *arg)
 {
 	rpc_server *srv = arg;
@@ -264,6 +285,9 @@ static void *poller_main(void *arg)
 		case TAG_STREAM_SEND:
 		case TAG_STREAM_STATUS:
 			rpc_stream_op_done(tag->call, tag->kind, ev.success != 0);
+			break;
+		case TAG_FINISH:
+			finish_sent(tag->call, ev.success != 0);
 			break;
 		case TAG_SHUTDOWN:
 			pthread_mutex_lock(&srv->mu);
@@ -350,6 +374,10 @@ static void call_finish_packed(rpc_call *c, status_code code, const char *messag
 			       const ProtobufCMessage *reply, const uint8_t *packed,
 			       size_t packed_size);
 
+static const char withheld_message[] =
+	"csperfd could not record this call in its audit trail, so it does not answer it: "
+	"try again";
+
 static void call_finish(rpc_call *c, status_code code, const char *message,
 			const ProtobufCMessage *reply)
 {
@@ -388,15 +416,38 @@ static void call_finish_packed(rpc_call *c, status_code code, const char *messag
 	c->cancel_fn = NULL;
 	pthread_mutex_unlock(&c->mu);
 	/* A call whose audit line cannot be written is not answered as if
-	 * it had been: no reply, UNAVAILABLE. */
-	if (c->srv->before_finish != NULL && !c->srv->before_finish(c, c->srv->app) &&
-	    code == STATUS_OK) {
-		code = STATUS_UNAVAILABLE;
-		c->final_code = code;
-		message = "csperfd could not record this call in its audit trail, so it does not "
-			  "answer it: try again";
-		reply = NULL;
-		packed = NULL;
+	 * it had been: no reply, UNAVAILABLE. The hook may also keep the
+	 * status back until the line is durable, without holding this worker:
+	 * what is to be sent waits on the call. */
+	if (c->srv->before_finish != NULL) {
+		rpc_finish_verdict verdict;
+
+		c->pending_code = code;
+		c->pending_buffer = buffer;
+		c->pending_details = grpc_slice_from_copied_string(message != NULL ? message : "");
+		c->finish_may_wait = c->call != NULL;
+		pthread_mutex_lock(&c->mu);
+		c->finish_pending = true;
+		pthread_mutex_unlock(&c->mu);
+		verdict = c->srv->before_finish(c, c->srv->app);
+		if (verdict == RPC_FINISH_LATER && c->finish_may_wait)
+			return;  /* the call may be gone already: rpc_call_finish_decided */
+		if (verdict == RPC_FINISH_LATER)
+			log_error("rpc: %s: its finish hook waited where it may not", rpc_call_method(c));
+		grpc_slice_unref(c->pending_details);
+		c->pending_buffer = NULL;
+		c->finish_may_wait = false;
+		pthread_mutex_lock(&c->mu);
+		c->finish_pending = false;
+		pthread_mutex_unlock(&c->mu);
+		if (verdict != RPC_FINISH_ANSWER && code == STATUS_OK) {
+			code = STATUS_UNAVAILABLE;
+			c->final_code = code;
+			message = withheld_message;
+			if (buffer != NULL)
+				grpc_byte_buffer_destroy(buffer);
+			buffer = NULL;
+		}
 	}
 	memset(ops, 0, sizeof(ops));
 	if (!c->initial_metadata_sent) {
@@ -855,4 +906,44 @@ void rpc_server_stop(rpc_server *srv, int drain_ms)
 	grpc_completion_queue_destroy(srv->cq);
 	grpc_shutdown();
 	server_free(srv);
+}
+
+/* ---- public: a finish hook's deferred decision ---- */
+
+bool rpc_call_finish_may_wait(const rpc_call *call)
+{
+	return call->finish_may_wait;
+}
+
+void rpc_call_finish_decided(rpc_call *c, bool answer)
+{
+	grpc_op ops[3];
+	size_t n = 0;
+
+	if (!answer && c->pending_code == STATUS_OK) {
+		c->pending_code = STATUS_UNAVAILABLE;
+		c->final_code = STATUS_UNAVAILABLE;
+		grpc_slice_unref(c->pending_details);
+		c->pending_details = grpc_slice_from_static_string(withheld_message);
+		if (c->pending_buffer != NULL)
+			grpc_byte_buffer_destroy(c->pending_buffer);
+		c->pending_buffer = NULL;
+	}
+	memset(ops, 0, sizeof(ops));
+	/* The worker finished with the call's sends before the hook ran. */
+	if (!c->initial_metadata_sent) {
+		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
+		c->initial_metadata_sent = true;
+	}
+	if (c->pending_buffer != NULL) {
+		ops[n].op = GRPC_OP_SEND_MESSAGE;
+		ops[n++].data.send_message.send_message = c->pending_buffer;
+	}
+	ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+	ops[n].data.send_status_from_server.status = (grpc_status_code)c->pending_code;
+	ops[n++].data.send_status_from_server.status_details = &c->pending_details;
+	if (grpc_call_start_batch(c->call, ops, n, &c->finish_tag, NULL) != GRPC_CALL_OK) {
+		log_error("rpc: %s: its status could not be sent", rpc_call_method(c));
+		finish_sent(c, false);
+	}
 }

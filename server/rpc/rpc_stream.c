@@ -28,7 +28,7 @@ int rpc_call_park(rpc_call *call, rpc_stream_sent_fn on_sent, rpc_cancel_fn on_c
 	call->cancel_fn = NULL;
 	pthread_mutex_unlock(&call->mu);
 	if (call->srv->before_finish != NULL)
-		call->srv->before_finish(call, call->srv->app);
+		(void)call->srv->before_finish(call, call->srv->app);
 	pthread_mutex_lock(&call->mu);
 	call->parked = true;
 	call->stream_open = true;

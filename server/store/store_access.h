@@ -72,18 +72,30 @@ int store_audit_append(store_pool *pool, int64_t timeout_ms, const store_audit_e
 
 /* The audit writer (audit_writer.c): one thread and one connection that
  * commit the lines of concurrent calls together, one INSERT and one commit
- * (one WAL flush) for every line queued while the previous commit ran. A
- * caller's store_audit_write returns only once its own line has committed
- * (synchronous_commit as the database has it: on by default, so on disk), or
- * failed: no line is acknowledged before it is durable, none is dropped
- * silently. */
+ * (one WAL flush) for every line queued while the previous commit ran, a
+ * little more gathered when more are expected (audit_writer.c). A line is
+ * reported done only once it has committed (synchronous_commit as the
+ * database has it: on by default, so on disk), or failed: no line is
+ * acknowledged before it is durable, none is dropped silently. */
 typedef struct store_audit_writer store_audit_writer;
 
 /* Starts the writer on its own connection to dsn (made on first use). */
 int store_audit_writer_start(store_audit_writer **out, const char *dsn, status *st);
 
-/* Writes what is queued, then stops the thread. NULL is fine. */
+/* Writes what is queued (each line's done runs), then stops the thread.
+ * NULL is fine. */
 void store_audit_writer_stop(store_audit_writer *writer);
+
+/* What a submitted line became: rc 0 once it is durable, -1 (st says why)
+ * when it could not be written. Runs once per line, on the writer's thread
+ * (or on the submitter's, at once, when the writer has stopped or memory ran
+ * out); entry is the writer's copy, valid during the call. */
+typedef void (*store_audit_done_fn)(void *arg, const store_audit_entry *entry, int rc,
+				    const status *st);
+
+/* Queues a copy of the line and returns at once; done(arg, ...) follows. */
+void store_audit_submit(store_audit_writer *writer, const store_audit_entry *entry,
+			store_audit_done_fn done, void *arg);
 
 /* Queues the line and waits for its commit: 0, or -1 with st filled. */
 int store_audit_write(store_audit_writer *writer, const store_audit_entry *entry, status *st);

@@ -14,6 +14,14 @@ grpc_status_code raw_grpc_call(grpc_channel *channel, const char *method,
 			       const raw_message *messages, size_t count, const char *auth,
 			       char *details, size_t size)
 {
+	return raw_grpc_call_replied(channel, method, messages, count, auth, details, size, NULL);
+}
+
+grpc_status_code raw_grpc_call_replied(grpc_channel *channel, const char *method,
+				       const raw_message *messages, size_t count,
+				       const char *auth, char *details, size_t size,
+				       bool *replied)
+{
 	grpc_completion_queue *cq = grpc_completion_queue_create_for_pluck(NULL);
 	gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
 					     gpr_time_from_millis(120000, GPR_TIMESPAN));
@@ -80,6 +88,8 @@ grpc_status_code raw_grpc_call(grpc_channel *channel, const char *method,
 		memcpy(details, GRPC_SLICE_START_PTR(status_details), len);
 		details[len] = '\0';
 	}
+	if (replied != NULL)
+		*replied = reply != NULL;
 	grpc_slice_unref(md.value);
 	grpc_slice_unref(status_details);
 	if (reply != NULL)

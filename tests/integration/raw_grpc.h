@@ -7,6 +7,7 @@
 #define CSPERF_TESTS_RAW_GRPC_H
 
 #include <grpc/grpc.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct raw_message {
@@ -20,5 +21,12 @@ typedef struct raw_message {
 grpc_status_code raw_grpc_call(grpc_channel *channel, const char *method,
 			       const raw_message *messages, size_t count, const char *auth,
 			       char *details, size_t size);
+
+/* The same; *replied says whether a reply message came (whatever the
+ * status). */
+grpc_status_code raw_grpc_call_replied(grpc_channel *channel, const char *method,
+				       const raw_message *messages, size_t count,
+				       const char *auth, char *details, size_t size,
+				       bool *replied);
 
 #endif

@@ -9,11 +9,16 @@
  * - Refused calls (no token, a malformed token, bytes that do not decode,
  *   a role refused, an unknown method) leave their line too.
  * - A call whose audit line cannot be written is not answered OK.
+ * - Group commit (server/store/audit_writer.c): many concurrent calls each
+ *   leave exactly one line, sharing commits; when PostgreSQL stops while
+ *   their lines are being written, none of them is answered, not even with
+ *   the reply bytes beside an error.
  *
  * Calls go through gRPC core directly where the bytes sent are the point.
  */
 #include <grpc/grpc.h>
 #include <grpc/grpc_security.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -21,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -360,6 +366,135 @@ static void test_unwritten_audit_line_fails_the_call(void **state)
 	assert_int_equal(get_indicator("EH01", auth), GRPC_STATUS_OK);
 }
 
+/* ---- group commit ---- */
+
+#define CONCURRENT_THREADS 24
+#define CALLS_PER_THREAD 10
+
+typedef struct caller {
+	int index;
+	const char *auth;
+	const char *id;             /* NULL: a distinct id per call */
+	int answered;               /* calls with any status but UNAVAILABLE */
+	int unavailable;
+	int replied;                /* calls that brought reply bytes */
+	int calls;
+} caller;
+
+static void *caller_main(void *arg)
+{
+	caller *c = arg;
+
+	for (int i = 0; i < c->calls; i++) {
+		Csperf__V1__GetIndicatorRequest req = CSPERF__V1__GET_INDICATOR_REQUEST__INIT;
+		char id[32];
+		uint8_t buf[256];
+		raw_message message;
+		bool replied = false;
+		grpc_status_code code;
+
+		snprintf(id, sizeof(id), "GC%02d%02d", c->index, i);
+		req.indicator_id = (char *)(c->id != NULL ? c->id : id);
+		message.bytes = buf;
+		message.len = csperf__v1__get_indicator_request__pack(&req, buf);
+		code = raw_grpc_call_replied(channel, GET_INDICATOR, &message, 1, c->auth, NULL, 0,
+					     &replied);
+		if (code == GRPC_STATUS_UNAVAILABLE)
+			c->unavailable++;
+		else
+			c->answered++;
+		c->replied += replied;
+	}
+	return NULL;
+}
+
+/* Calls from many threads at once: every one is answered and leaves exactly
+ * one line, and the lines share commits (rows of one transaction share
+ * their xmin). */
+static void test_concurrent_calls_each_audited(void **state)
+{
+	pthread_t threads[CONCURRENT_THREADS];
+	caller callers[CONCURRENT_THREADS];
+	char auth[160], sql[512];
+	long long before = last_audit_id(), lines, distinct, commits;
+	int answered = 0;
+
+	(void)state;
+	snprintf(auth, sizeof(auth), "Bearer %s", server.token);
+	for (int i = 0; i < CONCURRENT_THREADS; i++) {
+		callers[i] = (caller){ .index = i, .auth = auth, .calls = CALLS_PER_THREAD };
+		assert_int_equal(pthread_create(&threads[i], NULL, caller_main, &callers[i]), 0);
+	}
+	for (int i = 0; i < CONCURRENT_THREADS; i++) {
+		pthread_join(threads[i], NULL);
+		assert_int_equal(callers[i].unavailable, 0);
+		answered += callers[i].answered;
+	}
+	assert_int_equal(answered, CONCURRENT_THREADS * CALLS_PER_THREAD);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_log WHERE id > %lld AND "
+		 "parameters LIKE 'indicator_id=GC%%'", before);
+	lines = count_of(sql);
+	snprintf(sql, sizeof(sql), "SELECT count(DISTINCT parameters) FROM audit_log WHERE "
+		 "id > %lld AND parameters LIKE 'indicator_id=GC%%'", before);
+	distinct = count_of(sql);
+	snprintf(sql, sizeof(sql), "SELECT count(DISTINCT xmin::text) FROM audit_log WHERE "
+		 "id > %lld AND parameters LIKE 'indicator_id=GC%%'", before);
+	commits = count_of(sql);
+	printf("audit: %lld concurrent calls, %lld lines, %lld commits\n",
+	       (long long)answered, lines, commits);
+	assert_int_equal(lines, CONCURRENT_THREADS * CALLS_PER_THREAD);
+	assert_int_equal(distinct, CONCURRENT_THREADS * CALLS_PER_THREAD);
+	assert_true(commits < lines);
+}
+
+/* PostgreSQL stops while the audit lines of answered-in-waiting calls are
+ * being written (a trigger holds their commit): none of those calls is
+ * answered, no reply bytes leave, and none of their lines exists after the
+ * restart; csperfd audits (and answers) again once PostgreSQL is back. */
+static void test_database_stopped_before_the_line_is_durable(void **state)
+{
+	pthread_t threads[4];
+	caller callers[4];
+	char auth[160];
+	long long until;
+
+	(void)state;
+	snprintf(auth, sizeof(auth), "Bearer %s", server.token);
+	assert_true(statement_runs(pg.dsn,
+		"CREATE FUNCTION hold_probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+		"IF NEW.parameters = 'indicator_id=EH03' THEN PERFORM pg_sleep(60); END IF; "
+		"RETURN NEW; END $$; CREATE TRIGGER hold_probe BEFORE INSERT ON audit_log "
+		"FOR EACH ROW EXECUTE FUNCTION hold_probe()"));
+	for (int i = 0; i < 4; i++) {
+		callers[i] = (caller){ .index = i, .auth = auth, .id = "EH03", .calls = 1 };
+		assert_int_equal(pthread_create(&threads[i], NULL, caller_main, &callers[i]), 0);
+	}
+	/* The writer's INSERT sleeps in the trigger; the other lines queue. */
+	until = fixture_now_ms() + fixture_deadline_ms(20000);
+	while (count_of("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'") == 0
+	       && fixture_now_ms() < until)
+		usleep(20 * 1000);
+	assert_true(count_of("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
+		    > 0);
+	usleep(300 * 1000);
+	assert_int_equal(fixture_pg_halt(&pg), 0);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(threads[i], NULL);
+		assert_int_equal(callers[i].unavailable, 1);
+		assert_int_equal(callers[i].replied, 0);
+	}
+	assert_int_equal(fixture_pg_restart(&pg), 0);
+	assert_true(statement_runs(pg.dsn, "DROP TRIGGER hold_probe ON audit_log; "
+				   "DROP FUNCTION hold_probe()"));
+	assert_int_equal(count_of("SELECT count(*) FROM audit_log WHERE "
+				  "parameters = 'indicator_id=EH03'"), 0);
+	/* Back: the writer connects again. */
+	until = fixture_now_ms() + fixture_deadline_ms(20000);
+	while (get_indicator("EH01", auth) != GRPC_STATUS_OK && fixture_now_ms() < until)
+		usleep(100 * 1000);
+	assert_int_equal(get_indicator("EH01", auth), GRPC_STATUS_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +503,8 @@ int main(void)
 		cmocka_unit_test(test_audit_parameters_cut_on_a_character_boundary),
 		cmocka_unit_test(test_refused_calls_are_audited),
 		cmocka_unit_test(test_unwritten_audit_line_fails_the_call),
+		cmocka_unit_test(test_concurrent_calls_each_audited),
+		cmocka_unit_test(test_database_stopped_before_the_line_is_durable),
 	};
 
 	return cmocka_run_group_tests_name("integration_audit", tests, setup, teardown);
