@@ -99,7 +99,6 @@ int store_org_unit_exists(store_pool *pool, int64_t timeout_ms, const char *coun
 int store_org_scope(store_conn *c, const char *council, const store_org_unit *unit, status *st)
 {
 	const char *params[2] = { council, unit->name };
-	strbuf b = STRBUF_INIT;
 	int rc;
 
 	if (unit->kind == STORE_ORG_COUNCIL)
@@ -115,6 +114,7 @@ int store_org_scope(store_conn *c, const char *council, const store_org_unit *un
 	 * contacts and early help episodes are the ones it handled itself. */
 	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
 		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+		strbuf b = STRBUF_INIT;
 
 		if (schema == NULL)
 			continue;
@@ -132,14 +132,15 @@ int store_org_scope(store_conn *c, const char *council, const store_org_unit *un
 		} else {
 			continue;
 		}
-		strbuf_add(&b, "; ");
+		if (b.failed || b.text == NULL)
+			rc = status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		else
+			rc = store_exec(c, b.text, 0, NULL, st);
+		free(b.text);
+		if (rc != 0)
+			return -1;
 	}
-	if (b.failed || b.text == NULL)
-		rc = status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-	else
-		rc = store_exec(c, b.text, 0, NULL, st);
-	free(b.text);
-	return rc;
+	return store_exec(c, "ANALYZE pg_temp.org_scope", 0, NULL, st);
 }
 
 int store_compute_begin_org(store_pool *pool, int64_t timeout_ms, const char *council,
