@@ -418,7 +418,7 @@ int cmd_series(const cli_globals *g, int argc, char **argv)
 	if (cli_check_council("series", council) != 0 ||
 	    cli_check_indicator("series", "--indicator", id) != 0 ||
 	    cli_check_period("series", "--from", from) != 0 ||
-	    cli_check_period("series", "--to", to) != 0)
+	    cli_check_period("series", "--to", to) != 0 || cli_check_org("series", org) != 0)
 		return CLI_EXIT_USAGE;
 	if (series_bounds(type, &from, &to, from_label, to_label) != 0)
 		return CLI_EXIT_USAGE;
@@ -539,7 +539,8 @@ int cmd_cases(const cli_globals *g, int argc, char **argv)
 	query.indicator_id = indicator;
 	if (cli_check_council("cases", query.council) != 0 ||
 	    cli_check_indicator("cases", "--indicator", indicator) != 0 ||
-	    cli_check_period("cases", "--period", query.period) != 0)
+	    cli_check_period("cases", "--period", query.period) != 0 ||
+	    cli_check_org("cases", query.org_unit) != 0)
 		return CLI_EXIT_USAGE;
 	if (query.part != NULL && strcmp(query.part, "numerator") != 0 &&
 	    strcmp(query.part, "denominator") != 0 && strcmp(query.part, "not-numerator") != 0) {

@@ -450,7 +450,7 @@ static int parse_card_args(int argc, char **argv, const char *usage, bool stage_
 	}
 	if (cli_check_council(argv[0], a->council) != 0 ||
 	    cli_check_period(argv[0], "--period", a->period) != 0 ||
-	    cli_check_stage(argv[0], a->stage) != 0)
+	    cli_check_stage(argv[0], a->stage) != 0 || cli_check_org(argv[0], a->org) != 0)
 		return CLI_EXIT_USAGE;
 	return -1;
 }
