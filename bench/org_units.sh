@@ -40,7 +40,7 @@ for year in $(seq $((END_YEAR - YEARS + 1)) "$END_YEAR"); do
 done
 "$CSPERF" load --council "$COUNCIL" --format csv "$data/csv" >/dev/null
 
-"$CSPERF" -o csv org-units --council "$COUNCIL" >"$BENCH_WORK/units.csv"
+"$CSPERF" -o csv org-units --council "$COUNCIL" | tr -d '"\r' >"$BENCH_WORK/units.csv"
 localities=$(grep -c '^locality,' "$BENCH_WORK/units.csv" || true)
 teams=$(grep -c '^team,' "$BENCH_WORK/units.csv" || true)
 locality=$(awk -F, '$1 == "locality" { print $3; exit }' "$BENCH_WORK/units.csv")
@@ -77,12 +77,12 @@ units=$((localities + teams))
 
 printf '\norg units of a council of %s children (%s to %s), period %s\n' "$CHILDREN" \
 	$((END_YEAR - YEARS + 1)) "$END_YEAR" "$PERIOD"
-printf '  %-44s %8s s\n' "council scorecard (stored values)" "$council_s"
-printf '  %-44s %8s s\n' "$locality scorecard, computed on request" "$cold_locality"
-printf '  %-44s %8s s\n' "$locality scorecard, again (read cache)" "$warm_locality"
-printf '  %-44s %8s s\n' "$team scorecard, computed on request" "$cold_team"
-printf '  %-44s %8s s\n' "$team scorecard, again (read cache)" "$warm_team"
-printf '  %-44s %8s s\n' "whole-catalogue recompute of the council" "$recompute_s"
+printf '  %-56s %8s s\n' "council scorecard (stored values)" "$council_s"
+printf '  %-56s %8s s\n' "$locality scorecard, computed on request" "$cold_locality"
+printf '  %-56s %8s s\n' "$locality scorecard, again (read cache)" "$warm_locality"
+printf '  %-56s %8s s\n' "$team scorecard, computed on request" "$cold_team"
+printf '  %-56s %8s s\n' "$team scorecard, again (read cache)" "$warm_team"
+printf '  %-56s %8s s\n' "whole-catalogue recompute of the council" "$recompute_s"
 awk -v l="$cold_locality" -v t="$cold_team" -v c="$council_s" -v r="$recompute_s" -v n="$units" \
 	'BEGIN {
 		printf "  on request / stored council read: locality %.1fx, team %.1fx\n", l / c, t / c

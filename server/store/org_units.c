@@ -164,7 +164,11 @@ int store_compute_begin_org(store_pool *pool, int64_t timeout_ms, const char *co
 		return -1;
 	}
 	PQclear(PQexec(cmp->conn->pg, "SET client_min_messages = warning"));
-	if ((res = store_query(cmp->conn, "BEGIN", 0, NULL, st)) == NULL)
+	/* One snapshot for every indicator: a load committing meanwhile is
+	 * seen by all of them or by none (the read cache keeps the reply only
+	 * if no change came during it). */
+	if ((res = store_query(cmp->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, NULL,
+			       st)) == NULL)
 		goto fail;
 	PQclear(res);
 	PQclear(PQexec(cmp->conn->pg, "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off"));
