@@ -413,6 +413,37 @@ static void test_cli(void **state)
 	free(err);
 }
 
+/* Every call is audited with the org unit it named: the scorecards read
+ * and the one refused. */
+static void test_audit(void **state)
+{
+	csperf_client *admin = client_with(server.token);
+	csperf_audit_options opts = CSPERF_AUDIT_OPTIONS_INIT;
+	csperf_audit_list *list = NULL;
+	bool read = false, refused = false;
+
+	(void)state;
+	opts.principal = "analyst";
+	opts.council = COUNCIL;
+	opts.limit = 1000;
+	if (csperf_audit_get(admin, &opts, &list) != CSPERF_OK)
+		fail_msg("audit: %s", csperf_error_last());
+	for (size_t i = 0; i < list->count; i++) {
+		const csperf_audit_entry *e = &list->entries[i];
+
+		if (strcmp(e->method, "/csperf.v1.Performance/GetScorecard") != 0)
+			continue;
+		read |= strcmp(e->status, "OK") == 0 &&
+			strstr(e->parameters, "org_unit=locality:North") != NULL;
+		refused |= strcmp(e->status, "PERMISSION_DENIED") == 0 &&
+			   strstr(e->parameters, "locality:South") != NULL;
+	}
+	assert_true(read);
+	assert_true(refused);
+	csperf_audit_list_free(list);
+	csperf_client_free(admin);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -444,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_small_numbers),
 		cmocka_unit_test(test_exceptions),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_audit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
