@@ -296,6 +296,114 @@ int compute_council_changes(store_pool *pool, int64_t timeout_ms, const char *co
 	return compute(pool, timeout_ms, council, NULL, true, true, stats, st);
 }
 
+/* ---- an org unit's figures, on request ---- */
+
+static bool wanted(const compute_org_request *req, const char *indicator_id)
+{
+	if (req->ids == NULL)
+		return true;
+	for (size_t i = 0; i < req->nids; i++)
+		if (strcmp(req->ids[i], indicator_id) == 0)
+			return true;
+	return false;
+}
+
+/* The standard periods of req->period_type between its bounds. */
+static size_t select_periods(const compute_org_request *req, store_period *periods, size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(periods[i].type, req->period_type) != 0 ||
+		    (req->from_end != NULL && strcmp(periods[i].end, req->from_end) < 0) ||
+		    (req->to_end != NULL && strcmp(periods[i].end, req->to_end) > 0))
+			continue;
+		periods[kept++] = periods[i];
+	}
+	return kept;
+}
+
+typedef struct org_rows {
+	compute_org_cb cb;
+	void *ctx;
+	const char *indicator_id;
+	int version;
+} org_rows;
+
+static int pass_row(const store_series_row *row, void *ctx)
+{
+	org_rows *rows = ctx;
+	store_series_row r = *row;
+
+	r.version = rows->version;
+	return rows->cb(rows->indicator_id, &r, rows->ctx);
+}
+
+int compute_org_unit(store_pool *pool, int64_t timeout_ms, const char *council,
+		     const compute_org_request *req, compute_org_cb cb, void *ctx, status *st)
+{
+	definitions defs = { NULL, 0, false };
+	parsed p = { NULL, { false }, 0, 0 };
+	store_compute *cmp = NULL;
+	store_period *standard = NULL;
+	const store_period *periods = req->periods;
+	size_t nperiods = req->nperiods;
+	char from[16], to[16], first_day[16];
+	const engine_fact *built[MAX_FACTS];
+	size_t nbuilt = 0;
+	int rc = -1;
+
+	if (store_list_definitions(pool, timeout_ms, NULL, keep_definition, &defs, st) != 0 &&
+	    !defs.failed)
+		goto cleanup;
+	if (defs.failed || parse_definitions(&defs, &p) != 0) {
+		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		goto cleanup;
+	}
+	if (store_compute_begin_org(pool, timeout_ms, council, req->unit, from, to, &cmp, st) != 0)
+		goto cleanup;
+	if (nperiods == 0) {
+		nperiods = make_periods(from, to, &standard, first_day);
+		nperiods = select_periods(req, standard, nperiods);
+		periods = standard;
+	}
+	if (store_compute_periods(cmp, to, periods, nperiods, st) != 0)
+		goto cleanup;
+	for (size_t i = 0; i < defs.count && nperiods > 0; i++) {
+		const store_definition *d = &defs.items[i];
+		org_rows rows = { cb, ctx, d->indicator_id, d->version };
+		status failed = STATUS_INIT;
+		char *sql;
+		int computed;
+
+		if (p.items[i] == NULL || !wanted(req, d->indicator_id))
+			continue;
+		if (build_fact(cmp, p.items[i], built, &nbuilt, st) != 0)
+			goto cleanup;
+		if ((sql = engine_indicator_sql(p.items[i])) == NULL) {
+			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+			goto cleanup;
+		}
+		computed = store_compute_rows(cmp, d->indicator_id, d->period_types, sql, pass_row,
+					      &rows, &failed);
+		free(sql);
+		if (computed < 0)
+			log_error("compute: council %s, a %s's indicator %s failed: %s", council,
+				  store_org_kind_name(req->unit->kind), d->indicator_id, failed.message);
+		else if (computed > 0) {
+			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+			goto cleanup;
+		}
+	}
+	rc = 0;
+cleanup:
+	store_compute_abort(cmp);
+	free(standard);
+	parsed_free(&p, defs.count);
+	definitions_free(&defs);
+	return rc;
+}
+
 typedef struct due_list {
 	char (*councils)[16];
 	size_t count;

@@ -43,4 +43,25 @@ int compute_due(store_pool *pool, int64_t timeout_ms, const char *council, bool 
 int compute_note_deletion(store_pool *pool, int64_t timeout_ms, const char *council,
 			  int64_t load_id, status *st);
 
+/* An org unit's figures, computed on request (docs/indicators.md, "Figures
+ * by org unit"): the council's definitions over the org unit's records,
+ * nothing stored. Which indicators: those of ids (NULL: every one). Which
+ * periods: `periods` when nperiods > 0, else the council's standard periods
+ * of period_type ending from from_end to to_end ("YYYY-MM-DD" or NULL).
+ * Each value goes to cb with its indicator's id and version (row->version).
+ * A definition that fails to compute is logged and gives no values. */
+typedef struct compute_org_request {
+	const store_org_unit *unit;
+	const char *const *ids;
+	size_t nids;
+	const store_period *periods;
+	size_t nperiods;
+	const char *period_type, *from_end, *to_end;
+} compute_org_request;
+
+typedef int (*compute_org_cb)(const char *indicator_id, const store_series_row *row, void *ctx);
+
+int compute_org_unit(store_pool *pool, int64_t timeout_ms, const char *council,
+		     const compute_org_request *req, compute_org_cb cb, void *ctx, status *st);
+
 #endif

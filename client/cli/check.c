@@ -84,6 +84,23 @@ int cli_check_stage(const char *command, const char *stage)
 	return CLI_EXIT_USAGE;
 }
 
+int cli_check_org(const char *command, const char *org)
+{
+	const char *name = NULL;
+
+	if (org == NULL || strcmp(org, "council") == 0)
+		return 0;
+	if (strncmp(org, "locality:", 9) == 0)
+		name = org + 9;
+	else if (strncmp(org, "team:", 5) == 0)
+		name = org + 5;
+	if (name != NULL && name[0] != '\0' && strlen(name) <= 100)
+		return 0;
+	fprintf(stderr, "csperf %s: --org '%s' is not an org unit (council, locality:NAME or "
+		"team:NAME; csperf org-units lists them); e.g. --org locality:North\n", command, org);
+	return CLI_EXIT_USAGE;
+}
+
 int cli_check_date(const char *command, const char *option, const char *date)
 {
 	int32_t day;

@@ -67,6 +67,8 @@ int cli_file_error(const char *command, const char *path, int errnum);
 int cli_check_council(const char *command, const char *council);
 int cli_check_period(const char *command, const char *option, const char *period);
 int cli_check_stage(const char *command, const char *stage);
+/* --org: council, locality:NAME or team:NAME (NULL passes). */
+int cli_check_org(const char *command, const char *org);
 int cli_check_date(const char *command, const char *option, const char *date);
 int cli_check_year(const char *command, const char *option, const char *year);
 /* Indicator ids are upper case (CN02): lower case is accepted and made upper

@@ -359,13 +359,16 @@ static int series_empty(csperf_client *client, const char *council, const char *
 
 const char cmd_series_help[] =
 "Usage: csperf series --council CODE --indicator ID [--type TYPE] [--from PERIOD] [--to PERIOD]\n"
+"                     [--org UNIT]\n"
 "\n"
 "An indicator's values over time, with numerators and denominators. TYPE:\n"
 "month, quarter (default), year, rolling12, ytd, 3y (three financial years).\n"
 "--from and --to are periods\n"
 "of any type, read as the periods of TYPE that hold their first and last\n"
 "day: --from 2023-24 --type month starts with April 2023 (2023-04). ID is an\n"
-"indicator's id, in either case (cn02 is CN02). No values: exit status 7.\n";
+"indicator's id, in either case (cn02 is CN02). --org locality:NAME or team:NAME\n"
+"gives an org unit's values, computed on request (csperf org-units lists them).\n"
+"No values: exit status 7.\n";
 
 int cmd_series(const cli_globals *g, int argc, char **argv)
 {
@@ -378,10 +381,11 @@ int cmd_series(const cli_globals *g, int argc, char **argv)
 	static const struct option options[] = {
 		{ "council", required_argument, NULL, 'c' }, { "indicator", required_argument, NULL, 'i' },
 		{ "type", required_argument, NULL, 't' }, { "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 'T' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "to", required_argument, NULL, 'T' }, { "org", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *council = NULL, *indicator = NULL, *type = NULL, *from = NULL, *to = NULL;
+	const char *org = NULL;
 	char id[64], from_label[32], to_label[32];
 	csperf_series *series = NULL;
 	csperf_client *client;
@@ -397,6 +401,7 @@ int cmd_series(const cli_globals *g, int argc, char **argv)
 		case 't': type = optarg; break;
 		case 'f': from = optarg; break;
 		case 'T': to = optarg; break;
+		case 'o': org = optarg; break;
 		case 'h':
 			fputs(usage, stdout);
 			return CLI_EXIT_OK;
@@ -413,14 +418,14 @@ int cmd_series(const cli_globals *g, int argc, char **argv)
 	if (cli_check_council("series", council) != 0 ||
 	    cli_check_indicator("series", "--indicator", id) != 0 ||
 	    cli_check_period("series", "--from", from) != 0 ||
-	    cli_check_period("series", "--to", to) != 0)
+	    cli_check_period("series", "--to", to) != 0 || cli_check_org("series", org) != 0)
 		return CLI_EXIT_USAGE;
 	if (series_bounds(type, &from, &to, from_label, to_label) != 0)
 		return CLI_EXIT_USAGE;
 	client = cli_client(g);
 	if (client == NULL)
 		return CLI_EXIT_USAGE;
-	rc = csperf_series_get(client, council, id, type, from, to, &series);
+	rc = csperf_series_get_in(client, council, org, id, type, from, to, &series);
 	if (rc == CSPERF_OK && series->count == 0)
 		rc = series_empty(client, council, id, type, from, to);
 	else if (rc != CSPERF_OK)
@@ -480,11 +485,12 @@ static int print_case(const csperf_case *c, void *ctx)
 
 const char cmd_cases_help[] =
 "Usage: csperf cases --council CODE --indicator ID --period PERIOD\n"
-"                    [--part numerator|denominator|not-numerator]\n"
+"                    [--part numerator|denominator|not-numerator] [--org UNIT]\n"
 "\n"
 "The cases behind a figure: one row per record (or child) with the dates and\n"
 "codes the rule used and why it counts or not. The numerator's cases number\n"
 "the figure's numerator. Child-level data: analysts and admins only.\n"
+"--org locality:NAME or team:NAME: the cases behind that org unit's figure.\n"
 "--format csv streams the rows as they come.\n";
 
 int cmd_cases(const cli_globals *g, int argc, char **argv)
@@ -498,7 +504,8 @@ int cmd_cases(const cli_globals *g, int argc, char **argv)
 	static const struct option options[] = {
 		{ "council", required_argument, NULL, 'c' }, { "indicator", required_argument, NULL, 'i' },
 		{ "period", required_argument, NULL, 'p' }, { "part", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "org", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	csperf_cases_query query = CSPERF_CASES_QUERY_INIT;
 	cases_print p = { g, NULL, 0 };
@@ -514,6 +521,7 @@ int cmd_cases(const cli_globals *g, int argc, char **argv)
 		case 'i': query.indicator_id = optarg; break;
 		case 'p': query.period = optarg; break;
 		case 'P': query.part = optarg; break;
+		case 'o': query.org_unit = optarg; break;
 		case 'h':
 			fputs(usage, stdout);
 			return CLI_EXIT_OK;
@@ -531,7 +539,8 @@ int cmd_cases(const cli_globals *g, int argc, char **argv)
 	query.indicator_id = indicator;
 	if (cli_check_council("cases", query.council) != 0 ||
 	    cli_check_indicator("cases", "--indicator", indicator) != 0 ||
-	    cli_check_period("cases", "--period", query.period) != 0)
+	    cli_check_period("cases", "--period", query.period) != 0 ||
+	    cli_check_org("cases", query.org_unit) != 0)
 		return CLI_EXIT_USAGE;
 	if (query.part != NULL && strcmp(query.part, "numerator") != 0 &&
 	    strcmp(query.part, "denominator") != 0 && strcmp(query.part, "not-numerator") != 0) {

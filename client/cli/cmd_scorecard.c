@@ -103,12 +103,20 @@ static json_t *row_json(const csperf_scorecard_row *r)
 	return o;
 }
 
+/* Whether a reply's org unit is one below the council. */
+static bool org_shown(const char *org_unit)
+{
+	return org_unit != NULL && org_unit[0] != '\0' && strcmp(org_unit, "council") != 0;
+}
+
 json_t *cli_scorecard_json(const csperf_scorecard *sc)
 {
 	json_t *root = json_object(), *rows = json_array();
 
 	json_object_set_new(root, "council", json_string(sc->council));
 	json_object_set_new(root, "council_name", json_string(sc->council_name));
+	json_object_set_new(root, "org_unit", json_string(sc->org_unit != NULL && sc->org_unit[0] !=
+							  '\0' ? sc->org_unit : "council"));
 	json_object_set_new(root, "period", json_string(sc->period));
 	json_object_set_new(root, "period_start", json_string(sc->period_start));
 	json_object_set_new(root, "period_end", json_string(sc->period_end));
@@ -282,8 +290,9 @@ static void print_scorecard_table(const cli_globals *g, const csperf_scorecard *
 		if (room < title_width)
 			title_width = room > MIN_TITLE ? room : MIN_TITLE;
 	}
-	printf("%s (%s), %s (%s to %s)%s\n", sc->council_name, sc->council, sc->period,
-	       sc->period_start, sc->period_end,
+	printf("%s (%s)%s%s, %s (%s to %s)%s\n", sc->council_name, sc->council,
+	       org_shown(sc->org_unit) ? ", " : "", org_shown(sc->org_unit) ? sc->org_unit : "",
+	       sc->period, sc->period_start, sc->period_end,
 	       sc->data_to[0] != '\0' && strcmp(sc->data_to, sc->period_end) < 0
 	       ? " - provisional: data end before the period does" : "");
 	for (size_t i = 0; i < sc->nrows; i++) {
@@ -424,11 +433,7 @@ static int parse_card_args(int argc, char **argv, const char *usage, bool stage_
 				goto unknown;
 			a->stage = optarg;
 			break;
-		case 'o':
-			if (!stage_allowed)
-				goto unknown;
-			a->org = optarg;
-			break;
+		case 'o': a->org = optarg; break;
 		case 'h':
 			fputs(usage, stdout);
 			return CLI_EXIT_OK;
@@ -445,7 +450,7 @@ static int parse_card_args(int argc, char **argv, const char *usage, bool stage_
 	}
 	if (cli_check_council(argv[0], a->council) != 0 ||
 	    cli_check_period(argv[0], "--period", a->period) != 0 ||
-	    cli_check_stage(argv[0], a->stage) != 0)
+	    cli_check_stage(argv[0], a->stage) != 0 || cli_check_org(argv[0], a->org) != 0)
 		return CLI_EXIT_USAGE;
 	return -1;
 }
@@ -462,7 +467,10 @@ const char cmd_scorecard_help[] =
 "adoption, care_leavers, workforce, youth_justice, finance (default: all).\n"
 "-o json (or -f json) prints one object with a `rows` array; -o csv one row\n"
 "per indicator with a column per comparator. A period that starts after the\n"
-"council's data end prints why and exits 7. Add --wide for whole titles.\n";
+"council's data end prints why and exits 7. Add --wide for whole titles.\n"
+"UNIT: council (default), locality:NAME or team:NAME (csperf org-units lists\n"
+"them): the council's rules over that locality's or team's children, computed\n"
+"on request; a token narrowed to localities may ask for its own only.\n";
 
 int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 {
@@ -501,11 +509,13 @@ int cmd_scorecard(const cli_globals *g, int argc, char **argv)
 }
 
 const char cmd_exceptions_help[] =
-"Usage: csperf exceptions --council CODE --period PERIOD\n"
+"Usage: csperf exceptions --council CODE --period PERIOD [--org UNIT]\n"
 "\n"
 "The indicators a committee must discuss (Norfolk's four criteria): off target\n"
 "(Red, or 5% or more worse than target), worse three periods running, over\n"
-"budget, or bearing on a corporate risk; each with the criteria and why.\n";
+"budget, or bearing on a corporate risk; each with the criteria and why.\n"
+"--org locality:NAME or team:NAME: that org unit's (no budget criterion:\n"
+"budgets are the council's).\n";
 
 int cmd_exceptions(const cli_globals *g, int argc, char **argv)
 {
@@ -520,7 +530,7 @@ int cmd_exceptions(const cli_globals *g, int argc, char **argv)
 	client = cli_client(g);
 	if (client == NULL)
 		return CLI_EXIT_USAGE;
-	rc = csperf_exceptions_get(client, a.council, a.period, &ex);
+	rc = csperf_exceptions_get_in(client, a.council, a.org, a.period, &ex);
 	if (rc != CSPERF_OK) {
 		rc = cli_fail(rc);
 	} else if (g->format == OUTPUT_JSON) {
@@ -528,6 +538,8 @@ int cmd_exceptions(const cli_globals *g, int argc, char **argv)
 
 		json_object_set_new(root, "council", json_string(ex->council));
 		json_object_set_new(root, "period", json_string(ex->period));
+		json_object_set_new(root, "org_unit", json_string(ex->org_unit != NULL &&
+			ex->org_unit[0] != '\0' ? ex->org_unit : "council"));
 		for (size_t i = 0; i < ex->count; i++) {
 			json_t *o = json_object(), *criteria = json_array();
 
@@ -552,8 +564,9 @@ int cmd_exceptions(const cli_globals *g, int argc, char **argv)
 		output_result *result = output_result_new(columns, 3, 0);
 
 		if (g->format == OUTPUT_TABLE)
-			printf("%zu exception%s for %s, %s\n\n", ex->count, ex->count == 1 ? "" : "s",
-			       ex->council, ex->period);
+			printf("%zu exception%s for %s%s%s, %s\n\n", ex->count,
+			       ex->count == 1 ? "" : "s", ex->council, org_shown(ex->org_unit) ? " " : "",
+			       org_shown(ex->org_unit) ? ex->org_unit : "", ex->period);
 		for (size_t i = 0; result != NULL && i < ex->count; i++) {
 			char criteria[128] = "";
 			const char *values[3];
@@ -573,6 +586,77 @@ int cmd_exceptions(const cli_globals *g, int argc, char **argv)
 		output_result_free(result);
 	}
 	csperf_exceptions_free(ex);
+	csperf_client_free(client);
+	return rc;
+}
+
+const char cmd_org_units_help[] =
+"Usage: csperf org-units --council CODE\n"
+"\n"
+"The council's localities (as its placement cost lines name them) and teams\n"
+"(as its contacts and early help episodes name them), each as --org takes it\n"
+"in csperf scorecard, exceptions, series and cases: locality:North, team:Duty.\n"
+"A token narrowed to localities is shown its own only. None: exit status 7.\n";
+
+int cmd_org_units(const cli_globals *g, int argc, char **argv)
+{
+	static const output_column columns[] = {
+		{ "kind", "Kind", OUTPUT_TEXT }, { "name", "Name", OUTPUT_TEXT },
+		{ "org_unit", "--org", OUTPUT_TEXT },
+	};
+	static const struct option options[] = {
+		{ "council", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *council = NULL;
+	csperf_org_units *units = NULL;
+	csperf_client *client;
+	output_result *result;
+	int opt, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': council = optarg; break;
+		case 'h':
+			fputs(cmd_org_units_help, stdout);
+			return CLI_EXIT_OK;
+		default:
+			fprintf(stderr, "csperf %s: %s '%s'\n%s", argv[0],
+				opt == ':' ? "missing value for" : "unknown option", argv[optind - 1],
+				cmd_org_units_help);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (council == NULL || optind < argc) {
+		fprintf(stderr, "csperf %s: --council is required\n%s", argv[0], cmd_org_units_help);
+		return CLI_EXIT_USAGE;
+	}
+	if (cli_check_council(argv[0], council) != 0)
+		return CLI_EXIT_USAGE;
+	client = cli_client(g);
+	if (client == NULL)
+		return CLI_EXIT_USAGE;
+	rc = csperf_org_units_list(client, council, &units);
+	if (rc != CSPERF_OK) {
+		rc = cli_fail(rc);
+	} else if (units->count == 0) {
+		fprintf(stderr, "csperf %s: nothing there: council %s's records name no locality "
+			"and no team\n", argv[0], council);
+		rc = CLI_EXIT_NODATA;
+	} else {
+		result = output_result_new(columns, 3, 0);
+		for (size_t i = 0; result != NULL && i < units->count; i++) {
+			const char *values[3] = { units->items[i].kind, units->items[i].name,
+						  units->items[i].org_unit };
+
+			output_result_add(result, values);
+		}
+		rc = result != NULL ? cli_print(g, result) : CLI_EXIT_LOCAL;
+		output_result_free(result);
+	}
+	csperf_org_units_free(units);
 	csperf_client_free(client);
 	return rc;
 }

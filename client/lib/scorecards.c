@@ -223,6 +223,14 @@ int csperf_series_get(csperf_client *client, const char *council, const char *in
 		      const char *period_type, const char *from, const char *to,
 		      csperf_series **out)
 {
+	return csperf_series_get_in(client, council, NULL, indicator_id, period_type, from, to,
+				    out);
+}
+
+int csperf_series_get_in(csperf_client *client, const char *council, const char *org_unit,
+			 const char *indicator_id, const char *period_type, const char *from,
+			 const char *to, csperf_series **out)
+{
 	Csperf__V1__GetIndicatorSeriesRequest req = CSPERF__V1__GET_INDICATOR_SERIES_REQUEST__INIT;
 	Csperf__V1__GetIndicatorSeriesResponse *reply = NULL;
 	csperf_series *series;
@@ -238,6 +246,7 @@ int csperf_series_get(csperf_client *client, const char *council, const char *in
 	req.period_type = (char *)(period_type != NULL ? period_type : "");
 	req.from = (char *)(from != NULL ? from : "");
 	req.to = (char *)(to != NULL ? to : "");
+	req.org_unit = (char *)(org_unit != NULL ? org_unit : "");
 	rc = client_unary(client, "/csperf.v1.Performance/GetIndicatorSeries", "GetIndicatorSeries",
 			  &req.base, &csperf__v1__get_indicator_series_response__descriptor,
 			  (ProtobufCMessage **)&reply);
@@ -405,6 +414,7 @@ int client_scorecard_view(const ProtobufCMessage *header, void *const *rows, siz
 	sc->period_start = h->period_start;
 	sc->period_end = h->period_end;
 	sc->data_to = h->data_to;
+	sc->org_unit = h->org_unit;
 	sc->rows = views;
 	for (size_t i = 0; i < nrows; i++) {
 		if (view_row(rows[i], &views[i]) != 0) {
@@ -451,6 +461,12 @@ typedef struct exceptions_internal {
 int csperf_exceptions_get(csperf_client *client, const char *council, const char *period,
 			  csperf_exceptions **out)
 {
+	return csperf_exceptions_get_in(client, council, NULL, period, out);
+}
+
+int csperf_exceptions_get_in(csperf_client *client, const char *council, const char *org_unit,
+			     const char *period, csperf_exceptions **out)
+{
 	Csperf__V1__GetExceptionsRequest req = CSPERF__V1__GET_EXCEPTIONS_REQUEST__INIT;
 	Csperf__V1__GetExceptionsResponse *reply = NULL;
 	csperf_exceptions *ex;
@@ -463,6 +479,7 @@ int csperf_exceptions_get(csperf_client *client, const char *council, const char
 	*out = NULL;
 	req.council = (char *)council;
 	req.period = (char *)period;
+	req.org_unit = (char *)(org_unit != NULL ? org_unit : "");
 	rc = client_unary(client, "/csperf.v1.Performance/GetExceptions", "GetExceptions", &req.base,
 			  &csperf__v1__get_exceptions_response__descriptor,
 			  (ProtobufCMessage **)&reply);
@@ -485,6 +502,7 @@ int csperf_exceptions_get(csperf_client *client, const char *council, const char
 	in->reply = &reply->base;
 	ex->council = reply->council;
 	ex->period = reply->period;
+	ex->org_unit = reply->org_unit;
 	ex->exceptions = items;
 	ex->internal = in;
 	for (size_t i = 0; i < reply->n_exceptions; i++) {
@@ -522,6 +540,55 @@ void csperf_exceptions_free(csperf_exceptions *exceptions)
 	free(in);
 	free((void *)exceptions->exceptions);
 	free(exceptions);
+}
+
+/* ---- org units ---- */
+
+int csperf_org_units_list(csperf_client *client, const char *council, csperf_org_units **out)
+{
+	Csperf__V1__ListOrgUnitsRequest req = CSPERF__V1__LIST_ORG_UNITS_REQUEST__INIT;
+	Csperf__V1__ListOrgUnitsResponse *reply = NULL;
+	csperf_org_units *units;
+	csperf_org_unit *items;
+	int rc;
+
+	if (client == NULL || council == NULL || out == NULL)
+		return client_error(CSPERF_EINVAL, "ListOrgUnits: client, council or out is NULL");
+	*out = NULL;
+	req.council = (char *)council;
+	rc = client_unary(client, "/csperf.v1.Performance/ListOrgUnits", "ListOrgUnits", &req.base,
+			  &csperf__v1__list_org_units_response__descriptor,
+			  (ProtobufCMessage **)&reply);
+	if (rc != CSPERF_OK)
+		return rc;
+	units = calloc(1, sizeof(*units));
+	items = calloc(reply->n_org_units + 1, sizeof(*items));
+	if (units == NULL || items == NULL) {
+		free(units);
+		free(items);
+		protobuf_c_message_free_unpacked(&reply->base, NULL);
+		return client_error(CSPERF_ENOMEM, "ListOrgUnits: out of memory");
+	}
+	for (size_t i = 0; i < reply->n_org_units; i++) {
+		items[i].kind = reply->org_units[i]->kind;
+		items[i].name = reply->org_units[i]->name;
+		items[i].org_unit = reply->org_units[i]->org_unit;
+	}
+	units->council = reply->council;
+	units->count = reply->n_org_units;
+	units->items = items;
+	units->internal = reply;
+	*out = units;
+	return CSPERF_OK;
+}
+
+void csperf_org_units_free(csperf_org_units *units)
+{
+	if (units == NULL)
+		return;
+	protobuf_c_message_free_unpacked(units->internal, NULL);
+	free((void *)units->items);
+	free(units);
 }
 
 /* ---- comparators and councils ---- */

@@ -104,6 +104,13 @@ int csperf_series_get(csperf_client *client, const char *council, const char *in
 		      const char *period_type, const char *from, const char *to,
 		      csperf_series **out);
 
+/* csperf_series_get for an org unit of the council: org_unit NULL or
+ * "council", "locality:NAME" or "team:NAME" (csperf_org_units_list). An org
+ * unit's values are computed on request (docs/indicators.md). */
+int csperf_series_get_in(csperf_client *client, const char *council, const char *org_unit,
+			 const char *indicator_id, const char *period_type, const char *from,
+			 const char *to, csperf_series **out);
+
 void csperf_series_free(csperf_series *series);
 
 /* ---- scorecards ---- */
@@ -184,6 +191,7 @@ typedef struct csperf_scorecard {
 	size_t nrows;
 	const csperf_scorecard_row *rows;
 	void *internal;
+	const char *org_unit;      /* "council", "locality:NAME" or "team:NAME" ("" from an older csperfd) */
 } csperf_scorecard;
 
 #define CSPERF_SCORECARD_QUERY_VERSION 1
@@ -217,10 +225,38 @@ typedef struct csperf_exceptions {
 	size_t count;
 	const csperf_exception *exceptions;
 	void *internal;
+	const char *org_unit;        /* as csperf_scorecard's */
 } csperf_exceptions;
 
 int csperf_exceptions_get(csperf_client *client, const char *council, const char *period,
 			  csperf_exceptions **out);
+/* The exceptions of an org unit of the council (org_unit as for
+ * csperf_series_get_in); an org unit's have no budget criterion (budgets
+ * are the council's). */
+int csperf_exceptions_get_in(csperf_client *client, const char *council, const char *org_unit,
+			     const char *period, csperf_exceptions **out);
+
+/* ---- org units ---- */
+
+/* One org unit below the council: a locality (as placement cost lines name
+ * it) or a team (as contacts and early help episodes name it). */
+typedef struct csperf_org_unit {
+	const char *kind;          /* locality or team */
+	const char *name;
+	const char *org_unit;      /* as queries name it: "locality:North" */
+} csperf_org_unit;
+
+typedef struct csperf_org_units {
+	const char *council;
+	size_t count;
+	const csperf_org_unit *items;
+	void *internal;
+} csperf_org_units;
+
+/* The council's localities, then its teams, by name. A token narrowed to
+ * localities is sent its own localities only. */
+int csperf_org_units_list(csperf_client *client, const char *council, csperf_org_units **out);
+void csperf_org_units_free(csperf_org_units *units);
 void csperf_exceptions_free(csperf_exceptions *exceptions);
 
 /* ---- the cases behind a figure ---- */

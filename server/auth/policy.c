@@ -52,6 +52,9 @@ static const auth_policy policies[] = {
 	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 	{ "/csperf.v1.Performance/GetExceptions", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
 	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+	/* The org units those take: as GetScorecard (names, no figures). */
+	{ "/csperf.v1.Performance/ListOrgUnits", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
+	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 	/* Placement costs and their export (child ids, no other child data):
 	 * finance's, for its councils. */
 	{ "/csperf.v1.Performance/GetPlacementCosts", ROLE(ADMIN) | ROLE(FINANCE),

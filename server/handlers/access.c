@@ -39,7 +39,7 @@
 /* String fields whose values the audit trail may record. */
 static const char *const recorded_string_fields[] = {
 	"council", "source", "service", "name", "role", "councils", "localities", "since",
-	"principal", "indicator", "indicator_id", "period", "format",
+	"principal", "indicator", "indicator_id", "period", "format", "org_unit",
 };
 
 typedef struct access_call {

@@ -15,6 +15,7 @@
 #include "handlers.h"
 #include "access.h"
 #include "child_scope.h"
+#include "org_units.h"
 #include "../engine/annex_a.h"
 #include "../engine/engine.h"
 #include "../log.h"
@@ -144,7 +145,8 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 	status st = STATUS_INIT;
 	case_stream *cs = NULL;
 	child_scope scope = { false, NULL, 0, 0, false };
-	char err[256], *sql = NULL, *fact_sql = NULL;
+	char err[256], *sql = NULL, *fact_sql = NULL, org[160];
+	store_org_unit unit;
 
 	if (req == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
@@ -162,9 +164,8 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 			      "part must be numerator, denominator or not-numerator");
 		goto cleanup;
 	}
-	if (req->org_unit[0] != '\0' && strcmp(req->org_unit, "council") != 0) {
-		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
-			      "org_unit must be council (localities and teams are not computed yet)");
+	if (org_unit_resolve(a, call, req->council, req->org_unit, &unit, &st) != 0) {
+		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
 	if (store_list_definitions(a->pool, rpc_call_remaining_ms(call), req->indicator_id,
@@ -213,8 +214,11 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		goto cleanup;
 	}
-	if (store_cases_of_fact(a->pool, rpc_call_remaining_ms(call), req->council, &sp, fact_sql,
-				sql, on_case, cs, &st) != 0 || flush(cs) != 0) {
+	/* An org unit's cases: its records only, as its figures (the caller's
+	 * own scope still applies on top). */
+	if (store_cases_of_unit(a->pool, rpc_call_remaining_ms(call), req->council,
+				unit.kind != STORE_ORG_COUNCIL ? &unit : NULL, &sp, fact_sql, sql,
+				on_case, cs, &st) != 0 || flush(cs) != 0) {
 		if (cs->client_gone)
 			rpc_call_fail(call, STATUS_CANCELLED, "the client went");
 		else
@@ -222,8 +226,9 @@ void handle_get_indicator_cases(rpc_call *call, void *ctx)
 		goto cleanup;
 	}
 	access_note_rows(call, (int64_t)cs->sent);
-	access_note_params(call, "indicator=%s period=%s part=%s", req->indicator_id, period.label,
-			   req->part[0] != '\0' ? req->part : "numerator");
+	org_unit_format(&unit, org, sizeof(org));
+	access_note_params(call, "indicator=%s period=%s part=%s org_unit=%s", req->indicator_id,
+			   period.label, req->part[0] != '\0' ? req->part : "numerator", org);
 	rpc_call_reply(call, NULL);
 cleanup:
 	if (cs != NULL) {

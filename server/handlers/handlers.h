@@ -46,6 +46,7 @@ void handle_get_indicator_series(rpc_call *call, void *app);
 void handle_get_indicator_cases(rpc_call *call, void *app);
 void handle_get_child_list(rpc_call *call, void *app);
 void handle_get_scorecard(rpc_call *call, void *app);
+void handle_list_org_units(rpc_call *call, void *app);
 void handle_get_exceptions(rpc_call *call, void *app);
 void handle_watch_scorecard(rpc_call *call, void *app);
 void handle_get_placement_costs(rpc_call *call, void *app);

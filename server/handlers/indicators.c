@@ -15,6 +15,7 @@
 
 #include "handlers.h"
 #include "access.h"
+#include "org_units.h"
 #include "../compute.h"
 #include "../engine/engine.h"
 #include "../log.h"
@@ -562,6 +563,12 @@ static void series_free(series *s)
 	free(s->points);
 }
 
+static int collect_org_point(const char *indicator_id, const store_series_row *r, void *ctx)
+{
+	(void)indicator_id;
+	return collect_point(r, ctx);
+}
+
 void handle_get_indicator_series(rpc_call *call, void *ctx)
 {
 	app *a = ctx;
@@ -574,6 +581,7 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 	auth_suppression suppression = access_suppression(call, a);
 	char err[256], from_end[16] = "", to_end[16] = "";
 	const char *type;
+	store_org_unit unit;
 
 	if (req == NULL) {
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT,
@@ -588,9 +596,8 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 			      "period_type must be month, quarter, year, rolling12, ytd or 3y");
 		goto cleanup;
 	}
-	if (req->org_unit[0] != '\0' && strcmp(req->org_unit, "council") != 0) {
-		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "org_unit must be council (localities "
-			      "and teams are not computed yet)");
+	if (org_unit_resolve(a, call, req->council, req->org_unit, &unit, &st) != 0) {
+		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
 	if ((req->from[0] != '\0' && period_parse(req->from, &from, err, sizeof(err)) != 0) ||
@@ -603,7 +610,24 @@ void handle_get_indicator_series(rpc_call *call, void *ctx)
 	if (req->to[0] != '\0')
 		csperf_date_format_iso(to.end, to_end);
 	s.suppress_threshold = suppression.suppress ? suppression.threshold : 0;
-	if (store_series(store_read_pool(a->pool, rpc_call_remaining_ms(call), req->council),
+	if (unit.kind != STORE_ORG_COUNCIL) {
+		/* An org unit's series, computed on request (docs/indicators.md). */
+		const char *ids[1] = { req->indicator_id };
+		compute_org_request oreq;
+
+		memset(&oreq, 0, sizeof(oreq));
+		oreq.unit = &unit;
+		oreq.ids = ids;
+		oreq.nids = 1;
+		oreq.period_type = type;
+		oreq.from_end = from_end[0] != '\0' ? from_end : NULL;
+		oreq.to_end = to_end[0] != '\0' ? to_end : NULL;
+		if (compute_org_unit(a->pool, rpc_call_remaining_ms(call), req->council, &oreq,
+				     collect_org_point, &s, &st) != 0 && !s.failed) {
+			rpc_call_fail_status(call, &st);
+			goto cleanup;
+		}
+	} else if (store_series(store_read_pool(a->pool, rpc_call_remaining_ms(call), req->council),
 			 rpc_call_remaining_ms(call), req->council, req->indicator_id,
 			 "council", type, from_end[0] != '\0' ? from_end : NULL,
 			 to_end[0] != '\0' ? to_end : NULL, collect_point, &s, &st) != 0 && !s.failed) {

@@ -66,6 +66,8 @@ static const rpc_method methods[] = {
 	  &csperf__v1__get_scorecard_request__descriptor, handle_watch_scorecard },
 	{ "/csperf.v1.Performance/ValidateRecords", RPC_SERVER_STREAM,
 	  &csperf__v1__validate_records_request__descriptor, handle_validate_records },
+	{ "/csperf.v1.Performance/ListOrgUnits", RPC_UNARY,
+	  &csperf__v1__list_org_units_request__descriptor, handle_list_org_units },
 	{ "/grpc.health.v1.Health/Check", RPC_UNARY,
 	  &grpc__health__v1__health_check_request__descriptor, handle_health_check },
 	/* v1alpha's messages are v1's on the wire. */

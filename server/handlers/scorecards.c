@@ -15,7 +15,9 @@
 #include "handlers.h"
 #include "access.h"
 #include "costs.h"
+#include "org_units.h"
 #include "read_cache.h"
+#include "../compute.h"
 #include "../engine/engine.h"
 #include "../engine/judge.h"
 #include "../engine/scorecard.h"
@@ -321,9 +323,76 @@ static void scorecard_free(scorecard *sc)
 int scorecards_check_org_unit(const char *org_unit, status *st)
 {
 	if (org_unit[0] != '\0' && strcmp(org_unit, "council") != 0)
-		return status_set(st, STATUS_INVALID_ARGUMENT, "org_unit must be council "
-				  "(localities and teams are not computed yet)");
+		return status_set(st, STATUS_INVALID_ARGUMENT, "WatchScorecard streams the council's "
+				  "scorecard only: a locality's or a team's is computed on request "
+				  "(GetScorecard with org_unit)");
 	return 0;
+}
+
+/* ---- an org unit's values, computed on request ---- */
+
+static int keep_org_value(const char *indicator_id, const store_series_row *r, void *ctx)
+{
+	return keep_value(indicator_id, r, ctx);
+}
+
+/* The scorecard's periods, once each, as the store takes them. */
+static size_t org_periods(const scorecard_periods *ps, store_period *out, size_t max)
+{
+	const report_period *all[SCORECARD_MAX_PERIODS + 8];
+	size_t n = 0, kept = 0;
+
+	all[n++] = &ps->asked;
+	all[n++] = &ps->previous;
+	all[n++] = &ps->year_ago;
+	all[n++] = &ps->last_year;
+	all[n++] = &ps->year_before_last;
+	for (size_t i = 0; i < ps->ntrend; i++)
+		all[n++] = &ps->trend[i];
+	for (size_t i = 0; i < 3; i++)
+		all[n++] = &ps->before[i];
+	for (size_t i = 0; i < n && kept < max; i++) {
+		bool seen = all[i]->label[0] == '\0';
+
+		for (size_t j = 0; j < kept && !seen; j++)
+			seen = strcmp(out[j].label, all[i]->label) == 0;
+		if (seen)
+			continue;
+		snprintf(out[kept].label, sizeof(out[kept].label), "%s", all[i]->label);
+		out[kept].type = period_type_name(all[i]->type);
+		csperf_date_format_iso(all[i]->start, out[kept].start);
+		csperf_date_format_iso(all[i]->end, out[kept].end);
+		kept++;
+	}
+	return kept;
+}
+
+/* Computes the org unit's values of the scorecard's indicators and periods
+ * into sc->values, on the primary (the computation makes temporary views,
+ * which a replica cannot). */
+static int org_values(app *a, int64_t timeout, const char *council, const store_org_unit *unit,
+		      scorecard *sc, value_reader *values, status *st)
+{
+	store_period periods[SCORECARD_MAX_PERIODS + 8];
+	const char **ids = calloc(sc->defs.count + 1, sizeof(*ids));
+	compute_org_request req;
+	int rc;
+
+	if (ids == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	for (size_t i = 0; i < sc->defs.count; i++)
+		ids[i] = sc->defs.items[i].id;
+	memset(&req, 0, sizeof(req));
+	req.unit = unit;
+	req.ids = ids;
+	req.nids = sc->defs.count;
+	req.periods = periods;
+	req.nperiods = org_periods(&sc->periods, periods, sizeof(periods) / sizeof(periods[0]));
+	rc = compute_org_unit(a->pool, timeout, council, &req, keep_org_value, values, st);
+	free(ids);
+	if (rc == 0 && values->failed)
+		rc = status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	return rc;
 }
 
 int scorecards_check_request(const char *council, const char *period, const char *stage,
@@ -354,7 +423,8 @@ int scorecards_check_request(const char *council, const char *period, const char
 /* Checks the request and reads and judges everything, hiding small numbers
  * when threshold > 0. On failure fills st. */
 static int build_scorecard_as(app *a, int64_t timeout, int threshold, const char *council,
-			      const char *period, const char *stage, scorecard *sc, status *st)
+			      const store_org_unit *unit, const char *period, const char *stage,
+			      scorecard *sc, status *st)
 {
 	report_period asked;
 	char err[256];
@@ -377,13 +447,16 @@ static int build_scorecard_as(app *a, int64_t timeout, int threshold, const char
 	published.periods = &sc->periods;
 	/* A replica that has replayed the council's latest write, or the
 	 * primary (docs/SCALING.md). */
-	reads = store_read_pool(a->pool, timeout, council);
+	reads = unit != NULL && unit->kind != STORE_ORG_COUNCIL ? a->pool :
+		store_read_pool(a->pool, timeout, council);
 	sc->from_primary = reads == a->pool;
 	if (store_council_info(reads, timeout, council, sc->council_name, sc->data_to, st) != 0 ||
 	    store_indicators_for_council(reads, timeout, council, stage, keep_definition,
 					 &sc->defs, st) != 0 ||
-	    store_values_for_periods(reads, timeout, council, sc->periods.csv, stage, keep_value,
-				     &values, st) != 0 ||
+	    (unit != NULL && unit->kind != STORE_ORG_COUNCIL
+	     ? org_values(a, timeout, council, unit, sc, &values, st)
+	     : store_values_for_periods(reads, timeout, council, sc->periods.csv, stage,
+					keep_value, &values, st)) != 0 ||
 	    store_peer_averages(reads, timeout, council, asked.label, false, keep_peer,
 				&all_councils, st) != 0 ||
 	    store_peer_averages(reads, timeout, council, asked.label, true, keep_peer,
@@ -419,14 +492,15 @@ static int build_scorecard_as(app *a, int64_t timeout, int threshold, const char
 
 
 /* build_scorecard_as for the caller of `call`, within its deadline. */
-static int build_scorecard(app *a, rpc_call *call, const char *council, const char *period,
-			   const char *stage, scorecard *sc, status *st)
+static int build_scorecard(app *a, rpc_call *call, const char *council,
+			   const store_org_unit *unit, const char *period, const char *stage,
+			   scorecard *sc, status *st)
 {
 	auth_suppression suppression = access_suppression(call, a);
 
 	return build_scorecard_as(a, rpc_call_remaining_ms(call),
-				  suppression.suppress ? suppression.threshold : 0, council, period,
-				  stage, sc, st);
+				  suppression.suppress ? suppression.threshold : 0, council, unit,
+				  period, stage, sc, st);
 }
 
 /* The GetScorecard reply of a built scorecard; its strings point into sc,
@@ -457,7 +531,7 @@ int scorecards_build_packed(app *a, int64_t timeout_ms, int suppress_threshold,
 
 	*packed = NULL;
 	*size = 0;
-	if (build_scorecard_as(a, timeout_ms, suppress_threshold, council, period, stage, &sc,
+	if (build_scorecard_as(a, timeout_ms, suppress_threshold, council, NULL, period, stage, &sc,
 			       st) != 0)
 		goto cleanup;
 	fill_reply(&sc, council, start, end, &reply);
@@ -479,12 +553,14 @@ cleanup:
 /* Everything a reply depends on besides the data: the call, its request's
  * fields and whether the caller's small numbers are suppressed. */
 static void cache_key(char *out, size_t size, const app *a, const rpc_call *call,
-		      const char *what, const char *council, const char *period,
-		      const char *stage)
+		      const char *what, const char *council, const store_org_unit *unit,
+		      const char *period, const char *stage)
 {
 	auth_suppression suppression = access_suppression(call, a);
+	char org[160];
 
-	snprintf(out, size, "%s\x1f%s\x1f%s\x1f%s\x1f%d", what, council, period, stage,
+	org_unit_format(unit, org, sizeof(org));
+	snprintf(out, size, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d", what, council, org, period, stage,
 		 suppression.suppress ? suppression.threshold : 0);
 }
 
@@ -544,7 +620,8 @@ void handle_get_scorecard(rpc_call *call, void *ctx)
 	Csperf__V1__GetScorecardResponse reply = CSPERF__V1__GET_SCORECARD_RESPONSE__INIT;
 	scorecard sc;
 	status st = STATUS_INIT;
-	char start[16], end[16], key[256], params[128];
+	store_org_unit unit;
+	char start[16], end[16], key[400], params[256], org[160];
 	uint64_t generation;
 
 	memset(&sc, 0, sizeof(sc));
@@ -552,22 +629,28 @@ void handle_get_scorecard(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a GetScorecardRequest");
 		return;
 	}
-	if (scorecards_check_org_unit(req->org_unit, &st) != 0) {
+	if (org_unit_parse(req->org_unit, &unit, &st) != 0 ||
+	    scorecards_check_request(req->council, req->period,
+				     req->stage[0] != '\0' ? req->stage : NULL, &st) != 0 ||
+	    org_unit_resolve(a, call, req->council, req->org_unit, &unit, &st) != 0) {
 		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
-	cache_key(key, sizeof(key), a, call, "GetScorecard", req->council, req->period, req->stage);
+	org_unit_format(&unit, org, sizeof(org));
+	cache_key(key, sizeof(key), a, call, "GetScorecard", req->council, &unit, req->period,
+		  req->stage);
 	if (reply_from_cache(a, call, key))
 		goto cleanup;
 	generation = cache_generation(a);
-	if (build_scorecard(a, call, req->council, req->period,
+	if (build_scorecard(a, call, req->council, &unit, req->period,
 			    req->stage[0] != '\0' ? req->stage : NULL, &sc, &st) != 0) {
 		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
 	fill_reply(&sc, req->council, start, end, &reply);
-	snprintf(params, sizeof(params), "period=%s stage=%s", sc.periods.asked.label,
-		 req->stage[0] != '\0' ? req->stage : "all");
+	reply.org_unit = org;
+	snprintf(params, sizeof(params), "period=%s stage=%s org_unit=%s", sc.periods.asked.label,
+		 req->stage[0] != '\0' ? req->stage : "all", org);
 	reply_and_keep(a, call, key, generation, access_fresh(call) && sc.from_primary, &reply.base,
 		       (int64_t)sc.nrows, params);
 cleanup:
@@ -611,7 +694,8 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 	scorecard sc;
 	costs_over_budget over = { NULL, 0, "", "" };
 	status st = STATUS_INIT;
-	char key[256], params[128];
+	store_org_unit unit;
+	char key[400], params[256], org[160];
 	uint64_t generation;
 
 	memset(&sc, 0, sizeof(sc));
@@ -619,15 +703,24 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 		rpc_call_fail(call, STATUS_INVALID_ARGUMENT, "the request is not a GetExceptionsRequest");
 		return;
 	}
-	cache_key(key, sizeof(key), a, call, "GetExceptions", req->council, req->period, "");
+	if (org_unit_parse(req->org_unit, &unit, &st) != 0 ||
+	    scorecards_check_request(req->council, req->period, NULL, &st) != 0 ||
+	    org_unit_resolve(a, call, req->council, req->org_unit, &unit, &st) != 0) {
+		rpc_call_fail_status(call, &st);
+		goto cleanup;
+	}
+	org_unit_format(&unit, org, sizeof(org));
+	cache_key(key, sizeof(key), a, call, "GetExceptions", req->council, &unit, req->period, "");
 	if (reply_from_cache(a, call, key))
 		goto cleanup;
 	generation = cache_generation(a);
 	/* The budget criterion: budget lines forecast over budget in the
-	 * period's financial year. */
-	if (build_scorecard(a, call, req->council, req->period, NULL, &sc, &st) != 0 ||
-	    costs_over_budget_find(a, rpc_call_remaining_ms(call), req->council, &sc.periods.asked,
-				   sc.data_to, &over, &st) != 0) {
+	 * period's financial year. Budgets are the council's: an org unit's
+	 * exceptions have no budget criterion. */
+	if (build_scorecard(a, call, req->council, &unit, req->period, NULL, &sc, &st) != 0 ||
+	    (unit.kind == STORE_ORG_COUNCIL &&
+	     costs_over_budget_find(a, rpc_call_remaining_ms(call), req->council,
+				    &sc.periods.asked, sc.data_to, &over, &st) != 0)) {
 		rpc_call_fail_status(call, &st);
 		goto cleanup;
 	}
@@ -662,9 +755,10 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 	}
 	reply.council = req->council;
 	reply.period = sc.periods.asked.label;
+	reply.org_unit = org;
 	reply.n_exceptions = count;
 	reply.exceptions = exceptions;
-	snprintf(params, sizeof(params), "period=%s", sc.periods.asked.label);
+	snprintf(params, sizeof(params), "period=%s org_unit=%s", sc.periods.asked.label, org);
 	reply_and_keep(a, call, key, generation, access_fresh(call) && sc.from_primary,
 		       &reply.base, (int64_t)count, params);
 cleanup:

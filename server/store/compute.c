@@ -35,17 +35,6 @@
 	"CREATE TEMP TABLE engine_end_date ON COMMIT DROP AS SELECT DISTINCT end_date, " \
 	"end_date::text AS label FROM pg_temp.engine_period"
 
-struct store_compute {
-	store_pool *pool;
-	store_conn *conn;
-	char council[16];
-	char data_to[16];
-	char last_load[24];      /* the council's newest load when the run began */
-	char pending_upto[24];   /* the newest compute_pending note read */
-	int indicators, failures;
-	long values;
-	struct timespec started;
-};
 
 /* The dates that place a council's events in time: the earliest and latest
  * across the main journey records (ends included, so a return whose last
@@ -763,8 +752,9 @@ static int case_row(size_t ncolumns, const char *const *values, void *ctx)
 }
 
 static int stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *setup,
-		       size_t nsetup, const char *param_setup, const char *sql, int nparams,
-		       const char *const *params, store_row_cb cb, void *ctx, status *st);
+		       size_t nsetup, const store_org_unit *unit, const char *param_setup,
+		       const char *sql, int nparams, const char *const *params, store_row_cb cb,
+		       void *ctx, status *st);
 
 int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
 		const store_period *period, const char *sql, store_case_cb cb, void *ctx,
@@ -777,6 +767,15 @@ int store_cases_of_fact(store_pool *pool, int64_t timeout_ms, const char *counci
 			const store_period *period, const char *fact_sql, const char *sql,
 			store_case_cb cb, void *ctx, status *st)
 {
+	return store_cases_of_unit(pool, timeout_ms, council, NULL, period, fact_sql, sql, cb, ctx,
+				   st);
+}
+
+int store_cases_of_unit(store_pool *pool, int64_t timeout_ms, const char *council,
+			const store_org_unit *unit, const store_period *period,
+			const char *fact_sql, const char *sql, store_case_cb cb, void *ctx,
+			status *st)
+{
 	const char *params[1] = { council };
 	char insert[256];
 	case_adapter ad = { cb, ctx };
@@ -786,22 +785,25 @@ int store_cases_of_fact(store_pool *pool, int64_t timeout_ms, const char *counci
 
 	snprintf(insert, sizeof(insert), "INSERT INTO pg_temp.engine_period VALUES ('%s', '%s', '%s', "
 		 "'%s')", period->label, period->type, period->start, period->end);
-	return stream_rows(pool, timeout_ms, setup, sizeof(setup) / sizeof(setup[0]), fact_sql, sql, 1,
-			   params, case_row, &ad, st);
+	return stream_rows(pool, timeout_ms, setup, sizeof(setup) / sizeof(setup[0]), unit,
+			   fact_sql, sql, 1, params, case_row, &ad, st);
 }
 
 int store_stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *setup,
 		      size_t nsetup, const char *sql, int nparams, const char *const *params,
 		      store_row_cb cb, void *ctx, status *st)
 {
-	return stream_rows(pool, timeout_ms, setup, nsetup, NULL, sql, nparams, params, cb, ctx, st);
+	return stream_rows(pool, timeout_ms, setup, nsetup, NULL, NULL, sql, nparams, params, cb,
+			   ctx, st);
 }
 
-/* store_stream_rows, with param_setup (when not NULL) run after the setup
- * statements with the query's parameters. */
+/* store_stream_rows, with the records of `unit` only (when not NULL, a
+ * council's org unit: params[0] is the council), and param_setup (when not
+ * NULL) run after the setup statements with the query's parameters. */
 static int stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *setup,
-		       size_t nsetup, const char *param_setup, const char *sql, int nparams,
-		       const char *const *params, store_row_cb cb, void *ctx, status *st)
+		       size_t nsetup, const store_org_unit *unit, const char *param_setup,
+		       const char *sql, int nparams, const char *const *params, store_row_cb cb,
+		       void *ctx, status *st)
 {
 	store_conn *c;
 	PGresult *res;
@@ -825,6 +827,8 @@ static int stream_rows(store_pool *pool, int64_t timeout_ms, const char *const *
 			goto cleanup;
 		PQclear(res);
 	}
+	if (unit != NULL && store_org_scope(c, params[0], unit, st) != 0)
+		goto cleanup;
 	if (param_setup != NULL) {
 		if ((res = store_query(c, param_setup, nparams, params, st)) == NULL)
 			goto cleanup;

@@ -335,6 +335,52 @@ int store_compute_indicator(store_compute *cmp, const char *indicator_id, int ve
 			    status *st);
 
 /* What a whole-catalogue recompute leaves for the next one. */
+/* ---- org units (org_units.c) ---- */
+
+/* An org unit of a council: the council itself, or one of its localities
+ * (as placement cost lines name them) or teams (as contacts and early help
+ * episodes name them). docs/indicators.md, "Figures by org unit". */
+typedef enum store_org_kind {
+	STORE_ORG_COUNCIL = 0,
+	STORE_ORG_LOCALITY,
+	STORE_ORG_TEAM
+} store_org_kind;
+
+typedef struct store_org_unit {
+	store_org_kind kind;
+	char name[128];   /* "" for the council */
+} store_org_unit;
+
+/* "council", "locality" or "team". */
+const char *store_org_kind_name(store_org_kind kind);
+
+typedef int (*store_org_unit_cb)(store_org_kind kind, const char *name, long children,
+				 void *ctx);
+
+/* The council's localities, then its teams, by name, with how many children
+ * each holds. */
+int store_org_units(store_pool *pool, int64_t timeout_ms, const char *council,
+		    store_org_unit_cb cb, void *ctx, status *st);
+
+/* Whether the council's records name the org unit (the council: always). */
+int store_org_unit_exists(store_pool *pool, int64_t timeout_ms, const char *council,
+			  const store_org_unit *unit, bool *exists, status *st);
+
+/* store_compute_begin for an org unit's figures, computed on request: no
+ * lock, nothing written; the records the engine's SQL reads are the org
+ * unit's. End it with store_compute_abort (its transaction rolls back). */
+int store_compute_begin_org(store_pool *pool, int64_t timeout_ms, const char *council,
+			    const store_org_unit *unit, char from[16], char to[16],
+			    store_compute **out, status *st);
+
+struct store_series_row;
+/* Runs an indicator's SQL (as store_compute_indicator) and hands each value,
+ * in order of period end, to cb (version 0: the caller knows it). A faulty
+ * definition fails alone: -1 with st set, and the next may run. */
+int store_compute_rows(store_compute *cmp, const char *indicator_id, const char *period_types,
+		       const char *sql, int (*cb)(const struct store_series_row *row, void *ctx),
+		       void *ctx, status *st);
+
 typedef struct store_compute_state {
 	char periods_from[16];     /* the first day of its periods ("" none) */
 	char recomputed_from[16];  /* the first period end it recomputed; "" every one */
@@ -640,6 +686,12 @@ int store_cases(store_pool *pool, int64_t timeout_ms, const char *council,
 int store_cases_of_fact(store_pool *pool, int64_t timeout_ms, const char *council,
 			const store_period *period, const char *fact_sql, const char *sql,
 			store_case_cb cb, void *ctx, status *st);
+/* store_cases_of_fact over the records of an org unit of the council (NULL:
+ * the council's). */
+int store_cases_of_unit(store_pool *pool, int64_t timeout_ms, const char *council,
+			const store_org_unit *unit, const store_period *period,
+			const char *fact_sql, const char *sql, store_case_cb cb, void *ctx,
+			status *st);
 
 /* Called per row with its values as text ("" for NULL); non-zero stops. */
 typedef int (*store_row_cb)(size_t ncolumns, const char *const *values, void *ctx);

@@ -414,6 +414,7 @@ static const rpc_row matrix[] = {
 	  NULL },
 	{ "/csperf.v1.Performance/GetExceptions", "admin analyst reader scrutiny", true,
 	  NULL },
+	{ "/csperf.v1.Performance/ListOrgUnits", "admin analyst reader scrutiny", true, NULL },
 	{ "/csperf.v1.Performance/WatchScorecard", "admin analyst reader scrutiny", true,
 	  NULL },
 	{ "/csperf.v1.Performance/GetPlacementCosts", "admin finance", true, prepare_costs },
