@@ -592,6 +592,24 @@ static void test_cli_commentary(void **state)
 	assert_non_null(strstr(out, "\"target_source\": \"council\""));
 	free(out);
 	free(err);
+	/* The committee report: the card beside the figure, its text escaped. */
+	{
+		char html_path[512], *html;
+
+		snprintf(html_path, sizeof(html_path), "%s/report.html", workdir);
+		assert_int_equal(cli(reader, (const char *const[]){ "report", "--council", "950",
+				 "--period", "2018-19:Q4", "--out", html_path, NULL }, &out, &err), 0);
+		free(out);
+		free(err);
+		html = fixture_read_file(html_path);
+		assert_non_null(html);
+		assert_non_null(strstr(html, "Caf\xc3\xa9 &lt;b&gt;staff&lt;/b&gt; &amp; "));
+		assert_null(strstr(html, "<b>staff</b>"));
+		assert_non_null(strstr(html, "<b>Lead officer:</b> Head of Assessment"));
+		assert_non_null(strstr(html, "(ann analyst, "));
+		assert_non_null(strstr(html, "council&#39;s"));
+		free(html);
+	}
 	/* A file that is not UTF-8: refused by name, nothing written. */
 	write_file(path, "caf\xe9\n");
 	assert_int_equal(cli(analyst, (const char *const[]){ "commentary", "put", "--council", "950",
