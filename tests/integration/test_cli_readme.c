@@ -268,7 +268,8 @@ static void test_docs_forms_are_read(void **state)
 				static const char *const commands[] = {
 					"info", "health", "load", "loads", "scorecard", "exceptions", "costs",
 					"report", "indicators", "series", "cases", "annex-a", "comparators",
-					"council", "token", "audit", "help", "-o", "-f", "--format", NULL,
+					"council", "token", "audit", "help", "-o", "-f", "--format", "targets",
+					"commentary", NULL,
 				};
 
 				if (commands[c] == NULL)
