@@ -202,9 +202,14 @@ static void on_field(void *data, size_t len, void *ctx)
 		return;
 	}
 	if (r->line == 1) {
+		const char *name = data;
+
+		/* A spreadsheet's byte-order mark is not part of the first name. */
+		if (name != NULL && r->field == 0 && strncmp(name, "\xef\xbb\xbf", 3) == 0)
+			name += 3;
 		r->column_of[r->field] = -1;
 		for (int c = 0; c < NCOLUMNS; c++)
-			if (data != NULL && strcmp(data, column_names[c]) == 0)
+			if (name != NULL && strcmp(name, column_names[c]) == 0)
 				r->column_of[r->field] = c;
 		r->ncolumns = ++r->field;
 		return;
