@@ -528,6 +528,17 @@ static void test_report_card_round_trip(void **state)
 	assert_string_equal(audit, "2");
 	free(audit);
 
+	/* csperfd's log names the card written, never its text. */
+	{
+		char *log = fixture_read_file(server.log_path);
+
+		assert_non_null(log);
+		assert_non_null(strstr(log, "report card 950 TSA 2018-19:Q4 version 1 written"));
+		assert_null(strstr(log, "staff"));
+		assert_null(strstr(log, "Recruit"));
+		free(log);
+	}
+
 	/* Refusals: a reader may not write; an analyst not for another council. */
 	assert_int_equal(csperf_report_card_put(rita, &card, 0, NULL), CSPERF_EPERM);
 	assert_int_equal(csperf_report_card_put(otto, &card, 0, NULL), CSPERF_EPERM);
