@@ -109,6 +109,9 @@ int cmd_comparators_import(const cli_globals *globals, int argc, char **argv);
  * `rows` (a new reference, the caller's). cmd_scorecard.c. */
 struct json_t;
 struct json_t *cli_scorecard_json(const struct csperf_scorecard *scorecard);
+/* A report card as JSON (cmd_commentary.c), for commentary show and the scorecard. */
+struct csperf_report_card;
+struct json_t *cli_report_card_json(const struct csperf_report_card *card);
 int cmd_validate(const cli_globals *globals, int argc, char **argv);
 
 /* What cli_validate_files prints: nothing, the failures (an empty list

@@ -100,6 +100,10 @@ static json_t *row_json(const csperf_scorecard_row *r)
 	/* records behind the figure failing a DfE rule that decides it */
 	json_object_set_new(o, "failing_records", json_integer((json_int_t)r->failing_records));
 	json_object_set_new(o, "failing_rules", json_string(r->failing_rules));
+	/* whose target (docs/indicators.md), and the report card (docs/REPORT.md) */
+	json_object_set_new(o, "target_source", json_string(r->target_source));
+	json_object_set_new(o, "report_card", r->report_card != NULL
+			    ? cli_report_card_json(r->report_card) : json_null());
 	return o;
 }
 

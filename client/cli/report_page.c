@@ -109,6 +109,11 @@ static const char style[] =
 "svg.chart .now-green{fill:#2e8b47;}\n"
 "svg.chart .empty{font-size:10px;fill:#777;}\n"
 "svg.chart .hidden{font-size:13px;font-weight:bold;fill:#1b1b1b;}\n"
+".reportcard{font-size:.82rem;margin:4px 0 2px;padding:6px 10px;border-left:3px solid #8fa3bd;"
+"background:#f5f7fa;}\n"
+".reportcard p{margin:2px 0;white-space:pre-line;}.reportcard .who{color:var(--muted);"
+"font-size:.75rem;}\n"
+"tr.reportcard-row td{padding-top:0;}\n"
 "section.definitions dl{font-size:.85rem;columns:2;column-gap:32px;}\n"
 "section.definitions dt{font-weight:bold;break-after:avoid;}\n"
 "section.definitions dd{margin:0 0 8px;break-inside:avoid;}\n"
@@ -245,6 +250,61 @@ static void write_summary(FILE *f, const report *r)
 	fputs("</div>\n", f);
 }
 
+/* A writer and a time, as "by NAME, 2019-04-12". */
+static void put_written(FILE *f, const char *by, const char *at)
+{
+	char date[48];
+
+	if (by[0] == '\0')
+		return;
+	fputs(" <span class=\"who\">(", f);
+	report_put_escaped(f, by);
+	if (at[0] != '\0') {
+		report_format_date(at, date, sizeof(date));
+		fputs(", ", f);
+		report_put_escaped(f, date);
+	}
+	fputs(")</span>", f);
+}
+
+/* The report card beside a figure (docs/REPORT.md): who leads, who owns the
+ * data, the commentary and actions with who wrote them; staff's free text,
+ * escaped. Nothing when there is none. */
+static void write_report_card(FILE *f, const csperf_report_card *c)
+{
+	if (c == NULL)
+		return;
+	fputs("<div class=\"reportcard\">", f);
+	if (c->lead_officer[0] != '\0' || c->data_owner[0] != '\0') {
+		fputs("<p>", f);
+		if (c->lead_officer[0] != '\0') {
+			fputs("<b>Lead officer:</b> ", f);
+			report_put_escaped(f, c->lead_officer);
+			fputs(c->data_owner[0] != '\0' ? ". " : "", f);
+		}
+		if (c->data_owner[0] != '\0') {
+			fputs("<b>Data owner:</b> ", f);
+			report_put_escaped(f, c->data_owner);
+		}
+		fputs("</p>", f);
+	}
+	if (c->commentary[0] != '\0') {
+		fputs("<p><b>Commentary</b>", f);
+		put_written(f, c->commentary_by, c->commentary_at);
+		fputs(": ", f);
+		report_put_escaped(f, c->commentary);
+		fputs("</p>", f);
+	}
+	if (c->actions[0] != '\0') {
+		fputs("<p><b>Actions</b>", f);
+		put_written(f, c->actions_by, c->actions_at);
+		fputs(": ", f);
+		report_put_escaped(f, c->actions);
+		fputs("</p>", f);
+	}
+	fputs("</div>\n", f);
+}
+
 static void write_exception(FILE *f, const report *r, const csperf_exception *e)
 {
 	const csperf_scorecard_row *row = e->row != NULL ? e->row : report_row_of(r, e->indicator_id);
@@ -287,6 +347,7 @@ static void write_exception(FILE *f, const report *r, const csperf_exception *e)
 		fputs("</dd></div><div><dt>Direction</dt><dd>", f);
 		report_put_direction(f, row->direction);
 		fputs("</dd></div></dl>\n", f);
+		write_report_card(f, row->report_card);
 	}
 	fputs("</article>\n", f);
 }
@@ -422,6 +483,9 @@ static void write_row(FILE *f, const report *r, size_t row_index, const char *co
 	report_format_figure(row->unit, row->target, false, text, sizeof(text));
 	fputs("<td class=\"num\">", f);
 	report_put_escaped(f, text);
+	/* The council's own target, not the catalogue's (docs/indicators.md). */
+	if (row->target_source != NULL && strcmp(row->target_source, "council") == 0)
+		fputs("<small>council&#39;s</small>", f);
 	fputs("</td><td class=\"c\">", f);
 	report_put_rag_badge(f, row->rag);
 	fputs("</td><td class=\"c\">", f);
@@ -451,6 +515,11 @@ static void write_row(FILE *f, const report *r, size_t row_index, const char *co
 	fputs("</td><td>", f);
 	report_write_chart(f, r, row_index);
 	fputs("</td></tr>\n", f);
+	if (row->report_card != NULL) {
+		fprintf(f, "<tr class=\"reportcard-row\"><td></td><td colspan=\"%zu\">", nquarters + 7);
+		write_report_card(f, row->report_card);
+		fputs("</td></tr>\n", f);
+	}
 	*any_suppressed |= row->suppressed != 0;
 }
 

@@ -103,4 +103,9 @@ int client_scorecard_view(const ProtobufCMessage *header, void *const *rows, siz
 /* strdup that treats NULL as "". */
 char *client_strdup(const char *text);
 
+/* settings.c: the public view of a report card (strings borrowed). */
+struct Csperf__V1__ReportCard;
+struct csperf_report_card;
+void client_view_card(const struct Csperf__V1__ReportCard *m, struct csperf_report_card *v);
+
 #endif

@@ -291,6 +291,8 @@ void csperf_series_free(csperf_series *series)
 
 /* ---- scorecards ---- */
 
+static void unview_row(const csperf_scorecard_row *v);
+
 /* The public view of one row; its arrays are malloc'd, freed by row_free. */
 static int view_row(const Csperf__V1__ScorecardRow *m, csperf_scorecard_row *v)
 {
@@ -358,11 +360,24 @@ static int view_row(const Csperf__V1__ScorecardRow *m, csperf_scorecard_row *v)
 	v->version = m->version;
 	v->failing_records = m->failing_records;
 	v->failing_rules = m->failing_rules;
+	v->target_source = m->target_source;
+	v->report_card = NULL;
+	if (m->report_card != NULL) {
+		csperf_report_card *card = calloc(1, sizeof(*card));
+
+		if (card == NULL) {
+			unview_row(v);
+			return -1;
+		}
+		client_view_card(m->report_card, card);
+		v->report_card = card;
+	}
 	return 0;
 }
 
 static void unview_row(const csperf_scorecard_row *v)
 {
+	free((void *)v->report_card);
 	free((void *)v->trend);
 	free((void *)v->comparators);
 	free((void *)v->breakdown);

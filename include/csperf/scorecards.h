@@ -143,6 +143,8 @@ typedef struct csperf_breakdown_row {
 	csperf_figure value;       /* percent of the indicator's total */
 } csperf_breakdown_row;
 
+struct csperf_report_card;
+
 typedef struct csperf_scorecard_row {
 	const char *indicator_id;
 	const char *title;
@@ -179,6 +181,13 @@ typedef struct csperf_scorecard_row {
 	 * space-separated: 0 and "" when none. */
 	uint64_t failing_records;
 	const char *failing_rules;
+	/* Added with council settings (issue 19). Whose target this is:
+	 * "council" (the council's own), "catalogue" (the definition's), ""
+	 * when there is none. */
+	const char *target_source;
+	/* The report card for the indicator, council and period; NULL when
+	 * none is written. */
+	const struct csperf_report_card *report_card;
 } csperf_scorecard_row;
 
 typedef struct csperf_scorecard {
@@ -505,6 +514,106 @@ int csperf_reconcile_get(csperf_client *client, const char *council, const char 
 
 /* Frees what csperf_reconcile_get returned; accepts NULL. */
 void csperf_reconcile_free(csperf_reconcile *reconcile);
+
+/* ---- each council its own: settings and report cards ---- */
+
+/* A council's own settings for one indicator. Its targets replace the
+ * catalogue's for the years they name; the other years keep the
+ * catalogue's. A link "" keeps the catalogue's; "none" links to none. */
+typedef struct csperf_indicator_settings {
+	const char *indicator_id;
+	size_t ntargets;
+	const csperf_target *targets;
+	const char *corporate_risk;
+	const char *budget_line;
+} csperf_indicator_settings;
+
+/* One version of a council's settings: every indicator's, and the
+ * indicators its scorecard shows, in order (none: the catalogue's for its
+ * nation). */
+typedef struct csperf_council_settings {
+	const char *council;
+	int version;               /* 0: the council has no settings of its own */
+	size_t nindicators;
+	const csperf_indicator_settings *indicators;
+	size_t nscorecard;
+	const char *const *scorecard;
+	const char *created_at;    /* ISO 8601, UTC */
+	const char *created_by;    /* the name of the token that put it */
+} csperf_council_settings;
+
+typedef struct csperf_council_settings_list {
+	size_t count;                            /* the current first, then older ones */
+	const csperf_council_settings *settings;
+	void *internal;
+} csperf_council_settings_list;
+
+/* Flags of csperf_council_settings_put. */
+#define CSPERF_SETTINGS_MERGE 1u          /* merge into the current settings, not replace them */
+#define CSPERF_SETTINGS_SET_SCORECARD 2u  /* with MERGE: also replace the scorecard's list */
+
+/* Stores the next version of a council's settings (its version field is
+ * ignored): these settings whole, or with CSPERF_SETTINGS_MERGE merged into
+ * the current ones (each indicator's targets by year, links where not
+ * NULL or ""). CSPERF_EINVAL naming the indicator, field and value when any
+ * part will not do: nothing is stored. *out (may be NULL) is what was
+ * stored. Admin only. */
+int csperf_council_settings_put(csperf_client *client, const csperf_council_settings *settings,
+				unsigned int flags, csperf_council_settings_list **out);
+
+/* A council's current settings (version 0 when it has none), and with
+ * history non-zero every earlier version, newest first. */
+int csperf_council_settings_get(csperf_client *client, const char *council, int history,
+				csperf_council_settings_list **out);
+
+void csperf_council_settings_list_free(csperf_council_settings_list *list);
+
+/* A report card: for an indicator, council and period, who leads on it, who
+ * owns its data, and the commentary and actions with who last wrote each
+ * and when (ISO 8601, UTC; "" never). Commentary is staff's free text. */
+typedef struct csperf_report_card {
+	const char *council;
+	const char *indicator_id;
+	const char *period;        /* as the scorecard's: 2018-19:Q4 */
+	int version;
+	const char *lead_officer;
+	const char *data_owner;
+	const char *commentary;
+	const char *commentary_by;
+	const char *commentary_at;
+	const char *actions;
+	const char *actions_by;
+	const char *actions_at;
+	const char *created_at;    /* this version */
+	const char *created_by;
+} csperf_report_card;
+
+typedef struct csperf_report_card_list {
+	size_t count;
+	const csperf_report_card *cards;
+	void *internal;
+} csperf_report_card_list;
+
+/* Fields of csperf_report_card_put; 0: all four. */
+#define CSPERF_CARD_LEAD_OFFICER 1u
+#define CSPERF_CARD_DATA_OWNER 2u
+#define CSPERF_CARD_COMMENTARY 4u
+#define CSPERF_CARD_ACTIONS 8u
+
+/* Writes the next version of a report card (council, indicator_id and
+ * period name it): the fields given take the card's text (NULL as ""), the
+ * others keep the current card's. *out (may be NULL) holds the card
+ * written. Admins and the council's analysts. */
+int csperf_report_card_put(csperf_client *client, const csperf_report_card *card,
+			   unsigned int fields, csperf_report_card_list **out);
+
+/* The current report cards of a council and period (of one indicator, or
+ * all when indicator_id is NULL), or with history every version, newest
+ * first within a card. */
+int csperf_report_cards_get(csperf_client *client, const char *council, const char *period,
+			    const char *indicator_id, int history, csperf_report_card_list **out);
+
+void csperf_report_card_list_free(csperf_report_card_list *list);
 
 #ifdef __cplusplus
 }

@@ -87,6 +87,20 @@ static const auth_policy policies[] = {
 	 * those who correct them. */
 	{ "/csperf.v1.Performance/ValidateRecords", ROLE(ADMIN) | ROLE(LOADER) | ROLE(ANALYST),
 	  AUTH_SCOPE_COUNCIL, false },
+
+	/* A council's own settings (targets, links, its scorecard's list)
+	 * decide every RAG and exception its committee reads: set by an admin,
+	 * as definitions and council details are; read by whoever reads its
+	 * scorecard. Report cards are written by the council's analysts (and
+	 * admins) and read by whoever reads its scorecard; commentary is staff's
+	 * free text, so every read is a call of its own, audited. */
+	{ "/csperf.v1.Performance/PutCouncilSettings", ROLE(ADMIN), AUTH_SCOPE_COUNCIL, false },
+	{ "/csperf.v1.Performance/GetCouncilSettings", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
+	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
+	{ "/csperf.v1.Performance/PutReportCard", ROLE(ADMIN) | ROLE(ANALYST), AUTH_SCOPE_COUNCIL,
+	  false },
+	{ "/csperf.v1.Performance/GetReportCards", ROLE(ADMIN) | ROLE(ANALYST) | ROLE(READER) |
+	  ROLE(SCRUTINY), AUTH_SCOPE_COUNCIL, false },
 };
 
 const auth_policy *auth_policy_find(const char *method)

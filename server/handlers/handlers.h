@@ -58,6 +58,11 @@ void handle_delete_council(rpc_call *call, void *app);
 void handle_import_comparators(rpc_call *call, void *app);
 void handle_reconcile(rpc_call *call, void *app);
 void handle_validate_records(rpc_call *call, void *app);
+/* Each council its own (settings.c): settings and report cards. */
+void handle_put_council_settings(rpc_call *call, void *app);
+void handle_get_council_settings(rpc_call *call, void *app);
+void handle_put_report_card(rpc_call *call, void *app);
+void handle_get_report_cards(rpc_call *call, void *app);
 
 /* Checks shared by handlers: an LA code (3 to 9 letters and digits), an
  * indicator id (2 to 16 capitals and digits, a letter first). */

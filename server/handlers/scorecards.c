@@ -18,6 +18,7 @@
 #include "org_units.h"
 #include "read_cache.h"
 #include "../compute.h"
+#include "settings.h"
 #include "../engine/engine.h"
 #include "../engine/judge.h"
 #include "../engine/scorecard.h"
@@ -36,6 +37,11 @@ typedef struct definitions {
 	scorecard_definition *items;
 	size_t count;
 	bool failed;
+	/* A council's own settings (settings.h): each item's own targets
+	 * (NULL: the catalogue's), and the items shown, in order. */
+	char **own_targets;
+	size_t *order;
+	size_t norder;
 } definitions;
 
 typedef struct value_reader {
@@ -102,8 +108,67 @@ static void definitions_free(definitions *defs)
 		free((char *)d->risk);
 		free((char *)d->budget_line);
 		free((char *)d->targets);
+		if (defs->own_targets != NULL)
+			free(defs->own_targets[i]);
 	}
 	free(defs->items);
+	free(defs->own_targets);
+	free(defs->order);
+}
+
+/* Replaces a borrowed-by-the-engine string of a definition with a copy of
+ * text; -1 when out of memory. */
+static int replace_text(const char **field, const char *text)
+{
+	char *copy = strdup(text);
+
+	if (copy == NULL)
+		return -1;
+	free((char *)*field);
+	*field = copy;
+	return 0;
+}
+
+/* The council's own settings over the catalogue's (docs/indicators.md,
+ * "Targets and a council's own settings"): its targets for the years it
+ * sets, its links where it sets them, and its scorecard's list and order
+ * over the definitions read (already the catalogue's for its nation). */
+static int apply_settings(definitions *defs, const settings_overrides *o, status *st)
+{
+	defs->own_targets = calloc(defs->count + 1, sizeof(*defs->own_targets));
+	defs->order = calloc(defs->count + 1, sizeof(*defs->order));
+	if (defs->own_targets == NULL || defs->order == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	for (size_t i = 0; i < defs->count; i++) {
+		scorecard_definition *d = &defs->items[i];
+		const char *risk = settings_link(o, d->id, "corporate_risk");
+		const char *line = settings_link(o, d->id, "budget_line");
+		char *merged;
+
+		defs->own_targets[i] = settings_own_targets(o, d->id);
+		if (defs->own_targets[i] != NULL) {
+			merged = settings_merge_targets(d->targets, defs->own_targets[i]);
+			if (merged == NULL)
+				return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+			free((char *)d->targets);
+			d->targets = merged;
+		}
+		if ((risk != NULL && replace_text(&d->risk, risk) != 0) ||
+		    (line != NULL && replace_text(&d->budget_line, line) != 0))
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	}
+	if (o->nscorecard == 0) {
+		for (size_t i = 0; i < defs->count; i++)
+			defs->order[defs->norder++] = i;
+		return 0;
+	}
+	for (size_t k = 0; k < o->nscorecard; k++)
+		for (size_t i = 0; i < defs->count; i++)
+			if (strcmp(defs->items[i].id, o->scorecard[k]) == 0) {
+				defs->order[defs->norder++] = i;
+				break;
+			}
+	return 0;
 }
 
 typedef struct peer_reader {
@@ -303,6 +368,7 @@ typedef struct scorecard {
 	size_t nrows;
 	bool from_primary;   /* read from the primary, not a replica */
 	struct handlers_quality *quality;  /* validation.c: rows' failing records */
+	settings_cards cards;         /* the report cards the rows point to */
 } scorecard;
 
 static void scorecard_free(scorecard *sc)
@@ -318,6 +384,7 @@ static void scorecard_free(scorecard *sc)
 	free(sc->peer_averages.items);
 	free(sc->published.items);
 	handlers_quality_free(sc->quality);
+	settings_cards_free(&sc->cards);
 }
 
 int scorecards_check_org_unit(const char *org_unit, status *st)
@@ -433,6 +500,8 @@ static int build_scorecard_as(app *a, int64_t timeout, int threshold, const char
 	value_reader values = { NULL, false };
 	peer_reader all_councils = { NULL, false }, neighbours = { NULL, true };
 	published_reader published = { NULL, NULL };
+	settings_overrides overrides = { NULL, NULL, 0, 0 };
+	int rc;
 
 	memset(sc, 0, sizeof(*sc));
 	if (scorecards_check_request(council, period, stage, st) != 0)
@@ -451,6 +520,7 @@ static int build_scorecard_as(app *a, int64_t timeout, int threshold, const char
 		store_read_pool(a->pool, timeout, council);
 	sc->from_primary = reads == a->pool;
 	if (store_council_info(reads, timeout, council, sc->council_name, sc->data_to, st) != 0 ||
+	    settings_overrides_read(reads, timeout, council, &overrides, st) != 0 ||
 	    store_indicators_for_council(reads, timeout, council, stage, keep_definition,
 					 &sc->defs, st) != 0 ||
 	    (unit != NULL && unit->kind != STORE_ORG_COUNCIL
@@ -462,29 +532,45 @@ static int build_scorecard_as(app *a, int64_t timeout, int threshold, const char
 	    store_peer_averages(reads, timeout, council, asked.label, true, keep_peer,
 				&neighbours, st) != 0 ||
 	    store_benchmarks(reads, timeout, council, published_periods, keep_published,
-			     &published, st) != 0) {
+			     &published, st) != 0 ||
+	    settings_cards_read(reads, timeout, council, sc->periods.asked.label, &sc->cards,
+				st) != 0) {
 		if (sc->defs.failed || values.failed)
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		settings_overrides_free(&overrides);
 		return -1;
 	}
+	rc = apply_settings(&sc->defs, &overrides, st);
+	settings_overrides_free(&overrides);
+	if (rc != 0)
+		return -1;
 	/* What this role may see, before anything is computed from it. */
 	scorecard_values_suppress(&sc->values, threshold);
-	sc->rows = calloc(sc->defs.count + 1, sizeof(*sc->rows));
-	sc->engine_rows = calloc(sc->defs.count + 1, sizeof(*sc->engine_rows));
+	sc->rows = calloc(sc->defs.norder + 1, sizeof(*sc->rows));
+	sc->engine_rows = calloc(sc->defs.norder + 1, sizeof(*sc->engine_rows));
 	if (sc->rows == NULL || sc->engine_rows == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-	for (size_t i = 0; i < sc->defs.count; i++) {
+	for (size_t k = 0; k < sc->defs.norder; k++) {
+		size_t i = sc->defs.order[k];
+		judge_figure own = { false, 0, false };
+		double own_tolerance;
 		Row *row;
 
 		if (scorecard_row_build(&sc->defs.items[i], &sc->periods, &sc->values,
 					&sc->peer_averages, &sc->published, threshold,
-					&sc->engine_rows[i]) != 0)
+					&sc->engine_rows[k]) != 0)
 			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-		row = build_row(&sc->engine_rows[i]);
+		row = build_row(&sc->engine_rows[k]);
 		if (row == NULL) {
-			scorecard_row_free(&sc->engine_rows[i]);
+			scorecard_row_free(&sc->engine_rows[k]);
 			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		}
+		if (sc->defs.own_targets[i] != NULL)
+			scorecard_target_for(sc->defs.own_targets[i], &sc->periods.asked, &own,
+					     &own_tolerance);
+		row->target_source = own.present ? "council"
+			: sc->engine_rows[k].target.present ? "catalogue" : "";
+		row->report_card = settings_card_for(&sc->cards, row->indicator_id);
 		sc->rows[sc->nrows++] = row;
 	}
 	return handlers_quality_mark(reads, timeout, council, sc->rows, sc->nrows, &sc->quality, st);
@@ -736,7 +822,7 @@ void handle_get_exceptions(rpc_call *call, void *ctx)
 		char forecast[48], budget[48];
 
 		if (!scorecard_exception_of(&sc.engine_rows[i], &sc.periods, &sc.values,
-					    overspend_of(&sc.defs.items[i], &over, &overspend,
+					    overspend_of(sc.engine_rows[i].definition, &over, &overspend,
 							 forecast, budget), &texts[count]))
 			continue;
 		x = malloc(sizeof(*x));

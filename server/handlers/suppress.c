@@ -36,6 +36,9 @@ const char *const suppress_not_counts[] = {
 	"csperf.v1.PutCouncilResponse.neighbours",
 	"csperf.v1.Council.loads",
 	"csperf.v1.LoadComparatorsResponse.stored",
+	/* a council's own settings and report cards: versions (issue 19) */
+	"csperf.v1.CouncilSettings.version",
+	"csperf.v1.ReportCard.version",
 	/* published statistics: positions and counts of councils and of
 	 * published figures, not of children (docs/COMPARATORS.md) */
 	"csperf.v1.Comparator.rank",

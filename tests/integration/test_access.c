@@ -387,6 +387,12 @@ static void prepare_validate(arena *a, ProtobufCMessage *request)
 	*(int32_t *)member(request, field) = 2019;
 }
 
+static void prepare_card(arena *a, ProtobufCMessage *request)
+{
+	set_string(a, request, "period", "2018-19:Q4");
+	set_string(a, request, "indicator_id", "CN02");
+}
+
 /* What docs/SECURITY.md promises, written out again: the test is the spec. */
 static const rpc_row matrix[] = {
 	{ "/grpc.health.v1.Health/Check", "*", false, NULL },
@@ -427,6 +433,12 @@ static const rpc_row matrix[] = {
 	{ "/csperf.v1.Performance/Reconcile", "admin analyst", true, prepare_reconcile },
 	{ "/csperf.v1.Performance/ValidateRecords", "admin loader analyst", true,
 	  prepare_validate },
+	{ "/csperf.v1.Performance/PutCouncilSettings", "admin", true, NULL },
+	{ "/csperf.v1.Performance/GetCouncilSettings", "admin analyst reader scrutiny", true,
+	  NULL },
+	{ "/csperf.v1.Performance/PutReportCard", "admin analyst", true, prepare_card },
+	{ "/csperf.v1.Performance/GetReportCards", "admin analyst reader scrutiny", true,
+	  prepare_card },
 };
 
 static const rpc_row *matrix_row(const char *method)

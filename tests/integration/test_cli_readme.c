@@ -269,7 +269,7 @@ static void test_docs_forms_are_read(void **state)
 					"info", "health", "load", "loads", "scorecard", "exceptions", "costs",
 					"report", "indicators", "series", "cases", "annex-a", "comparators",
 					"council", "token", "audit", "help", "-o", "-f", "--format", "org-units",
-					NULL,
+					"targets", "commentary", NULL,
 				};
 
 				if (commands[c] == NULL)

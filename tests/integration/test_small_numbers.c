@@ -521,6 +521,17 @@ static void test_no_small_count_reaches_scrutiny(void **state)
 				req.period = (char *)periods[p];
 				check_call(m->name, &req.base, NULL, &total);
 			}
+		} else if (strcmp(m->name, "GetReportCards") == 0) {
+			/* Report cards (issue 19): a period is required. */
+			for (size_t p = 0; periods[p] != NULL; p++) {
+				Csperf__V1__GetReportCardsRequest req =
+					CSPERF__V1__GET_REPORT_CARDS_REQUEST__INIT;
+
+				req.council = COUNCIL;
+				req.period = (char *)periods[p];
+				req.history = true;
+				check_call(m->name, &req.base, NULL, &total);
+			}
 		} else if (strcmp(m->name, "GetIndicatorSeries") == 0) {
 			for (size_t k = 0; k < known.nids; k++) {
 				for (size_t t = 0; t < sizeof(series_types) / sizeof(series_types[0]);
