@@ -506,6 +506,11 @@ static size_t compare_independent(const char *council, const char *const *args)
  *   G9 = 3; G6 ended on 31 March, G7 is on short breaks (V4). At 30 April
  *   2019: G9 alone; at 31 March 2020: G9 and G10 (who starts that day, so
  *   that the data reach the end of 2019-20).
+ * LA13: the 2019 return has no PL_LOCATION; the 2020 return has, and its
+ *   versions of G3's, G8's and G9's episodes (same DECOM) replace the 2019
+ *   ones: on 31 March 2019 G3 IN, G8 OUT, G9 IN: 2 of 3. 30 April 2019: G9
+ *   alone, 1 of 1; 31 March 2020: G9 IN, G10 OUT (G7 IN, but on short
+ *   breaks): 1 of 2.
  * CP06 (CIN censuses 2019, 2020; plans merged on LAchildID and CPPstartDate):
  *   P1 2016-02-29 to 2018-02-28 (its second anniversary): 2017-18 1 of 1.
  *   P2 2017-06-02, P3 2017-06-01, P5 2018-01-10, open in 2019; the 2020
@@ -524,6 +529,9 @@ static void test_independent_returns(void **state)
 		{ "LA01", "2018-19", "3 null 3" },
 		{ "LA01", "2019-04", "1 null 1" },
 		{ "LA01", "2019-20", "2 null 2" },
+		{ "LA13", "2018-19", "2 3 66.67" },
+		{ "LA13", "2019-20", "1 2 50" },
+		{ "LA13", "2019-04", "1 1 100" },
 		{ "CP06", "2017-18", "1 1 100" },
 		{ "CP06", "2019-20", "1 3 33.33" },
 	};
