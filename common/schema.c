@@ -83,6 +83,8 @@ CODE_LIST(episode_end_reason, "reason episode ceased",
 	"E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46",
 	"E47", "E48", "E5", "E6", "E7", "E8", "E9", "E14", "E15", "E16", "E17",
 	"X1");
+CODE_LIST(placement_location, "placement location",
+	"IN", "OUT");
 CODE_LIST(placement_change_reason, "reason for placement change",
 	"CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD",
 	"LAREQ", "PLACE", "CUSTOD", "OTHER");
@@ -356,6 +358,13 @@ static const csperf_field la_episode_fields[] = {
 		"Postcode of the placement, partial as SSDA903 allows (PL_POST)."),
 	FIELD_TEXT("urn", OPTIONAL, 8,
 		"Ofsted unique reference number of the placement (URN)."),
+	/* Added by record schema version 3: fields only ever go at the end. */
+	{ .name = "placement_location", .kind = CSPERF_FIELD_CODE, .required = OPTIONAL,
+	  .codes = &placement_location, .since = 3,
+	  .doc = "Whether the placement is inside (IN) or outside (OUT) the council's boundary (PL_LOCATION)." },
+	{ .name = "placement_la", .kind = CSPERF_FIELD_TEXT, .required = OPTIONAL,
+	  .max_length = 9, .since = 3,
+	  .doc = "The local authority the child is placed in (PL_LA)." },
 };
 static const csperf_field_rule la_episode_rules[] = {
 	RULE_NOT_BEFORE("end_date", "start_date"),

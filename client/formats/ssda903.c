@@ -47,8 +47,9 @@ typedef struct ssda903_table {
 	bool as_at_collection_end;      /* as_at_date is the collection year's end */
 } ssda903_table;
 
-/* Every column that fills a field is required; the others are known only
- * so that they help recognise the table. */
+/* Every column that fills a field is required, but for those the return
+ * gained later (PL_LOCATION and PL_LA, from 2023-24), whose fields are then
+ * absent; the others are known only so that they help recognise the table. */
 static const ssda903_column header_columns[] = {
 	{ "CHILD", "child_id", CONVERT_NONE },
 	{ "SEX", "sex", CONVERT_SEX },
@@ -73,6 +74,8 @@ static const ssda903_column episodes_columns[] = {
 	{ "HOME_POST", "home_postcode", CONVERT_NONE },
 	{ "PL_POST", "placement_postcode", CONVERT_NONE },
 	{ "URN", "urn", CONVERT_NONE },
+	{ "PL_LOCATION", "placement_location", CONVERT_NONE },
+	{ "PL_LA", "placement_la", CONVERT_NONE },
 };
 
 static const ssda903_column reviews_columns[] = {
@@ -195,6 +198,13 @@ static bool is_shared_column(const char *name)
 		strcmp(name, "SEX") == 0;
 }
 
+/* Columns the return gained after csperf first read it: a table without
+ * them is read, their fields absent. */
+static bool is_later_column(const char *name)
+{
+	return strcmp(name, "PL_LOCATION") == 0 || strcmp(name, "PL_LA") == 0;
+}
+
 static int find_column(const char *const *header, size_t ncolumns,
 	const char *name)
 {
@@ -268,6 +278,8 @@ static int read_header(ssda903_reader *reader, const char *const *header,
 		if (column->field == NULL)
 			continue;
 		index = find_column(header, ncolumns, column->name);
+		if (index < 0 && is_later_column(column->name))
+			continue;
 		if (index < 0) {
 			formats_error_set(reader->err, reader->path, line,
 				column->name, NULL,

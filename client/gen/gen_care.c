@@ -136,6 +136,7 @@ typedef struct placement {
 	place_kind kind;
 	bool long_term;             /* long-term fostering: U1, U4 */
 	bool with_foster_carer;     /* adoption by the current foster carer: A5 */
+	bool outside;               /* outside the council's boundary (PL_LOCATION OUT) */
 	const char *provider;
 	char postcode[GEN_POSTCODE_SIZE];
 	char urn[9];
@@ -326,7 +327,8 @@ static void choose_placement(care *c, gen_day day, bool moving)
 		place->provider = "PR1";
 		break;
 	}
-	if (!chance(sim, inside_area[place->kind]))
+	place->outside = !chance(sim, inside_area[place->kind]);
+	if (place->outside)
 		area = other_postcode_areas[gen_rng_between(sim->rng, 0,
 			(int)COUNT_OF(other_postcode_areas) - 1)];
 	make_postcode(sim, area, place->postcode);
@@ -360,6 +362,10 @@ static void open_episode(care *c, gen_day day, const char *reason,
 	memcpy(episode->placement_postcode, c->place.postcode,
 		sizeof(episode->placement_postcode));
 	memcpy(episode->urn, c->place.urn, sizeof(episode->urn));
+	/* PL_LA names the council for a placement inside it; the generator does
+	 * not say which council an outside placement is in. */
+	episode->placement_location = c->place.outside ? "OUT" : "IN";
+	episode->placement_la = c->place.outside ? NULL : c->sim->model->window->council;
 }
 
 static void close_episode(care *c, gen_day day, const char *end_reason)
@@ -688,6 +694,7 @@ static void change_legal_status(care *c, gen_day day, const char *legal)
 		c->place.kind = PLACE_WITH_PARENTS;
 		c->place.provider = "PR0";
 		c->place.urn[0] = '\0';
+		c->place.outside = false;
 		snprintf(c->place.postcode, sizeof(c->place.postcode), "%s",
 			sim->journey->child.home_postcode);
 		begin_placement(c, day);

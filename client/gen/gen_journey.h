@@ -155,6 +155,8 @@ typedef struct gen_la_episode {
 	const char *change_reason;     /* on episodes that start a new placement */
 	char placement_postcode[GEN_POSTCODE_SIZE];
 	char urn[9];
+	const char *placement_location; /* IN or OUT (PL_LOCATION) */
+	const char *placement_la;       /* the council's code when IN (PL_LA) */
 	bool written;
 } gen_la_episode;
 

@@ -75,13 +75,14 @@ enum episode_field {
 	EPISODE_CHILD, EPISODE_START, EPISODE_NEW_REASON, EPISODE_LEGAL_STATUS,
 	EPISODE_NEED, EPISODE_PLACEMENT, EPISODE_PROVIDER, EPISODE_END,
 	EPISODE_END_REASON, EPISODE_CHANGE_REASON, EPISODE_HOME_POSTCODE,
-	EPISODE_PLACEMENT_POSTCODE, EPISODE_URN, EPISODE_FIELDS
+	EPISODE_PLACEMENT_POSTCODE, EPISODE_URN, EPISODE_LOCATION, EPISODE_PLACEMENT_LA,
+	EPISODE_FIELDS
 };
 static const char *const episode_names[EPISODE_FIELDS] = {
 	"child_id", "start_date", "new_episode_reason", "legal_status",
 	"category_of_need", "placement_type", "placement_provider", "end_date",
 	"end_reason", "placement_change_reason", "home_postcode",
-	"placement_postcode", "urn",
+	"placement_postcode", "urn", "placement_location", "placement_la",
 };
 
 enum la_review_field {
@@ -409,6 +410,8 @@ static int write_episodes(gen_output *out, gen_journey *journey,
 		values[EPISODE_HOME_POSTCODE] = journey->child.home_postcode;
 		values[EPISODE_PLACEMENT_POSTCODE] = episode->placement_postcode;
 		values[EPISODE_URN] = episode->urn;
+		values[EPISODE_LOCATION] = episode->placement_location;
+		values[EPISODE_PLACEMENT_LA] = episode->placement_la;
 		if (write_row(out, file, values, EPISODE_FIELDS) != 0)
 			return -1;
 		episode->written = true;

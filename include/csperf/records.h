@@ -55,7 +55,7 @@ typedef enum csperf_record_type {
 /* The version of the record schema (the fields of every type, in order) that
  * this SDK writes. A load says which it follows; csperfd refuses one that
  * differs from its own. Raised whenever a type gains a field. */
-#define CSPERF_RECORD_SCHEMA_VERSION 2
+#define CSPERF_RECORD_SCHEMA_VERSION 3
 
 /* The name of a record type, e.g. "la_episode" for CSPERF_RECORD_LA_EPISODE:
  * a static string, also the name of its csperf CSV file (la_episode.csv or

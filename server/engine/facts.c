@@ -13,7 +13,13 @@
  * Every field of a fact looks back, never forward: a fact row's values
  * depend only on records dated on or before its own dates, so a change to
  * the records reaches the same periods as it does for the records
- * themselves (engine_indicator_reach_back_months stays 0).
+ * themselves (engine_indicator_reach_back_months stays 0). One exception,
+ * which only an erroneous return can reach: adoption_journey's placed_date
+ * is the period of care's first placement for adoption, also when it comes
+ * in an episode chained after the adoption's (INDICATORS.md's A1). The first
+ * such episode starts on the adoption's day, so a load that brings it
+ * reaches the adoption's period; a later one in the chain brought on its own
+ * reaches only its own start.
  */
 #include "engine_internal.h"
 
@@ -35,11 +41,16 @@
  * carer(s): the latest episode of the period, up to this one, that began
  * the period or changed carer); and, up to this episode, the period's first
  * placement for adoption (A3 to A6: placed_date) and its first placement
- * order (legal status E1: order_date).
+ * order (legal status E1: order_date); and the period's first placement for
+ * adoption wherever it falls in the period (care_placed_date: INDICATORS.md's
+ * A1 takes "the first episode of the same period of care placed for
+ * adoption", which an episode chained after the adoption's can be).
  */
 #define CARE_EPISODES \
 	"SELECT c.*, min(c.start_date) FILTER (WHERE c.placement_type IN ('A3', 'A4', 'A5', 'A6')) " \
-	"OVER k AS placed_date, min(c.start_date) FILTER (WHERE " \
+	"OVER k AS placed_date, min(c.start_date) FILTER (WHERE c.placement_type IN ('A3', 'A4', " \
+	"'A5', 'A6')) OVER (PARTITION BY c.child_id, c.care_no) AS care_placed_date, " \
+	"min(c.start_date) FILTER (WHERE " \
 	"c.legal_status = 'E1') OVER k AS order_date FROM (SELECT b.*, min(b.start_date) OVER " \
 	"(PARTITION BY b.child_id, b.care_no) AS care_start, max(b.start_date) FILTER (WHERE " \
 	"b.new_episode_reason NOT IN " SAME_CARER " OR b.chained IS NOT TRUE) OVER (PARTITION " \
@@ -187,8 +198,8 @@ static struct engine_fact facts[] = {
 	  FIELDS(adoption_journey_fields),
 	  { CSPERF_RECORD_LA_EPISODE, CSPERF_RECORD_ADOPTION, CSPERF_RECORD_PLACED_FOR_ADOPTION },
 	  "SELECT e.council, e.child_id, e.end_date AS adopted_date, e.end_reason, e.care_start, "
-	  "e.placed_date, CASE WHEN ad.foster_carer_adoption THEN e.placement_start ELSE "
-	  "e.placed_date END AS moved_in_date, coalesce(e.order_date, pa.decided) AS order_date, "
+	  "e.care_placed_date AS placed_date, CASE WHEN ad.foster_carer_adoption THEN "
+	  "e.placement_start ELSE e.care_placed_date END AS moved_in_date, coalesce(e.order_date, pa.decided) AS order_date, "
 	  "ad.decision_date, ad.match_date, greatest(ad.match_date, coalesce(e.order_date, "
 	  "pa.decided)) AS matched_date, ad.foster_carer_adoption FROM (" CARE_EPISODES ") e "
 	  "LEFT JOIN adoption ad ON ad.council = e.council AND ad.child_id = e.child_id "

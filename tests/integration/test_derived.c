@@ -27,6 +27,7 @@
 
 #include "fixture.h"
 #include "independent.h"
+#include "../require_all.h"
 
 #ifndef CSPERF_CLI_PATH
 #error "CSPERF_CLI_PATH must name the csperf tool"
@@ -71,7 +72,7 @@ static int load(const char *folder)
 	return rc;
 }
 
-static char *figure_of(const char *indicator, const char *period)
+static char *figure_in(const char *council, const char *indicator, const char *period)
 {
 	char sql[1024];
 	char *value;
@@ -81,9 +82,9 @@ static char *figure_of(const char *indicator, const char *period)
 		 "coalesce(trim_scale(round(numerator, 2))::text, 'null'), "
 		 "coalesce(trim_scale(round(denominator, 2))::text, 'null'), "
 		 "coalesce(trim_scale(round(value, 2))::text, 'null')) "
-		 "FROM indicator_value WHERE council = '" COUNCIL "' AND org_unit = 'council' AND "
+		 "FROM indicator_value WHERE council = '%s' AND org_unit = 'council' AND "
 		 "indicator_id = '%s' AND period = '%s' AND breakdown = ''), 'none')",
-		 indicator, period);
+		 council, indicator, period);
 	value = fixture_pg_query(&pg, sql);
 	assert_non_null(value);
 	return value;
@@ -93,12 +94,12 @@ typedef struct figure {
 	const char *indicator, *period, *expected;
 } figure;
 
-static void check_figures(const figure *figures, size_t count)
+static void check_figures_in(const char *council, const figure *figures, size_t count)
 {
 	size_t wrong = 0;
 
 	for (size_t i = 0; i < count; i++) {
-		char *got = figure_of(figures[i].indicator, figures[i].period);
+		char *got = figure_in(council, figures[i].indicator, figures[i].period);
 
 		if (strcmp(got, figures[i].expected) != 0) {
 			printf("  %s %s: expected %s, got %s\n", figures[i].indicator,
@@ -108,6 +109,11 @@ static void check_figures(const figure *figures, size_t count)
 		free(got);
 	}
 	assert_int_equal(wrong, 0);
+}
+
+static void check_figures(const figure *figures, size_t count)
+{
+	check_figures_in(COUNCIL, figures, count);
 }
 
 static int setup(void **state)
@@ -393,6 +399,172 @@ static void test_three_year_scorecard_and_series(void **state)
 	free(out);
 }
 
+
+/* The python3 on PATH (malloc'd), or NULL. */
+static char *find_python3(void)
+{
+	const char *path = getenv("PATH");
+	char *copy, *save = NULL, *found = NULL;
+
+	if (path == NULL || (copy = strdup(path)) == NULL)
+		return NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir != NULL && found == NULL;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char candidate[1024];
+
+		snprintf(candidate, sizeof(candidate), "%s/python3", dir);
+		if (access(candidate, X_OK) == 0)
+			found = strdup(candidate);
+	}
+	free(copy);
+	return found;
+}
+
+/*
+ * Runs tests/independent/independent.py (AD01, CP06 and LA01 counted from
+ * the extracts themselves by INDICATORS.md's rules, nothing of csperf's)
+ * with ARGS, and checks each figure it prints against csperfd's for
+ * COUNCIL: "numerator denominator" (LA01: the count). A figure that neither
+ * has (no adoption, no plan ended) is no comparison. Returns the number of
+ * figures compared; fails on any that differs.
+ */
+static size_t compare_independent(const char *council, const char *const *args)
+{
+	const char *argv[64];
+	char *python = find_python3(), *out = NULL, *err = NULL;
+	size_t n = 0, compared = 0, wrong = 0;
+
+	if (python == NULL)
+		CSPERF_SKIP("python3 is not installed: the independent calculation");
+	argv[n++] = python;
+	argv[n++] = CSPERF_INDEPENDENT_PY;
+	argv[n++] = "--quiet";
+	for (size_t i = 0; args[i] != NULL && n < ARRAY_SIZE(argv) - 1; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if (fixture_run(argv, NULL, &out, &err, 600) != 0)
+		fail_msg("independent.py failed:\n%s", err != NULL ? err : "");
+	for (char *line = out, *next; line != NULL && *line != '\0'; line = next) {
+		char indicator[16], period[32], numbers[64], sql[1024], *got;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (sscanf(line, "%15s %31s %63[0-9 ]", indicator, period, numbers) != 3)
+			fail_msg("independent.py printed: %s", line);
+		snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT CASE WHEN '%s' = 'LA01' THEN "
+			 "trim_scale(numerator)::text ELSE concat_ws(' ', trim_scale(numerator), "
+			 "trim_scale(denominator)) END FROM indicator_value WHERE council = '%s' AND "
+			 "org_unit = 'council' AND indicator_id = '%s' AND period = '%s' AND "
+			 "breakdown = ''), 'none')", indicator, council, indicator, period);
+		got = fixture_pg_query(&pg, sql);
+		assert_non_null(got);
+		if (!(strcmp(numbers, "0 0") == 0 && strcmp(got, "none") == 0)) {
+			compared++;
+			if (strcmp(got, numbers) != 0) {
+				printf("  %s %s %s: csperfd %s, independent %s\n", council, indicator,
+				       period, got, numbers);
+				wrong++;
+			}
+		}
+		free(got);
+	}
+	printf("  council %s: %zu figures compared with independent.py\n", council, compared);
+	free(out);
+	free(err);
+	free(python);
+	assert_int_equal(wrong, 0);
+	return compared;
+}
+
+/*
+ * Two SSDA903 returns and two CIN censuses built by hand
+ * (tests/fixtures/returns_a1, council 995), loaded in order; each figure
+ * worked out here, and every one of them also equal to independent.py's.
+ * Periods of care (short breaks V3/V4 left out, chained while DECOM = the
+ * previous DEC):
+ *   G1 in care 2016-01-04 to 2016-06-01 (E4A), then from 2016-09-01 after a
+ *      gap; placed A4 2017-05-01, adopted 2018-06-15: A1 from 2016-09-01,
+ *      242 days (2018-19 Q1).
+ *   G2 a short break 2017-03-01 to 2017-04-01, then in care from
+ *      2017-04-01; placed A3 2018-01-10, adopted on 31 March 2019: 284
+ *      (2018-19 Q4; the short break is no part of the period of care).
+ *   G3 from 2018-02-01, placed A5 2018-08-01, open at the end of the 2019
+ *      return; the 2020 return's version of that episode (same DECOM) ends it
+ *      by adoption on 1 April 2019: 181 (2019-20, not 2018-19).
+ *   G4 2017-06-01 to 2017-09-01, a short break (V4) to 2017-09-05, then an
+ *      A4 placement from 2017-09-05 adopted 2019-02-01: leaving out the short
+ *      break leaves a gap, so the period of care begins 2017-09-05: 0 days.
+ *   G5 from 2018-04-02, adopted (E12) on 2018-10-01 from a U4 episode; the
+ *      episode chained after it (A4 from 2018-10-01) is the first of the
+ *      period of care placed for adoption, as INDICATORS.md has it: 182
+ *      (2018-19 Q3) [left out before: only placements up to the adoption's
+ *      episode were looked at].
+ *   AD01 2018-19: 242 + 284 + 0 + 182 = 708 over 4 = 177; 2019-20: 181;
+ *   3y:2019-20 (April 2017 to March 2020): 889 over 5 = 177.8.
+ * LA01 at 31 March 2019: G3, G8 (ended 1 April 2019 in the 2020 return),
+ *   G9 = 3; G6 ended on 31 March, G7 is on short breaks (V4). At 30 April
+ *   2019: G9 alone; at 31 March 2020: G9 and G10 (who starts that day, so
+ *   that the data reach the end of 2019-20).
+ * LA13: the 2019 return has no PL_LOCATION; the 2020 return has, and its
+ *   versions of G3's, G8's and G9's episodes (same DECOM) replace the 2019
+ *   ones: on 31 March 2019 G3 IN, G8 OUT, G9 IN: 2 of 3. 30 April 2019: G9
+ *   alone, 1 of 1; 31 March 2020: G9 IN, G10 OUT (G7 IN, but on short
+ *   breaks): 1 of 2.
+ * CP06 (CIN censuses 2019, 2020; plans merged on LAchildID and CPPstartDate):
+ *   P1 2016-02-29 to 2018-02-28 (its second anniversary): 2017-18 1 of 1.
+ *   P2 2017-06-02, P3 2017-06-01, P5 2018-01-10, open in 2019; the 2020
+ *   census ends P2 and P3 on 2019-06-01 (P3 on its anniversary, P2 a day
+ *   short) and P5 on 2020-01-09 (a day short): 2019-20 1 of 3.
+ */
+static void test_independent_returns(void **state)
+{
+	static const figure figures[] = {
+		{ "AD01", "2018-19", "708 4 177" },
+		{ "AD01", "2018-19:Q1", "242 1 242" },
+		{ "AD01", "2018-19:Q3", "182 1 182" },
+		{ "AD01", "2018-19:Q4", "284 2 142" },
+		{ "AD01", "2019-20", "181 1 181" },
+		{ "AD01", "3y:2019-20", "889 5 177.8" },
+		{ "LA01", "2018-19", "3 null 3" },
+		{ "LA01", "2019-04", "1 null 1" },
+		{ "LA01", "2019-20", "2 null 2" },
+		{ "LA13", "2018-19", "2 3 66.67" },
+		{ "LA13", "2019-20", "1 2 50" },
+		{ "LA13", "2019-04", "1 1 100" },
+		{ "CP06", "2017-18", "1 1 100" },
+		{ "CP06", "2019-20", "1 3 33.33" },
+	};
+	static const char *const loads[][4] = {
+		{ "ssda903", "2019", "returns_a1/2019" }, { "ssda903", "2020", "returns_a1/2020" },
+		{ "cin-xml", NULL, "returns_a1/cin_2019.xml" },
+		{ "cin-xml", NULL, "returns_a1/cin_2020.xml" },
+	};
+	char paths[4][512];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(loads); i++) {
+		char *out = NULL;
+
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", CSPERF_FIXTURES, loads[i][2]);
+		if (loads[i][1] != NULL)
+			assert_int_equal(run_cli((const char *const[]){ "load", "--council", "995",
+				"--council-name", "Hand-built returns", "--nation", "england",
+				"--format", loads[i][0], "--year", loads[i][1], paths[i], NULL }, &out), 0);
+		else
+			assert_int_equal(run_cli((const char *const[]){ "load", "--council", "995",
+				"--format", loads[i][0], paths[i], NULL }, &out), 0);
+		free(out);
+	}
+	check_figures_in("995", figures, ARRAY_SIZE(figures));
+	assert_true(compare_independent("995", (const char *const[]){
+		"--ssda903", paths[0], "--ssda903", paths[1], "--cin", paths[2], "--cin", paths[3],
+		"--period", "2017-18", "--period", "2018-19", "--period", "2018-19:Q1",
+		"--period", "2018-19:Q3", "--period", "2018-19:Q4", "--period", "2019-20",
+		"--period", "2019-04", "--period", "2019-20:Q1", "--period", "3y:2019-20",
+		NULL }) >= 20);
+}
+
 /*
  * AD01 on the shared SSDA903 sample (council 994, its valid records), for
  * every financial year and three-year period it computes, against a count
@@ -402,7 +574,8 @@ static void test_three_year_scorecard_and_series(void **state)
  * current one started; short breaks left out) to the start of the period of
  * care; the first placement for adoption is the earliest A3 to A6 episode
  * met on the walk. Numerator (days) and denominator (children) must match
- * exactly.
+ * exactly. Then AD01 and LA01 against independent.py, which reads the
+ * sample's files themselves (leaving out the rows csperf refused).
  */
 static void test_shared_ssda903_adoption(void **state)
 {
@@ -413,19 +586,35 @@ static void test_shared_ssda903_adoption(void **state)
 		{ "2017-18", "2017-04-01", "2018-03-31" },
 		{ "3y:2017-18", "2015-04-01", "2018-03-31" },
 	};
-	char path[512], *out = NULL, sql[2048];
+	const char *shared = getenv("CSPERF_SHARED_DATA") != NULL ? getenv("CSPERF_SHARED_DATA")
+								   : CSPERF_SHARED_DATA;
+	char path[512], rejected[] = "/tmp/csperf-derived-rejected.XXXXXX", *out = NULL, sql[2048];
 	size_t compared = 0;
+	FILE *f;
+	int fd;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/ssda903-fake/episodes.csv", CSPERF_SHARED_DATA);
+	snprintf(path, sizeof(path), "%s/ssda903-fake/episodes.csv", shared);
 	if (access(path, R_OK) != 0)
-		skip();
-	snprintf(path, sizeof(path), "%s/ssda903-fake", CSPERF_SHARED_DATA);
+		CSPERF_SKIP("the shared sample data (../shared/data, or $CSPERF_SHARED_DATA) is not there");
+	snprintf(path, sizeof(path), "%s/ssda903-fake", shared);
 	/* Some records are rejected (exit 5), the rest stored. */
 	assert_int_equal(run_cli((const char *const[]){ "load", "--council", "994", "--council-name",
 		"Shared SSDA903", "--nation", "england", "--format", "ssda903", "--year", "2018",
 		"--accept-valid", path, NULL }, &out), 5);
+	/* The rows csperf refused, which independent.py leaves out too. */
+	fd = mkstemp(rejected);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "# ssda903 1\n%s", out);
+	fclose(f);
 	free(out);
+	compared += compare_independent("994", (const char *const[]){ "--ssda903", path,
+		"--rejected", rejected, "--period", "2015-16", "--period", "2016-17", "--period",
+		"2017-18", "--period", "2016-17:Q3", "--period", "2017-18:Q1", "--period",
+		"2017-18:Q4", "--period", "2017-09", "--period", "3y:2017-18", NULL });
+	unlink(rejected);
 	for (size_t i = 0; i < ARRAY_SIZE(periods); i++) {
 		char *expected, *engine;
 
@@ -458,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_rule_fixes),
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_three_year_scorecard_and_series),
+		cmocka_unit_test(test_independent_returns),
 		cmocka_unit_test(test_shared_ssda903_adoption),
 	};
 

@@ -220,23 +220,23 @@ static void test_schema_tables_hold_together(void **state)
 /* A valid la_episode: an SSDA903 episodes row in csperf form. */
 static const char *const valid_episode[] = {
 	"566910", "2017-03-03", "S", "C2", "N3", "T2", "PR0", "2017-08-14", "X1",
-	"CLOSE", "EG19 7TT", "WV27 9FW", "SC123456",
+	"CLOSE", "EG19 7TT", "WV27 9FW", "SC123456", "OUT", "E08000025",
 };
 
 static void test_a_valid_record_passes(void **state)
 {
 	const csperf_record_schema *episode =
 		csperf_schema_by_type(CSPERF_RECORD_LA_EPISODE);
-	const char *open_episode[13];
+	const char *open_episode[15];
 	csperf_validation_error err;
 
 	(void)state;
-	assert_int_equal(csperf_record_validate(episode, valid_episode, 13, &err), 0);
+	assert_int_equal(csperf_record_validate(episode, valid_episode, 15, &err), 0);
 	memcpy(open_episode, valid_episode, sizeof(open_episode));
 	open_episode[7] = NULL;   /* absent: still open */
 	open_episode[8] = "";
-	assert_int_equal(csperf_record_validate(episode, open_episode, 13, &err), 0);
-	assert_int_equal(csperf_record_validate(episode, valid_episode, 13, NULL), 0);
+	assert_int_equal(csperf_record_validate(episode, open_episode, 15, &err), 0);
+	assert_int_equal(csperf_record_validate(episode, valid_episode, 15, NULL), 0);
 }
 
 /* One value changed from a valid record, and what validation must say. */
@@ -397,13 +397,13 @@ static void test_a_fault_names_field_value_and_other_field(void **state)
 {
 	const csperf_record_schema *episode =
 		csperf_schema_by_type(CSPERF_RECORD_LA_EPISODE);
-	const char *values[13];
+	const char *values[15];
 	csperf_validation_error err;
 
 	(void)state;
 	memcpy(values, valid_episode, sizeof(values));
 	values[7] = "2017-01-01";
-	assert_int_equal(csperf_record_validate(episode, values, 13, &err), -1);
+	assert_int_equal(csperf_record_validate(episode, values, 15, &err), -1);
 	assert_int_equal(err.code, CSPERF_VALIDATION_BEFORE);
 	assert_int_equal(err.field, 7);
 	assert_int_equal(err.other_field, 1);
@@ -411,14 +411,14 @@ static void test_a_fault_names_field_value_and_other_field(void **state)
 	assert_string_equal(err.other_value, "2017-03-03");
 
 	values[7] = "2017-03-03";   /* the same day is not before */
-	assert_int_equal(csperf_record_validate(episode, values, 13, &err), 0);
+	assert_int_equal(csperf_record_validate(episode, values, 15, &err), 0);
 
 	values[3] = "XX";
 	values[5] = "YY";           /* the first fault in field order is reported */
-	assert_int_equal(csperf_record_validate(episode, values, 13, &err), -1);
+	assert_int_equal(csperf_record_validate(episode, values, 15, &err), -1);
 	assert_int_equal(err.field, 3);
 	assert_int_equal(err.other_field, -1);
-	assert_int_equal(csperf_record_validate(episode, values, 13, NULL), -1);
+	assert_int_equal(csperf_record_validate(episode, values, 15, NULL), -1);
 }
 
 static void test_the_wrong_number_of_values_is_refused(void **state)
@@ -431,19 +431,19 @@ static void test_the_wrong_number_of_values_is_refused(void **state)
 	assert_int_equal(csperf_record_validate(episode, valid_episode, 12, &err), -1);
 	assert_int_equal(err.code, CSPERF_VALIDATION_COUNT);
 	assert_int_equal(err.field, -1);
-	assert_string_equal(err.reason, "a la_episode record has 13 fields, not 12");
+	assert_string_equal(err.reason, "a la_episode record has 15 fields, not 12");
 }
 
 static void test_reasons_can_use_the_source_file_names(void **state)
 {
-	static const char *const ssda903_columns[13] = {
+	static const char *const ssda903_columns[15] = {
 		"CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC",
-		"REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
+		"REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN", "PL_LOCATION", "PL_LA",
 	};
 	const csperf_record_schema *episode =
 		csperf_schema_by_type(CSPERF_RECORD_LA_EPISODE);
-	const char *values[13];
-	const char *partly_named[13] = { NULL };
+	const char *values[15];
+	const char *partly_named[15] = { NULL };
 	csperf_validation_error err;
 	char text[256];
 	char short_text[8];
@@ -452,7 +452,7 @@ static void test_reasons_can_use_the_source_file_names(void **state)
 	(void)state;
 	memcpy(values, valid_episode, sizeof(values));
 	values[7] = "2017-01-01";
-	assert_int_equal(csperf_record_validate(episode, values, 13, &err), -1);
+	assert_int_equal(csperf_record_validate(episode, values, 15, &err), -1);
 
 	csperf_validation_describe(episode, &err, ssda903_columns, text, sizeof(text));
 	assert_string_equal(text, "DEC 2017-01-01 is before DECOM 2017-03-03");

@@ -213,11 +213,11 @@ static void test_episodes_convert_to_csperf_form(void **state)
 	static collector sink;
 	static const char *const first_episode[] = {
 		"566910", "2016-02-15", "L", "C2", "N3", "T2", "PR0", "2017-08-14",
-		"X1", "CLOSE", "", "", "4244474",
+		"X1", "CLOSE", "", "", "4244474", "", "",
 	};
 	static const char *const second_episode[] = {
 		"566910", "2017-08-14", "T", "C2", "N3", "A3", "PR3", "", "X1", "",
-		"EG19 7TT", "WV27 9FW", "8969628",
+		"EG19 7TT", "WV27 9FW", "8969628", "", "",
 	};
 	formats_error err;
 
@@ -228,9 +228,9 @@ static void test_episodes_convert_to_csperf_form(void **state)
 		FORMATS_OK);
 	assert_int_equal(sink.kept[0].type, CSPERF_RECORD_LA_EPISODE);
 	assert_int_equal(sink.kept[0].line, 2);
-	assert_values(&sink.kept[0], first_episode, 13);
+	assert_values(&sink.kept[0], first_episode, 15);
 	assert_int_equal(sink.kept[1].line, 3);
-	assert_values(&sink.kept[1], second_episode, 13);
+	assert_values(&sink.kept[1], second_episode, 15);
 	assert_string_equal(sink.kept[0].source_fields[1], "DECOM");
 	assert_string_equal(sink.kept[0].source_fields[7], "DEC");
 }
@@ -307,7 +307,7 @@ static void test_messy_episodes_read_row_by_row(void **state)
 	formats_error err;
 	static const char *const first_episode[] = {
 		"C1", "2017-03-03", "S", "C2", "N1", "U4", "PR1", "2017-04-01", "X1",
-		"", "AB1 2CD", "AB3 4EF", "SC123456",
+		"", "AB1 2CD", "AB3 4EF", "SC123456", "", "",
 	};
 
 	(void)state;
@@ -320,7 +320,7 @@ static void test_messy_episodes_read_row_by_row(void **state)
 
 	assert_int_equal(sink.kept[0].line, 2);
 	assert_false(sink.kept[0].rejected);
-	assert_values(&sink.kept[0], first_episode, 13);
+	assert_values(&sink.kept[0], first_episode, 15);
 	assert_int_equal(sink.kept[1].line, 3);
 	assert_false(sink.kept[1].rejected);
 	/* the note's second line is line 4: the next record starts on line 5 */
@@ -571,7 +571,7 @@ static void test_the_ssda903_writer_writes_the_dfe_layout(void **state)
 {
 	static const char *const episode[] = {
 		"C1", "2017-03-03", "S", "C2", "N1", "U4", "PR1", "", "", "",
-		"AB1 2CD", "", "SC123456",
+		"AB1 2CD", "", "SC123456", "OUT", "E08000025",
 	};
 	static const char *const permanence[] = { "P1", "P1", "352", "2015-05" };
 	formats_ssda903_writer *writer = NULL;
@@ -583,19 +583,19 @@ static void test_the_ssda903_writer_writes_the_dfe_layout(void **state)
 	assert_int_equal(formats_ssda903_writer_open(&writer,
 		OUTPUT("ssda903_layout.csv"), CSPERF_RECORD_LA_EPISODE, &err),
 		FORMATS_OK);
-	assert_int_equal(formats_ssda903_writer_write(writer, episode, 13, &err),
+	assert_int_equal(formats_ssda903_writer_write(writer, episode, 15, &err),
 		FORMATS_OK);
-	assert_int_equal(formats_ssda903_writer_write(writer, episode, 12, &err),
+	assert_int_equal(formats_ssda903_writer_write(writer, episode, 14, &err),
 		FORMATS_EINVALID);
 	assert_int_equal(formats_ssda903_writer_close(writer, &err), FORMATS_OK);
 	written = fopen(OUTPUT("ssda903_layout.csv"), "rb");
 	assert_non_null(written);
 	assert_non_null(fgets(line, sizeof(line), written));
 	assert_string_equal(line,
-		"\"CHILD\",\"DECOM\",\"RNE\",\"LS\",\"CIN\",\"PLACE\",\"PLACE_PROVIDER\",\"DEC\",\"REC\",\"REASON_PLACE_CHANGE\",\"HOME_POST\",\"PL_POST\",\"URN\"\r\n");
+		"\"CHILD\",\"DECOM\",\"RNE\",\"LS\",\"CIN\",\"PLACE\",\"PLACE_PROVIDER\",\"DEC\",\"REC\",\"REASON_PLACE_CHANGE\",\"HOME_POST\",\"PL_POST\",\"URN\",\"PL_LOCATION\",\"PL_LA\"\r\n");
 	assert_non_null(fgets(line, sizeof(line), written));
 	assert_string_equal(line,
-		"\"C1\",\"03/03/2017\",\"S\",\"C2\",\"N1\",\"U4\",\"PR1\",\"\",\"\",\"\",\"AB1 2CD\",\"\",\"SC123456\"\r\n");
+		"\"C1\",\"03/03/2017\",\"S\",\"C2\",\"N1\",\"U4\",\"PR1\",\"\",\"\",\"\",\"AB1 2CD\",\"\",\"SC123456\",\"OUT\",\"E08000025\"\r\n");
 	fclose(written);
 
 	assert_int_equal(formats_ssda903_writer_open(&writer,

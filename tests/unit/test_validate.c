@@ -197,6 +197,8 @@ static void test_field_numbers_follow_the_schema(void **state)
 		{ CSPERF_RECORD_LA_EPISODE, "end_reason", EP_REC },
 		{ CSPERF_RECORD_LA_EPISODE, "urn", EP_URN },
 		{ CSPERF_RECORD_LA_EPISODE, "placement_postcode", EP_PL_POST },
+		{ CSPERF_RECORD_LA_EPISODE, "placement_location", EP_PL_LOCATION },
+		{ CSPERF_RECORD_LA_EPISODE, "placement_la", EP_PL_LA },
 		{ CSPERF_RECORD_LA_REVIEW, "participation", RV_PARTICIPATION },
 		{ CSPERF_RECORD_HEALTH, "convicted", OC2_CONVICTED },
 		{ CSPERF_RECORD_HEALTH, "intervention_offered", OC2_INTERVENTION_OFFERED },
@@ -221,7 +223,7 @@ static void test_field_numbers_follow_the_schema(void **state)
 				csperf_schema_field_index(s, f[i].name), f[i].index);
 	}
 	/* the last field of each type the rules number, so none is missed */
-	assert_int_equal(csperf_schema_by_type(CSPERF_RECORD_LA_EPISODE)->nfields, EP_URN + 1);
+	assert_int_equal(csperf_schema_by_type(CSPERF_RECORD_LA_EPISODE)->nfields, EP_PL_LA + 1);
 	assert_int_equal(csperf_schema_by_type(CSPERF_RECORD_REFERRAL)->nfields, RF_ICPC + 1);
 	assert_int_equal(csperf_schema_by_type(CSPERF_RECORD_CP_PLAN)->nfields, CPP_PREVIOUS + 1);
 	assert_int_equal(csperf_schema_by_type(CSPERF_RECORD_S47)->nfields, S47_ICPC_NOT_REQUIRED + 2);
