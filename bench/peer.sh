@@ -75,6 +75,25 @@ csperf_figures() {
 			GROUP BY period) p"
 }
 
+# CP05 by the peer's rule, from the plans csperf stored: an earlier plan in
+# the records only (csperf also counts NumberOfPreviousCPP above 0, the
+# plans recorded on the plan, other councils' included; INDICATORS.md,
+# migrations/0005_catalogue.sql).
+cp05_records() {
+	local dsn=$1
+	"$PG_BIN/psql" "$dsn" -qAtX -v ON_ERROR_STOP=1 -c "
+		SELECT coalesce(json_object_agg(label, json_build_array(prior, plans)), '{}') FROM (
+			SELECT y.label, count(p.*) AS plans, count(*) FILTER (WHERE EXISTS (SELECT 1
+				FROM rec_cp_plan e WHERE e.council = p.council AND e.is_current
+				AND e.child_id = p.child_id AND e.start_date < p.start_date)) AS prior
+			FROM (SELECT y::text || '-' || right((y + 1)::text, 2) AS label,
+					make_date(y, 4, 1) AS a, make_date(y + 1, 3, 31) AS b
+				FROM generate_series(2020, 2023) y) y
+			LEFT JOIN rec_cp_plan p ON p.council = '$COUNCIL' AND p.is_current
+				AND p.start_date BETWEEN y.a AND y.b
+			GROUP BY y.label) f" 2>/dev/null || echo '{}'
+}
+
 for size in $SIZES; do
 	work=$BENCH_WORK/$size
 	mkdir -p "$work"
@@ -129,8 +148,9 @@ for size in $SIZES; do
 	tail -n +"$((load_log_from + 1))" "$work/csperfd.log" |
 		grep -E 'load [0-9]+: phases|compute: council|quality: council' >"$work/phases.txt" || true
 	csperf_figures "$PG_DSN" >"$work/csperf.json"
+	cp05_records "$PG_DSN" >"$work/cp05_records.json"
 	"$PYTHON" "$BENCH_ROOT/bench/peer_compare.py" "$work/peer.json" "$work/csperf.json" \
-		>"$work/compare.txt" || true
+		"$work/cp05_records.json" >"$work/compare.txt" || true
 	agree=$(head -1 "$work/compare.txt")
 
 	# ---- the reference: psql \copy of the same rows into the same tables ----

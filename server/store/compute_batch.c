@@ -81,8 +81,11 @@ int store_compute_indicator(store_compute *cmp, const char *indicator_id, int ve
 {
 	queued_indicator *q;
 	size_t size = strlen(sql) + 1024;
+	/* With the debug log, one at a time: each indicator's logged time is
+	 * then its own (bench/compute.sh --by-indicator reads them). */
+	size_t batch = log_get_level() == LOG_LEVEL_DEBUG ? 1 : COMPUTE_BATCH;
 
-	if (cmp->queued == COMPUTE_BATCH && store_compute_flush(cmp, st) != 0)
+	if (cmp->queued >= batch && store_compute_flush(cmp, st) != 0)
 		return -1;
 	q = &cmp->queue[cmp->queued];
 	memset(q, 0, sizeof(*q));
