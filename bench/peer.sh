@@ -44,6 +44,9 @@ if [ -z "$peer_dir" ]; then
 		fi
 	done
 fi
+if [ -n "${BENCH_PEER_DIR:-}" ] && [ ! -d "$BENCH_PEER_DIR" ]; then
+	die "BENCH_PEER_DIR=$BENCH_PEER_DIR is not a folder: it names ../shared/bench, where the peer, pandas_peer.py, lives"
+fi
 if [ -z "$peer_dir" ] || [ ! -d "$peer_dir" ]; then
 	die "../shared/bench is not there (looked beside $BENCH_ROOT and its parent; BENCH_PEER_DIR names it): the peer, pandas_peer.py, lives in the project's shared inputs"
 fi
