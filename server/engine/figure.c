@@ -185,6 +185,67 @@ static void add_inner_by_month(strbuf *s, const engine_indicator *ind)
 	add_month_sum(s);
 }
 
+/* Whether a count of open records (snapshot_count, a rate of open cases)
+ * can be swept (add_open_sweep): its conditions read the record alone, not
+ * the period's last day nor the child's record. */
+static bool sweepable(const engine_indicator *ind)
+{
+	if ((ind->kind != ENGINE_SNAPSHOT_COUNT && !(ind->kind == ENGINE_RATE && ind->of_open)) ||
+	    ind->needs_child || ind->start < 0)
+		return false;
+	for (size_t i = 0; i < ind->nwhere; i++) {
+		const condition *c = &ind->where[i];
+
+		if (c->op == COND_AGE || (c->op == COND_COMPARE && (c->field < 0 || c->other < 0)))
+			return false;
+	}
+	return true;
+}
+
+/* A count of records (or children) open on each last day, in one pass over
+ * the records instead of a join of every last day with every record open on
+ * it (issue 23: CN03 over 100,000 children joined some 200 last days with
+ * up to 40,000 open referrals each, then sorted for the distinct children).
+ * A record is open on day d when it started on or before d and has not
+ * ended or ended after d: the interval [start, end). For distinct children
+ * a child's intervals are merged first (overlapping or touching: one
+ * island), so that a child is in at most one island on any day. The count
+ * on d is then the islands started on or before d less those ended on or
+ * before d: a sort of the records and one running sum. Records whose end is not after their start are open on no day
+ * and are left out. */
+static void add_open_sweep(strbuf *s, const engine_indicator *ind)
+{
+	const char *start = eng_fname(ind, ind->start);
+	const char *end = ind->end >= 0 ? eng_fname(ind, ind->end) : NULL;
+
+	strbuf_add(s, "WITH r AS (SELECT e.child_id, e.%s AS s, ", start);
+	if (end != NULL)
+		strbuf_add(s, "coalesce(e.%s, 'infinity'::date) AS c", end);
+	else
+		strbuf_add(s, "'infinity'::date AS c");
+	strbuf_add(s, " FROM %s e WHERE e.council = $1 AND e.%s IS NOT NULL", ind->schema->name,
+		   start);
+	if (end != NULL)
+		strbuf_add(s, " AND (e.%s IS NULL OR e.%s > e.%s)", end, end, start);
+	eng_add_conditions(s, ind, ind->where, ind->nwhere, "p.end_date");
+	strbuf_add(s, ")");
+	if (ind->children)
+		strbuf_add(s, ", o AS (SELECT child_id, s, c, max(c) OVER (PARTITION BY child_id "
+		    "ORDER BY s, c ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before FROM r), "
+		    "n AS (SELECT child_id, s, c, sum(CASE WHEN before IS NULL OR s > before THEN 1 ELSE "
+		    "0 END) OVER (PARTITION BY child_id ORDER BY s, c ROWS UNBOUNDED PRECEDING) AS island "
+		    "FROM o), i AS (SELECT min(s) AS s, max(c) AS c FROM n GROUP BY child_id, island)");
+	else
+		strbuf_add(s, ", i AS (SELECT s, c FROM r)");
+	/* The last days join the starts (+1) and ends (-1) as events of their
+	 * own (0), and one running sum in day order counts them all. */
+	strbuf_add(s, ", ev AS (SELECT s AS day, 1 AS k FROM i UNION ALL SELECT c, -1 FROM i WHERE "
+	    "c <> 'infinity'::date UNION ALL SELECT p.end_date, 0 FROM %s), run AS (SELECT DISTINCT "
+	    "day, sum(k) OVER (ORDER BY day) AS n FROM ev) SELECT p.label, ''::text AS breakdown, "
+	    "run.n::numeric AS num, NULL::numeric AS den FROM %s JOIN run ON run.day = p.end_date",
+	    eng_period_source(ind), eng_period_source(ind));
+}
+
 /* The inner query: (label, breakdown, num, den) per period with data. */
 static void add_inner(strbuf *s, const engine_indicator *ind)
 {
@@ -193,6 +254,10 @@ static void add_inner(strbuf *s, const engine_indicator *ind)
 
 	if (by_month(ind)) {
 		add_inner_by_month(s, ind);
+		return;
+	}
+	if (sweepable(ind)) {
+		add_open_sweep(s, ind);
 		return;
 	}
 	switch (ind->kind) {

@@ -404,16 +404,27 @@ static void reply_replayed(app *a, rpc_call *call, const char *council, const ui
 	csperf__v1__load_summary__free_unpacked(summary, NULL);
 }
 
+/* Milliseconds on the monotonic clock, for the log line of a load's phases. */
+static int64_t mono_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
 /* After a load or a deletion, the council's indicators are computed again in
  * the same request, so that the caller's next scorecard is current and reads
  * never compute: only the periods the change can reach (compute.h), or,
  * with every_period, all of them. A failure here leaves the stored records
  * as they are and the council's figures due: csperfd's sweep (or a retry of
  * the load) finishes them. Returns whether they were computed. */
-static bool recompute(app *a, rpc_call *call, const char *council, bool every_period)
+static bool recompute(app *a, rpc_call *call, const char *council, bool every_period,
+		      int64_t *compute_ms, int64_t *quality_ms)
 {
 	store_compute_stats stats;
 	status st = STATUS_INIT;
+	int64_t t0 = mono_ms();
 	int rc;
 
 	if (every_period)
@@ -423,11 +434,16 @@ static bool recompute(app *a, rpc_call *call, const char *council, bool every_pe
 	if (rc != 0)
 		log_error("compute: council %s was not recomputed (it is left due): %s", council,
 			  st.message);
+	if (compute_ms != NULL)
+		*compute_ms = mono_ms() - t0;
+	t0 = mono_ms();
 	/* The DfE's rules over the council's records now, for scorecard rows
 	 * (quality.h). */
 	st = (status)STATUS_INIT;
 	if (quality_refresh(a->pool, rpc_call_remaining_ms(call), council, &st) != 0)
 		log_error("quality: council %s was not validated: %s", council, st.message);
+	if (quality_ms != NULL)
+		*quality_ms = mono_ms() - t0;
 	return rc == 0;
 }
 
@@ -452,9 +468,12 @@ void handle_load_records(rpc_call *call, void *ctx)
 	store_audit_entry audit;
 	bool ended = false;
 	uint64_t end_records = 0;
+	int64_t t_begin, t_streamed = 0, t_checked = 0, t_committed = 0, compute_ms = 0,
+		quality_ms = 0;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
+	t_begin = mono_ms();
 	rc = rpc_call_recv(call, &msg, &st);
 	if (rc <= 0) {
 		if (rc == 0)
@@ -559,6 +578,7 @@ void handle_load_records(rpc_call *call, void *ctx)
 		goto fail;
 	}
 
+	t_streamed = mono_ms();
 	if (store_load_check(load, s.rejections_total == 0 || s.header->accept_valid, &dups,
 			     &ndups, &st) != 0 ||
 	    reject_duplicates(&s, dups, ndups, &st) != 0)
@@ -567,6 +587,7 @@ void handle_load_records(rpc_call *call, void *ctx)
 		bool stored = s.rejections_total == 0 || s.header->accept_valid;
 		size_t len;
 
+		t_checked = mono_ms();
 		build_summary(&summary, &s, counts, count_ptrs, store_load_id(load), stored, created);
 		if (!stored) {
 			/* Atomic: a rejection and nothing is stored. */
@@ -602,10 +623,19 @@ void handle_load_records(rpc_call *call, void *ctx)
 			 "versions), %llu rejected", (long long)summary.load_id, s.header->council,
 			 s.header->source, (unsigned long long)summary.accepted,
 			 (unsigned long long)merged.superseded, (unsigned long long)summary.rejected);
-		summary.figures = recompute(a, call, s.header->council, false)
+		t_committed = mono_ms();
+		summary.figures = recompute(a, call, s.header->council, false, &compute_ms,
+					    &quality_ms)
 			? CSPERF__V1__FIGURES_STATE__FIGURES_COMPUTED
 			: CSPERF__V1__FIGURES_STATE__FIGURES_COMPUTING;
 		rpc_call_reply(call, &summary.base);
+		/* Where a load's time goes (bench/peer.sh reads this line). */
+		log_info("load %lld: phases: receive, check and stage %lld ms, merge %lld ms, "
+			 "commit %lld ms, recompute %lld ms, quality %lld ms; %lld ms in all",
+			 (long long)summary.load_id, (long long)(t_streamed - t_begin),
+			 (long long)(t_checked - t_streamed), (long long)(t_committed - t_checked),
+			 (long long)compute_ms, (long long)quality_ms,
+			 (long long)(mono_ms() - t_begin));
 	}
 	goto cleanup;
 fail:
@@ -719,7 +749,7 @@ void handle_delete_load(rpc_call *call, void *ctx)
 		log_info("load %lld of council %s deleted: %llu rows removed, %llu restored",
 			 (long long)req->load_id, req->council, (unsigned long long)deleted,
 			 (unsigned long long)restored);
-		recompute(a, call, req->council, !noted);
+		recompute(a, call, req->council, !noted, NULL, NULL);
 		reply.load_id = req->load_id;
 		access_note_rows(call, (int64_t)deleted);
 		reply.rows_deleted = deleted;

@@ -16,6 +16,7 @@
 
 #include "../log.h"
 #include "../strbuf.h"
+#include "compute_internal.h"
 #include "record_tables.h"
 #include "schema.h"
 
@@ -406,6 +407,16 @@ int store_compute_begin(store_pool *pool, int64_t timeout_ms, const char *counci
 		goto fail;
 	snprintf(cmp->last_load, sizeof(cmp->last_load), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
+	/* A council computed for the first time (its first load) has no value
+	 * to compare with: each indicator's values go straight in
+	 * (store_compute_indicator). The compute lock is held: no other run
+	 * writes them meanwhile. */
+	res = store_query(cmp->conn, "SELECT NOT EXISTS (SELECT 1 FROM indicator_value WHERE "
+			  "council = $1)", 1, params, st);
+	if (res == NULL)
+		goto fail;
+	cmp->fresh = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
 	*out = cmp;
 	return 0;
 fail:
@@ -550,108 +561,6 @@ int store_compute_fact(store_compute *cmp, const char *name, const char *sql, st
 	return store_exec(cmp->conn, analyze, 0, NULL, st);
 }
 
-/* Runs one statement of an indicator's; its result, or NULL with st set. */
-static PGresult *run(store_compute *cmp, const char *sql, int nparams, const char *const *params,
-		     status *st)
-{
-	return store_query(cmp->conn, sql, nparams, params, st);
-}
-
-int store_compute_indicator(store_compute *cmp, const char *indicator_id, int version,
-			    const char *period_types, const char *sql, const char *since,
-			    status *st)
-{
-	char version_text[16], *statement;
-	const char *params[4] = { cmp->council, indicator_id, version_text, period_types };
-	const char *window[4] = { cmp->council, indicator_id, version_text,
-				  since != NULL && since[0] != '\0' ? since : "-infinity" };
-	PGresult *res, *computed = NULL;
-	size_t size = strlen(sql) + 1024;
-
-	snprintf(version_text, sizeof(version_text), "%d", version);
-	statement = malloc(size);
-	if (statement == NULL)
-		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-	snprintf(statement, size,
-		 "INSERT INTO pg_temp.compute_new SELECT p.period_type, q.label, p.start_date, "
-		 "p.end_date, q.breakdown, q.numerator, q.denominator, q.value, p.end_date > '%s' "
-		 "FROM (%s) q JOIN pg_temp.engine_period p ON p.label = q.label "
-		 "WHERE p.period_type = ANY (string_to_array($3, ',')) AND $2::text IS NOT NULL",
-		 cmp->data_to, sql);
-	cmp->indicators++;
-	PQclear(PQexec(cmp->conn->pg, "SAVEPOINT indicator"));
-	/* The values as computed now, then only what differs is written: the
-	 * values that changed or went (of periods ending from `since`, when
-	 * incremental: the others stand) are deleted, and the new ones
-	 * inserted. A recompute that changes little writes little. Numbers are
-	 * compared as text, so that what is stored is exactly what a recompute
-	 * gives. */
-	res = run(cmp, "TRUNCATE pg_temp.compute_new", 0, NULL, st);
-	if (res != NULL) {
-		PQclear(res);
-		const char *sql_params[3] = { cmp->council, indicator_id, period_types };
-
-		computed = run(cmp, statement, 3, sql_params, st);
-		res = computed;
-	}
-	if (res != NULL)
-		res = run(cmp,
-			"DELETE FROM indicator_value v WHERE v.council = $1 AND v.indicator_id = $2 AND "
-			"v.period_end >= $4::date AND NOT EXISTS (SELECT 1 FROM pg_temp.compute_new n "
-			"WHERE n.period = v.period AND n.breakdown = v.breakdown AND v.org_unit = "
-			"'council' AND v.version = $3::int AND n.period_type = v.period_type AND "
-			"n.period_start = v.period_start AND n.period_end = v.period_end AND "
-			"n.provisional = v.provisional AND n.numerator::text IS NOT DISTINCT FROM "
-			"v.numerator::text AND n.denominator::text IS NOT DISTINCT FROM "
-			"v.denominator::text AND n.value::text IS NOT DISTINCT FROM v.value::text)",
-			4, window, st);
-	if (res != NULL) {
-		PQclear(res);
-		res = run(cmp,
-			"INSERT INTO indicator_value (indicator_id, version, council, org_unit, period_type, "
-			"period, period_start, period_end, breakdown, numerator, denominator, value, "
-			"provisional) SELECT $2, $3::int, $1, 'council', n.* FROM pg_temp.compute_new n "
-			"WHERE NOT EXISTS (SELECT 1 FROM indicator_value v WHERE v.council = $1 AND "
-			"v.org_unit = 'council' AND v.indicator_id = $2 AND v.period = n.period AND "
-			"v.breakdown = n.breakdown)", 3, params, st);
-	}
-	if (res != NULL) {
-		PQclear(res);
-		res = run(cmp,
-			"INSERT INTO compute_indicator (council, indicator_id, version) VALUES ($1, $2, "
-			"$3::int) ON CONFLICT (council, indicator_id) DO UPDATE SET version = $3::int",
-			3, params, st);
-	}
-	free(statement);
-	if (res == NULL) {
-		status ignored = STATUS_INIT;
-
-		PQclear(computed);
-		cmp->failures++;
-		log_error("compute: council %s, indicator %s failed: %s", cmp->council, indicator_id,
-			  st->message);
-		PQclear(PQexec(cmp->conn->pg, "ROLLBACK TO SAVEPOINT indicator"));
-		/* Its values are not all current: the next recompute does it whole. */
-		PQclear(store_query(cmp->conn, "DELETE FROM compute_indicator WHERE council = $1 AND "
-				    "indicator_id = $2", 2, params, &ignored));
-		return -1;
-	}
-	PQclear(res);
-	cmp->values += strtol(PQcmdTuples(computed), NULL, 10);
-	{
-		struct timespec now;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		log_debug("compute: council %s, indicator %s: %s values, %ld ms since the start",
-			  cmp->council, indicator_id, PQcmdTuples(computed),
-			  (now.tv_sec - cmp->started.tv_sec) * 1000 +
-			  (now.tv_nsec - cmp->started.tv_nsec) / 1000000);
-	}
-	PQclear(computed);
-	PQclear(PQexec(cmp->conn->pg, "RELEASE SAVEPOINT indicator"));
-	return 0;
-}
-
 int store_compute_commit(store_compute *cmp, const char *data_from, int other_failures,
 			 const store_compute_state *whole, store_compute_stats *stats, status *st)
 {
@@ -661,6 +570,11 @@ int store_compute_commit(store_compute *cmp, const char *data_from, int other_fa
 	PGresult *res;
 	int rc = -1;
 
+	/* The indicators still queued go first. */
+	if (store_compute_flush(cmp, st) != 0) {
+		store_compute_abort(cmp);
+		return -1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	/* Definitions that could not even be parsed count as failures too. */
 	cmp->failures += other_failures;
@@ -727,6 +641,7 @@ void store_compute_abort(store_compute *cmp)
 {
 	if (cmp == NULL)
 		return;
+	store_compute_queue_free(cmp);
 	store_release(cmp->pool, cmp->conn);
 	free(cmp);
 }

@@ -219,6 +219,13 @@ int store_acquire(store_pool *pool, int64_t timeout_ms, store_conn **out,
 void store_release(store_pool *pool, store_conn *c)
 {
 	store_cancel_detach(c);
+	/* A connection left in pipeline mode (a recompute whose pipeline broke
+	 * off, store/compute_batch.c) is closed: the next acquire connects
+	 * afresh. */
+	if (c->pg != NULL && PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF) {
+		PQfinish(c->pg);
+		c->pg = NULL;
+	}
 	/* A connection left inside a transaction (a failed handler) is reset
 	 * rather than handed on in that state. */
 	if (c->pg != NULL && PQtransactionStatus(c->pg) != PQTRANS_IDLE &&

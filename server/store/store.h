@@ -715,6 +715,18 @@ typedef int (*store_record_cb)(csperf_record_type type, int64_t load_id, int64_t
 int store_read_records(store_pool *pool, int64_t timeout_ms, const char *council,
 		       csperf_record_type type, store_record_cb cb, void *ctx, status *st);
 
+/* The same, of the children whose id is from from_child (inclusive) to
+ * to_child (exclusive); NULL leaves that side open. */
+int store_read_records_range(store_pool *pool, int64_t timeout_ms, const char *council,
+			     csperf_record_type type, const char *from_child,
+			     const char *to_child, store_record_cb cb, void *ctx, status *st);
+
+/* Child ids that cut a council's children (its current child records, by
+ * id) into runs of `every`: the every-th, the 2*every-th...; *out (count of
+ * them, each and the array the caller's to free) is empty for fewer. */
+int store_child_boundaries(store_pool *pool, int64_t timeout_ms, const char *council,
+			   int every, char ***out, size_t *count, status *st);
+
 /* How many of a council's records that decide an indicator fail a DfE rule
  * that decides it, and which rules (migration 0020). */
 typedef struct store_quality_row {

@@ -32,8 +32,15 @@ static int record_row(size_t ncolumns, const char *const *values, void *ctx)
 int store_read_records(store_pool *pool, int64_t timeout_ms, const char *council,
 		       csperf_record_type type, store_record_cb cb, void *ctx, status *st)
 {
+	return store_read_records_range(pool, timeout_ms, council, type, NULL, NULL, cb, ctx, st);
+}
+
+int store_read_records_range(store_pool *pool, int64_t timeout_ms, const char *council,
+			     csperf_record_type type, const char *from_child,
+			     const char *to_child, store_record_cb cb, void *ctx, status *st)
+{
 	const csperf_record_schema *schema = csperf_schema_by_type(type);
-	const char *params[1] = { council };
+	const char *params[3] = { council, from_child, to_child };
 	strbuf sql = STRBUF_INIT;
 	int rc;
 
@@ -51,17 +58,58 @@ int store_read_records(store_pool *pool, int64_t timeout_ms, const char *council
 		else
 			strbuf_add(&sql, ", %s::text", field->name);
 	}
-	strbuf_add(&sql, " FROM rec_%s WHERE council = $1 AND is_current", schema->name);
+	strbuf_add(&sql, " FROM rec_%s WHERE council = $1 AND is_current AND ($2::text IS NULL OR "
+		   "child_id >= $2) AND ($3::text IS NULL OR child_id < $3)", schema->name);
 	if (sql.failed || sql.text == NULL) {
 		free(sql.text);
 		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 		return -1;
 	}
 	record_adapter ad = { type, schema->nfields, cb, ctx };
-	rc = store_stream_rows(pool, timeout_ms, NULL, 0, sql.text, 1, params,
+	rc = store_stream_rows(pool, timeout_ms, NULL, 0, sql.text, 3, params,
 			       record_row, &ad, st);
 	free(sql.text);
 	return rc;
+}
+
+int store_child_boundaries(store_pool *pool, int64_t timeout_ms, const char *council,
+			   int every, char ***out, size_t *count, status *st)
+{
+	char every_text[16];
+	const char *params[2] = { council, every_text };
+	PGresult *res;
+	char **ids;
+	int n;
+
+	*out = NULL;
+	*count = 0;
+	snprintf(every_text, sizeof(every_text), "%d", every);
+	res = store_read(pool, timeout_ms,
+			 "SELECT child_id FROM (SELECT child_id, row_number() OVER (ORDER BY child_id) "
+			 "AS n FROM rec_child WHERE council = $1 AND is_current) c "
+			 "WHERE n % $2::int = 0 ORDER BY child_id", 2, params, st);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	ids = calloc((size_t)n + 1, sizeof(*ids));
+	if (ids == NULL) {
+		PQclear(res);
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	}
+	for (int i = 0; i < n; i++) {
+		ids[i] = strdup(PQgetvalue(res, i, 0));
+		if (ids[i] == NULL) {
+			for (int k = 0; k < i; k++)
+				free(ids[k]);
+			free(ids);
+			PQclear(res);
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		}
+	}
+	PQclear(res);
+	*out = ids;
+	*count = (size_t)n;
+	return 0;
 }
 
 /* ---- failing records per indicator (migration 0020) ---- */

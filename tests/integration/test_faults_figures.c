@@ -17,6 +17,11 @@
  *     the same database, sweeping every second, finishes the figures.
  * Each time the council's figures equal those of the same records loaded
  * into another council without a fault (a full recompute: its first).
+ *
+ * And one indicator whose statement fails in a recompute (a trigger makes
+ * it fail) costs its own values only: the recompute's statements go in one
+ * pipeline (issue 23), so the indicators sent after the failing one are
+ * sent again, and computed.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -376,12 +381,74 @@ static void test_a_second_csperfd_sweeps_figures_due(void **state)
 	assert_int_equal(fixture_server_stop(&sweeper, SIGTERM, 60), 0);
 }
 
+/* The figures of a council but one indicator's, as figures_of. */
+static char *figures_but(const char *council, const char *indicator_id)
+{
+	return query("SELECT coalesce(md5(string_agg(indicator_id || '|' || version || '|' || "
+		     "period_type || '|' || period || '|' || breakdown || '|' || "
+		     "coalesce(numerator::text, '-') || '|' || coalesce(denominator::text, '-') || "
+		     "'|' || coalesce(value::text, '-') || '|' || provisional, ',' ORDER BY "
+		     "indicator_id, period_type, period, breakdown)), '') FROM indicator_value "
+		     "WHERE council = '%s' AND org_unit = 'council' AND indicator_id <> '%s'",
+		     council, indicator_id);
+}
+
+static void test_a_failing_indicator_costs_its_own_values_only(void **state)
+{
+	load_run run;
+	char *want, *got, *value;
+
+	(void)state;
+	/* FD02 of council 984 (new) fails on its first value (the first in the
+	 * catalogue's order are EH01 to FD01: it sits among the first
+	 * pipeline's indicators, with others after it). */
+	free(query("CREATE FUNCTION test_fail_fd02() RETURNS trigger LANGUAGE plpgsql AS $$ "
+		   "BEGIN RAISE EXCEPTION 'FD02 fails here'; END $$"));
+	free(query("CREATE TRIGGER test_fail_fd02 BEFORE INSERT ON indicator_value FOR EACH ROW "
+		   "WHEN (NEW.council = '984' AND NEW.indicator_id = 'FD02') EXECUTE FUNCTION "
+		   "test_fail_fd02()"));
+	load_now(&run, &server, "984", "failing indicator");
+	assert_int_equal(run.rc, CSPERF_OK);
+	assert_true(run.stored);
+	assert_int_equal(count_rows("SELECT failures FROM compute_run WHERE council = '%s'", "984"),
+			 1);
+	assert_int_equal(count_rows("SELECT count(*) FROM indicator_value WHERE council = '%s' AND "
+				    "indicator_id = 'FD02'", "984"), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM compute_indicator WHERE council = '%s' "
+				    "AND indicator_id = 'FD02'", "984"), 0);
+	/* Every other indicator, those sent after FD02 included, as the
+	 * reference has it. */
+	want = figures_but(REFERENCE, "FD02");
+	got = figures_but("984", "FD02");
+	assert_string_not_equal(want, "");
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	value = query("SELECT (SELECT count(DISTINCT indicator_id) FROM indicator_value WHERE "
+		      "council = '%s') - (SELECT count(DISTINCT indicator_id) FROM indicator_value "
+		      "WHERE council = '984')", REFERENCE);
+	assert_string_equal(value, "1");
+	free(value);
+
+	/* Once the fault is gone the next recompute does FD02 whole (it was
+	 * left unmarked), and the figures are the reference's. */
+	free(query("DROP TRIGGER test_fail_fd02 ON indicator_value"));
+	free(query("DROP FUNCTION test_fail_fd02()"));
+	load_now(&run, &server, "984", "after the fault");
+	assert_int_equal(run.rc, CSPERF_OK);
+	assert_int_equal(run.figures, CSPERF_FIGURES_COMPUTED);
+	assert_true(figures_become_reference("984", 30000));
+	assert_int_equal(count_rows("SELECT failures FROM compute_run WHERE council = '%s'", "984"),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csperfd_killed_before_the_recompute_ends),
 		cmocka_unit_test(test_postgres_stopped_before_the_recompute_ends),
 		cmocka_unit_test(test_a_second_csperfd_sweeps_figures_due),
+		cmocka_unit_test(test_a_failing_indicator_costs_its_own_values_only),
 	};
 
 	return cmocka_run_group_tests_name("integration_faults_figures", tests, setup, teardown);

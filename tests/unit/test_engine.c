@@ -194,13 +194,31 @@ static void test_sql_is_built_from_checked_parts(void **state)
 	free(sql);
 	engine_indicator_free(ind);
 
-	/* Snapshots are computed once per last day. */
+	/* Snapshots are computed once per last day; a count of open records
+	 * whose conditions read the record alone is swept in one pass (a
+	 * child's intervals merged into islands, one running sum), an end not
+	 * after its start open on no day. */
 	assert_int_equal(engine_indicator_parse("snapshot_count",
 		"{\"record\":\"la_episode\",\"start\":\"start_date\",\"end\":\"end_date\","
-		"\"children\":true}", &ind, err, sizeof(err)), 0);
+		"\"children\":true,\"where\":[{\"field\":\"legal_status\",\"not_in\":[\"V3\"]}]}",
+		&ind, err, sizeof(err)), 0);
 	sql = engine_indicator_sql(ind);
 	assert_non_null(strstr(sql, "pg_temp.engine_end_date p"));
+	assert_non_null(strstr(sql, "PARTITION BY child_id"));
+	assert_non_null(strstr(sql, "sum(k) OVER (ORDER BY day)"));
+	assert_non_null(strstr(sql, "e.end_date > e.start_date"));
+	assert_non_null(strstr(sql, "e.legal_status NOT IN (E'V3')"));
+	assert_null(strstr(sql, "count(DISTINCT e.child_id)"));
+	free(sql);
+	engine_indicator_free(ind);
+
+	/* An age on the last day is the period's: joined per last day. */
+	assert_int_equal(engine_indicator_parse("snapshot_count",
+		"{\"record\":\"la_episode\",\"start\":\"start_date\",\"end\":\"end_date\","
+		"\"children\":true,\"where\":[{\"age\":{\"max\":15}}]}", &ind, err, sizeof(err)), 0);
+	sql = engine_indicator_sql(ind);
 	assert_non_null(strstr(sql, "count(DISTINCT e.child_id)"));
+	assert_null(strstr(sql, "PARTITION BY child_id"));
 	free(sql);
 	engine_indicator_free(ind);
 }
