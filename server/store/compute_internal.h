@@ -1,7 +1,9 @@
 /*
  * compute_internal.h: one recompute's state, shared by compute.c (its
  * transaction, periods and bookkeeping) and compute_batch.c (writing each
- * indicator's values, pipelined).
+ * indicator's values, pipelined); or one computation of an org unit's
+ * figures on request (org_units.c, store_compute_begin_org: nothing is
+ * written, it is rolled back).
  */
 #ifndef CSPERF_STORE_COMPUTE_INTERNAL_H
 #define CSPERF_STORE_COMPUTE_INTERNAL_H
@@ -32,6 +34,7 @@ struct store_compute {
 	int indicators, failures;
 	long values;
 	bool fresh;              /* the council had no stored value when the run began */
+	bool org_unit;           /* an org unit's, on request (org_units.c): rolled back */
 	struct timespec started;
 	queued_indicator queue[COMPUTE_BATCH];
 	size_t queued;

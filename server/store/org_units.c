@@ -15,6 +15,7 @@
  * never keeps them. Which records belong to an org unit is documented in
  * docs/indicators.md ("Figures by org unit").
  */
+#include "compute_internal.h"
 #include "store_internal.h"
 
 #include <stdio.h>

@@ -64,22 +64,6 @@ int store_result_status(store_conn *c, const PGresult *res, status *st);
 /* The first line of a libpq message, in a thread-local buffer. */
 const char *store_first_line(const char *text);
 
-/* compute.c: one recompute of a council (store_compute_begin), or one
- * computation of an org unit's figures on request (org_units.c,
- * store_compute_begin_org: nothing is written, it is rolled back). */
-struct store_compute {
-	store_pool *pool;
-	store_conn *conn;
-	char council[16];
-	char data_to[16];
-	char last_load[24];      /* the council's newest load when the run began */
-	char pending_upto[24];   /* the newest compute_pending note read */
-	int indicators, failures;
-	long values;
-	struct timespec started;
-	bool org_unit;          /* an org unit's, on request: rolled back */
-};
-
 /* org_units.c: within c's open transaction, shadows the child-level record
  * views with the org unit's records (nothing for the council). The
  * transaction must end in ROLLBACK. */
