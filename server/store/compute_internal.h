@@ -34,7 +34,6 @@ struct store_compute {
 	int indicators, failures;
 	long values;
 	bool fresh;              /* the council had no stored value when the run began */
-	bool org_unit;           /* an org unit's, on request (org_units.c): rolled back */
 	struct timespec started;
 	queued_indicator queue[COMPUTE_BATCH];
 	size_t queued;

@@ -157,7 +157,6 @@ int store_compute_begin_org(store_pool *pool, int64_t timeout_ms, const char *co
 	if ((cmp = calloc(1, sizeof(*cmp))) == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	cmp->pool = pool;
-	cmp->org_unit = true;
 	clock_gettime(CLOCK_MONOTONIC, &cmp->started);
 	snprintf(cmp->council, sizeof(cmp->council), "%s", council);
 	if (store_acquire(pool, timeout_ms, &cmp->conn, st) != 0) {
