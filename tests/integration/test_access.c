@@ -847,12 +847,13 @@ static void test_audit_records_each_call_and_no_secret(void **state)
 {
 	static const char *const episode[] = {
 		"SECRETCHILD42", "2018-02-01", "S", "C1", "N1", "U4", "PR2", "", "", "", "ZZ99ZZ",
-		"YY88YY", "",
+		"YY88YY", "", "OUT", "",
 	};
 	csperf_client *loader = sdk_client(authorization[CALLER_LOADER] + 7);
 	csperf_client *admin = sdk_client(server.token);
 	csperf_load_options opts = CSPERF_LOAD_OPTIONS_INIT;
-	csperf_record record = { CSPERF_RECORD_LA_EPISODE, 13, episode, "episodes.csv", 2, NULL };
+	csperf_record record = { CSPERF_RECORD_LA_EPISODE, sizeof(episode) / sizeof(*episode),
+				 episode, "episodes.csv", 2, NULL };
 	csperf_load *load = NULL;
 	csperf_load_summary *summary = NULL;
 	csperf_load_list *list = NULL;
