@@ -9,6 +9,7 @@ packages=(
   libpq-dev postgresql
   libcmocka-dev libcsv-dev libjansson-dev libxml2-dev libssl-dev
   libmicrohttpd-dev
+  python3
 )
 
 missing=()
