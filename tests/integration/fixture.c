@@ -287,6 +287,30 @@ char *fixture_pg_query(const fixture_pg *pg, const char *sql)
 	return value;
 }
 
+char *fixture_figure(const fixture_pg *pg, const char *council, const char *indicator,
+		     const char *period)
+{
+	char sql[1024];
+	char *value;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce((SELECT concat_ws(' ', "
+		 "coalesce(trim_scale(round(numerator, 2))::text, 'null'), "
+		 "coalesce(trim_scale(round(denominator, 2))::text, 'null'), "
+		 "coalesce(trim_scale(round(value, 2))::text, 'null')) "
+		 "FROM indicator_value WHERE council = '%s' AND org_unit = 'council' AND "
+		 "indicator_id = '%s' AND period = '%s' AND breakdown = ''), 'none')",
+		 council, indicator, period);
+	value = fixture_pg_query(pg, sql);
+	if (value == NULL) {
+		/* Not a figure a test could compare: stop the test here. */
+		fprintf(stderr, "fixture: the figure of %s %s %s could not be read\n", council,
+			indicator, period);
+		abort();
+	}
+	return value;
+}
+
 static pid_t spawn_csperfd(const char *dsn, const char *const *args, const char *ready,
 			   const char *log_path, bool listen_ephemeral)
 {

@@ -32,6 +32,12 @@ PGconn *fixture_pg_connect(const fixture_pg *pg);
 /* Runs one statement; returns the first column of the first row as a
  * malloc'd string (or "" for commands), NULL on error. */
 char *fixture_pg_query(const fixture_pg *pg, const char *sql);
+/* A council's stored figure for an indicator and period (org unit council,
+ * no breakdown) as "numerator denominator value", each rounded to 2 places
+ * or "null"; "none" when there is no such row. Aborts the test when the
+ * query fails. */
+char *fixture_figure(const fixture_pg *pg, const char *council, const char *indicator,
+		     const char *period);
 
 typedef struct fixture_server {
 	pid_t pid;

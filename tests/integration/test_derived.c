@@ -72,24 +72,6 @@ static int load(const char *folder)
 	return rc;
 }
 
-static char *figure_in(const char *council, const char *indicator, const char *period)
-{
-	char sql[1024];
-	char *value;
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT coalesce((SELECT concat_ws(' ', "
-		 "coalesce(trim_scale(round(numerator, 2))::text, 'null'), "
-		 "coalesce(trim_scale(round(denominator, 2))::text, 'null'), "
-		 "coalesce(trim_scale(round(value, 2))::text, 'null')) "
-		 "FROM indicator_value WHERE council = '%s' AND org_unit = 'council' AND "
-		 "indicator_id = '%s' AND period = '%s' AND breakdown = ''), 'none')",
-		 council, indicator, period);
-	value = fixture_pg_query(&pg, sql);
-	assert_non_null(value);
-	return value;
-}
-
 typedef struct figure {
 	const char *indicator, *period, *expected;
 } figure;
@@ -99,7 +81,7 @@ static void check_figures_in(const char *council, const figure *figures, size_t 
 	size_t wrong = 0;
 
 	for (size_t i = 0; i < count; i++) {
-		char *got = figure_in(council, figures[i].indicator, figures[i].period);
+		char *got = fixture_figure(&pg, council, figures[i].indicator, figures[i].period);
 
 		if (strcmp(got, figures[i].expected) != 0) {
 			printf("  %s %s: expected %s, got %s\n", figures[i].indicator,

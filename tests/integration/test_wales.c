@@ -85,24 +85,6 @@ static int load(const char *council, const char *nation, const char *format,
 		NULL);
 }
 
-static char *figure_of(const char *council, const char *indicator, const char *period)
-{
-	char sql[1024];
-	char *value;
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT coalesce((SELECT concat_ws(' ', "
-		 "coalesce(trim_scale(round(numerator, 2))::text, 'null'), "
-		 "coalesce(trim_scale(round(denominator, 2))::text, 'null'), "
-		 "coalesce(trim_scale(round(value, 2))::text, 'null')) "
-		 "FROM indicator_value WHERE council = '%s' AND org_unit = 'council' AND "
-		 "indicator_id = '%s' AND period = '%s' AND breakdown = ''), 'none')",
-		 council, indicator, period);
-	value = fixture_pg_query(&pg, sql);
-	assert_non_null(value);
-	return value;
-}
-
 /* Whether a figure (figure_of) has a value: a row whose last word is not
  * null. */
 static bool has_value(const char *figure)
@@ -238,7 +220,7 @@ static void test_welsh_measures(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(figures); i++) {
-		char *got = figure_of(WELSH, figures[i].indicator, figures[i].period);
+		char *got = fixture_figure(&pg, WELSH, figures[i].indicator, figures[i].period);
 
 		if (strcmp(got, figures[i].expected) != 0) {
 			printf("  %s %s: expected %s, got %s\n", figures[i].indicator,
@@ -348,11 +330,11 @@ static void test_generated_welsh_council(void **state)
 		fail_msg("the generated Welsh scorecard shows England's measures:\n%s", csv);
 	free(csv);
 	/* PM24 computed (assessments authorised in the year), PM29A reported. */
-	figure = figure_of(GENERATED, "PM24", "2018-19");
+	figure = fixture_figure(&pg, GENERATED, "PM24", "2018-19");
 	if (!has_value(figure))
 		fail_msg("the generated council has no PM24 for 2018-19: %s", figure);
 	free(figure);
-	figure = figure_of(GENERATED, "PM29A", "2018-19");
+	figure = fixture_figure(&pg, GENERATED, "PM29A", "2018-19");
 	if (!has_value(figure))
 		fail_msg("the generated council has no reported PM29A for 2018-19: %s", figure);
 	free(figure);
