@@ -534,9 +534,14 @@ int store_compute_periods(store_compute *cmp, const char *data_to, const store_p
 	/* Each indicator's values as computed, before they are compared with
 	 * what is stored. */
 	if (store_exec(cmp->conn,
-			  "CREATE TEMP TABLE compute_new (period_type text, period text, period_start "
-			  "date, period_end date, breakdown text, numerator numeric, denominator numeric, "
-			  "value numeric, provisional boolean) ON COMMIT DROP", 0, NULL, st) != 0)
+			  "CREATE TEMP TABLE compute_new (indicator_id text, version int, period_type "
+			  "text, period text, period_start date, period_end date, breakdown text, "
+			  "numerator numeric, denominator numeric, value numeric, provisional boolean) "
+			  "ON COMMIT DROP", 0, NULL, st) != 0)
+		goto cleanup;
+	if (store_exec(cmp->conn,
+			  "CREATE TEMP TABLE compute_done (indicator_id text, version int) ON COMMIT DROP",
+			  0, NULL, st) != 0)
 		goto cleanup;
 	PQclear(PQexec(cmp->conn->pg,
 		       "CREATE UNIQUE INDEX ON pg_temp.engine_end_date (end_date); "

@@ -31,47 +31,70 @@ typedef struct step {
 
 /* The statements of an indicator: a council with no stored value (its
  * first recompute) takes its values straight into indicator_value; any
- * other compares them with what is stored (pg_temp.compute_new) and writes
- * only what differs: the values that changed or went (of periods ending
- * from `since`, when incremental: the others stand) are deleted, and the
- * new ones inserted. Numbers are compared as text, so that what is stored
- * is exactly what a recompute gives. */
+ * other gathers them in pg_temp.compute_new (and the indicator's id in
+ * pg_temp.compute_done: an indicator that failed is rolled back out of
+ * both), to be compared with what is stored once for the whole batch
+ * (batch_steps). */
 static size_t indicator_steps(const store_compute *cmp, const queued_indicator *q, step *s)
 {
 	size_t n = 0;
 
 	s[n++] = (step){ "SAVEPOINT indicator", 0, { NULL }, false };
-	if (cmp->fresh) {
-		s[n++] = (step){ q->statement, 4,
-				 { cmp->council, q->indicator_id, q->period_types, q->version }, true };
-	} else {
-		s[n++] = (step){ "TRUNCATE pg_temp.compute_new", 0, { NULL }, false };
-		s[n++] = (step){ q->statement, 3, { cmp->council, q->indicator_id, q->period_types },
-				 true };
-		s[n++] = (step){
-			"DELETE FROM indicator_value v WHERE v.council = $1 AND v.indicator_id = $2 AND "
-			"v.period_end >= $4::date AND NOT EXISTS (SELECT 1 FROM pg_temp.compute_new n "
-			"WHERE n.period = v.period AND n.breakdown = v.breakdown AND v.org_unit = "
-			"'council' AND v.version = $3::int AND n.period_type = v.period_type AND "
-			"n.period_start = v.period_start AND n.period_end = v.period_end AND "
-			"n.provisional = v.provisional AND n.numerator::text IS NOT DISTINCT FROM "
-			"v.numerator::text AND n.denominator::text IS NOT DISTINCT FROM "
-			"v.denominator::text AND n.value::text IS NOT DISTINCT FROM v.value::text)",
-			4, { cmp->council, q->indicator_id, q->version, q->since }, false };
-		s[n++] = (step){
-			"INSERT INTO indicator_value (indicator_id, version, council, org_unit, period_type, "
-			"period, period_start, period_end, breakdown, numerator, denominator, value, "
-			"provisional) SELECT $2, $3::int, $1, 'council', n.* FROM pg_temp.compute_new n "
-			"WHERE NOT EXISTS (SELECT 1 FROM indicator_value v WHERE v.council = $1 AND "
-			"v.org_unit = 'council' AND v.indicator_id = $2 AND v.period = n.period AND "
-			"v.breakdown = n.breakdown)", 3, { cmp->council, q->indicator_id, q->version },
-			false };
-	}
+	s[n++] = (step){ q->statement, 4,
+			 { cmp->council, q->indicator_id, q->period_types, q->version }, true };
+	if (!cmp->fresh)
+		s[n++] = (step){ "INSERT INTO pg_temp.compute_done VALUES ($1, $2::int)", 2,
+				 { q->indicator_id, q->version }, false };
 	s[n++] = (step){
 		"INSERT INTO compute_indicator (council, indicator_id, version) VALUES ($1, $2, "
 		"$3::int) ON CONFLICT (council, indicator_id) DO UPDATE SET version = $3::int",
 		3, { cmp->council, q->indicator_id, q->version }, false };
 	s[n++] = (step){ "RELEASE SAVEPOINT indicator", 0, { NULL }, false };
+	return n;
+}
+
+/* The comparison of computed values (pg_temp.compute_new) with what is
+ * stored, for every indicator in pg_temp.compute_done or for one ($3, $2):
+ * the values that changed or went (of periods ending from $2, when
+ * incremental: the others stand) are deleted, and the new ones inserted.
+ * Numbers are compared as text, so that what is stored is exactly what a
+ * recompute gives. */
+#define DIFF_DELETE_SQL \
+	"DELETE FROM indicator_value v USING pg_temp.compute_done d WHERE v.council = $1 AND " \
+	"v.org_unit = 'council' AND v.indicator_id = d.indicator_id AND ($3::text IS NULL OR " \
+	"d.indicator_id = $3) AND v.period_end >= $2::date AND NOT EXISTS (SELECT 1 FROM " \
+	"pg_temp.compute_new n WHERE n.indicator_id = v.indicator_id AND n.period = v.period AND " \
+	"n.breakdown = v.breakdown AND n.version = v.version AND n.period_type = v.period_type " \
+	"AND n.period_start = v.period_start AND n.period_end = v.period_end AND " \
+	"n.provisional = v.provisional AND n.numerator::text IS NOT DISTINCT FROM " \
+	"v.numerator::text AND n.denominator::text IS NOT DISTINCT FROM v.denominator::text AND " \
+	"n.value::text IS NOT DISTINCT FROM v.value::text)"
+#define DIFF_INSERT_SQL \
+	"INSERT INTO indicator_value (indicator_id, version, council, org_unit, period_type, " \
+	"period, period_start, period_end, breakdown, numerator, denominator, value, " \
+	"provisional) SELECT n.indicator_id, n.version, $1, 'council', n.period_type, n.period, " \
+	"n.period_start, n.period_end, n.breakdown, n.numerator, n.denominator, n.value, " \
+	"n.provisional FROM pg_temp.compute_new n WHERE ($2::text IS NULL OR n.indicator_id = " \
+	"$2) AND NOT EXISTS (SELECT 1 FROM indicator_value v WHERE v.council = $1 AND " \
+	"v.org_unit = 'council' AND v.indicator_id = n.indicator_id AND v.period = n.period AND " \
+	"v.breakdown = n.breakdown)"
+
+/* After a batch's indicators (a council with stored values): the
+ * comparison for the whole batch at once, two statements rather than two
+ * per indicator (each costs a scan of the stored values it compares: half
+ * the recompute's time, issue 17), under a savepoint: should writing fail,
+ * write_one_by_one finds the indicator at fault. */
+static size_t batch_steps(const store_compute *cmp, step *s)
+{
+	size_t n = 0;
+
+	if (cmp->fresh)
+		return 0;
+	s[n++] = (step){ "SAVEPOINT batch", 0, { NULL }, false };
+	s[n++] = (step){ DIFF_DELETE_SQL, 3, { cmp->council, cmp->since, NULL }, false };
+	s[n++] = (step){ DIFF_INSERT_SQL, 2, { cmp->council, NULL }, false };
+	s[n++] = (step){ "RELEASE SAVEPOINT batch", 0, { NULL }, false };
+	s[n++] = (step){ "TRUNCATE pg_temp.compute_new, pg_temp.compute_done", 0, { NULL }, false };
 	return n;
 }
 
@@ -99,7 +122,8 @@ int store_compute_indicator(store_compute *cmp, const char *indicator_id, int ve
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	}
 	snprintf(q->version, sizeof(q->version), "%d", version);
-	snprintf(q->since, sizeof(q->since), "%s",
+	/* The same for every indicator of a run. */
+	snprintf(cmp->since, sizeof(cmp->since), "%s",
 		 since != NULL && since[0] != '\0' ? since : "-infinity");
 	if (cmp->fresh)
 		snprintf(q->statement, size,
@@ -112,11 +136,11 @@ int store_compute_indicator(store_compute *cmp, const char *indicator_id, int ve
 			 "WHERE p.period_type = ANY (string_to_array($3, ','))", cmp->data_to, sql);
 	else
 		snprintf(q->statement, size,
-			 "INSERT INTO pg_temp.compute_new SELECT p.period_type, q.label, p.start_date, "
-			 "p.end_date, q.breakdown, q.numerator, q.denominator, q.value, "
+			 "INSERT INTO pg_temp.compute_new SELECT $2, $4::int, p.period_type, q.label, "
+			 "p.start_date, p.end_date, q.breakdown, q.numerator, q.denominator, q.value, "
 			 "p.end_date > '%s' FROM (%s) q JOIN pg_temp.engine_period p "
-			 "ON p.label = q.label WHERE p.period_type = ANY (string_to_array($3, ',')) "
-			 "AND $2::text IS NOT NULL", cmp->data_to, sql);
+			 "ON p.label = q.label WHERE p.period_type = ANY (string_to_array($3, ','))",
+			 cmp->data_to, sql);
 	cmp->queued++;
 	cmp->indicators++;
 	return 0;
@@ -163,14 +187,63 @@ static void indicator_failed(store_compute *cmp, const char *indicator_id, const
 			    "indicator_id = $2", 2, params, &ignored));
 }
 
-/* Sends the statements of queued indicators first..end in one pipeline and
- * reads their results. Returns the index of the first indicator that
- * failed (end when none did), or -1 when the pipeline itself failed. */
-static long run_pipeline(store_compute *cmp, size_t first, size_t end, status *st)
+/* When writing a batch's values failed (batch_steps): back to before it,
+ * and each indicator's values written under its own savepoint, so that the
+ * one at fault costs its own values only, as when its computation fails. */
+static int write_one_by_one(store_compute *cmp, status *st)
+{
+	PGresult *done;
+	int rc = 0;
+
+	if (store_exec(cmp->conn, "ROLLBACK TO SAVEPOINT batch", 0, NULL, st) != 0)
+		return -1;
+	done = store_query(cmp->conn, "SELECT indicator_id FROM pg_temp.compute_done "
+			   "ORDER BY indicator_id", 0, NULL, st);
+	if (done == NULL)
+		return -1;
+	for (int row = 0; row < PQntuples(done) && rc == 0; row++) {
+		const char *id = PQgetvalue(done, row, 0);
+		const char *del[3] = { cmp->council, cmp->since, id };
+		const char *ins[2] = { cmp->council, id };
+		status failure = STATUS_INIT;
+
+		if (store_exec(cmp->conn, "SAVEPOINT indicator", 0, NULL, st) != 0) {
+			rc = -1;
+			break;
+		}
+		if (store_exec(cmp->conn, DIFF_DELETE_SQL, 3, del, &failure) != 0 ||
+		    store_exec(cmp->conn, DIFF_INSERT_SQL, 2, ins, &failure) != 0) {
+			if (PQstatus(cmp->conn->pg) == CONNECTION_BAD) {
+				*st = failure;
+				rc = -1;
+				break;
+			}
+			indicator_failed(cmp, id, failure.message);
+			continue;
+		}
+		if (store_exec(cmp->conn, "RELEASE SAVEPOINT indicator", 0, NULL, st) != 0)
+			rc = -1;
+	}
+	PQclear(done);
+	if (rc == 0 && store_exec(cmp->conn, "TRUNCATE pg_temp.compute_new, pg_temp.compute_done",
+				  0, NULL, st) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Sends the statements of queued indicators first..end in one pipeline,
+ * then the batch's comparison with what is stored, and reads their results.
+ * Returns the index of the first indicator that failed (end when none did;
+ * *write_failed then says whether the comparison failed), or -1 when the
+ * pipeline itself failed. */
+static long run_pipeline(store_compute *cmp, size_t first, size_t end, bool *write_failed,
+			 status *st)
 {
 	PGconn *pg = cmp->conn->pg;
 	long failed = (long)end;
 	bool broken = false;
+	step tail[MAX_STEPS];
+	size_t ntail;
 	PGresult *res;
 
 	if (PQenterPipelineMode(pg) != 1)
@@ -184,6 +257,11 @@ static long run_pipeline(store_compute *cmp, size_t first, size_t end, status *s
 					      steps[k].params, NULL, NULL, 0) != 1)
 				broken = true;
 	}
+	ntail = batch_steps(cmp, tail);
+	for (size_t k = 0; k < ntail && !broken; k++)
+		if (PQsendQueryParams(pg, tail[k].sql, tail[k].nparams, NULL, tail[k].params, NULL,
+				      NULL, 0) != 1)
+			broken = true;
 	if (broken || PQpipelineSync(pg) != 1) {
 		log_warn("store: a recompute's pipeline failed: %s",
 			 store_first_line(PQerrorMessage(pg)));
@@ -229,6 +307,24 @@ static long run_pipeline(store_compute *cmp, size_t first, size_t end, status *s
 			log_indicator(cmp, cmp->queue[i].indicator_id, values);
 		}
 	}
+	/* The batch's comparison with what is stored: skipped by the server
+	 * when an indicator failed (it comes again after the retry). */
+	*write_failed = false;
+	for (size_t k = 0; k < ntail && !broken; k++) {
+		res = PQgetResult(pg);
+		if (res == NULL) {
+			broken = true;
+			break;
+		}
+		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		    PQresultStatus(res) != PGRES_PIPELINE_ABORTED && failed == (long)end) {
+			store_result_status(cmp->conn, res, st);
+			*write_failed = true;
+		}
+		PQclear(res);
+		while ((res = PQgetResult(pg)) != NULL)
+			PQclear(res);
+	}
 	/* Then the sync (a stray NULL before it is skipped, a few at most). */
 	for (int tries = 0; !broken; tries++) {
 		res = PQgetResult(pg);
@@ -255,9 +351,15 @@ int store_compute_flush(store_compute *cmp, status *st)
 	size_t first = 0;
 	int rc = 0;
 
-	while (first < cmp->queued) {
+	if (cmp->queued == 0)
+		return 0;
+	/* Until the batch's comparison has run: after an indicator fails, the
+	 * ones after it and the comparison go again (only the comparison, when
+	 * the last one failed). */
+	for (;;) {
 		status failure = STATUS_INIT;
-		long failed = run_pipeline(cmp, first, cmp->queued, &failure);
+		bool write_failed = false;
+		long failed = run_pipeline(cmp, first, cmp->queued, &write_failed, &failure);
 
 		/* An indicator's own failure leaves failure set, and so does a
 		 * broken pipeline (-1). */
@@ -267,8 +369,11 @@ int store_compute_flush(store_compute *cmp, status *st)
 			rc = -1;
 			break;
 		}
-		if ((size_t)failed == cmp->queued)
+		if ((size_t)failed == cmp->queued) {
+			if (write_failed && write_one_by_one(cmp, st) != 0)
+				rc = -1;
 			break;
+		}
 		/* Its savepoint undone; the indicators after it again. */
 		indicator_failed(cmp, cmp->queue[failed].indicator_id, failure.message);
 		first = (size_t)failed + 1;

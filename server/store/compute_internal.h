@@ -21,7 +21,6 @@ typedef struct queued_indicator {
 	char *period_types;
 	char *statement;         /* the INSERT of its values as computed */
 	char version[16];
-	char since[16];          /* periods ending from this day ("-infinity": all) */
 } queued_indicator;
 
 struct store_compute {
@@ -31,6 +30,7 @@ struct store_compute {
 	char data_to[16];
 	char last_load[24];      /* the council's newest load when the run began */
 	char pending_upto[24];   /* the newest compute_pending note read */
+	char since[16];          /* periods ending from this day ("-infinity": all) */
 	int indicators, failures;
 	long values;
 	bool fresh;              /* the council had no stored value when the run began */

@@ -21,7 +21,10 @@
  * And one indicator whose statement fails in a recompute (a trigger makes
  * it fail) costs its own values only: the recompute's statements go in one
  * pipeline (issue 23), so the indicators sent after the failing one are
- * sent again, and computed.
+ * sent again, and computed. So does one whose values cannot be written when
+ * the council has values already (they are compared with the stored ones
+ * and written for a batch of indicators at once: the batch is written
+ * again one indicator at a time).
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -442,6 +445,53 @@ static void test_a_failing_indicator_costs_its_own_values_only(void **state)
 			 0);
 }
 
+static void test_a_value_that_cannot_be_written_costs_its_indicator_only(void **state)
+{
+	load_run run;
+	char *want, *got;
+
+	(void)state;
+	/* Council 984 as the reference (the test before), then most of its
+	 * values gone and FD02 unmarked: the next recompute is whole, compares
+	 * with what is left, and writes nearly every value again, FD02's among
+	 * them, which a trigger refuses. */
+	assert_true(figures_become_reference("984", 30000));
+	free(query("DELETE FROM indicator_value WHERE council = '%s' AND indicator_id <> (SELECT "
+		   "max(indicator_id) FROM indicator_value WHERE council = '984')", "984"));
+	free(query("DELETE FROM compute_indicator WHERE council = '%s' AND indicator_id = 'FD02'",
+		   "984"));
+	free(query("CREATE FUNCTION test_fail_fd02() RETURNS trigger LANGUAGE plpgsql AS $$ "
+		   "BEGIN RAISE EXCEPTION 'FD02 fails here'; END $$"));
+	free(query("CREATE TRIGGER test_fail_fd02 BEFORE INSERT ON indicator_value FOR EACH ROW "
+		   "WHEN (NEW.council = '984' AND NEW.indicator_id = 'FD02') EXECUTE FUNCTION "
+		   "test_fail_fd02()"));
+	load_now(&run, &server, "984", "a value that cannot be written");
+	assert_int_equal(run.rc, CSPERF_OK);
+	assert_true(run.stored);
+	assert_int_equal(count_rows("SELECT failures FROM compute_run WHERE council = '%s'", "984"),
+			 1);
+	assert_int_equal(count_rows("SELECT count(*) FROM indicator_value WHERE council = '%s' AND "
+				    "indicator_id = 'FD02'", "984"), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM compute_indicator WHERE council = '%s' "
+				    "AND indicator_id = 'FD02'", "984"), 0);
+	/* Every other indicator written, those of FD02's batch included. */
+	want = figures_but(REFERENCE, "FD02");
+	got = figures_but("984", "FD02");
+	assert_string_not_equal(want, "");
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+
+	free(query("DROP TRIGGER test_fail_fd02 ON indicator_value"));
+	free(query("DROP FUNCTION test_fail_fd02()"));
+	load_now(&run, &server, "984", "written after all");
+	assert_int_equal(run.rc, CSPERF_OK);
+	assert_int_equal(run.figures, CSPERF_FIGURES_COMPUTED);
+	assert_true(figures_become_reference("984", 30000));
+	assert_int_equal(count_rows("SELECT failures FROM compute_run WHERE council = '%s'", "984"),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_postgres_stopped_before_the_recompute_ends),
 		cmocka_unit_test(test_a_second_csperfd_sweeps_figures_due),
 		cmocka_unit_test(test_a_failing_indicator_costs_its_own_values_only),
+		cmocka_unit_test(test_a_value_that_cannot_be_written_costs_its_indicator_only),
 	};
 
 	return cmocka_run_group_tests_name("integration_faults_figures", tests, setup, teardown);
