@@ -540,7 +540,7 @@ int store_compute_periods(store_compute *cmp, const char *data_to, const store_p
 			  "ON COMMIT DROP", 0, NULL, st) != 0)
 		goto cleanup;
 	if (store_exec(cmp->conn,
-			  "CREATE TEMP TABLE compute_done (indicator_id text, version int) ON COMMIT DROP",
+			  "CREATE TEMP TABLE compute_done (indicator_id text) ON COMMIT DROP",
 			  0, NULL, st) != 0)
 		goto cleanup;
 	PQclear(PQexec(cmp->conn->pg,

@@ -43,8 +43,8 @@ static size_t indicator_steps(const store_compute *cmp, const queued_indicator *
 	s[n++] = (step){ q->statement, 4,
 			 { cmp->council, q->indicator_id, q->period_types, q->version }, true };
 	if (!cmp->fresh)
-		s[n++] = (step){ "INSERT INTO pg_temp.compute_done VALUES ($1, $2::int)", 2,
-				 { q->indicator_id, q->version }, false };
+		s[n++] = (step){ "INSERT INTO pg_temp.compute_done VALUES ($1)", 1,
+				 { q->indicator_id }, false };
 	s[n++] = (step){
 		"INSERT INTO compute_indicator (council, indicator_id, version) VALUES ($1, $2, "
 		"$3::int) ON CONFLICT (council, indicator_id) DO UPDATE SET version = $3::int",
@@ -58,12 +58,14 @@ static size_t indicator_steps(const store_compute *cmp, const queued_indicator *
  * the values that changed or went (of periods ending from $2, when
  * incremental: the others stand) are deleted, and the new ones inserted.
  * Numbers are compared as text, so that what is stored is exactly what a
- * recompute gives. */
+ * recompute gives. The stored values are found by index from the ids (an
+ * array, which the planner takes for a few: a join with compute_done, whose
+ * size it cannot know, scanned every value of the council). */
 #define DIFF_DELETE_SQL \
-	"DELETE FROM indicator_value v USING pg_temp.compute_done d WHERE v.council = $1 AND " \
-	"v.org_unit = 'council' AND v.indicator_id = d.indicator_id AND ($3::text IS NULL OR " \
-	"d.indicator_id = $3) AND v.period_end >= $2::date AND NOT EXISTS (SELECT 1 FROM " \
-	"pg_temp.compute_new n WHERE n.indicator_id = v.indicator_id AND n.period = v.period AND " \
+	"DELETE FROM indicator_value v WHERE v.council = $1 AND v.org_unit = 'council' AND " \
+	"v.indicator_id = ANY (ARRAY(SELECT d.indicator_id FROM pg_temp.compute_done d WHERE " \
+	"$3::text IS NULL OR d.indicator_id = $3)) AND v.period_end >= $2::date AND NOT EXISTS " \
+	"(SELECT 1 FROM pg_temp.compute_new n WHERE n.indicator_id = v.indicator_id AND n.period = v.period AND " \
 	"n.breakdown = v.breakdown AND n.version = v.version AND n.period_type = v.period_type " \
 	"AND n.period_start = v.period_start AND n.period_end = v.period_end AND " \
 	"n.provisional = v.provisional AND n.numerator::text IS NOT DISTINCT FROM " \
