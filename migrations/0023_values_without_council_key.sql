@@ -1,0 +1,16 @@
+-- 0023_values_without_council_key.sql: indicator_value no longer checks each
+-- value's council against the council table (issue 23).
+--
+-- A council's first recompute writes every value it computes (56,625 for
+-- one CIN census of 3,000 children, 70,301 for 10,000 children over five
+-- years), and the foreign key looked each one up in council and locked its
+-- row: 28% of the time those inserts took (618 ms against 444 ms for the
+-- 56,625, measured in one transaction on the same data; docs/PERFORMANCE.md).
+--
+-- Nothing is lost: indicator_value is what the recompute derives from a
+-- council's records, and only the recompute writes it, for a council that
+-- has loads (whose rows reference council themselves); a council is deleted
+-- only once it has no load, and its values with it, in the same transaction
+-- (store_delete_council). The derived tables that take one row per
+-- indicator (compute_indicator, compute_run) keep their keys.
+ALTER TABLE indicator_value DROP CONSTRAINT IF EXISTS indicator_value_council_fkey;
