@@ -197,7 +197,8 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 	char from[16], to[16], since[16] = "";
 	store_compute_state state;
 	const engine_fact *built[MAX_FACTS];
-	size_t nbuilt = 0;
+	size_t nbuilt = 0, nitems = 0, *item_of = NULL;
+	store_compute_item *items = NULL;
 	bool full = true, changed[CSPERF_RECORD_TYPE_LAST + 1];
 	int rc = -1;
 
@@ -235,10 +236,17 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 	}
 	if (store_compute_periods(cmp, to, periods + first_period, nperiods - first_period, st) != 0)
 		goto cleanup;
+	/* The indicators to compute, listed first: a second connection takes
+	 * some from the back of the list while this one computes from the front
+	 * (store/compute_lane.c). */
+	if ((items = calloc(defs.count + 1, sizeof(*items))) == NULL ||
+	    (item_of = calloc(defs.count + 1, sizeof(*item_of))) == NULL) {
+		status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		goto cleanup;
+	}
 	for (size_t i = 0; i < defs.count; i++) {
 		const store_definition *d = &defs.items[i];
-		status ignored = STATUS_INIT;
-		char *sql;
+		store_compute_item *it = &items[nitems];
 
 		if (p.items[i] == NULL)
 			continue;
@@ -246,16 +254,33 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 			break;   /* nothing changed */
 		if (!full && !reads_changed(p.items[i], changed))
 			continue;   /* none of its records changed: its values stand */
-		if (build_fact(cmp, p.items[i], built, &nbuilt, st) != 0)
-			goto cleanup;
-		sql = engine_indicator_sql(p.items[i]);
-		if (sql == NULL) {
+		it->indicator_id = d->indicator_id;
+		it->version = d->version;
+		it->period_types = d->period_types;
+		it->sql = engine_indicator_sql(p.items[i]);
+		it->lane_may = engine_indicator_fact(p.items[i]) == NULL;
+		if (it->sql == NULL) {
 			status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 			goto cleanup;
 		}
-		store_compute_indicator(cmp, d->indicator_id, d->version, d->period_types, sql,
-					full ? NULL : since, &ignored);
-		free(sql);
+		item_of[nitems++] = i;
+	}
+	/* Not with the debug log: each indicator's logged time is then its own
+	 * (bench/compute.sh --by-indicator). */
+	if (log_get_level() != LOG_LEVEL_DEBUG &&
+	    store_compute_share(cmp, full ? NULL : since, periods + first_period,
+				nperiods - first_period, items, nitems, st) != 0)
+		goto cleanup;
+	for (size_t k = 0; k < nitems; k++) {
+		status ignored = STATUS_INIT;
+
+		if (!store_compute_claim(cmp, k))
+			continue;   /* the second connection's */
+		if (build_fact(cmp, p.items[item_of[k]], built, &nbuilt, st) != 0)
+			goto cleanup;
+		store_compute_indicator(cmp, items[k].indicator_id, items[k].version,
+					items[k].period_types, items[k].sql, full ? NULL : since,
+					&ignored);
 	}
 	rc = store_compute_commit(cmp, from, p.failures, indicator_id == NULL ? &state : NULL,
 				  stats, st);
@@ -278,6 +303,10 @@ cleanup:
 			log_warn("compute: council %s: write position not recorded: %s", council,
 				 noted.message);
 	}
+	for (size_t k = 0; items != NULL && k < nitems; k++)
+		free((char *)items[k].sql);
+	free(items);
+	free(item_of);
 	free(periods);
 	parsed_free(&p, defs.count);
 	definitions_free(&defs);

@@ -506,15 +506,13 @@ int store_compute_changed_since(store_compute *cmp, const bool *reads, const cha
 	return 0;
 }
 
-int store_compute_periods(store_compute *cmp, const char *data_to, const store_period *periods,
-			  size_t nperiods, status *st)
+int store_compute_period_tables(store_conn *c, const store_period *periods, size_t nperiods,
+				status *st)
 {
 	char *values = NULL;
 	size_t size = nperiods * 96 + 64, used = 0;
 	int rc = -1;
 
-	/* With no data there are no periods, so no value is provisional. */
-	snprintf(cmp->data_to, sizeof(cmp->data_to), "%s", data_to[0] != '\0' ? data_to : "9999-12-31");
 	if ((values = malloc(size)) == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	/* The periods: labels and dates the engine made, not user text. */
@@ -523,27 +521,15 @@ int store_compute_periods(store_compute *cmp, const char *data_to, const store_p
 		used += (size_t)snprintf(values + used, size - used, "%s('%s', '%s', '%s', '%s')",
 					 i > 0 ? ", " : "", periods[i].label, periods[i].type,
 					 periods[i].start, periods[i].end);
-	if (store_exec(cmp->conn, PERIOD_TABLE_SQL, 0, NULL, st) != 0)
+	if (store_exec(c, PERIOD_TABLE_SQL, 0, NULL, st) != 0)
 		goto cleanup;
-	if (nperiods > 0 && store_exec(cmp->conn, values, 0, NULL, st) != 0)
+	if (nperiods > 0 && store_exec(c, values, 0, NULL, st) != 0)
 		goto cleanup;
-	if (store_exec(cmp->conn, PERIOD_MONTH_SQL, 0, NULL, st) != 0)
+	if (store_exec(c, PERIOD_MONTH_SQL, 0, NULL, st) != 0)
 		goto cleanup;
-	if (store_exec(cmp->conn, END_DATE_SQL, 0, NULL, st) != 0)
+	if (store_exec(c, END_DATE_SQL, 0, NULL, st) != 0)
 		goto cleanup;
-	/* Each indicator's values as computed, before they are compared with
-	 * what is stored. */
-	if (store_exec(cmp->conn,
-			  "CREATE TEMP TABLE compute_new (indicator_id text, version int, period_type "
-			  "text, period text, period_start date, period_end date, breakdown text, "
-			  "numerator numeric, denominator numeric, value numeric, provisional boolean) "
-			  "ON COMMIT DROP", 0, NULL, st) != 0)
-		goto cleanup;
-	if (store_exec(cmp->conn,
-			  "CREATE TEMP TABLE compute_done (indicator_id text) ON COMMIT DROP",
-			  0, NULL, st) != 0)
-		goto cleanup;
-	PQclear(PQexec(cmp->conn->pg,
+	PQclear(PQexec(c->pg,
 		       "CREATE UNIQUE INDEX ON pg_temp.engine_end_date (end_date); "
 		       "CREATE INDEX ON pg_temp.engine_period_month (month); "
 		       "ANALYZE pg_temp.engine_period; ANALYZE pg_temp.engine_period_month; "
@@ -552,6 +538,26 @@ int store_compute_periods(store_compute *cmp, const char *data_to, const store_p
 cleanup:
 	free(values);
 	return rc;
+}
+
+int store_compute_periods(store_compute *cmp, const char *data_to, const store_period *periods,
+			  size_t nperiods, status *st)
+{
+	/* With no data there are no periods, so no value is provisional. */
+	snprintf(cmp->data_to, sizeof(cmp->data_to), "%s", data_to[0] != '\0' ? data_to : "9999-12-31");
+	if (store_compute_period_tables(cmp->conn, periods, nperiods, st) != 0)
+		return -1;
+	/* Each indicator's values as computed, before they are compared with
+	 * what is stored; and the indicators whose values they are. */
+	if (store_exec(cmp->conn,
+			  "CREATE TEMP TABLE compute_new (indicator_id text, version int, period_type "
+			  "text, period text, period_start date, period_end date, breakdown text, "
+			  "numerator numeric, denominator numeric, value numeric, provisional boolean) "
+			  "ON COMMIT DROP", 0, NULL, st) != 0)
+		return -1;
+	return store_exec(cmp->conn,
+			  "CREATE TEMP TABLE compute_done (indicator_id text) ON COMMIT DROP",
+			  0, NULL, st);
 }
 
 int store_compute_fact(store_compute *cmp, const char *name, const char *sql, status *st)
@@ -575,8 +581,8 @@ int store_compute_commit(store_compute *cmp, const char *data_from, int other_fa
 	PGresult *res;
 	int rc = -1;
 
-	/* The indicators still queued go first. */
-	if (store_compute_flush(cmp, st) != 0) {
+	/* The indicators still queued go first, then the second connection's. */
+	if (store_compute_flush(cmp, st) != 0 || store_compute_lane_write(cmp, st) != 0) {
 		store_compute_abort(cmp);
 		return -1;
 	}
@@ -646,6 +652,7 @@ void store_compute_abort(store_compute *cmp)
 {
 	if (cmp == NULL)
 		return;
+	store_compute_lane_end(cmp);
 	store_compute_queue_free(cmp);
 	store_release(cmp->pool, cmp->conn);
 	free(cmp);

@@ -110,6 +110,12 @@ int store_compute_indicator(store_compute *cmp, const char *indicator_id, int ve
 	 * then its own (bench/compute.sh --by-indicator reads them). */
 	size_t batch = log_get_level() == LOG_LEVEL_DEBUG ? 1 : COMPUTE_BATCH;
 
+	/* Sharing with a second connection, smaller batches: the first
+	 * connection claims each batch's indicators before computing them, and
+	 * the two meet in the middle of the list. */
+	if (cmp->lane != NULL && batch > COMPUTE_BATCH_SHARED)
+		batch = COMPUTE_BATCH_SHARED;
+
 	if (cmp->queued >= batch && store_compute_flush(cmp, st) != 0)
 		return -1;
 	q = &cmp->queue[cmp->queued];
@@ -231,6 +237,28 @@ static int write_one_by_one(store_compute *cmp, status *st)
 				  0, NULL, st) != 0)
 		rc = -1;
 	return rc;
+}
+
+int store_compute_write_gathered(store_compute *cmp, status *st)
+{
+	const char *del[3] = { cmp->council, cmp->since, NULL };
+	const char *ins[2] = { cmp->council, NULL };
+	status failure = STATUS_INIT;
+
+	if (store_exec(cmp->conn, "SAVEPOINT batch", 0, NULL, st) != 0)
+		return -1;
+	if (store_exec(cmp->conn, DIFF_DELETE_SQL, 3, del, &failure) != 0 ||
+	    store_exec(cmp->conn, DIFF_INSERT_SQL, 2, ins, &failure) != 0) {
+		if (PQstatus(cmp->conn->pg) == CONNECTION_BAD) {
+			*st = failure;
+			return -1;
+		}
+		return write_one_by_one(cmp, st);
+	}
+	if (store_exec(cmp->conn, "RELEASE SAVEPOINT batch", 0, NULL, st) != 0)
+		return -1;
+	return store_exec(cmp->conn, "TRUNCATE pg_temp.compute_new, pg_temp.compute_done", 0, NULL,
+			  st);
 }
 
 /* Sends the statements of queued indicators first..end in one pipeline,

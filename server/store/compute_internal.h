@@ -15,6 +15,10 @@
 
 /* Indicators queued before their statements go to the database together. */
 #define COMPUTE_BATCH 32
+/* ... and when a second connection shares the work (compute_lane.c). */
+#define COMPUTE_BATCH_SHARED 8
+
+typedef struct compute_lane compute_lane;
 
 typedef struct queued_indicator {
 	char *indicator_id;
@@ -37,6 +41,7 @@ struct store_compute {
 	struct timespec started;
 	queued_indicator queue[COMPUTE_BATCH];
 	size_t queued;
+	compute_lane *lane;      /* a second connection sharing the work, or NULL */
 };
 
 /* Runs the queued indicators' statements (compute_batch.c); 0, or -1 when
@@ -46,5 +51,22 @@ int store_compute_flush(store_compute *cmp, status *st);
 
 /* Frees what is queued without running it. */
 void store_compute_queue_free(store_compute *cmp);
+
+/* Writes the values gathered in pg_temp.compute_new for the indicators in
+ * pg_temp.compute_done, compared with what is stored, under a savepoint:
+ * should that fail, one indicator at a time (the one at fault loses its
+ * values only); empties both tables. 0, or -1 with st filled. */
+int store_compute_write_gathered(store_compute *cmp, status *st);
+
+/* compute.c: pg_temp.engine_period, its months and last days, on c. */
+int store_compute_period_tables(store_conn *c, const store_period *periods, size_t nperiods,
+				status *st);
+
+/* compute_lane.c: waits for the second connection, then writes its values
+ * (before the commit); 0, or -1 with st filled when it failed. */
+int store_compute_lane_write(store_compute *cmp, status *st);
+
+/* compute_lane.c: stops the second connection and frees it (abort). */
+void store_compute_lane_end(store_compute *cmp);
 
 #endif

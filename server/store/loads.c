@@ -78,7 +78,7 @@ static int copy_reserve(store_load *load, size_t more, status *st)
 
 /* Appends text escaped for COPY's text format: backslashes, tabs, newlines
  * and carriage returns get a backslash. */
-static size_t escape_value(char *out, const char *value)
+size_t store_copy_escape(char *out, const char *value)
 {
 	size_t n = 0;
 
@@ -253,7 +253,7 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 			out += 2;
 			continue;
 		}
-		out += escape_value(out, values[i]);
+		out += store_copy_escape(out, values[i]);
 	}
 	*out++ = '\n';
 	load->used = (size_t)(out - load->buffer);

@@ -68,6 +68,12 @@ static int conn_connect(store_conn *c, const store_pool *pool, status *st)
 	return 0;
 }
 
+int store_connect_extra(const store_pool *pool, store_conn *c, status *st)
+{
+	memset(c, 0, sizeof(*c));
+	return conn_connect(c, pool, st);
+}
+
 int store_pool_open(store_pool **out, const char *dsn, int size, status *st)
 {
 	store_pool *pool;

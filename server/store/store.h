@@ -334,6 +334,31 @@ int store_compute_indicator(store_compute *cmp, const char *indicator_id, int ve
 			    const char *period_types, const char *sql, const char *since,
 			    status *st);
 
+/* One indicator of a recompute, listed before any is computed so that a
+ * second connection can share the work (store/compute_lane.c). */
+typedef struct store_compute_item {
+	const char *indicator_id;
+	int version;
+	const char *period_types;
+	const char *sql;          /* engine_indicator_sql */
+	bool lane_may;            /* reads no derived fact: the second connection may take it */
+} store_compute_item;
+
+/* After store_compute_periods (with the same periods, and the `since` the
+ * caller gives store_compute_indicator): opens a second
+ * connection with those periods, whose thread computes the items it may
+ * from the back of the list while the caller takes them from the front
+ * (store_compute_claim). Without one (a few items, no connection to be
+ * had) the caller computes them all; never fails the run. The second
+ * connection's values are written with the others in store_compute_commit. */
+int store_compute_share(store_compute *cmp, const char *since, const store_period *periods,
+			size_t nperiods, const store_compute_item *items, size_t nitems,
+			status *st);
+
+/* Whether the caller computes item i (claims it): false when the second
+ * connection took it. */
+bool store_compute_claim(store_compute *cmp, size_t i);
+
 /* What a whole-catalogue recompute leaves for the next one. */
 /* ---- org units (org_units.c) ---- */
 

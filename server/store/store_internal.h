@@ -61,6 +61,16 @@ PGresult *store_read(store_pool *pool, int64_t timeout_ms, const char *sql, int 
 /* Maps a failed result to a status safe for clients; logs the detail. */
 int store_result_status(store_conn *c, const PGresult *res, status *st);
 
+/* A connection of the pool's database outside the pool (a recompute's
+ * second lane, store/compute_lane.c): 0, or -1 with st filled; PQfinish
+ * c->pg when done. */
+int store_connect_extra(const store_pool *pool, store_conn *c, status *st);
+
+/* Writes value as a field of COPY's text format (backslash, tab, newline
+ * and carriage return escaped) into out (room for twice its length);
+ * returns the bytes written. */
+size_t store_copy_escape(char *out, const char *value);
+
 /* The first line of a libpq message, in a thread-local buffer. */
 const char *store_first_line(const char *text);
 

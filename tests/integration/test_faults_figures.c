@@ -47,6 +47,12 @@
 
 #define CONTACTS 3000
 #define REFERENCE "980"
+/* The indicators made to fail: FD02, near the front of the catalogue (the
+ * recompute's own connection computes it), and WF05, near its end (a
+ * reported figure: a row each period, with or without a figure loaded),
+ * which the recompute's second connection takes (store/compute_lane.c). */
+#define FAILING_LIST "'FD02', 'WF05'"
+#define FAILING "(" FAILING_LIST ")"
 
 static fixture_pg pg;
 static fixture_server server;
@@ -384,16 +390,16 @@ static void test_a_second_csperfd_sweeps_figures_due(void **state)
 	assert_int_equal(fixture_server_stop(&sweeper, SIGTERM, 60), 0);
 }
 
-/* The figures of a council but one indicator's, as figures_of. */
-static char *figures_but(const char *council, const char *indicator_id)
+/* The figures of a council but some indicators' ("'A', 'B'"), as figures_of. */
+static char *figures_but(const char *council, const char *indicator_ids)
 {
 	return query("SELECT coalesce(md5(string_agg(indicator_id || '|' || version || '|' || "
 		     "period_type || '|' || period || '|' || breakdown || '|' || "
 		     "coalesce(numerator::text, '-') || '|' || coalesce(denominator::text, '-') || "
 		     "'|' || coalesce(value::text, '-') || '|' || provisional, ',' ORDER BY "
 		     "indicator_id, period_type, period, breakdown)), '') FROM indicator_value "
-		     "WHERE council = '%s' AND org_unit = 'council' AND indicator_id <> '%s'",
-		     council, indicator_id);
+		     "WHERE council = '%s' AND org_unit = 'council' AND indicator_id NOT IN (%s)",
+		     council, indicator_ids);
 }
 
 static void test_a_failing_indicator_costs_its_own_values_only(void **state)
@@ -402,27 +408,28 @@ static void test_a_failing_indicator_costs_its_own_values_only(void **state)
 	char *want, *got, *value;
 
 	(void)state;
-	/* FD02 of council 984 (new) fails on its first value (the first in the
-	 * catalogue's order are EH01 to FD01: it sits among the first
-	 * pipeline's indicators, with others after it). */
+	/* FD02 and WF05 of council 984 (new) fail on their first value
+	 * (FAILING: the first in the catalogue's order are EH01 to FD01, so
+	 * FD02 sits among the first pipeline's indicators, with others after
+	 * it; WF05 is near the end, where the second connection starts). */
 	free(query("CREATE FUNCTION test_fail_fd02() RETURNS trigger LANGUAGE plpgsql AS $$ "
 		   "BEGIN RAISE EXCEPTION 'FD02 fails here'; END $$"));
 	free(query("CREATE TRIGGER test_fail_fd02 BEFORE INSERT ON indicator_value FOR EACH ROW "
-		   "WHEN (NEW.council = '984' AND NEW.indicator_id = 'FD02') EXECUTE FUNCTION "
+		   "WHEN (NEW.council = '984' AND NEW.indicator_id IN " FAILING ") EXECUTE FUNCTION "
 		   "test_fail_fd02()"));
 	load_now(&run, &server, "984", "failing indicator");
 	assert_int_equal(run.rc, CSPERF_OK);
 	assert_true(run.stored);
 	assert_int_equal(count_rows("SELECT failures FROM compute_run WHERE council = '%s'", "984"),
-			 1);
+			 2);
 	assert_int_equal(count_rows("SELECT count(*) FROM indicator_value WHERE council = '%s' AND "
-				    "indicator_id = 'FD02'", "984"), 0);
+				    "indicator_id IN " FAILING, "984"), 0);
 	assert_int_equal(count_rows("SELECT count(*) FROM compute_indicator WHERE council = '%s' "
-				    "AND indicator_id = 'FD02'", "984"), 0);
+				    "AND indicator_id IN " FAILING, "984"), 0);
 	/* Every other indicator, those sent after FD02 included, as the
 	 * reference has it. */
-	want = figures_but(REFERENCE, "FD02");
-	got = figures_but("984", "FD02");
+	want = figures_but(REFERENCE, FAILING_LIST);
+	got = figures_but("984", FAILING_LIST);
 	assert_string_not_equal(want, "");
 	assert_string_equal(got, want);
 	free(want);
@@ -430,7 +437,7 @@ static void test_a_failing_indicator_costs_its_own_values_only(void **state)
 	value = query("SELECT (SELECT count(DISTINCT indicator_id) FROM indicator_value WHERE "
 		      "council = '%s') - (SELECT count(DISTINCT indicator_id) FROM indicator_value "
 		      "WHERE council = '984')", REFERENCE);
-	assert_string_equal(value, "1");
+	assert_string_equal(value, "2");
 	free(value);
 
 	/* Once the fault is gone the next recompute does FD02 whole (it was
@@ -453,8 +460,8 @@ static void test_a_value_that_cannot_be_written_costs_its_indicator_only(void **
 	(void)state;
 	/* Council 984 as the reference (the test before), then most of its
 	 * values gone and FD02 unmarked: the next recompute is whole, compares
-	 * with what is left, and writes nearly every value again, FD02's among
-	 * them, which a trigger refuses. */
+	 * with what is left, and writes nearly every value again, FD02's and
+	 * WF05's among them, which a trigger refuses. */
 	assert_true(figures_become_reference("984", 30000));
 	free(query("DELETE FROM indicator_value WHERE council = '%s' AND indicator_id <> (SELECT "
 		   "max(indicator_id) FROM indicator_value WHERE council = '984')", "984"));
@@ -463,20 +470,21 @@ static void test_a_value_that_cannot_be_written_costs_its_indicator_only(void **
 	free(query("CREATE FUNCTION test_fail_fd02() RETURNS trigger LANGUAGE plpgsql AS $$ "
 		   "BEGIN RAISE EXCEPTION 'FD02 fails here'; END $$"));
 	free(query("CREATE TRIGGER test_fail_fd02 BEFORE INSERT ON indicator_value FOR EACH ROW "
-		   "WHEN (NEW.council = '984' AND NEW.indicator_id = 'FD02') EXECUTE FUNCTION "
+		   "WHEN (NEW.council = '984' AND NEW.indicator_id IN " FAILING ") EXECUTE FUNCTION "
 		   "test_fail_fd02()"));
 	load_now(&run, &server, "984", "a value that cannot be written");
 	assert_int_equal(run.rc, CSPERF_OK);
 	assert_true(run.stored);
 	assert_int_equal(count_rows("SELECT failures FROM compute_run WHERE council = '%s'", "984"),
-			 1);
+			 2);
 	assert_int_equal(count_rows("SELECT count(*) FROM indicator_value WHERE council = '%s' AND "
-				    "indicator_id = 'FD02'", "984"), 0);
+				    "indicator_id IN " FAILING, "984"), 0);
 	assert_int_equal(count_rows("SELECT count(*) FROM compute_indicator WHERE council = '%s' "
-				    "AND indicator_id = 'FD02'", "984"), 0);
-	/* Every other indicator written, those of FD02's batch included. */
-	want = figures_but(REFERENCE, "FD02");
-	got = figures_but("984", "FD02");
+				    "AND indicator_id IN " FAILING, "984"), 0);
+	/* Every other indicator written, those of FD02's batch and of the
+	 * second connection included. */
+	want = figures_but(REFERENCE, FAILING_LIST);
+	got = figures_but("984", FAILING_LIST);
 	assert_string_not_equal(want, "");
 	assert_string_equal(got, want);
 	free(want);
