@@ -16,7 +16,8 @@
  * file descriptors and threads (/proc) and its database sessions
  * (pg_stat_activity's client backends) every few seconds. After the warm-up, the largest
  * resident memory must stay within 10% of the warm-up's largest, and file
- * descriptors and database sessions must not grow.
+ * descriptors, threads and database sessions must not grow (beyond the one
+ * of each a recompute's second connection holds while it runs).
  *
  *   soak [--seconds S] [--warmup S] [--clients N] [--children N]
  *        [--report FILE] [--no-memory-check]
@@ -583,7 +584,12 @@ int main(int argc, char **argv)
 		report(rep, "FAIL: resident memory grew more than 10%% after the warm-up\n");
 		ok = false;
 	}
-	if (late_fds > warm_fds || late_sessions > warm_sessions || late_threads > warm_threads) {
+	/* A recompute's second connection and its thread come and go with the
+	 * recompute (server/store/compute_lane.c): a sample may catch them in
+	 * one quarter and not the other. One more is that; a leak, with a load
+	 * every second, would be more. */
+	if (late_fds > warm_fds + 1 || late_sessions > warm_sessions + 1 ||
+	    late_threads > warm_threads + 1) {
 		report(rep, "FAIL: file descriptors, database sessions or threads grew\n");
 		ok = false;
 	}
