@@ -57,6 +57,10 @@ void config_usage(const char *program)
 "      --recompute-every S  seconds between looks for figures a crash left to\n"
 "                           recompute (also at start) [CSPERF_RECOMPUTE_EVERY]\n"
 "                           (default 30)\n"
+"      --lane-children N    a recompute of a council of at least N children\n"
+"                           takes a second database connection, one at a time\n"
+"                           (PostgreSQL computes each on a core of its own)\n"
+"                           [CSPERF_LANE_CHILDREN] (default 5000)\n"
 "      --migrations-dir DIR read migrations from DIR instead of the built-in set\n"
 "                           [CSPERF_MIGRATIONS_DIR]\n"
 "      --ready-file FILE    once serving, write the bound port to FILE\n"
@@ -256,7 +260,8 @@ enum {
 	OPT_MIGRATIONS, OPT_READY, OPT_LOG_LEVEL, OPT_MIGRATE_DSN, OPT_TLS_CERT,
 	OPT_TLS_KEY, OPT_TLS_CLIENT_CA, OPT_INSECURE, OPT_SUPPRESS, OPT_ROLE, OPT_NAME,
 	OPT_COUNCIL, OPT_LOCALITY, OPT_READ_DSN, OPT_WAIT_DB, OPT_WORKERS, OPT_READ_CACHE,
-	OPT_RECOMPUTE_EVERY
+	OPT_RECOMPUTE_EVERY,
+	OPT_LANE_CHILDREN
 };
 
 /* CSPERF_READ_DSN: DSNs separated by ';' or newlines (a DSN holds spaces,
@@ -301,6 +306,7 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		{ "pollers", required_argument, NULL, OPT_POLLERS },
 		{ "drain-timeout", required_argument, NULL, OPT_DRAIN },
 		{ "recompute-every", required_argument, NULL, OPT_RECOMPUTE_EVERY },
+		{ "lane-children", required_argument, NULL, OPT_LANE_CHILDREN },
 		{ "migrations-dir", required_argument, NULL, OPT_MIGRATIONS },
 		{ "ready-file", required_argument, NULL, OPT_READY },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
@@ -323,7 +329,7 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *threads, *pollers, *drain, *pg_port, *level, *insecure, *suppress;
-	const char *wait_db, *workers, *read_cache, *recompute_every;
+	const char *wait_db, *workers, *read_cache, *recompute_every, *lane_children;
 	int drain_s = 10, opt;
 	bool read_dsn_flags = false;
 
@@ -350,6 +356,7 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 	workers = env_or("CSPERF_WORKERS", NULL);
 	read_cache = env_or("CSPERF_READ_CACHE_MB", "64");
 	recompute_every = env_or("CSPERF_RECOMPUTE_EVERY", "30");
+	lane_children = env_or("CSPERF_LANE_CHILDREN", "5000");
 	if (split_read_dsns(cfg, env_or("CSPERF_READ_DSN", NULL), err, errsize) != 0)
 		return -1;
 
@@ -366,6 +373,7 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 		case OPT_POLLERS: pollers = optarg; break;
 		case OPT_DRAIN: drain = optarg; break;
 		case OPT_RECOMPUTE_EVERY: recompute_every = optarg; break;
+		case OPT_LANE_CHILDREN: lane_children = optarg; break;
 		case OPT_MIGRATIONS: cfg->migrations_dir = optarg; break;
 		case OPT_READY: cfg->ready_file = optarg; break;
 		case OPT_LOG_LEVEL: level = optarg; break;
@@ -422,6 +430,8 @@ int config_parse(config *cfg, int argc, char **argv, char *err, size_t errsize)
 	    parse_int("--pollers", pollers, 1, 6, &cfg->pollers, err, errsize) != 0 ||
 	    parse_int("--drain-timeout", drain, 0, 3600, &drain_s, err, errsize) != 0 ||
 	    parse_int("--recompute-every", recompute_every, 1, 86400, &cfg->recompute_every_s, err,
+		      errsize) != 0 ||
+	    parse_int("--lane-children", lane_children, 0, 100000000, &cfg->lane_children, err,
 		      errsize) != 0 ||
 	    parse_int("--pg-port", pg_port, 1, 65535, &cfg->pg_port, err, errsize) != 0 ||
 	    parse_int("--suppress-threshold", suppress, 1, 100, &cfg->suppress_threshold, err,

@@ -35,6 +35,7 @@ typedef struct config {
 	int pollers;                 /* CSPERF_POLLERS */
 	int drain_timeout_ms;        /* CSPERF_DRAIN_TIMEOUT (seconds) */
 	int recompute_every_s;       /* CSPERF_RECOMPUTE_EVERY: the recompute sweep's period */
+	int lane_children;           /* CSPERF_LANE_CHILDREN: a recompute's second connection from */
 	int pg_port;                 /* CSPERF_PG_PORT: embedded socket's number */
 	log_level level;             /* CSPERF_LOG_LEVEL */
 	const char *migrate_dsn;     /* CSPERF_MIGRATE_DSN: the owner's, for migrations;

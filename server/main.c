@@ -333,6 +333,7 @@ static int serve(const config *cfg, const char *dsn, const char *mode, const tls
 		 tls->cert_pem == NULL ? "plain TCP"
 		 : tls->client_ca_pem != NULL ? "TLS with client certificates" : "TLS",
 		 cfg->workers, cfg->threads, cfg->read_cache_mb, mode);
+	store_compute_lane_from(cfg->lane_children);
 	/* Figures a crash left due are finished now, and looked for again
 	 * every --recompute-every seconds (docs/RELIABILITY.md). */
 	{

@@ -41,6 +41,14 @@
 
 enum { ITEM_FREE = 0, ITEM_MAIN, ITEM_LANE };
 
+/* The children a council must hold (its rec_child partition's row
+ * estimate) for a lane to pay: a new connection's backend starts with cold
+ * caches, and its values are written after both are done, not as they come.
+ * Measured here, a first recompute (every value written): 3,000 children
+ * 0.84 s with a lane or without; 10,000 children 1.9 s against 2.4 s;
+ * 100,000 children 10.7 s against 18.4 s (docs/PERFORMANCE.md). */
+static int lane_min_children = 5000;   /* csperfd --lane-children */
+
 /* Whether a lane is open in this process. */
 static pthread_mutex_t lanes_mu = PTHREAD_MUTEX_INITIALIZER;
 static bool lane_open;
@@ -220,6 +228,38 @@ void store_compute_lane_end(store_compute *cmp)
 	cmp->lane = NULL;
 }
 
+void store_compute_lane_from(int children)
+{
+	pthread_mutex_lock(&lanes_mu);
+	lane_min_children = children;
+	pthread_mutex_unlock(&lanes_mu);
+}
+
+static int lane_children_wanted(void)
+{
+	int n;
+
+	pthread_mutex_lock(&lanes_mu);
+	n = lane_min_children;
+	pthread_mutex_unlock(&lanes_mu);
+	return n;
+}
+
+/* The council's children as PostgreSQL's statistics estimate them (the
+ * load's merge analyses the partitions it changes); 0 when unknown. */
+static double council_children(store_compute *cmp)
+{
+	const char *params[1] = { cmp->council };
+	status ignored = STATUS_INIT;
+	PGresult *res = store_query(cmp->conn, "SELECT coalesce((SELECT reltuples FROM pg_class "
+				    "WHERE oid = to_regclass('rec_child_' || $1)), 0)", 1, params,
+				    &ignored);
+	double n = res != NULL ? strtod(PQgetvalue(res, 0, 0), NULL) : 0;
+
+	PQclear(res);
+	return n;
+}
+
 int store_compute_share(store_compute *cmp, const char *since, const store_period *periods,
 			size_t nperiods, const store_compute_item *items, size_t nitems,
 			status *st)
@@ -233,9 +273,10 @@ int store_compute_share(store_compute *cmp, const char *since, const store_perio
 		 since != NULL && since[0] != '\0' ? since : "-infinity");
 	for (size_t i = 0; i < nitems; i++)
 		lane_may += items[i].lane_may;
-	/* Worth a connection only with a few indicators to share, and while
-	 * no other recompute has one. */
-	if (lane_may < 4 || nperiods == 0 || !lane_take())
+	/* Worth a connection only with a few indicators to share, for a
+	 * council large enough, and while no other recompute has one. */
+	if (lane_may < 4 || nperiods == 0 || council_children(cmp) < lane_children_wanted() ||
+	    !lane_take())
 		return 0;
 	lane = calloc(1, sizeof(*lane));
 	if (lane == NULL || (lane->items = calloc(nitems, sizeof(*lane->items))) == NULL) {

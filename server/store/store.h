@@ -355,6 +355,10 @@ int store_compute_share(store_compute *cmp, const char *since, const store_perio
 			size_t nperiods, const store_compute_item *items, size_t nitems,
 			status *st);
 
+/* The children a council must hold for its recompute to take a second
+ * connection (csperfd --lane-children; 5,000 unless set). */
+void store_compute_lane_from(int children);
+
 /* Whether the caller computes item i (claims it): false when the second
  * connection took it. */
 bool store_compute_claim(store_compute *cmp, size_t i);

@@ -253,7 +253,8 @@ static int setup(void **state)
 	(void)state;
 	if (fixture_pg_start(&pg) != 0 ||
 	    fixture_server_start(&server, pg.dsn,
-				 (const char *const[]){ "--recompute-every", "3600", NULL }) != 0)
+				 (const char *const[]){ "--recompute-every", "3600", "--lane-children",
+							"0", NULL }) != 0)
 		return -1;
 	load_now(&reference, &server, REFERENCE, "reference");
 	if (reference.rc != CSPERF_OK || !reference.stored ||
@@ -304,7 +305,8 @@ static void test_csperfd_killed_before_the_recompute_ends(void **state)
 	/* A new csperfd finishes them at start, as a full recompute has them. */
 	started = fixture_now_ms();
 	assert_int_equal(fixture_server_start(&server, pg.dsn,
-		(const char *const[]){ "--recompute-every", "3600", NULL }), 0);
+		(const char *const[]){ "--recompute-every", "3600", "--lane-children", "0",
+				       NULL }), 0);
 	assert_true(figures_become_reference(council, 60000));
 	finished_ms = fixture_now_ms() - started;
 
@@ -370,7 +372,7 @@ static void test_a_second_csperfd_sweeps_figures_due(void **state)
 
 	(void)state;
 	assert_int_equal(fixture_server_start(&sweeper, pg.dsn,
-		(const char *const[]){ "--recompute-every", "1", NULL }), 0);
+		(const char *const[]){ "--recompute-every", "1", "--lane-children", "0", NULL }), 0);
 	load_in_background(&run, &thread, council, "cancelled recompute");
 	assert_true(recompute_held(council));
 	cancelled = query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "

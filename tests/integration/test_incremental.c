@@ -51,7 +51,9 @@ static int setup(void **state)
 	 * csperfd's periodic sweep must not finish them in between. */
 	if (fixture_pg_start(&pg) != 0 ||
 	    fixture_server_start(&server, pg.dsn,
-				 (const char *const[]){ "--recompute-every", "86400", NULL }) != 0 ||
+				 (const char *const[]){ "--recompute-every", "86400",
+							/* a second connection for any council */
+							"--lane-children", "0", NULL }) != 0 ||
 	    fixture_mkdtemp(data_dir, sizeof(data_dir), "csperf-incremental") != 0)
 		return -1;
 	snprintf(server_env, sizeof(server_env), "CSPERF_SERVER=%s", server.address);
