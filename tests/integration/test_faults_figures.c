@@ -404,22 +404,31 @@ static char *figures_but(const char *council, const char *indicator_ids)
 		     council, indicator_ids);
 }
 
-static void test_a_failing_indicator_costs_its_own_values_only(void **state)
+/* From now on, FAILING's values for council 984 cannot be written (a
+ * trigger refuses them), until failing_stop. */
+static void failing_start(void)
+{
+	free(query("CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ "
+		   "BEGIN RAISE EXCEPTION 'fails here'; END $$"));
+	free(query("CREATE TRIGGER test_fail BEFORE INSERT ON indicator_value FOR EACH ROW "
+		   "WHEN (NEW.council = '984' AND NEW.indicator_id IN " FAILING ") EXECUTE FUNCTION "
+		   "test_fail()"));
+}
+
+static void failing_stop(void)
+{
+	free(query("DROP TRIGGER test_fail ON indicator_value"));
+	free(query("DROP FUNCTION test_fail()"));
+}
+
+/* A load of council 984 whose recompute lost FAILING's values, and theirs
+ * only: every other indicator as the reference has it. */
+static void load_losing_failing(const char *key)
 {
 	load_run run;
-	char *want, *got, *value;
+	char *want, *got;
 
-	(void)state;
-	/* FD02 and WF05 of council 984 (new) fail on their first value
-	 * (FAILING: the first in the catalogue's order are EH01 to FD01, so
-	 * FD02 sits among the first pipeline's indicators, with others after
-	 * it; WF05 is near the end, where the second connection starts). */
-	free(query("CREATE FUNCTION test_fail_fd02() RETURNS trigger LANGUAGE plpgsql AS $$ "
-		   "BEGIN RAISE EXCEPTION 'FD02 fails here'; END $$"));
-	free(query("CREATE TRIGGER test_fail_fd02 BEFORE INSERT ON indicator_value FOR EACH ROW "
-		   "WHEN (NEW.council = '984' AND NEW.indicator_id IN " FAILING ") EXECUTE FUNCTION "
-		   "test_fail_fd02()"));
-	load_now(&run, &server, "984", "failing indicator");
+	load_now(&run, &server, "984", key);
 	assert_int_equal(run.rc, CSPERF_OK);
 	assert_true(run.stored);
 	assert_int_equal(count_rows("SELECT failures FROM compute_run WHERE council = '%s'", "984"),
@@ -428,25 +437,22 @@ static void test_a_failing_indicator_costs_its_own_values_only(void **state)
 				    "indicator_id IN " FAILING, "984"), 0);
 	assert_int_equal(count_rows("SELECT count(*) FROM compute_indicator WHERE council = '%s' "
 				    "AND indicator_id IN " FAILING, "984"), 0);
-	/* Every other indicator, those sent after FD02 included, as the
-	 * reference has it. */
 	want = figures_but(REFERENCE, FAILING_LIST);
 	got = figures_but("984", FAILING_LIST);
 	assert_string_not_equal(want, "");
 	assert_string_equal(got, want);
 	free(want);
 	free(got);
-	value = query("SELECT (SELECT count(DISTINCT indicator_id) FROM indicator_value WHERE "
-		      "council = '%s') - (SELECT count(DISTINCT indicator_id) FROM indicator_value "
-		      "WHERE council = '984')", REFERENCE);
-	assert_string_equal(value, "2");
-	free(value);
+}
 
-	/* Once the fault is gone the next recompute does FD02 whole (it was
-	 * left unmarked), and the figures are the reference's. */
-	free(query("DROP TRIGGER test_fail_fd02 ON indicator_value"));
-	free(query("DROP FUNCTION test_fail_fd02()"));
-	load_now(&run, &server, "984", "after the fault");
+/* Once the fault is gone, the next load's recompute does FAILING whole
+ * (they were left unmarked), and the figures are the reference's. */
+static void load_recovering(const char *key)
+{
+	load_run run;
+
+	failing_stop();
+	load_now(&run, &server, "984", key);
 	assert_int_equal(run.rc, CSPERF_OK);
 	assert_int_equal(run.figures, CSPERF_FIGURES_COMPUTED);
 	assert_true(figures_become_reference("984", 30000));
@@ -454,52 +460,42 @@ static void test_a_failing_indicator_costs_its_own_values_only(void **state)
 			 0);
 }
 
+static void test_a_failing_indicator_costs_its_own_values_only(void **state)
+{
+	char *value;
+
+	(void)state;
+	/* FD02 and WF05 of council 984 (new) fail on their first value
+	 * (FAILING: the first in the catalogue's order are EH01 to FD01, so
+	 * FD02 sits among the first pipeline's indicators, with others after
+	 * it, those sent after it included in the comparison; WF05 is near the
+	 * end, where the second connection starts). */
+	failing_start();
+	load_losing_failing("failing indicator");
+	value = query("SELECT (SELECT count(DISTINCT indicator_id) FROM indicator_value WHERE "
+		      "council = '%s') - (SELECT count(DISTINCT indicator_id) FROM indicator_value "
+		      "WHERE council = '984')", REFERENCE);
+	assert_string_equal(value, "2");
+	free(value);
+	load_recovering("after the fault");
+}
+
 static void test_a_value_that_cannot_be_written_costs_its_indicator_only(void **state)
 {
-	load_run run;
-	char *want, *got;
-
 	(void)state;
 	/* Council 984 as the reference (the test before), then most of its
 	 * values gone and FD02 unmarked: the next recompute is whole, compares
 	 * with what is left, and writes nearly every value again, FD02's and
-	 * WF05's among them, which a trigger refuses. */
+	 * WF05's among them, which a trigger refuses: the others are written,
+	 * those of FD02's batch and of the second connection included. */
 	assert_true(figures_become_reference("984", 30000));
 	free(query("DELETE FROM indicator_value WHERE council = '%s' AND indicator_id <> (SELECT "
 		   "max(indicator_id) FROM indicator_value WHERE council = '984')", "984"));
 	free(query("DELETE FROM compute_indicator WHERE council = '%s' AND indicator_id = 'FD02'",
 		   "984"));
-	free(query("CREATE FUNCTION test_fail_fd02() RETURNS trigger LANGUAGE plpgsql AS $$ "
-		   "BEGIN RAISE EXCEPTION 'FD02 fails here'; END $$"));
-	free(query("CREATE TRIGGER test_fail_fd02 BEFORE INSERT ON indicator_value FOR EACH ROW "
-		   "WHEN (NEW.council = '984' AND NEW.indicator_id IN " FAILING ") EXECUTE FUNCTION "
-		   "test_fail_fd02()"));
-	load_now(&run, &server, "984", "a value that cannot be written");
-	assert_int_equal(run.rc, CSPERF_OK);
-	assert_true(run.stored);
-	assert_int_equal(count_rows("SELECT failures FROM compute_run WHERE council = '%s'", "984"),
-			 2);
-	assert_int_equal(count_rows("SELECT count(*) FROM indicator_value WHERE council = '%s' AND "
-				    "indicator_id IN " FAILING, "984"), 0);
-	assert_int_equal(count_rows("SELECT count(*) FROM compute_indicator WHERE council = '%s' "
-				    "AND indicator_id IN " FAILING, "984"), 0);
-	/* Every other indicator written, those of FD02's batch and of the
-	 * second connection included. */
-	want = figures_but(REFERENCE, FAILING_LIST);
-	got = figures_but("984", FAILING_LIST);
-	assert_string_not_equal(want, "");
-	assert_string_equal(got, want);
-	free(want);
-	free(got);
-
-	free(query("DROP TRIGGER test_fail_fd02 ON indicator_value"));
-	free(query("DROP FUNCTION test_fail_fd02()"));
-	load_now(&run, &server, "984", "written after all");
-	assert_int_equal(run.rc, CSPERF_OK);
-	assert_int_equal(run.figures, CSPERF_FIGURES_COMPUTED);
-	assert_true(figures_become_reference("984", 30000));
-	assert_int_equal(count_rows("SELECT failures FROM compute_run WHERE council = '%s'", "984"),
-			 0);
+	failing_start();
+	load_losing_failing("a value that cannot be written");
+	load_recovering("written after all");
 }
 
 int main(void)
