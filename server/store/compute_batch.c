@@ -65,8 +65,9 @@ static size_t indicator_steps(const store_compute *cmp, const queued_indicator *
 	"DELETE FROM indicator_value v WHERE v.council = $1 AND v.org_unit = 'council' AND " \
 	"v.indicator_id = ANY (ARRAY(SELECT d.indicator_id FROM pg_temp.compute_done d WHERE " \
 	"$3::text IS NULL OR d.indicator_id = $3)) AND v.period_end >= $2::date AND NOT EXISTS " \
-	"(SELECT 1 FROM pg_temp.compute_new n WHERE n.indicator_id = v.indicator_id AND n.period = v.period AND " \
-	"n.breakdown = v.breakdown AND n.version = v.version AND n.period_type = v.period_type " \
+	"(SELECT 1 FROM pg_temp.compute_new n WHERE n.indicator_id = v.indicator_id AND " \
+	"n.period = v.period AND n.breakdown = v.breakdown AND n.version = v.version AND " \
+	"n.period_type = v.period_type " \
 	"AND n.period_start = v.period_start AND n.period_end = v.period_end AND " \
 	"n.provisional = v.provisional AND n.numerator::text IS NOT DISTINCT FROM " \
 	"v.numerator::text AND n.denominator::text IS NOT DISTINCT FROM v.denominator::text AND " \
