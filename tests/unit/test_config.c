@@ -17,7 +17,7 @@ static void clear_env(void)
 		"CSPERF_POLLERS", "CSPERF_DRAIN_TIMEOUT", "CSPERF_PG_PORT", "CSPERF_LOG_LEVEL",
 		"CSPERF_MIGRATE_DSN", "CSPERF_TLS_CERT", "CSPERF_TLS_KEY", "CSPERF_TLS_CLIENT_CA",
 		"CSPERF_INSECURE", "CSPERF_SUPPRESS_THRESHOLD", "CSPERF_READ_DSN",
-		"CSPERF_WAIT_FOR_DATABASE",
+		"CSPERF_WAIT_FOR_DATABASE", "CSPERF_LANE_CHILDREN",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -46,6 +46,28 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.drain_timeout_ms, 10000);
 	assert_int_equal(cfg.pg_port, 5432);
 	assert_int_equal(cfg.level, LOG_LEVEL_INFO);
+	assert_int_equal(cfg.lane_children, 5000);
+}
+
+/* A recompute's second connection: from how many children (0: always). */
+static void test_lane_children(void **state)
+{
+	config cfg;
+	char err[256] = "";
+	char *flag[] = { "csperfd", "--lane-children", "0", NULL };
+	char *plain[] = { "csperfd", NULL };
+	char *bad[] = { "csperfd", "--lane-children", "some", NULL };
+
+	clear_env();
+	assert_int_equal(parse(&cfg, err, 3, flag), 0);
+	assert_int_equal(cfg.lane_children, 0);
+	setenv("CSPERF_LANE_CHILDREN", "20000", 1);
+	assert_int_equal(parse(&cfg, err, 1, plain), 0);
+	assert_int_equal(cfg.lane_children, 20000);
+	assert_int_equal(parse(&cfg, err, 3, bad), -1);
+	assert_string_equal(err, "--lane-children must be a whole number from 0 to 100000000, not "
+			    "'some'");
+	clear_env();
 }
 
 static void test_environment_then_flags(void **state)
@@ -279,6 +301,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_lane_children),
 		cmocka_unit_test(test_environment_then_flags),
 		cmocka_unit_test(test_migrate_command_anywhere),
 		cmocka_unit_test(test_errors_name_the_value),
