@@ -3,6 +3,7 @@
  * the way csperfd does after every load, and says how long it took.
  *
  *   csperf-recompute --dsn DSN --council CODE [--repeat N] [--by-indicator] [--changes]
+ *                    [--lane-children N]
  *   csperf-recompute --dsn DSN --sql INDICATOR
  *
  * It links csperfd's own modules (csperfd_core) and calls compute_council(),
@@ -17,6 +18,9 @@
  * csperfd records in compute_run.milliseconds (from the periods to the
  * commit). With --by-indicator, the last run's time per indicator follows,
  * slowest first, from csperfd's own debug log lines ("ms since the start").
+ *
+ * --lane-children N: as csperfd's option, the children from which a recompute
+ * takes a second connection (default 5,000; a large number: never).
  *
  * --changes calls compute_council_changes() instead, csperfd's recompute after
  * a load or a deletion: only the periods changed since the last recompute.
@@ -131,7 +135,7 @@ static int print_sql(const store_definition *d, void *ctx)
 static void usage(FILE *out)
 {
 	fputs("Usage: csperf-recompute --dsn DSN --council CODE [--repeat N] [--by-indicator] "
-	      "[--changes]\n"
+	      "[--changes] [--lane-children N]\n"
 	      "       csperf-recompute --dsn DSN --sql INDICATOR\n"
 	      "Recomputes the council's whole catalogue (--changes: only what changed, as\n"
 	      "csperfd does after a load), or prints the SQL of one indicator.\n", out);
@@ -146,6 +150,7 @@ int main(int argc, char **argv)
 		{ "by-indicator", no_argument, NULL, 'i' },
 		{ "changes", no_argument, NULL, 'g' },
 		{ "sql", required_argument, NULL, 's' },
+		{ "lane-children", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -165,6 +170,7 @@ int main(int argc, char **argv)
 		case 'i': by_indicator = 1; break;
 		case 'g': changes = 1; break;
 		case 's': sql_of = optarg; break;
+		case 'l': store_compute_lane_from(atoi(optarg)); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
