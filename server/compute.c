@@ -267,10 +267,9 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 	}
 	/* Not with the debug log: each indicator's logged time is then its own
 	 * (bench/compute.sh --by-indicator). */
-	if (log_get_level() != LOG_LEVEL_DEBUG &&
-	    store_compute_share(cmp, full ? NULL : since, periods + first_period,
-				nperiods - first_period, items, nitems, st) != 0)
-		goto cleanup;
+	if (log_get_level() != LOG_LEVEL_DEBUG)
+		store_compute_share(cmp, full ? NULL : since, periods + first_period,
+				    nperiods - first_period, items, nitems);
 	for (size_t k = 0; k < nitems; k++) {
 		status ignored = STATUS_INIT;
 
@@ -286,10 +285,10 @@ static int compute(store_pool *pool, int64_t timeout_ms, const char *council,
 				  stats, st);
 	cmp = NULL;
 	if (rc == 0)
-		log_info("compute: council %s: %d indicators, %ld values, %d failed, %ld ms%s%s",
-			 council, stats->indicators, stats->values, stats->failures,
-			 stats->milliseconds, full ? "" : ", periods ending from ",
-			 full ? "" : since);
+		log_info("compute: council %s: %d indicators (%d on a second connection), %ld values, "
+			 "%d failed, %ld ms%s%s", council, stats->indicators, stats->shared,
+			 stats->values, stats->failures, stats->milliseconds,
+			 full ? "" : ", periods ending from ", full ? "" : since);
 cleanup:
 	store_compute_abort(cmp);
 	/* Whether or not the recompute got through, the council's data may

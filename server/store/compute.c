@@ -593,6 +593,7 @@ int store_compute_commit(store_compute *cmp, const char *data_from, int other_fa
 	stats->indicators = cmp->indicators;
 	stats->failures = cmp->failures;
 	stats->values = cmp->values;
+	stats->shared = cmp->shared;
 	stats->milliseconds = (now.tv_sec - cmp->started.tv_sec) * 1000 +
 			      (now.tv_nsec - cmp->started.tv_nsec) / 1000000;
 	snprintf(indicators, sizeof(indicators), "%d", cmp->indicators);

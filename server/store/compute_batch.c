@@ -91,14 +91,27 @@ static size_t batch_steps(const store_compute *cmp, step *s)
 {
 	size_t n = 0;
 
-	if (cmp->fresh)
-		return 0;
 	s[n++] = (step){ "SAVEPOINT batch", 0, { NULL }, false };
 	s[n++] = (step){ DIFF_DELETE_SQL, 3, { cmp->council, cmp->since, NULL }, false };
 	s[n++] = (step){ DIFF_INSERT_SQL, 2, { cmp->council, NULL }, false };
 	s[n++] = (step){ "RELEASE SAVEPOINT batch", 0, { NULL }, false };
 	s[n++] = (step){ "TRUNCATE pg_temp.compute_new, pg_temp.compute_done", 0, { NULL }, false };
 	return n;
+}
+
+/* The steps of batch_steps that compare and write (a failure there is the
+ * values', not the connection's). */
+#define BATCH_WRITE_FIRST 1
+#define BATCH_WRITE_LAST 2
+
+size_t store_compute_values_sql(char *out, size_t size, const char *before, const char *data_to,
+				const char *sql)
+{
+	return (size_t)snprintf(out, size,
+		"%sSELECT $2::text, $4::int, p.period_type, q.label, p.start_date, p.end_date, "
+		"q.breakdown, q.numerator, q.denominator, q.value, p.end_date > '%s' FROM (%s) q "
+		"JOIN pg_temp.engine_period p ON p.label = q.label WHERE p.period_type = ANY "
+		"(string_to_array($3, ','))", before, data_to, sql);
 }
 
 int store_compute_indicator(store_compute *cmp, const char *indicator_id, int version,
@@ -144,12 +157,8 @@ int store_compute_indicator(store_compute *cmp, const char *indicator_id, int ve
 			 "pg_temp.engine_period p ON p.label = q.label "
 			 "WHERE p.period_type = ANY (string_to_array($3, ','))", cmp->data_to, sql);
 	else
-		snprintf(q->statement, size,
-			 "INSERT INTO pg_temp.compute_new SELECT $2, $4::int, p.period_type, q.label, "
-			 "p.start_date, p.end_date, q.breakdown, q.numerator, q.denominator, q.value, "
-			 "p.end_date > '%s' FROM (%s) q JOIN pg_temp.engine_period p "
-			 "ON p.label = q.label WHERE p.period_type = ANY (string_to_array($3, ','))",
-			 cmp->data_to, sql);
+		store_compute_values_sql(q->statement, size, "INSERT INTO pg_temp.compute_new ",
+					 cmp->data_to, sql);
 	cmp->queued++;
 	cmp->indicators++;
 	return 0;
@@ -181,9 +190,7 @@ static void log_indicator(const store_compute *cmp, const char *indicator_id, co
 		  (now.tv_nsec - cmp->started.tv_nsec) / 1000000);
 }
 
-/* What a failed indicator leaves: its savepoint rolled back, and no mark
- * that its values are current (the next recompute does it whole). */
-static void indicator_failed(store_compute *cmp, const char *indicator_id, const char *message)
+void store_compute_lost(store_compute *cmp, const char *indicator_id, const char *message)
 {
 	const char *params[2] = { cmp->council, indicator_id };
 	status ignored = STATUS_INIT;
@@ -191,9 +198,16 @@ static void indicator_failed(store_compute *cmp, const char *indicator_id, const
 	cmp->failures++;
 	log_error("compute: council %s, indicator %s failed: %s", cmp->council, indicator_id,
 		  message);
-	PQclear(PQexec(cmp->conn->pg, "ROLLBACK TO SAVEPOINT indicator"));
 	PQclear(store_query(cmp->conn, "DELETE FROM compute_indicator WHERE council = $1 AND "
 			    "indicator_id = $2", 2, params, &ignored));
+}
+
+/* What a failed indicator leaves: its savepoint rolled back, and no mark
+ * that its values are current. */
+static void indicator_failed(store_compute *cmp, const char *indicator_id, const char *message)
+{
+	PQclear(PQexec(cmp->conn->pg, "ROLLBACK TO SAVEPOINT indicator"));
+	store_compute_lost(cmp, indicator_id, message);
 }
 
 /* When writing a batch's values failed (batch_steps): back to before it,
@@ -242,24 +256,25 @@ static int write_one_by_one(store_compute *cmp, status *st)
 
 int store_compute_write_gathered(store_compute *cmp, status *st)
 {
-	const char *del[3] = { cmp->council, cmp->since, NULL };
-	const char *ins[2] = { cmp->council, NULL };
-	status failure = STATUS_INIT;
+	step steps[MAX_STEPS];
+	size_t n = batch_steps(cmp, steps);
 
-	if (store_exec(cmp->conn, "SAVEPOINT batch", 0, NULL, st) != 0)
-		return -1;
-	if (store_exec(cmp->conn, DIFF_DELETE_SQL, 3, del, &failure) != 0 ||
-	    store_exec(cmp->conn, DIFF_INSERT_SQL, 2, ins, &failure) != 0) {
-		if (PQstatus(cmp->conn->pg) == CONNECTION_BAD) {
+	/* batch_steps' statements one at a time (there is nothing to pipeline
+	 * them with). */
+	for (size_t k = 0; k < n; k++) {
+		status failure = STATUS_INIT;
+
+		if (store_exec(cmp->conn, steps[k].sql, steps[k].nparams, steps[k].params,
+			       &failure) == 0)
+			continue;
+		if (k < BATCH_WRITE_FIRST || k > BATCH_WRITE_LAST ||
+		    PQstatus(cmp->conn->pg) == CONNECTION_BAD) {
 			*st = failure;
 			return -1;
 		}
 		return write_one_by_one(cmp, st);
 	}
-	if (store_exec(cmp->conn, "RELEASE SAVEPOINT batch", 0, NULL, st) != 0)
-		return -1;
-	return store_exec(cmp->conn, "TRUNCATE pg_temp.compute_new, pg_temp.compute_done", 0, NULL,
-			  st);
+	return 0;
 }
 
 /* Sends the statements of queued indicators first..end in one pipeline,
@@ -288,7 +303,9 @@ static long run_pipeline(store_compute *cmp, size_t first, size_t end, bool *wri
 					      steps[k].params, NULL, NULL, 0) != 1)
 				broken = true;
 	}
-	ntail = batch_steps(cmp, tail);
+	/* A council's first recompute writes its values straight in: nothing
+	 * to compare. */
+	ntail = cmp->fresh ? 0 : batch_steps(cmp, tail);
 	for (size_t k = 0; k < ntail && !broken; k++)
 		if (PQsendQueryParams(pg, tail[k].sql, tail[k].nparams, NULL, tail[k].params, NULL,
 				      NULL, 0) != 1)

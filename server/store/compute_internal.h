@@ -36,6 +36,7 @@ struct store_compute {
 	char pending_upto[24];   /* the newest compute_pending note read */
 	char since[16];          /* periods ending from this day ("-infinity": all) */
 	int indicators, failures;
+	int shared;              /* of them, those the second connection computed */
 	long values;
 	bool fresh;              /* the council had no stored value when the run began */
 	struct timespec started;
@@ -51,6 +52,17 @@ int store_compute_flush(store_compute *cmp, status *st);
 
 /* Frees what is queued without running it. */
 void store_compute_queue_free(store_compute *cmp);
+
+/* Writes into out `before` then the SELECT of an indicator's values as
+ * pg_temp.compute_new holds them, from the engine's `sql` ($1 council, $2
+ * indicator id, $3 period types, $4 version; values of periods ending after
+ * data_to provisional); returns what snprintf does. */
+size_t store_compute_values_sql(char *out, size_t size, const char *before, const char *data_to,
+				const char *sql);
+
+/* Counts and logs an indicator that failed, and takes away the mark that
+ * its values are current (the next recompute does it whole). */
+void store_compute_lost(store_compute *cmp, const char *indicator_id, const char *message);
 
 /* Writes the values gathered in pg_temp.compute_new for the indicators in
  * pg_temp.compute_done, compared with what is stored, under a savepoint:

@@ -45,8 +45,9 @@ enum { ITEM_FREE = 0, ITEM_MAIN, ITEM_LANE };
  * estimate) for a lane to pay: a new connection's backend starts with cold
  * caches, and its values are written after both are done, not as they come.
  * Measured here, a first recompute (every value written): 3,000 children
- * 0.84 s with a lane or without; 10,000 children 1.9 s against 2.4 s;
- * 100,000 children 10.7 s against 18.4 s (docs/PERFORMANCE.md). */
+ * 0.84 s with a lane or without; 10,000 children 1.84 to 2.04 s against
+ * 2.47 to 2.97 s; 100,000 children 10.7 to 11.1 s against 17.9 s, back to
+ * back (docs/PERFORMANCE.md). */
 static int lane_min_children = 5000;   /* csperfd --lane-children */
 
 /* Whether a lane is open in this process. */
@@ -99,16 +100,11 @@ struct compute_lane {
  * (compute_batch.c) inserts them into pg_temp.compute_new. */
 static char *select_statement(const char *data_to, const char *sql)
 {
-	static const char fmt[] =
-		"SELECT $2::text, $4::int, p.period_type, q.label, p.start_date, p.end_date, "
-		"q.breakdown, q.numerator, q.denominator, q.value, p.end_date > '%s' FROM (%s) q "
-		"JOIN pg_temp.engine_period p ON p.label = q.label WHERE p.period_type = ANY "
-		"(string_to_array($3, ','))";
-	size_t size = sizeof(fmt) + strlen(data_to) + strlen(sql);
+	size_t size = store_compute_values_sql(NULL, 0, "", data_to, sql) + 1;
 	char *s = malloc(size);
 
 	if (s != NULL)
-		snprintf(s, size, fmt, data_to, sql);
+		store_compute_values_sql(s, size, "", data_to, sql);
 	return s;
 }
 
@@ -246,7 +242,8 @@ static int lane_children_wanted(void)
 }
 
 /* The council's children as PostgreSQL's statistics estimate them (the
- * load's merge analyses the partitions it changes); 0 when unknown. */
+ * load's merge analyses the partitions it changes enough); 0 when unknown
+ * (a partition never analysed). */
 static double council_children(store_compute *cmp)
 {
 	const char *params[1] = { cmp->council };
@@ -257,18 +254,16 @@ static double council_children(store_compute *cmp)
 	double n = res != NULL ? strtod(PQgetvalue(res, 0, 0), NULL) : 0;
 
 	PQclear(res);
-	return n;
+	return n > 0 ? n : 0;   /* -1: never analysed */
 }
 
-int store_compute_share(store_compute *cmp, const char *since, const store_period *periods,
-			size_t nperiods, const store_compute_item *items, size_t nitems,
-			status *st)
+void store_compute_share(store_compute *cmp, const char *since, const store_period *periods,
+			 size_t nperiods, const store_compute_item *items, size_t nitems)
 {
 	compute_lane *lane;
 	size_t lane_may = 0;
 	status ignored = STATUS_INIT;
 
-	(void)st;
 	snprintf(cmp->since, sizeof(cmp->since), "%s",
 		 since != NULL && since[0] != '\0' ? since : "-infinity");
 	for (size_t i = 0; i < nitems; i++)
@@ -277,12 +272,12 @@ int store_compute_share(store_compute *cmp, const char *since, const store_perio
 	 * council large enough, and while no other recompute has one. */
 	if (lane_may < 4 || nperiods == 0 || council_children(cmp) < lane_children_wanted() ||
 	    !lane_take())
-		return 0;
+		return;
 	lane = calloc(1, sizeof(*lane));
 	if (lane == NULL || (lane->items = calloc(nitems, sizeof(*lane->items))) == NULL) {
 		free(lane);
 		lane_give_back();
-		return 0;   /* the run goes on, on one connection */
+		return;   /* the run goes on, on one connection */
 	}
 	pthread_mutex_init(&lane->mu, NULL);
 	lane->nitems = nitems;
@@ -317,12 +312,11 @@ int store_compute_share(store_compute *cmp, const char *since, const store_perio
 		goto without;
 	lane->started = true;
 	cmp->lane = lane;
-	return 0;
+	return;
 without:
 	log_warn("compute: council %s: no second connection (%s): on one",
 		 cmp->council, ignored.message[0] != '\0' ? ignored.message : "out of memory");
 	lane_free(lane);
-	return 0;
 }
 
 bool store_compute_claim(store_compute *cmp, size_t i)
@@ -417,13 +411,9 @@ int store_compute_lane_write(store_compute *cmp, status *st)
 		if (it->owner != ITEM_LANE)
 			continue;
 		cmp->indicators++;
+		cmp->shared++;
 		if (it->failure != NULL) {
-			cmp->failures++;
-			log_error("compute: council %s, indicator %s failed: %s", cmp->council,
-				  it->indicator_id, it->failure);
-			if (store_exec(cmp->conn, "DELETE FROM compute_indicator WHERE council = $1 AND "
-				       "indicator_id = $2", 2, mark, st) != 0)
-				goto done;
+			store_compute_lost(cmp, it->indicator_id, it->failure);
 			continue;
 		}
 		cmp->values += PQntuples(it->rows);

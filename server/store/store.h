@@ -278,6 +278,7 @@ typedef struct store_compute store_compute;
 typedef struct store_compute_stats {
 	int indicators;
 	int failures;
+	int shared;               /* of the indicators, those the second connection computed */
 	long values;
 	long milliseconds;
 } store_compute_stats;
@@ -348,12 +349,12 @@ typedef struct store_compute_item {
  * caller gives store_compute_indicator): opens a second
  * connection with those periods, whose thread computes the items it may
  * from the back of the list while the caller takes them from the front
- * (store_compute_claim). Without one (a few items, no connection to be
- * had) the caller computes them all; never fails the run. The second
+ * (store_compute_claim). Without one (a few items, a small council, no
+ * connection to be had) the caller computes them all: it never fails the
+ * run. The second
  * connection's values are written with the others in store_compute_commit. */
-int store_compute_share(store_compute *cmp, const char *since, const store_period *periods,
-			size_t nperiods, const store_compute_item *items, size_t nitems,
-			status *st);
+void store_compute_share(store_compute *cmp, const char *since, const store_period *periods,
+			 size_t nperiods, const store_compute_item *items, size_t nitems);
 
 /* The children a council must hold for its recompute to take a second
  * connection (csperfd --lane-children; 5,000 unless set). */

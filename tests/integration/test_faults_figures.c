@@ -421,8 +421,28 @@ static void failing_stop(void)
 	free(query("DROP FUNCTION test_fail()"));
 }
 
+/* How many indicators csperfd's last recompute of council 984 computed on
+ * its second connection (its log line "compute: council 984: N indicators
+ * (M on a second connection)..."); -1 when there is none. */
+static int last_shared_984(void)
+{
+	char *log = fixture_read_file(server.log_path);
+	const char *line = NULL;
+	int indicators, shared = -1;
+
+	for (const char *p = log; p != NULL && (p = strstr(p, "compute: council 984: ")) != NULL;
+	     p++)
+		line = p;
+	if (line == NULL || sscanf(line, "compute: council 984: %d indicators (%d on a second",
+				   &indicators, &shared) != 2)
+		shared = -1;
+	free(log);
+	return shared;
+}
+
 /* A load of council 984 whose recompute lost FAILING's values, and theirs
- * only: every other indicator as the reference has it. */
+ * only: every other indicator as the reference has it; the second
+ * connection took part (csperfd runs with --lane-children 0). */
 static void load_losing_failing(const char *key)
 {
 	load_run run;
@@ -443,6 +463,7 @@ static void load_losing_failing(const char *key)
 	assert_string_equal(got, want);
 	free(want);
 	free(got);
+	assert_true(last_shared_984() > 0);
 }
 
 /* Once the fault is gone, the next load's recompute does FAILING whole
