@@ -86,10 +86,11 @@ csperfd_hwm=$(vm_hwm_mb "$CSPERFD_PID")
 steps=$BENCH_WORK/steps.txt
 sql "SELECT step, round((sum(total_exec_time) / 1000)::numeric, 1), sum(calls), sum(rows) FROM (
 	SELECT total_exec_time, calls, rows, CASE
-		WHEN query LIKE 'COPY pg_temp.load_stage%' THEN 'load: COPY into the staging table (while records stream in)'
-		WHEN query LIKE 'CREATE INDEX ON pg\_temp.load\_stage%' OR query LIKE 'ANALYZE pg\_temp.load\_stage%' THEN 'load: index and statistics of the staging table'
-		WHEN query LIKE 'SELECT record_no, file, line, first_record%' THEN 'load: duplicates within the load (window over the stage)'
-		WHEN query LIKE 'INSERT INTO rec\_%' THEN 'load: INSERT INTO rec_* (the new rows, current at once)'
+		WHEN query LIKE 'COPY rec\_%' THEN 'load: COPY straight into a council partition (the council''s first load of the type)'
+		WHEN query LIKE 'COPY pg\_temp.load\_rec\_%' THEN 'load: COPY into a held table (the council has current rows of the type)'
+		WHEN query LIKE 'COPY pg\_temp.load\_lines%' THEN 'load: COPY of each record''s file and line'
+		WHEN query LIKE 'SELECT d.record_no, l.file, l.line, d.first_record%' THEN 'load: duplicates within the load (window over a held table)'
+		WHEN query LIKE 'INSERT INTO rec\_%' THEN 'load: INSERT INTO rec_* (a held type''s rows, current at once)'
 		WHEN query LIKE 'UPDATE rec\_%' OR query LIKE 'WITH superseded AS%' THEN 'load: supersede, UPDATE the current versions the load replaces'
 		WHEN query LIKE 'SELECT EXISTS (SELECT 1 FROM rec\_%' THEN 'load: does the council have current rows of the type'
 		WHEN query LIKE '%csperf_analyze_records%' THEN 'load: csperf_analyze_records (ANALYZE of a partition that changed enough)'

@@ -631,11 +631,12 @@ void handle_load_records(rpc_call *call, void *ctx)
 		rpc_call_reply(call, &summary.base);
 		/* Where a load's time goes (bench/peer.sh reads this line). */
 		log_info("load %lld: phases: receive, check and stage %lld ms, merge %lld ms, "
-			 "commit %lld ms, recompute %lld ms, quality %lld ms; %lld ms in all",
-			 (long long)summary.load_id, (long long)(t_streamed - t_begin),
-			 (long long)(t_checked - t_streamed), (long long)(t_committed - t_checked),
-			 (long long)compute_ms, (long long)quality_ms,
-			 (long long)(mono_ms() - t_begin));
+			 "commit %lld ms, statistics %lld ms, recompute %lld ms, quality %lld ms; "
+			 "%lld ms in all", (long long)summary.load_id,
+			 (long long)(t_streamed - t_begin), (long long)(t_checked - t_streamed),
+			 (long long)(t_committed - t_checked - merged.statistics_ms),
+			 (long long)merged.statistics_ms, (long long)compute_ms,
+			 (long long)quality_ms, (long long)(mono_ms() - t_begin));
 	}
 	goto cleanup;
 fail:

@@ -2,17 +2,29 @@
  * loads.c: storing a load of journey records, listing loads, deleting one.
  *
  * A load is one transaction on one connection: the load row is made (its id
- * goes into the summary), records stream by COPY into a temporary staging
- * table (type, then one text column a field) with memory bounded by one COPY
- * buffer,
- * and each record type present is merged into its council's partition of
- * its table by set-based SQL (record_tables.c): no row-by-row INSERT.
- * Duplicates within the load (two records with one key) are looked for only
- * when the merge meets them. Loads of one council are serialised by an
- * advisory lock, so "which version is current" is decided by one load at a
- * time; a load's rows take the id of the load row its transaction made,
- * and a deletion removes them before the load row (the tables have no
- * foreign key to load: the store keeps that integrity).
+ * goes into the summary), and records stream by COPY, each type into its own
+ * destination, with memory bounded by one buffer a type present:
+ *
+ * - a type the council has no current record of (its first load of it) is
+ *   COPYed straight into the council's partition of its table, current at
+ *   once, each record written once as `psql \copy` would. The unique index
+ *   on current rows finds two records of the load with one key: the chunk
+ *   that meets one is rolled back to its savepoint and the type is held
+ *   from then on (below), the load's rows of it moved out of the partition.
+ * - a type the council has current records of is held: COPYed into a
+ *   temporary table of the same columns, and merged at the end by set-based
+ *   SQL (record_tables.c): the versions it replaces stop being current, then
+ *   it goes in. No row-by-row INSERT.
+ *
+ * Every record's file and line go into pg_temp.load_lines, for naming both
+ * records of a duplicate. Chunks are sent without waiting: the database
+ * writes one while the next is filled, and its result is read before the
+ * next statement. Loads of one council are serialised by an advisory lock,
+ * so "which version is current" (and "the council has no current record of
+ * a type") is decided by one load at a time; a load's rows take the id of
+ * the load row its transaction made, and a deletion removes them before the
+ * load row (the tables have no foreign key to load: the store keeps that
+ * integrity).
  */
 #include "store_internal.h"
 #include "store_access.h"
@@ -20,26 +32,61 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../log.h"
 #include "record_tables.h"
 
-/* COPY data is sent in chunks of about this size. */
-#define COPY_CHUNK (64 * 1024)
+/* A destination's COPY rows are sent in chunks of about this size. */
+#define COPY_CHUNK (256 * 1024)
+
+/* Where a type's records go; destination 0 is pg_temp.load_lines. */
+typedef enum dest_mode {
+	DEST_UNSEEN = 0,   /* no record of the type yet */
+	DEST_DIRECT,       /* rec_<type>: the council has no current record of it */
+	DEST_HELD,         /* pg_temp.load_rec_<type>, merged at the end */
+	DEST_LINES,        /* pg_temp.load_lines */
+} dest_mode;
+
+typedef struct copy_buf {
+	char *data;
+	size_t used, cap;
+} copy_buf;
+
+typedef struct dest {
+	dest_mode mode;
+	bool has_current;   /* the council had current records of the type */
+	copy_buf buf;       /* rows not sent yet */
+	uint64_t direct;    /* rows COPYed into rec_<type> and still there */
+	uint64_t changed;   /* rows the merge made or made not current */
+} dest;
+
+#define NDEST (CSPERF_RECORD_TYPE_LAST + 1)
 
 struct store_load {
 	store_pool *pool;
 	store_conn *conn;
 	int64_t id;
 	char council[16];
-	bool in_copy;
-	bool types_seen[CSPERF_RECORD_TYPE_LAST + 1];
-	size_t fields;               /* the stage's value columns, v1 to v<fields> */
-	bool merged;                 /* store_load_check merged the stage already */
+	char prefix[64];             /* "<load id>\t<council>\t": each row's start */
+	size_t prefix_len;
+	dest dests[NDEST];
+	int pending;                 /* the destination of the chunk in flight, or -1 */
+	copy_buf in_flight;          /* its rows, until its result is read */
+	copy_buf spare;
+	bool savepoint;              /* load_chunk exists */
+	bool merged;                 /* store_load_check merged already */
 	store_merge_counts counts;   /* what that merge did */
-	char *buffer;
-	size_t used;
 };
+
+static void load_free(store_load *load)
+{
+	for (int d = 0; d < NDEST; d++)
+		free(load->dests[d].buf.data);
+	free(load->in_flight.data);
+	free(load->spare.data);
+	free(load);
+}
 
 static int lock_council(store_conn *c, const char *council, status *st)
 {
@@ -47,33 +94,6 @@ static int lock_council(store_conn *c, const char *council, status *st)
 
 	return store_exec(c, "SELECT pg_advisory_xact_lock(hashtext('csperf-load:' || $1))", 1,
 		       params, st);
-}
-
-/* Sends what is buffered; in COPY mode only. */
-static int copy_flush(store_load *load, status *st)
-{
-	if (load->used == 0)
-		return 0;
-	if (PQputCopyData(load->conn->pg, load->buffer, (int)load->used) != 1) {
-		log_warn("store: COPY failed: %s", store_first_line(PQerrorMessage(load->conn->pg)));
-		return status_set(st, STATUS_UNAVAILABLE, "the database is unavailable");
-	}
-	load->used = 0;
-	return 0;
-}
-
-static int copy_reserve(store_load *load, size_t more, status *st)
-{
-	if (load->used + more > COPY_CHUNK && copy_flush(load, st) != 0)
-		return -1;
-	if (more > COPY_CHUNK) {
-		char *bigger = realloc(load->buffer, more + 1);
-
-		if (bigger == NULL)
-			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-		load->buffer = bigger;
-	}
-	return 0;
 }
 
 /* Appends text escaped for COPY's text format: backslashes, tabs, newlines
@@ -107,6 +127,250 @@ size_t store_copy_escape(char *out, const char *value)
 	return n;
 }
 
+static int unavailable(store_load *load, const char *what, status *st)
+{
+	log_warn("store: %s failed: %s", what, store_first_line(PQerrorMessage(load->conn->pg)));
+	return status_set(st, STATUS_UNAVAILABLE, "the database is unavailable");
+}
+
+/* Starts the COPY of `sql` (after `before`, in the same query string when
+ * not NULL) and sends the rows, without waiting for the result. */
+static int copy_send(store_load *load, const char *before, const char *sql, const copy_buf *rows,
+		     status *st)
+{
+	PGresult *res;
+	char *query = NULL;
+	int rc = 0;
+
+	if (before != NULL) {
+		size_t len = strlen(before) + strlen(sql) + 3;
+
+		if ((query = malloc(len)) == NULL)
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		snprintf(query, len, "%s; %s", before, sql);
+	}
+	if (PQsendQuery(load->conn->pg, query != NULL ? query : sql) != 1) {
+		free(query);
+		return unavailable(load, "COPY", st);
+	}
+	free(query);
+	/* The statements before the COPY answer first. */
+	while ((res = PQgetResult(load->conn->pg)) != NULL) {
+		ExecStatusType rs = PQresultStatus(res);
+
+		if (rs == PGRES_COPY_IN) {
+			PQclear(res);
+			break;
+		}
+		if (rs != PGRES_COMMAND_OK && rc == 0)
+			rc = store_result_status(load->conn, res, st);
+		PQclear(res);
+	}
+	if (res == NULL)
+		return rc != 0 ? rc : status_set(st, STATUS_INTERNAL, "COPY did not start");
+	if ((rows->used > 0 && PQputCopyData(load->conn->pg, rows->data, (int)rows->used) != 1) ||
+	    PQputCopyEnd(load->conn->pg, NULL) != 1)
+		return unavailable(load, "COPY", st);
+	return 0;
+}
+
+/* Reads the results of the statement sent last: 0, or 1 when it failed on
+ * a unique violation (`unique` set: the caller undoes it), or -1. */
+static int copy_result(store_load *load, bool unique, status *st)
+{
+	PGresult *res;
+	int rc = 0;
+
+	while ((res = PQgetResult(load->conn->pg)) != NULL) {
+		ExecStatusType rs = PQresultStatus(res);
+
+		if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK && rc == 0) {
+			const char *sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+			if (unique && sqlstate != NULL && strcmp(sqlstate, "23505") == 0)
+				rc = 1;
+			else
+				rc = store_result_status(load->conn, res, st);
+		}
+		PQclear(res);
+	}
+	return rc;
+}
+
+static int buf_reserve(copy_buf *b, size_t more, status *st)
+{
+	if (b->used + more + 1 <= b->cap)
+		return 0;
+	{
+		size_t cap = b->cap > 0 ? b->cap : COPY_CHUNK;
+		char *bigger;
+
+		while (cap < b->used + more + 1)
+			cap *= 2;
+		if ((bigger = realloc(b->data, cap)) == NULL)
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		b->data = bigger;
+		b->cap = cap;
+	}
+	return 0;
+}
+
+static int run_steps(store_load *load, char *steps[3], status *st)
+{
+	char id[32];
+	const char *params[2] = { id, load->council };
+	int rc = 0;
+
+	snprintf(id, sizeof(id), "%lld", (long long)load->id);
+	for (int s = 0; s < 3 && rc == 0; s++)
+		rc = store_exec(load->conn, steps[s], s == 0 ? 0 : 2, s == 0 ? NULL : params, st);
+	for (int s = 0; s < 3; s++)
+		free(steps[s]);
+	return rc;
+}
+
+/* From now on the type is held: its table made, the load's rows already in
+ * rec_<type> moved into it. */
+static int hold(store_load *load, int t, status *st)
+{
+	char *steps[3];
+
+	if (store_record_hold_sql(csperf_schema_by_type((csperf_record_type)t), steps) != 0)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	if (load->dests[t].mode == DEST_DIRECT && load->dests[t].direct == 0) {
+		/* Nothing of it in rec_<type> yet: only the table. */
+		free(steps[1]);
+		free(steps[2]);
+		steps[1] = steps[2] = NULL;
+		if (store_exec(load->conn, steps[0], 0, NULL, st) != 0) {
+			free(steps[0]);
+			return -1;
+		}
+		free(steps[0]);
+	} else if (run_steps(load, steps, st) != 0) {
+		return -1;
+	}
+	load->dests[t].mode = DEST_HELD;
+	load->dests[t].direct = 0;
+	return 0;
+}
+
+static char *dest_copy_sql(const store_load *load, int d)
+{
+	if (load->dests[d].mode == DEST_LINES)
+		return strdup("COPY pg_temp.load_lines (record_no, file, line) FROM STDIN");
+	return store_record_copy_sql(csperf_schema_by_type((csperf_record_type)d),
+				     load->dests[d].mode == DEST_HELD);
+}
+
+/* Reads the result of the chunk in flight. A direct chunk that met two
+ * records with one key is rolled back to its savepoint, and its type held:
+ * the chunk goes again, into the held table, and is waited for. */
+static int drain(store_load *load, status *st)
+{
+	int d = load->pending;
+	int rc;
+	copy_buf done;
+
+	if (d < 0)
+		return 0;
+	load->pending = -1;
+	rc = copy_result(load, load->dests[d].mode == DEST_DIRECT, st);
+	if (rc == 1) {
+		char *sql;
+
+		log_info("store: load %lld: two records of %s with one key: holding the type to "
+			 "find them", (long long)load->id,
+			 csperf_schema_by_type((csperf_record_type)d)->name);
+		if (store_exec(load->conn, "ROLLBACK TO SAVEPOINT load_chunk", 0, NULL, st) != 0 ||
+		    hold(load, d, st) != 0)
+			return -1;
+		if ((sql = dest_copy_sql(load, d)) == NULL)
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		rc = copy_send(load, NULL, sql, &load->in_flight, st);
+		free(sql);
+		if (rc == 0)
+			rc = copy_result(load, false, st);
+	} else if (rc == 0 && load->dests[d].mode == DEST_DIRECT) {
+		/* Counted as rows: one a line. */
+		for (size_t i = 0; i < load->in_flight.used; i++)
+			load->dests[d].direct += load->in_flight.data[i] == '\n';
+	}
+	if (rc != 0)
+		return -1;
+	/* The chunk's buffer is free again. */
+	done = load->in_flight;
+	done.used = 0;
+	load->in_flight = load->spare;
+	load->spare = done;
+	return 0;
+}
+
+/* Sends destination d's rows as one chunk, after the one in flight is
+ * done; they stay in flight until the next statement. */
+static int dest_flush(store_load *load, int d, status *st)
+{
+	dest *dst = &load->dests[d];
+	char *sql;
+	const char *before = NULL;
+	copy_buf sent;
+	int rc;
+
+	if (dst->buf.used == 0)
+		return 0;
+	if (drain(load, st) != 0)
+		return -1;
+	if ((sql = dest_copy_sql(load, d)) == NULL)
+		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	if (dst->mode == DEST_DIRECT) {
+		/* One savepoint, taken again before each direct chunk. */
+		before = load->savepoint ? "RELEASE SAVEPOINT load_chunk; SAVEPOINT load_chunk"
+					 : "SAVEPOINT load_chunk";
+		load->savepoint = true;
+	}
+	rc = copy_send(load, before, sql, &dst->buf, st);
+	free(sql);
+	if (rc != 0)
+		return -1;
+	/* The rows stay until their result is read; the type fills the spare. */
+	sent = dst->buf;
+	dst->buf = load->in_flight;
+	dst->buf.used = 0;
+	load->in_flight = sent;
+	load->pending = d;
+	return 0;
+}
+
+static int flush_all(store_load *load, status *st)
+{
+	for (int d = 0; d < NDEST; d++)
+		if (dest_flush(load, d, st) != 0)
+			return -1;
+	return drain(load, st);
+}
+
+/* The first record of a type: direct when the council has no current
+ * record of it, held otherwise. */
+static int dest_open(store_load *load, int t, status *st)
+{
+	const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+	const char *params[1] = { load->council };
+	char sql[256];
+	PGresult *res;
+
+	if (drain(load, st) != 0)
+		return -1;
+	snprintf(sql, sizeof(sql),
+		 "SELECT EXISTS (SELECT 1 FROM rec_%s WHERE council = $1 AND is_current)",
+		 schema->name);
+	if ((res = store_query(load->conn, sql, 1, params, st)) == NULL)
+		return -1;
+	load->dests[t].has_current = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	load->dests[t].mode = DEST_DIRECT;
+	return load->dests[t].has_current ? hold(load, t, st) : 0;
+}
+
 int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_header *h,
 		     store_load **out, uint8_t **replayed, size_t *replayed_len, status *st)
 {
@@ -121,14 +385,13 @@ int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_head
 	*replayed = NULL;
 	*replayed_len = 0;
 	load = calloc(1, sizeof(*load));
-	if (load == NULL || (load->buffer = malloc(COPY_CHUNK + 1)) == NULL) {
-		free(load);
+	if (load == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-	}
 	load->pool = pool;
+	load->pending = -1;
+	load->dests[0].mode = DEST_LINES;
 	snprintf(load->council, sizeof(load->council), "%s", h->council);
 	if (store_acquire(pool, timeout_ms, &load->conn, st) != 0) {
-		free(load->buffer);
 		free(load);
 		return -1;
 	}
@@ -186,36 +449,17 @@ int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_head
 		goto fail;
 	load->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
-
 	{
-		/* One text column a field (v1, v2...), as many as the widest type
-		 * has: COPY parses them far faster than an array. */
-		char create[1024];
-		int used = snprintf(create, sizeof(create),
-				    "CREATE TEMP TABLE load_stage (record_no bigint NOT NULL, "
-				    "type smallint NOT NULL, file integer NOT NULL, "
-				    "line bigint NOT NULL");
+		char council[2 * sizeof(load->council) + 1];
 
-		load->fields = store_record_stage_fields();
-		for (size_t f = 1; f <= load->fields && used < (int)sizeof(create); f++)
-			used += snprintf(create + used, sizeof(create) - (size_t)used, ", v%zu text",
-					 f);
-		if (used >= (int)sizeof(create) - 32) {
-			status_set(st, STATUS_INTERNAL, "the staging table has too many fields");
-			goto fail;
-		}
-		snprintf(create + used, sizeof(create) - (size_t)used, ") ON COMMIT DROP");
-		if (store_exec(load->conn, create, 0, NULL, st) != 0)
-			goto fail;
+		council[store_copy_escape(council, load->council)] = '\0';
+		load->prefix_len = (size_t)snprintf(load->prefix, sizeof(load->prefix), "%lld\t%s\t",
+						    (long long)load->id, council);
 	}
-	res = PQexec(load->conn->pg, "COPY pg_temp.load_stage FROM STDIN");
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		store_result_status(load->conn, res, st);
-		PQclear(res);
+	if (store_exec(load->conn, "CREATE TEMP TABLE load_lines (record_no bigint NOT NULL, "
+		       "file integer NOT NULL, line bigint NOT NULL) ON COMMIT DROP", 0, NULL,
+		       st) != 0)
 		goto fail;
-	}
-	PQclear(res);
-	load->in_copy = true;
 	*out = load;
 	return 0;
 fail:
@@ -232,20 +476,30 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 		   uint32_t file, uint64_t line, const char *const *values, size_t nvalues,
 		   status *st)
 {
-	size_t need = 96 + 3 * load->fields;
+	const csperf_record_schema *schema = csperf_schema_by_type(type);
+	dest *dst, *lines = &load->dests[0];
+	size_t need;
 	char *out;
 
-	if (nvalues > load->fields)
-		return status_set(st, STATUS_INTERNAL, "a record of %zu fields: the stage has %zu",
-				  nvalues, load->fields);
+	if (schema == NULL || (int)type <= 0 || (int)type >= NDEST)
+		return status_set(st, STATUS_INTERNAL, "a record of type %d", (int)type);
+	if (nvalues > schema->nfields)
+		return status_set(st, STATUS_INTERNAL, "a record of %zu fields: %s has %zu",
+				  nvalues, schema->name, schema->nfields);
+	dst = &load->dests[type];
+	if (dst->mode == DEST_UNSEEN && dest_open(load, (int)type, st) != 0)
+		return -1;
+	need = load->prefix_len + 32 + 3 * schema->nfields;
 	for (size_t i = 0; i < nvalues; i++)
 		need += (values[i] != NULL ? strlen(values[i]) * 2 : 0) + 1;
-	if (copy_reserve(load, need, st) != 0)
+	if ((dst->buf.used + need > COPY_CHUNK && dest_flush(load, (int)type, st) != 0) ||
+	    buf_reserve(&dst->buf, need, st) != 0)
 		return -1;
-	out = load->buffer + load->used;
-	out += sprintf(out, "%llu\t%d\t%u\t%llu", (unsigned long long)record_no, (int)type, file,
-		       (unsigned long long)line);
-	for (size_t i = 0; i < load->fields; i++) {
+	out = dst->buf.data + dst->buf.used;
+	memcpy(out, load->prefix, load->prefix_len);
+	out += load->prefix_len;
+	out += sprintf(out, "%llu\tt", (unsigned long long)record_no);
+	for (size_t i = 0; i < schema->nfields; i++) {
 		*out++ = '\t';
 		/* An absent or empty value is NULL. */
 		if (i >= nvalues || values[i] == NULL || values[i][0] == '\0') {
@@ -256,33 +510,15 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 		out += store_copy_escape(out, values[i]);
 	}
 	*out++ = '\n';
-	load->used = (size_t)(out - load->buffer);
-	if (type > 0 && type <= CSPERF_RECORD_TYPE_LAST)
-		load->types_seen[type] = true;
-	return 0;
-}
+	dst->buf.used = (size_t)(out - dst->buf.data);
 
-static int copy_end(store_load *load, status *st)
-{
-	PGresult *res;
-	int rc = 0;
-
-	if (!load->in_copy)
-		return 0;
-	load->in_copy = false;
-	if (copy_flush(load, st) != 0)
+	if ((lines->buf.used + 64 > COPY_CHUNK && dest_flush(load, 0, st) != 0) ||
+	    buf_reserve(&lines->buf, 64, st) != 0)
 		return -1;
-	if (PQputCopyEnd(load->conn->pg, NULL) != 1) {
-		log_warn("store: ending COPY failed: %s",
-			 store_first_line(PQerrorMessage(load->conn->pg)));
-		return status_set(st, STATUS_UNAVAILABLE, "the database is unavailable");
-	}
-	while ((res = PQgetResult(load->conn->pg)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
-			rc = store_result_status(load->conn, res, st);
-		PQclear(res);
-	}
-	return rc;
+	lines->buf.used += (size_t)sprintf(lines->buf.data + lines->buf.used, "%llu\t%u\t%llu\n",
+					   (unsigned long long)record_no, file,
+					   (unsigned long long)line);
+	return 0;
 }
 
 /* Runs one statement of the merge; its command count into *rows. With
@@ -315,54 +551,29 @@ static int merge_exec(store_conn *c, const char *sql, int nparams, const char *c
 	return -1;
 }
 
-/* Merges the staged records of one type into the council's partition of its
- * table (params: the load id, the council). The versions they replace stop
- * being current first, touching only those rows (and nothing at all when the
- * council has no current row of the type yet, as in its first load); then
- * the new rows go in current at once, each written once. */
-static int merge_type(store_load *load, const csperf_record_schema *schema,
-		      const char *const *params, bool tentative, uint64_t *superseded,
-		      uint64_t *stored, status *st)
+/* Merges a held type into the council's partition of its table. The
+ * versions it replaces stop being current first, touching only those rows
+ * (and nothing at all when the council has no current row of the type);
+ * then the new rows go in current at once, each written once. */
+static int merge_held(store_load *load, const csperf_record_schema *schema, bool tentative,
+		      uint64_t *superseded, uint64_t *stored, status *st)
 {
-	char sql[256], changed_text[32];
+	const char *params[1] = { load->council };
 	char *previous = store_record_previous_sql(schema);
 	char *supersede = NULL, *insert = NULL;
-	const char *analyze_params[3];
-	bool has_current;
-	PGresult *res;
 	int rc = -1;
 
-	*superseded = *stored = 0;
-	snprintf(sql, sizeof(sql),
-		 "SELECT EXISTS (SELECT 1 FROM rec_%s WHERE council = $1 AND is_current)",
-		 schema->name);
-	res = store_query(load->conn, sql, 1, params + 1, st);
-	if (res == NULL)
-		goto cleanup;
-	has_current = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
-	if (previous != NULL &&
-	    (rc = merge_exec(load->conn, previous, 0, NULL, NULL, false, st)) != 0)
-		goto cleanup;
-	if (has_current) {
+	if (load->dests[schema->type].has_current) {
+		if (previous != NULL &&
+		    (rc = merge_exec(load->conn, previous, 0, NULL, NULL, false, st)) != 0)
+			goto cleanup;
 		supersede = store_record_supersede_sql(schema);
-		if ((rc = merge_exec(load->conn, supersede, 1, params + 1, superseded, tentative,
+		if ((rc = merge_exec(load->conn, supersede, 1, params, superseded, tentative,
 				     st)) != 0)
 			goto cleanup;
 	}
 	insert = store_record_insert_sql(schema);
-	if ((rc = merge_exec(load->conn, insert, 2, params, stored, tentative, st)) != 0)
-		goto cleanup;
-	/* Fresh statistics for the recompute that follows, when the partition
-	 * changed enough to need them. */
-	snprintf(sql, sizeof(sql), "rec_%s", schema->name);
-	snprintf(changed_text, sizeof(changed_text), "%llu",
-		 (unsigned long long)(*superseded + *stored));
-	analyze_params[0] = sql;
-	analyze_params[1] = params[1];
-	analyze_params[2] = changed_text;
-	rc = store_exec(load->conn, "SELECT csperf_analyze_records($1, $2, $3)", 3, analyze_params,
-		     st);
+	rc = merge_exec(load->conn, insert, 0, NULL, stored, tentative, st);
 cleanup:
 	free(previous);
 	free(supersede);
@@ -370,29 +581,56 @@ cleanup:
 	return rc;
 }
 
-/* Merges every type the load brought (merge_type); 1 when tentative and
- * two of its records share a key. */
+/* Merges every held type (direct ones are in already); 1 when tentative
+ * and two held records share a key. */
 static int merge_all(store_load *load, bool tentative, store_merge_counts *counts, status *st)
 {
-	char id[32];
-	const char *params[2] = { id, load->council };
-
 	memset(counts, 0, sizeof(*counts));
-	snprintf(id, sizeof(id), "%lld", (long long)load->id);
-	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+	for (int t = 1; t < NDEST; t++) {
 		uint64_t superseded = 0, stored = 0;
-		int rc;
 
-		if (!load->types_seen[t])
+		if (load->dests[t].mode == DEST_UNSEEN)
 			continue;
-		rc = merge_type(load, csperf_schema_by_type((csperf_record_type)t), params, tentative,
-				&superseded, &stored, st);
-		if (rc != 0)
-			return rc;
+		if (load->dests[t].mode == DEST_HELD) {
+			int rc = merge_held(load, csperf_schema_by_type((csperf_record_type)t),
+					    tentative, &superseded, &stored, st);
+
+			if (rc != 0)
+				return rc;
+		} else {
+			stored = load->dests[t].direct;
+		}
+		load->dests[t].changed = superseded + stored;
 		counts->superseded += superseded;
 		counts->stored += stored;
 	}
 	return 0;
+}
+
+/* After the commit: fresh statistics of each partition the load changed
+ * enough to need them, for the recompute that follows (csperf_analyze_records
+ * decides). The records are durable already: a failure here costs the
+ * planner its estimates, not the load, and is logged. */
+static void analyze_changed(store_load *load)
+{
+	for (int t = 1; t < NDEST; t++) {
+		char table[80], changed[32];
+		const char *params[3] = { table, load->council, changed };
+		status st = STATUS_INIT;
+
+		if (load->dests[t].mode == DEST_UNSEEN || load->dests[t].changed == 0)
+			continue;
+		snprintf(table, sizeof(table), "rec_%s",
+			 csperf_schema_by_type((csperf_record_type)t)->name);
+		snprintf(changed, sizeof(changed), "%llu",
+			 (unsigned long long)load->dests[t].changed);
+		if (store_exec(load->conn, "SELECT csperf_analyze_records($1, $2, $3)", 3, params,
+			       &st) != 0) {
+			log_warn("store: load %lld: statistics of %s not taken: %s",
+				 (long long)load->id, table, st.message);
+			return;
+		}
+	}
 }
 
 int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_t *ndups,
@@ -403,18 +641,12 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 
 	*dups = NULL;
 	*ndups = 0;
-	if (copy_end(load, st) != 0)
+	if (flush_all(load, st) != 0)
 		return -1;
-	/* Each type's statements read only its staged rows, not the whole
-	 * stage once per type: an index on the type, and statistics that tell
-	 * the planner how many rows each type has (of that column only: the
-	 * statistics of the values' arrays would cost more than they help). */
-	if (store_exec(load->conn, "CREATE INDEX ON pg_temp.load_stage (type)", 0, NULL, st) != 0 ||
-	    store_exec(load->conn, "ANALYZE pg_temp.load_stage (type)", 0, NULL, st) != 0)
-		return -1;
-	/* Two records of a load rarely share a key: merge at once, and look
-	 * for duplicates (a window over the whole stage) only when the unique
-	 * index on current rows says there are some. */
+	/* Direct types met no two records with one key (the unique index
+	 * would have said). Held ones rarely do: merge at once, and look for
+	 * duplicates (a window over the held rows) only when the unique index
+	 * on current rows says there are some. */
 	if (merge) {
 		int rc;
 
@@ -430,12 +662,12 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 		if (store_exec(load->conn, "ROLLBACK TO SAVEPOINT load_merge", 0, NULL, st) != 0)
 			return -1;
 	}
-	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
+	for (int t = 1; t < NDEST; t++) {
 		const csperf_record_schema *schema;
 		char *sql;
 		PGresult *res;
 
-		if (!load->types_seen[t])
+		if (load->dests[t].mode != DEST_HELD)
 			continue;
 		schema = csperf_schema_by_type((csperf_record_type)t);
 		sql = store_record_duplicates_sql(schema);
@@ -476,11 +708,10 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 		PQclear(res);
 	}
 	if (count > 0) {
-		/* The later copies leave the stage: "{12,40,41}". */
+		/* The later copies leave the held tables: "{12,40,41}". */
 		size_t size = count * 24 + 3, used = 0;
 		char *list = malloc(size);
 		const char *params[1];
-		int rc;
 
 		if (list == NULL) {
 			free(found);
@@ -492,14 +723,21 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 						 (unsigned long long)found[i].record_no);
 		snprintf(list + used, size - used, "}");
 		params[0] = list;
-		rc = store_exec(load->conn,
-			     "DELETE FROM pg_temp.load_stage WHERE record_no = ANY ($1::bigint[])", 1,
-			     params, st);
-		free(list);
-		if (rc != 0) {
-			free(found);
-			return -1;
+		for (int t = 1; t < NDEST; t++) {
+			char sql[160];
+
+			if (load->dests[t].mode != DEST_HELD)
+				continue;
+			snprintf(sql, sizeof(sql), "DELETE FROM pg_temp.load_rec_%s "
+				 "WHERE record_no = ANY ($1::bigint[])",
+				 csperf_schema_by_type((csperf_record_type)t)->name);
+			if (store_exec(load->conn, sql, 1, params, st) != 0) {
+				free(list);
+				free(found);
+				return -1;
+			}
 		}
+		free(list);
 	}
 	*dups = found;
 	*ndups = count;
@@ -516,7 +754,7 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 	int lengths[4] = { 0, 0, 0, (int)summary_len };
 
 	memset(counts, 0, sizeof(*counts));
-	if (copy_end(load, st) != 0)
+	if (flush_all(load, st) != 0)
 		return -1;
 	snprintf(id, sizeof(id), "%lld", (long long)load->id);
 	if (load->merged)
@@ -554,10 +792,18 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 	}
 	if (store_exec(load->conn, "COMMIT", 0, NULL, st) != 0)
 		return -1;
+	{
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		analyze_changed(load);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		counts->statistics_ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 +
+					(t1.tv_nsec - t0.tv_nsec) / 1000000;
+	}
 	store_release(load->pool, load->conn);
 	load->conn = NULL;
-	free(load->buffer);
-	free(load);
+	load_free(load);
 	return 0;
 }
 
@@ -566,18 +812,23 @@ void store_load_abort(store_load *load)
 	if (load == NULL)
 		return;
 	if (load->conn != NULL) {
-		if (load->in_copy && PQstatus(load->conn->pg) == CONNECTION_OK) {
+		/* A COPY cut short is ended, a chunk in flight read to its end. */
+		if (PQstatus(load->conn->pg) == CONNECTION_OK) {
 			PGresult *res;
 
-			PQputCopyEnd(load->conn->pg, "load abandoned");
-			while ((res = PQgetResult(load->conn->pg)) != NULL)
+			while ((res = PQgetResult(load->conn->pg)) != NULL) {
+				if (PQresultStatus(res) == PGRES_COPY_IN &&
+				    PQputCopyEnd(load->conn->pg, "load abandoned") != 1) {
+					PQclear(res);
+					break;
+				}
 				PQclear(res);
+			}
 		}
 		/* store_release rolls back an open transaction. */
 		store_release(load->pool, load->conn);
 	}
-	free(load->buffer);
-	free(load);
+	load_free(load);
 }
 
 int store_list_loads(store_pool *pool, int64_t timeout_ms, const char *council, int limit,

@@ -20,9 +20,13 @@
  * store_record_partition_ddl writes. A unit test keeps the migrations and the
  * schema the same.
  *
- * A load merges each type into its council's partition in set-based steps:
- * the current versions of the records it brings again stop being current
- * (only those rows are touched), then its rows go in, current at once.
+ * A load COPYs each type straight into its council's partition when the
+ * council has no current record of the type (its first load of it): the
+ * unique index on current rows then finds any two records of the load with
+ * one key. Otherwise the load holds the type's records in a temporary table
+ * of the same columns and merges them in set-based steps: the current
+ * versions of the records it brings again stop being current (only those
+ * rows are touched), then its rows go in, current at once.
  */
 #include "record_tables.h"
 #include "../strbuf.h"
@@ -270,29 +274,55 @@ static bool is_key_field(const char *const *key, const char *name)
 	return false;
 }
 
-/* " AND <table>.k = s.v<i>::type" for each key field. */
-static void key_matches_stage(strbuf *b, const csperf_record_schema *schema,
-			      const char *const *key, const char *table)
+/* " AND <table>.k = s.k" for each key field. */
+static void key_matches_held(strbuf *b, const char *const *key, const char *table)
 {
-	for (size_t k = 0; key[k] != NULL; k++) {
-		int field = csperf_schema_field_index(schema, key[k]);
-
-		strbuf_add(b, " AND %s.%s = s.v%d::%s", table, key[k], field + 1,
-		       store_sql_type(schema->fields[field].kind));
-	}
+	for (size_t k = 0; key[k] != NULL; k++)
+		strbuf_add(b, " AND %s.%s = s.%s", table, key[k], key[k]);
 }
 
-size_t store_record_stage_fields(void)
+/* "load_id, council, record_no, is_current, <field>...": the columns a load
+ * writes, in the order of its COPY rows. */
+static void load_columns(strbuf *b, const csperf_record_schema *schema)
 {
-	size_t widest = 0;
+	strbuf_add(b, "load_id, council, record_no, is_current");
+	for (size_t f = 0; f < schema->nfields; f++)
+		strbuf_add(b, ", %s", schema->fields[f].name);
+}
 
-	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST; t++) {
-		const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+char *store_record_copy_sql(const csperf_record_schema *schema, bool held)
+{
+	strbuf b = STRBUF_INIT;
 
-		if (schema != NULL && schema->nfields > widest)
-			widest = schema->nfields;
+	strbuf_add(&b, "COPY %srec_%s (", held ? "pg_temp.load_" : "", schema->name);
+	load_columns(&b, schema);
+	strbuf_add(&b, ") FROM STDIN");
+	return b.failed ? NULL : b.text;
+}
+
+int store_record_hold_sql(const csperf_record_schema *schema, char *steps[3])
+{
+	strbuf make = STRBUF_INIT, move = STRBUF_INIT, drop = STRBUF_INIT;
+
+	/* The held table has rec_T's columns in its order, without its unique
+	 * index: two records of the load with one key may sit in it until the
+	 * duplicates are found. The load's rows already in rec_T ($1 the load,
+	 * $2 the council) move into it. */
+	strbuf_add(&make, "CREATE TEMP TABLE load_rec_%s (LIKE rec_%s) ON COMMIT DROP",
+		   schema->name, schema->name);
+	strbuf_add(&move, "INSERT INTO pg_temp.load_rec_%s SELECT * FROM rec_%s "
+		   "WHERE council = $2 AND load_id = $1", schema->name, schema->name);
+	strbuf_add(&drop, "DELETE FROM rec_%s WHERE council = $2 AND load_id = $1", schema->name);
+	if (make.failed || move.failed || drop.failed) {
+		free(make.text);
+		free(move.text);
+		free(drop.text);
+		return -1;
 	}
-	return widest;
+	steps[0] = make.text;
+	steps[1] = move.text;
+	steps[2] = drop.text;
+	return 0;
 }
 
 char *store_record_previous_sql(const csperf_record_schema *schema)
@@ -314,14 +344,13 @@ char *store_record_supersede_sql(const csperf_record_schema *schema)
 	if (key == NULL)
 		return NULL;
 	/* The current versions of the records this load brings again stop being
-	 * current ($1 the council): one join of the staged rows with the
+	 * current ($1 the council): one join of the held rows with the
 	 * council's partition, touching only the rows replaced. */
 	if (completes_earlier(schema))
 		strbuf_add(&b, "WITH superseded AS (");
-	strbuf_add(&b, "UPDATE rec_%s old SET is_current = false FROM pg_temp.load_stage s "
-	       "WHERE s.type = %d AND old.council = $1 AND old.is_current", schema->name,
-	       (int)schema->type);
-	key_matches_stage(&b, schema, key, "old");
+	strbuf_add(&b, "UPDATE rec_%s old SET is_current = false FROM pg_temp.load_rec_%s s "
+	       "WHERE old.council = $1 AND old.is_current", schema->name, schema->name);
+	key_matches_held(&b, key, "old");
 	if (completes_earlier(schema))
 		strbuf_add(&b, " RETURNING old.*) INSERT INTO pg_temp.load_previous_%s "
 		       "SELECT * FROM superseded", schema->name);
@@ -336,27 +365,24 @@ char *store_record_insert_sql(const csperf_record_schema *schema)
 
 	if (key == NULL)
 		return NULL;
-	/* The load's rows, current at once ($1 load id, $2 council): what they
-	 * replace has stopped being current already. */
-	strbuf_add(&b, "INSERT INTO rec_%s (load_id, council, record_no, is_current", schema->name);
-	for (size_t f = 0; f < schema->nfields; f++)
-		strbuf_add(&b, ", %s", schema->fields[f].name);
-	strbuf_add(&b, ")\nSELECT $1, $2, s.record_no, true");
+	/* The held rows, current at once: what they replace has stopped being
+	 * current already. */
+	strbuf_add(&b, "INSERT INTO rec_%s (", schema->name);
+	load_columns(&b, schema);
+	strbuf_add(&b, ")\nSELECT s.load_id, s.council, s.record_no, true");
 	for (size_t f = 0; f < schema->nfields; f++) {
 		const char *name = schema->fields[f].name;
-		const char *type = store_sql_type(schema->fields[f].kind);
 
 		if (fill && !is_key_field(key, name))
-			strbuf_add(&b, ", coalesce(s.v%zu::%s, p.%s)", f + 1, type, name);
+			strbuf_add(&b, ", coalesce(s.%s, p.%s)", name, name);
 		else
-			strbuf_add(&b, ", s.v%zu::%s", f + 1, type);
+			strbuf_add(&b, ", s.%s", name);
 	}
-	strbuf_add(&b, "\nFROM pg_temp.load_stage s");
+	strbuf_add(&b, "\nFROM pg_temp.load_rec_%s s", schema->name);
 	if (fill) {
 		strbuf_add(&b, " LEFT JOIN pg_temp.load_previous_%s p ON true", schema->name);
-		key_matches_stage(&b, schema, key, "p");
+		key_matches_held(&b, key, "p");
 	}
-	strbuf_add(&b, "\nWHERE s.type = %d", (int)schema->type);
 	return b.failed ? NULL : b.text;
 }
 
@@ -367,19 +393,18 @@ char *store_record_duplicates_sql(const csperf_record_schema *schema)
 
 	if (key == NULL)
 		return NULL;
-	/* Two records of one load with the same key: the later ones are
-	 * rejected, each naming the first. */
-	strbuf_add(&b, "SELECT record_no, file, line, first_record, first_file, first_line FROM ("
-	       "SELECT record_no, file, line, "
-	       "first_value(record_no) OVER w AS first_record, "
-	       "first_value(file) OVER w AS first_file, "
-	       "first_value(line) OVER w AS first_line "
-	       "FROM pg_temp.load_stage WHERE type = %d WINDOW w AS (PARTITION BY ",
-	       (int)schema->type);
+	/* Two held records with the same key (compared as the unique index
+	 * compares them, typed): the later ones are rejected, each naming the
+	 * first, with the file and line of both from pg_temp.load_lines. */
+	strbuf_add(&b, "SELECT d.record_no, l.file, l.line, d.first_record, f.file, f.line FROM ("
+	       "SELECT record_no, first_value(record_no) OVER w AS first_record "
+	       "FROM pg_temp.load_rec_%s WINDOW w AS (PARTITION BY ", schema->name);
 	for (size_t k = 0; key[k] != NULL; k++)
-		strbuf_add(&b, "%sv%d", k > 0 ? ", " : "",
-		       csperf_schema_field_index(schema, key[k]) + 1);
-	strbuf_add(&b, " ORDER BY record_no)) d WHERE record_no <> first_record ORDER BY record_no");
+		strbuf_add(&b, "%s%s", k > 0 ? ", " : "", key[k]);
+	strbuf_add(&b, " ORDER BY record_no)) d "
+	       "JOIN pg_temp.load_lines l ON l.record_no = d.record_no "
+	       "JOIN pg_temp.load_lines f ON f.record_no = d.first_record "
+	       "WHERE d.record_no <> d.first_record ORDER BY d.record_no");
 	return b.failed ? NULL : b.text;
 }
 

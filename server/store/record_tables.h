@@ -40,18 +40,25 @@ char *store_record_tables_ddl(int schema_version);
  * and the indexes built. malloc'd; NULL when out of memory. */
 char *store_record_partition_ddl(void);
 
-/* The value columns of pg_temp.load_stage (v1 to vN, text): as many as the
- * widest record type has fields. */
-size_t store_record_stage_fields(void);
+/* A load writes each type's records by COPY rows of the columns "load_id,
+ * council, record_no, is_current, <the schema's fields>" in text format: into
+ * rec_<type> itself (the council's partition: its first load of the type), or
+ * `held` into pg_temp.load_rec_<type>, a table of rec_<type>'s columns
+ * without its unique index, merged at the load's end. Each is malloc'd, NULL
+ * when out of memory. */
+char *store_record_copy_sql(const csperf_record_schema *schema, bool held);
 
-/* Statements over pg_temp.load_stage (record_no, type, file, line, v1...);
- * $1 is the load id, $2 the council. Each is malloc'd, NULL when out of
- * memory or for an unknown type. */
+/* The three statements that start holding a type part way through a load
+ * (the unique index met two records with one key): create
+ * pg_temp.load_rec_<type>, move the load's rows already in rec_<type> into
+ * it, delete them there. $1 the load id, $2 the council (the first takes
+ * none). Each is the caller's (free); -1 when out of memory. */
+int store_record_hold_sql(const csperf_record_schema *schema, char *steps[3]);
 
-/* A load merges each type in at most three statements: the temporary table
- * of store_record_previous_sql (for types whose versions complete each
- * other; NULL for the others), store_record_supersede_sql (skipped when the
- * council has no current rows of the type), store_record_insert_sql. */
+/* A held type merges in at most three statements: the temporary table of
+ * store_record_previous_sql (for types whose versions complete each other;
+ * NULL for the others), store_record_supersede_sql (skipped when the council
+ * has no current rows of the type), store_record_insert_sql. */
 
 /* Creates pg_temp.load_previous_<type>, where the superseding statement keeps
  * the versions it replaced, for the insert to complete the new versions from
@@ -59,16 +66,16 @@ size_t store_record_stage_fields(void);
  * replace each other whole. */
 char *store_record_previous_sql(const csperf_record_schema *schema);
 
-/* Makes the current versions of the staged records of council $1 not
- * current; its command count says how many. */
+/* Makes the current versions of the held records of council $1 not current;
+ * its command count says how many. */
 char *store_record_supersede_sql(const csperf_record_schema *schema);
 
-/* Inserts the type's staged records as the current rows of load $1 of
- * council $2. */
+/* Inserts the type's held records, current. */
 char *store_record_insert_sql(const csperf_record_schema *schema);
 
-/* Lists staged records whose key repeats an earlier staged record's:
- * (record_no, file, line, first_record, first_file, first_line). */
+/* Lists held records whose key repeats an earlier held record's:
+ * (record_no, file, line, first_record, first_file, first_line), the places
+ * from pg_temp.load_lines (record_no, file, line). */
 char *store_record_duplicates_sql(const csperf_record_schema *schema);
 
 /* The three statements that take load $1 of council $2 out of the type's

@@ -191,7 +191,7 @@ int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_head
 /* The load's id (known from the start, for its summary). */
 int64_t store_load_id(const store_load *load);
 
-/* Stages one valid record (values in schema order, "" or NULL absent). */
+/* Adds one valid record (values in schema order, "" or NULL absent). */
 int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type,
 		   uint32_t file, uint64_t line, const char *const *values, size_t nvalues,
 		   status *st);
@@ -204,9 +204,9 @@ typedef struct store_duplicate {
 	uint64_t line, first_line;
 } store_duplicate;
 
-/* Ends staging and finds duplicates within the load, which leave the stage.
+/* Ends the COPY and finds duplicates within the load, which are taken out.
  * With `merge` (the load will be stored unless duplicates say otherwise), it
- * merges the stage into the record tables at once, tentatively, and looks
+ * merges the held types into the record tables at once, tentatively, and looks
  * for duplicates only when that merge meets two records with one key (then
  * the merge is undone, and store_load_commit merges again). *dups is the
  * caller's (free). */
@@ -216,12 +216,15 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 typedef struct store_merge_counts {
 	uint64_t stored;      /* rows the load made current */
 	uint64_t superseded;  /* earlier versions they replaced */
+	int64_t statistics_ms; /* taking the changed partitions' statistics, after the commit */
 } store_merge_counts;
 
-/* Merges the staged records into their tables, records the summary to replay
+/* Merges the held records into their tables, records the summary to replay
  * for the same key and the call's audit line (a store_audit_entry of
- * store_access.h; NULL: none), and commits; frees the load. On failure the
- * caller still calls store_load_abort. */
+ * store_access.h; NULL: none), and commits; then takes fresh statistics of
+ * the partitions the load changed enough (outside the load's transaction: the
+ * records are durable first); frees the load. On failure the caller still
+ * calls store_load_abort. */
 struct store_audit_entry;
 int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 		      const uint8_t *summary, size_t summary_len,

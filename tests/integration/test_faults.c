@@ -405,8 +405,11 @@ static bool copy_under_way(int timeout_ms)
 	long long until = fixture_now_ms() + timeout_ms;
 
 	while (fixture_now_ms() < until) {
+		/* A chunk of rows goes by its own COPY, after its savepoint
+		 * ("SAVEPOINT load_chunk; COPY rec_contact ..."): the load's
+		 * session has sent one, in its open transaction. */
 		if (count_rows("SELECT count(*) FROM pg_stat_activity WHERE datname = 'csperf' "
-			       "AND query LIKE 'COPY%%'") > 0)
+			       "AND query LIKE '%%COPY %%' AND state <> 'idle'") > 0)
 			return true;
 		usleep(5 * 1000);
 	}

@@ -385,6 +385,148 @@ static void test_successive_returns_and_delete(void **state)
 	csperf_client_free(client);
 }
 
+/* Writes contacts.csv in dir: `rows` contacts of children C0..., each its
+ * own key, but for the lines (2-based) in `repeat`, which repeat the key of
+ * the line before them in `of` with another rating. */
+static void write_contacts(const char *dir, int rows, const int *repeat, const int *of,
+			   size_t nrepeat)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/contacts.csv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "child_id,contact_date,source,outcome,decision_date,rag_rating,team\n");
+	for (int line = 2; line < rows + 2; line++) {
+		int key = line;
+		const char *rating = "GREEN";
+
+		for (size_t i = 0; i < nrepeat; i++)
+			if (repeat[i] == line) {
+				key = of[i];
+				rating = "RED";
+			}
+		fprintf(f, "C%d,2024-0%d-%02d,6,Early Help,,%s,MASH\n", key, 4 + key % 5,
+			1 + key % 28, rating);
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The reason given for a rejected line of contacts.csv. */
+static const char *reason_at(const json_t *summary, json_int_t line)
+{
+	json_t *rej = rejection_at(summary, "contacts.csv", line);
+
+	assert_non_null(rej);
+	return json_string_value(json_object_get(rej, "reason"));
+}
+
+/* A council's first load of a type goes straight into its partition; two
+ * records with one key are still each named, with the line of the first,
+ * whether they are near (one chunk of the COPY) or far apart (the first
+ * already written), and the first copy is what is stored. A later load,
+ * which supersedes, finds its own the same way. */
+static void test_duplicates_are_named_in_first_and_later_loads(void **state)
+{
+	/* 6,000 contacts: more than one chunk of COPY rows. */
+	static const int repeat[] = { 3, 5000 }, of[] = { 2, 10 };
+	char dir[256], *before, *after;
+	cli_result r;
+
+	assert_int_equal(fixture_mkdtemp(dir, sizeof(dir), "csperf-dups"), 0);
+	write_contacts(dir, 6000, repeat, of, 2);
+
+	/* Atomic: both named, nothing stored. */
+	before = fixture_pg_fingerprint(&pg);
+	assert_non_null(before);
+	r = run_load((const char *const[]){ "--council", "974", "--format", "csv", dir, NULL });
+	assert_int_equal(r.status, 5);
+	assert_non_null(r.json);
+	assert_false(json_is_true(json_object_get(r.json, "stored")));
+	assert_int_equal(type_count(r.json, "contact", "rejected"), 2);
+	assert_non_null(strstr(reason_at(r.json, 3), "(contacts.csv line 2): a record may appear "
+				"once in a load"));
+	assert_non_null(strstr(reason_at(r.json, 5000), "(contacts.csv line 10)"));
+	after = fixture_pg_fingerprint(&pg);
+	assert_non_null(after);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	cli_result_free(&r);
+
+	/* --accept-valid: the rest stored, the first copies. */
+	r = run_load((const char *const[]){ "--council", "974", "--format", "csv", "--accept-valid",
+		dir, NULL });
+	assert_int_equal(r.status, 5);
+	assert_true(json_is_true(json_object_get(r.json, "stored")));
+	assert_int_equal(type_count(r.json, "contact", "accepted"), 5998);
+	assert_non_null(strstr(reason_at(r.json, 5000), "(contacts.csv line 10)"));
+	cli_result_free(&r);
+	assert_int_equal(count_rows("SELECT count(*) FROM rec_contact WHERE council = '974'"), 5998);
+	assert_int_equal(count_rows("SELECT count(*) FROM contact WHERE council = '974' AND "
+				    "rag_rating = 'RED'"), 0);
+	/* Each stored row's record number is its line's: the first copies. */
+	assert_int_equal(count_rows("SELECT count(*) FROM rec_contact WHERE council = '974' AND "
+				    "record_no + 1 <> substr(child_id, 2)::int"), 0);
+
+	/* A later load of the same contacts supersedes them; its own two
+	 * records with one key are named as well. */
+	{
+		static const int later_repeat[] = { 40 }, later_of[] = { 39 };
+
+		write_contacts(dir, 100, later_repeat, later_of, 1);
+	}
+	r = run_load((const char *const[]){ "--council", "974", "--format", "csv", "--accept-valid",
+		dir, NULL });
+	assert_int_equal(r.status, 5);
+	assert_true(json_is_true(json_object_get(r.json, "stored")));
+	assert_int_equal(type_count(r.json, "contact", "accepted"), 99);
+	assert_non_null(strstr(reason_at(r.json, 40), "(contacts.csv line 39)"));
+	cli_result_free(&r);
+	assert_int_equal(count_rows("SELECT count(*) FROM rec_contact WHERE council = '974'"),
+			 5998 + 99);
+	/* Key C3 is new: its first copy was rejected in the first load. */
+	assert_int_equal(count_rows("SELECT count(*) FROM contact WHERE council = '974'"), 5999);
+	assert_int_equal(count_rows("SELECT count(*) FROM contact c JOIN load l ON l.id = c.load_id "
+				    "WHERE c.council = '974' AND l.accepted = 99"), 99);
+
+	/* The only two with one key far apart: the first chunk is in the
+	 * partition when the second meets the first's key, and moves out. */
+	{
+		static const int far_repeat[] = { 5000 }, far_of[] = { 10 };
+
+		write_contacts(dir, 6000, far_repeat, far_of, 1);
+	}
+	r = run_load((const char *const[]){ "--council", "973", "--format", "csv", "--accept-valid",
+		dir, NULL });
+	assert_int_equal(r.status, 5);
+	assert_true(json_is_true(json_object_get(r.json, "stored")));
+	assert_int_equal(type_count(r.json, "contact", "accepted"), 5999);
+	assert_int_equal(type_count(r.json, "contact", "rejected"), 1);
+	assert_non_null(strstr(reason_at(r.json, 5000), "(contacts.csv line 10)"));
+	cli_result_free(&r);
+	assert_int_equal(count_rows("SELECT count(*) FROM rec_contact WHERE council = '973'"), 5999);
+	assert_int_equal(count_rows("SELECT count(*) FROM rec_contact WHERE council = '973' AND "
+				    "record_no + 1 <> substr(child_id, 2)::int"), 0);
+	/* Both first loads went straight into the partition, and met the key
+	 * there: the server says so. */
+	{
+		char *log = fixture_read_file(server.log_path);
+
+		assert_non_null(log);
+		assert_non_null(strstr(log, "two records of contact with one key: holding the type"));
+		free(log);
+	}
+	{
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/contacts.csv", dir);
+		unlink(path);
+		rmdir(dir);
+	}
+}
+
 /* Header checks happen on the server too, for clients that are not ours. */
 static void test_server_checks_the_header(void **state)
 {
@@ -422,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_shared_cin_census_exact_counts),
 		cmocka_unit_test(test_bad_rows_are_named_and_nothing_is_stored),
 		cmocka_unit_test(test_successive_returns_and_delete),
+		cmocka_unit_test(test_duplicates_are_named_in_first_and_later_loads),
 		cmocka_unit_test(test_server_checks_the_header),
 	};
 

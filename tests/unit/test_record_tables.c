@@ -176,16 +176,39 @@ static void test_every_type_has_a_required_key(void **state)
 	}
 }
 
-static void test_insert_sql_casts_each_field(void **state)
+/* A type goes straight into rec_<type>, or into the held table of the same
+ * columns, by the same COPY rows; the held rows go in current. */
+static void test_copy_and_insert_name_each_field(void **state)
 {
 	const csperf_record_schema *schema = csperf_schema_by_type(CSPERF_RECORD_LA_EPISODE);
+	char *direct = store_record_copy_sql(schema, false);
+	char *held = store_record_copy_sql(schema, true);
 	char *sql = store_record_insert_sql(schema);
+	char *steps[3];
 
+	assert_non_null(direct);
+	assert_non_null(held);
 	assert_non_null(sql);
-	assert_non_null(strstr(sql, "s.v2::date"));
-	assert_non_null(strstr(sql, "SELECT $1, $2, s.record_no, true"));
-	assert_non_null(strstr(sql, "FROM pg_temp.load_stage s\nWHERE s.type = 11"));
+	assert_non_null(strstr(direct, "COPY rec_la_episode (load_id, council, record_no, "
+				       "is_current, child_id, start_date"));
+	assert_non_null(strstr(held, "COPY pg_temp.load_rec_la_episode (load_id, council, "
+				     "record_no, is_current, child_id, start_date"));
+	assert_string_equal(strstr(direct, "(load_id"), strstr(held, "(load_id"));
+	assert_non_null(strstr(sql, "SELECT s.load_id, s.council, s.record_no, true, s.child_id, "
+				    "s.start_date"));
+	assert_non_null(strstr(sql, "FROM pg_temp.load_rec_la_episode s"));
 	assert_null(store_record_previous_sql(schema));
+	assert_int_equal(store_record_hold_sql(schema, steps), 0);
+	assert_string_equal(steps[0], "CREATE TEMP TABLE load_rec_la_episode (LIKE rec_la_episode) "
+				      "ON COMMIT DROP");
+	assert_non_null(strstr(steps[1], "INSERT INTO pg_temp.load_rec_la_episode SELECT * FROM "
+					 "rec_la_episode WHERE council = $2 AND load_id = $1"));
+	assert_string_equal(steps[2], "DELETE FROM rec_la_episode WHERE council = $2 AND "
+				      "load_id = $1");
+	for (int i = 0; i < 3; i++)
+		free(steps[i]);
+	free(direct);
+	free(held);
 	free(sql);
 }
 
@@ -197,19 +220,24 @@ static void test_child_versions_complete_each_other(void **state)
 	char *previous = store_record_previous_sql(schema);
 	char *supersede = store_record_supersede_sql(schema);
 	char *insert = store_record_insert_sql(schema);
+	char *dups = store_record_duplicates_sql(schema);
 
 	assert_non_null(previous);
 	assert_non_null(supersede);
 	assert_non_null(insert);
+	assert_non_null(dups);
 	assert_non_null(strstr(previous, "CREATE TEMP TABLE load_previous_child (LIKE rec_child)"));
 	assert_non_null(strstr(supersede, "INSERT INTO pg_temp.load_previous_child"));
 	assert_non_null(strstr(supersede, "old.council = $1 AND old.is_current AND "
-				      "old.child_id = s.v1::text"));
-	assert_non_null(strstr(insert, "coalesce(s.v6::text, p.disabilities)"));
-	assert_null(strstr(insert, "coalesce(s.v1::"));
+				      "old.child_id = s.child_id"));
+	assert_non_null(strstr(insert, "coalesce(s.disabilities, p.disabilities)"));
+	assert_null(strstr(insert, "coalesce(s.child_id"));
+	assert_non_null(strstr(dups, "FROM pg_temp.load_rec_child WINDOW w AS (PARTITION BY "
+				     "child_id ORDER BY record_no)"));
 	free(previous);
 	free(supersede);
 	free(insert);
+	free(dups);
 }
 
 /* Tables of versions after the partitioning are made partitioned, without
@@ -244,7 +272,7 @@ int main(void)
 		cmocka_unit_test(test_later_fields_are_optional_and_at_the_end),
 		cmocka_unit_test(test_version_2_adds_two_cost_columns),
 		cmocka_unit_test(test_every_type_has_a_required_key),
-		cmocka_unit_test(test_insert_sql_casts_each_field),
+		cmocka_unit_test(test_copy_and_insert_name_each_field),
 		cmocka_unit_test(test_child_versions_complete_each_other),
 		cmocka_unit_test(test_partitioned_tables),
 	};
