@@ -29,6 +29,7 @@
 #include "store_internal.h"
 #include "store_access.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +38,15 @@
 #include "../log.h"
 #include "record_tables.h"
 
-/* A destination's COPY rows are sent in chunks of about this size. */
+/* A destination's COPY rows are sent in chunks of about this size, and at
+ * most WRITE_QUEUE chunks wait for the writer: with one buffer filling per
+ * type present, that bounds a load's memory whatever its size. */
 #define COPY_CHUNK (256 * 1024)
+#define WRITE_QUEUE 4
 
 /* Where a type's records go; destination 0 is pg_temp.load_lines. */
 typedef enum dest_mode {
-	DEST_UNSEEN = 0,   /* no record of the type yet */
+	DEST_UNSEEN = 0,   /* no chunk of the type written yet */
 	DEST_DIRECT,       /* rec_<type>: the council has no current record of it */
 	DEST_HELD,         /* pg_temp.load_rec_<type>, merged at the end */
 	DEST_LINES,        /* pg_temp.load_lines */
@@ -54,14 +58,21 @@ typedef struct copy_buf {
 } copy_buf;
 
 typedef struct dest {
+	copy_buf buf;       /* the caller's: rows not handed to the writer yet */
+	bool added;         /* the caller's: a record of the type was added */
+	/* The writer's (the caller's again once the writer has stopped): */
 	dest_mode mode;
 	bool has_current;   /* the council had current records of the type */
-	copy_buf buf;       /* rows not sent yet */
 	uint64_t direct;    /* rows COPYed into rec_<type> and still there */
 	uint64_t changed;   /* rows the merge made or made not current */
 } dest;
 
 #define NDEST (CSPERF_RECORD_TYPE_LAST + 1)
+
+typedef struct copy_job {
+	int dest;
+	copy_buf rows;
+} copy_job;
 
 struct store_load {
 	store_pool *pool;
@@ -71,20 +82,35 @@ struct store_load {
 	char prefix[64];             /* "<load id>\t<council>\t": each row's start */
 	size_t prefix_len;
 	dest dests[NDEST];
-	int pending;                 /* the destination of the chunk in flight, or -1 */
-	copy_buf in_flight;          /* its rows, until its result is read */
-	copy_buf spare;
-	bool savepoint;              /* load_chunk exists */
 	bool merged;                 /* store_load_check merged already */
 	store_merge_counts counts;   /* what that merge did */
+
+	/* The writer: a thread that owns the connection while records stream
+	 * in, writing the chunks the caller queues, in order, so that the
+	 * database writes while the caller reads and checks the next ones. */
+	pthread_t writer;
+	bool writer_running;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	copy_job queue[WRITE_QUEUE]; /* under mu */
+	size_t queue_head, queue_len;
+	copy_buf spares[WRITE_QUEUE + 1];
+	size_t nspares;
+	bool stop;                   /* no more chunks: the writer ends when idle */
+	bool failed;                 /* the writer failed: `error` says why */
+	status error;
 };
 
 static void load_free(store_load *load)
 {
 	for (int d = 0; d < NDEST; d++)
 		free(load->dests[d].buf.data);
-	free(load->in_flight.data);
-	free(load->spare.data);
+	for (size_t i = 0; i < load->queue_len; i++)
+		free(load->queue[(load->queue_head + i) % WRITE_QUEUE].rows.data);
+	for (size_t i = 0; i < load->nspares; i++)
+		free(load->spares[i].data);
+	pthread_mutex_destroy(&load->mu);
+	pthread_cond_destroy(&load->cv);
 	free(load);
 }
 
@@ -127,20 +153,24 @@ size_t store_copy_escape(char *out, const char *value)
 	return n;
 }
 
+/* ---- the writer's side ---- */
+
 static int unavailable(store_load *load, const char *what, status *st)
 {
 	log_warn("store: %s failed: %s", what, store_first_line(PQerrorMessage(load->conn->pg)));
 	return status_set(st, STATUS_UNAVAILABLE, "the database is unavailable");
 }
 
-/* Starts the COPY of `sql` (after `before`, in the same query string when
- * not NULL) and sends the rows, without waiting for the result. */
-static int copy_send(store_load *load, const char *before, const char *sql, const copy_buf *rows,
-		     status *st)
+/* Runs the COPY of `sql` (after `before`, in the same query string when not
+ * NULL) with the rows: 0, or 1 when it failed on a unique violation
+ * (`unique` set: the caller undoes it), or -1. */
+static int copy_run(store_load *load, const char *before, const char *sql, const copy_buf *rows,
+		    bool unique, status *st)
 {
 	PGresult *res;
 	char *query = NULL;
 	int rc = 0;
+	bool copying = false;
 
 	if (before != NULL) {
 		size_t len = strlen(before) + strlen(sql) + 3;
@@ -155,32 +185,20 @@ static int copy_send(store_load *load, const char *before, const char *sql, cons
 	}
 	free(query);
 	/* The statements before the COPY answer first. */
-	while ((res = PQgetResult(load->conn->pg)) != NULL) {
+	while (!copying && (res = PQgetResult(load->conn->pg)) != NULL) {
 		ExecStatusType rs = PQresultStatus(res);
 
-		if (rs == PGRES_COPY_IN) {
-			PQclear(res);
-			break;
-		}
-		if (rs != PGRES_COMMAND_OK && rc == 0)
+		if (rs == PGRES_COPY_IN)
+			copying = true;
+		else if (rs != PGRES_COMMAND_OK && rc == 0)
 			rc = store_result_status(load->conn, res, st);
 		PQclear(res);
 	}
-	if (res == NULL)
-		return rc != 0 ? rc : status_set(st, STATUS_INTERNAL, "COPY did not start");
+	if (!copying)
+		return rc != 0 ? -1 : status_set(st, STATUS_INTERNAL, "COPY did not start");
 	if ((rows->used > 0 && PQputCopyData(load->conn->pg, rows->data, (int)rows->used) != 1) ||
 	    PQputCopyEnd(load->conn->pg, NULL) != 1)
 		return unavailable(load, "COPY", st);
-	return 0;
-}
-
-/* Reads the results of the statement sent last: 0, or 1 when it failed on
- * a unique violation (`unique` set: the caller undoes it), or -1. */
-static int copy_result(store_load *load, bool unique, status *st)
-{
-	PGresult *res;
-	int rc = 0;
-
 	while ((res = PQgetResult(load->conn->pg)) != NULL) {
 		ExecStatusType rs = PQresultStatus(res);
 
@@ -195,24 +213,6 @@ static int copy_result(store_load *load, bool unique, status *st)
 		PQclear(res);
 	}
 	return rc;
-}
-
-static int buf_reserve(copy_buf *b, size_t more, status *st)
-{
-	if (b->used + more + 1 <= b->cap)
-		return 0;
-	{
-		size_t cap = b->cap > 0 ? b->cap : COPY_CHUNK;
-		char *bigger;
-
-		while (cap < b->used + more + 1)
-			cap *= 2;
-		if ((bigger = realloc(b->data, cap)) == NULL)
-			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-		b->data = bigger;
-		b->cap = cap;
-	}
-	return 0;
 }
 
 static int run_steps(store_load *load, char *steps[3], status *st)
@@ -237,22 +237,40 @@ static int hold(store_load *load, int t, status *st)
 
 	if (store_record_hold_sql(csperf_schema_by_type((csperf_record_type)t), steps) != 0)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-	if (load->dests[t].mode == DEST_DIRECT && load->dests[t].direct == 0) {
-		/* Nothing of it in rec_<type> yet: only the table. */
-		free(steps[1]);
-		free(steps[2]);
-		steps[1] = steps[2] = NULL;
-		if (store_exec(load->conn, steps[0], 0, NULL, st) != 0) {
-			free(steps[0]);
+	if (load->dests[t].direct == 0) {
+		/* Nothing of it in rec_<type>: only the table. */
+		int rc = store_exec(load->conn, steps[0], 0, NULL, st);
+
+		for (int s = 0; s < 3; s++)
+			free(steps[s]);
+		if (rc != 0)
 			return -1;
-		}
-		free(steps[0]);
 	} else if (run_steps(load, steps, st) != 0) {
 		return -1;
 	}
 	load->dests[t].mode = DEST_HELD;
 	load->dests[t].direct = 0;
 	return 0;
+}
+
+/* The first chunk of a type: direct when the council has no current record
+ * of it, held otherwise. */
+static int dest_open(store_load *load, int t, status *st)
+{
+	const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
+	const char *params[1] = { load->council };
+	char sql[256];
+	PGresult *res;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT EXISTS (SELECT 1 FROM rec_%s WHERE council = $1 AND is_current)",
+		 schema->name);
+	if ((res = store_query(load->conn, sql, 1, params, st)) == NULL)
+		return -1;
+	load->dests[t].has_current = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	load->dests[t].mode = DEST_DIRECT;
+	return load->dests[t].has_current ? hold(load, t, st) : 0;
 }
 
 static char *dest_copy_sql(const store_load *load, int d)
@@ -263,112 +281,166 @@ static char *dest_copy_sql(const store_load *load, int d)
 				     load->dests[d].mode == DEST_HELD);
 }
 
-/* Reads the result of the chunk in flight. A direct chunk that met two
- * records with one key is rolled back to its savepoint, and its type held:
- * the chunk goes again, into the held table, and is waited for. */
-static int drain(store_load *load, status *st)
-{
-	int d = load->pending;
-	int rc;
-	copy_buf done;
-
-	if (d < 0)
-		return 0;
-	load->pending = -1;
-	rc = copy_result(load, load->dests[d].mode == DEST_DIRECT, st);
-	if (rc == 1) {
-		char *sql;
-
-		log_info("store: load %lld: two records of %s with one key: holding the type to "
-			 "find them", (long long)load->id,
-			 csperf_schema_by_type((csperf_record_type)d)->name);
-		if (store_exec(load->conn, "ROLLBACK TO SAVEPOINT load_chunk", 0, NULL, st) != 0 ||
-		    hold(load, d, st) != 0)
-			return -1;
-		if ((sql = dest_copy_sql(load, d)) == NULL)
-			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-		rc = copy_send(load, NULL, sql, &load->in_flight, st);
-		free(sql);
-		if (rc == 0)
-			rc = copy_result(load, false, st);
-	} else if (rc == 0 && load->dests[d].mode == DEST_DIRECT) {
-		/* Counted as rows: one a line. */
-		for (size_t i = 0; i < load->in_flight.used; i++)
-			load->dests[d].direct += load->in_flight.data[i] == '\n';
-	}
-	if (rc != 0)
-		return -1;
-	/* The chunk's buffer is free again. */
-	done = load->in_flight;
-	done.used = 0;
-	load->in_flight = load->spare;
-	load->spare = done;
-	return 0;
-}
-
-/* Sends destination d's rows as one chunk, after the one in flight is
- * done; they stay in flight until the next statement. */
-static int dest_flush(store_load *load, int d, status *st)
+/* Writes one chunk of destination d. A direct chunk goes after a savepoint;
+ * if it meets two records with one key it is rolled back to it, the type
+ * is held, and the chunk goes again, into the held table. */
+static int write_chunk(store_load *load, int d, const copy_buf *rows, status *st)
 {
 	dest *dst = &load->dests[d];
 	char *sql;
-	const char *before = NULL;
-	copy_buf sent;
 	int rc;
 
-	if (dst->buf.used == 0)
-		return 0;
-	if (drain(load, st) != 0)
+	if (dst->mode == DEST_UNSEEN && dest_open(load, d, st) != 0)
 		return -1;
 	if ((sql = dest_copy_sql(load, d)) == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
-	if (dst->mode == DEST_DIRECT) {
-		/* One savepoint, taken again before each direct chunk. */
-		before = load->savepoint ? "RELEASE SAVEPOINT load_chunk; SAVEPOINT load_chunk"
-					 : "SAVEPOINT load_chunk";
-		load->savepoint = true;
+	if (dst->mode != DEST_DIRECT) {
+		rc = copy_run(load, NULL, sql, rows, false, st);
+		free(sql);
+		return rc;
 	}
-	rc = copy_send(load, before, sql, &dst->buf, st);
+	/* "load_chunk" is released and taken again before each direct chunk:
+	 * one savepoint at a time. */
+	rc = copy_run(load, "RELEASE SAVEPOINT load_chunk; SAVEPOINT load_chunk", sql, rows, true,
+		      st);
 	free(sql);
-	if (rc != 0)
+	if (rc == 0) {
+		for (size_t i = 0; i < rows->used; i++)
+			dst->direct += rows->data[i] == '\n';
+		return 0;
+	}
+	if (rc < 0)
 		return -1;
-	/* The rows stay until their result is read; the type fills the spare. */
-	sent = dst->buf;
-	dst->buf = load->in_flight;
-	dst->buf.used = 0;
-	load->in_flight = sent;
-	load->pending = d;
+	log_info("store: load %lld: two records of %s with one key: holding the type to find "
+		 "them", (long long)load->id, csperf_schema_by_type((csperf_record_type)d)->name);
+	if (store_exec(load->conn, "ROLLBACK TO SAVEPOINT load_chunk", 0, NULL, st) != 0 ||
+	    hold(load, d, st) != 0 || (sql = dest_copy_sql(load, d)) == NULL)
+		return st->code != STATUS_OK ? -1
+					     : status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	rc = copy_run(load, NULL, sql, rows, false, st);
+	free(sql);
+	return rc;
+}
+
+static void *writer_main(void *arg)
+{
+	store_load *load = arg;
+
+	pthread_mutex_lock(&load->mu);
+	for (;;) {
+		copy_job job;
+		status st = STATUS_INIT;
+		bool skip;
+		int rc;
+
+		while (load->queue_len == 0 && !load->stop)
+			pthread_cond_wait(&load->cv, &load->mu);
+		if (load->queue_len == 0)
+			break;
+		skip = load->failed;
+
+		job = load->queue[load->queue_head];
+		load->queue_head = (load->queue_head + 1) % WRITE_QUEUE;
+		load->queue_len--;
+		pthread_mutex_unlock(&load->mu);
+		/* After a failure the rest is only given back. */
+		rc = skip ? 0 : write_chunk(load, job.dest, &job.rows, &st);
+		pthread_mutex_lock(&load->mu);
+		if (rc != 0 && !load->failed) {
+			load->failed = true;
+			load->error = st;
+		}
+		job.rows.used = 0;
+		load->spares[load->nspares++] = job.rows;
+		pthread_cond_broadcast(&load->cv);
+	}
+	pthread_mutex_unlock(&load->mu);
+	return NULL;
+}
+
+/* ---- the caller's side ---- */
+
+static int buf_reserve(copy_buf *b, size_t more, status *st)
+{
+	if (b->used + more + 1 <= b->cap)
+		return 0;
+	{
+		size_t cap = b->cap > 0 ? b->cap : COPY_CHUNK;
+		char *bigger;
+
+		while (cap < b->used + more + 1)
+			cap *= 2;
+		if ((bigger = realloc(b->data, cap)) == NULL)
+			return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+		b->data = bigger;
+		b->cap = cap;
+	}
 	return 0;
 }
 
-static int flush_all(store_load *load, status *st)
+/* Hands destination d's rows to the writer, waiting while its queue is
+ * full; the destination goes on in a spare buffer. */
+static int dest_flush(store_load *load, int d, status *st)
 {
-	for (int d = 0; d < NDEST; d++)
-		if (dest_flush(load, d, st) != 0)
-			return -1;
-	return drain(load, st);
+	dest *dst = &load->dests[d];
+	int rc = 0;
+
+	if (dst->buf.used == 0)
+		return 0;
+	pthread_mutex_lock(&load->mu);
+	while (load->queue_len == WRITE_QUEUE && !load->failed)
+		pthread_cond_wait(&load->cv, &load->mu);
+	if (load->failed) {
+		*st = load->error;
+		rc = -1;
+	} else {
+		copy_job *job = &load->queue[(load->queue_head + load->queue_len) % WRITE_QUEUE];
+
+		job->dest = d;
+		job->rows = dst->buf;
+		load->queue_len++;
+		if (load->nspares > 0)
+			dst->buf = load->spares[--load->nspares];
+		else
+			memset(&dst->buf, 0, sizeof(dst->buf));
+		pthread_cond_broadcast(&load->cv);
+	}
+	pthread_mutex_unlock(&load->mu);
+	return rc;
 }
 
-/* The first record of a type: direct when the council has no current
- * record of it, held otherwise. */
-static int dest_open(store_load *load, int t, status *st)
+/* Stops the writer once it has written what is queued: the connection is
+ * the caller's again. 0, or -1 with the writer's failure. */
+static int writer_stop(store_load *load, status *st)
 {
-	const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
-	const char *params[1] = { load->council };
-	char sql[256];
-	PGresult *res;
+	if (!load->writer_running)
+		return 0;
+	pthread_mutex_lock(&load->mu);
+	load->stop = true;
+	pthread_cond_broadcast(&load->cv);
+	pthread_mutex_unlock(&load->mu);
+	pthread_join(load->writer, NULL);
+	load->writer_running = false;
+	if (load->failed) {
+		*st = load->error;
+		return -1;
+	}
+	return 0;
+}
 
-	if (drain(load, st) != 0)
-		return -1;
-	snprintf(sql, sizeof(sql),
-		 "SELECT EXISTS (SELECT 1 FROM rec_%s WHERE council = $1 AND is_current)",
-		 schema->name);
-	if ((res = store_query(load->conn, sql, 1, params, st)) == NULL)
-		return -1;
-	load->dests[t].has_current = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
-	load->dests[t].mode = DEST_DIRECT;
-	return load->dests[t].has_current ? hold(load, t, st) : 0;
+/* Everything added goes to the database; the writer stops. */
+static int flush_all(store_load *load, status *st)
+{
+	if (!load->writer_running)
+		return load->failed ? (*st = load->error, -1) : 0;
+	for (int d = 0; d < NDEST; d++)
+		if (dest_flush(load, d, st) != 0) {
+			status ignored = STATUS_INIT;
+
+			writer_stop(load, &ignored);
+			return -1;
+		}
+	return writer_stop(load, st);
 }
 
 int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_header *h,
@@ -388,11 +460,12 @@ int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_head
 	if (load == NULL)
 		return status_set(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	load->pool = pool;
-	load->pending = -1;
 	load->dests[0].mode = DEST_LINES;
+	pthread_mutex_init(&load->mu, NULL);
+	pthread_cond_init(&load->cv, NULL);
 	snprintf(load->council, sizeof(load->council), "%s", h->council);
 	if (store_acquire(pool, timeout_ms, &load->conn, st) != 0) {
-		free(load);
+		load_free(load);
 		return -1;
 	}
 	if (store_exec(load->conn, "BEGIN", 0, NULL, st) != 0 ||
@@ -458,8 +531,15 @@ int store_load_begin(store_pool *pool, int64_t timeout_ms, const store_load_head
 	}
 	if (store_exec(load->conn, "CREATE TEMP TABLE load_lines (record_no bigint NOT NULL, "
 		       "file integer NOT NULL, line bigint NOT NULL) ON COMMIT DROP", 0, NULL,
-		       st) != 0)
+		       st) != 0 ||
+	    store_exec(load->conn, "SAVEPOINT load_chunk", 0, NULL, st) != 0)
 		goto fail;
+	/* The writer owns the connection until the records are all in. */
+	if (pthread_create(&load->writer, NULL, writer_main, load) != 0) {
+		status_set(st, STATUS_RESOURCE_EXHAUSTED, "cannot start the load's writer");
+		goto fail;
+	}
+	load->writer_running = true;
 	*out = load;
 	return 0;
 fail:
@@ -487,8 +567,7 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 		return status_set(st, STATUS_INTERNAL, "a record of %zu fields: %s has %zu",
 				  nvalues, schema->name, schema->nfields);
 	dst = &load->dests[type];
-	if (dst->mode == DEST_UNSEEN && dest_open(load, (int)type, st) != 0)
-		return -1;
+	dst->added = true;
 	need = load->prefix_len + 32 + 3 * schema->nfields;
 	for (size_t i = 0; i < nvalues; i++)
 		need += (values[i] != NULL ? strlen(values[i]) * 2 : 0) + 1;
@@ -811,6 +890,18 @@ void store_load_abort(store_load *load)
 {
 	if (load == NULL)
 		return;
+	if (load->writer_running) {
+		status ignored = STATUS_INIT;
+
+		/* What is queued is not written: the load is rolled back. */
+		pthread_mutex_lock(&load->mu);
+		if (!load->failed) {
+			load->failed = true;
+			status_set(&load->error, STATUS_ABORTED, "the load was abandoned");
+		}
+		pthread_mutex_unlock(&load->mu);
+		writer_stop(load, &ignored);
+	}
 	if (load->conn != NULL) {
 		/* A COPY cut short is ended, a chunk in flight read to its end. */
 		if (PQstatus(load->conn->pg) == CONNECTION_OK) {
