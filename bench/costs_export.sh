@@ -38,6 +38,8 @@ rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 make_council() {
 	local council=$1 lines=$2 load
 	sql "INSERT INTO council (la_code, name, nation) VALUES ('$council', 'Bench $lines', 'england')"
+	# A load makes a council's partition of a type it brings (migration 0024).
+	sql "SELECT csperf_record_partition('rec_placement_cost', '$council')" >/dev/null
 	load=$(sql "INSERT INTO load (council, source, label, idempotency_key, accept_valid)
 		VALUES ('$council', 'csv', 'bench', 'bench-$council', false) RETURNING id")
 	sql "INSERT INTO rec_placement_cost (load_id, council, record_no, is_current, child_id,

@@ -122,22 +122,28 @@ tables=$(sql "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.
 copy_script=$BENCH_WORK/copy.sql
 : >"$copy_script"
 raw_rows=0
+copied_tables=""
 for table in $tables; do
 	n=$(sql "SELECT count(*) FROM $table WHERE council = '$COUNCIL'")
 	[ "$n" -gt 0 ] || continue
 	"$PG_BIN/psql" "$PG_DSN" -qAtX -v ON_ERROR_STOP=1 \
 		-c "\\copy (SELECT * FROM $table WHERE council = '$COUNCIL') TO '$export_dir/$table.tsv'"
 	printf '\\copy %s FROM %s\n' "$table" "'$export_dir/$table.tsv'" >>"$copy_script"
+	copied_tables="$copied_tables $table"
 	raw_rows=$((raw_rows + n))
 done
 "$PG_BIN/psql" "host=$PG_DIR port=5432 user=postgres dbname=postgres" -qAtc "CREATE DATABASE csperf_raw" >/dev/null
 raw_dsn="host=$PG_DIR port=5432 user=postgres dbname=csperf_raw"
 "$CSPERFD" migrate --dsn "$raw_dsn" >>"$BENCH_WORK/migrate.log" 2>&1 || die "csperfd migrate failed"
-# The council and its loads (not timed): the council row's trigger makes its
-# partitions, empty as csperf's were before its first load.
+# The council and its loads (not timed), and its partitions of the tables
+# copied, empty as csperf's were before its first load of each type.
 for table in council load; do
 	"$PG_BIN/psql" "$PG_DSN" -qAtX -c "\\copy $table TO '$export_dir/$table.tsv'"
 	"$PG_BIN/psql" "$raw_dsn" -qAtX -v ON_ERROR_STOP=1 -c "\\copy $table FROM '$export_dir/$table.tsv'"
+done
+for table in $copied_tables; do
+	"$PG_BIN/psql" "$raw_dsn" -qAtX -v ON_ERROR_STOP=1 \
+		-c "SELECT csperf_record_partition('$table', '$COUNCIL')" >/dev/null
 done
 "$PG_BIN/psql" "$raw_dsn" -qAtX -c "CHECKPOINT" >/dev/null
 sql "CHECKPOINT" >/dev/null

@@ -16,15 +16,18 @@
  *   SQL (record_tables.c): the versions it replaces stop being current, then
  *   it goes in. No row-by-row INSERT.
  *
- * Every record's file and line go into pg_temp.load_lines, for naming both
- * records of a duplicate. Chunks are sent without waiting: the database
- * writes one while the next is filled, and its result is read before the
- * next statement. Loads of one council are serialised by an advisory lock,
- * so "which version is current" (and "the council has no current record of
- * a type") is decided by one load at a time; a load's rows take the id of
- * the load row its transaction made, and a deletion removes them before the
- * load row (the tables have no foreign key to load: the store keeps that
- * integrity).
+ * A type's first chunk makes the council's partition of its table when it
+ * has none (csperf_record_partition, migration 0024). Every record's file
+ * and line go into pg_temp.load_lines, for naming both records of a
+ * duplicate. The chunks are written by a thread of the load's own (the
+ * writer), which owns the connection while records stream in: the database
+ * writes while the caller reads and checks the next records, and the caller
+ * waits only when four chunks are queued. Loads of one council are
+ * serialised by an advisory lock, so "which version is current" (and "the
+ * council has no current record of a type") is decided by one load at a
+ * time; a load's rows take the id of the load row its transaction made,
+ * and a deletion removes them before the load row (the tables have no
+ * foreign key to load: the store keeps that integrity).
  */
 #include "store_internal.h"
 #include "store_access.h"
@@ -38,9 +41,12 @@
 #include "../log.h"
 #include "record_tables.h"
 
-/* A destination's COPY rows are sent in chunks of about this size, and at
- * most WRITE_QUEUE chunks wait for the writer: with one buffer filling per
- * type present, that bounds a load's memory whatever its size. */
+/* A destination's COPY rows are sent in chunks of FIRST_CHUNK, doubling
+ * up to COPY_CHUNK (a small load's first rows are written while the rest
+ * arrive; a large one's take few statements), and at most WRITE_QUEUE
+ * chunks wait for the writer: with one buffer filling per type present,
+ * that bounds a load's memory whatever its size. */
+#define FIRST_CHUNK (16 * 1024)
 #define COPY_CHUNK (256 * 1024)
 #define WRITE_QUEUE 4
 
@@ -60,6 +66,7 @@ typedef struct copy_buf {
 typedef struct dest {
 	copy_buf buf;       /* the caller's: rows not handed to the writer yet */
 	bool added;         /* the caller's: a record of the type was added */
+	size_t chunk;       /* the caller's: this destination's chunk size now */
 	/* The writer's (the caller's again once the writer has stopped): */
 	dest_mode mode;
 	bool has_current;   /* the council had current records of the type */
@@ -253,15 +260,21 @@ static int hold(store_load *load, int t, status *st)
 	return 0;
 }
 
-/* The first chunk of a type: direct when the council has no current record
- * of it, held otherwise. */
+/* The first chunk of a type: the council's partition of its table made if
+ * it has none yet (its first load of the type: migration 0024), and the
+ * type direct when the council has no current record of it, held
+ * otherwise. */
 static int dest_open(store_load *load, int t, status *st)
 {
 	const csperf_record_schema *schema = csperf_schema_by_type((csperf_record_type)t);
-	const char *params[1] = { load->council };
+	char table[80];
+	const char *params[2] = { load->council, table };
 	char sql[256];
 	PGresult *res;
 
+	snprintf(table, sizeof(table), "rec_%s", schema->name);
+	if (store_exec(load->conn, "SELECT csperf_record_partition($2, $1)", 2, params, st) != 0)
+		return -1;
 	snprintf(sql, sizeof(sql),
 		 "SELECT EXISTS (SELECT 1 FROM rec_%s WHERE council = $1 AND is_current)",
 		 schema->name);
@@ -351,7 +364,10 @@ static void *writer_main(void *arg)
 			load->error = st;
 		}
 		job.rows.used = 0;
-		load->spares[load->nspares++] = job.rows;
+		if (load->nspares < sizeof(load->spares) / sizeof(load->spares[0]))
+			load->spares[load->nspares++] = job.rows;
+		else
+			free(job.rows.data);
 		pthread_cond_broadcast(&load->cv);
 	}
 	pthread_mutex_unlock(&load->mu);
@@ -387,6 +403,9 @@ static int dest_flush(store_load *load, int d, status *st)
 
 	if (dst->buf.used == 0)
 		return 0;
+	dst->chunk = (dst->chunk == 0 ? FIRST_CHUNK : dst->chunk) * 2;
+	if (dst->chunk > COPY_CHUNK)
+		dst->chunk = COPY_CHUNK;
 	pthread_mutex_lock(&load->mu);
 	while (load->queue_len == WRITE_QUEUE && !load->failed)
 		pthread_cond_wait(&load->cv, &load->mu);
@@ -571,7 +590,8 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 	need = load->prefix_len + 32 + 3 * schema->nfields;
 	for (size_t i = 0; i < nvalues; i++)
 		need += (values[i] != NULL ? strlen(values[i]) * 2 : 0) + 1;
-	if ((dst->buf.used + need > COPY_CHUNK && dest_flush(load, (int)type, st) != 0) ||
+	if ((dst->buf.used + need > (dst->chunk > 0 ? dst->chunk : FIRST_CHUNK) &&
+	     dest_flush(load, (int)type, st) != 0) ||
 	    buf_reserve(&dst->buf, need, st) != 0)
 		return -1;
 	out = dst->buf.data + dst->buf.used;
@@ -591,7 +611,8 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 	*out++ = '\n';
 	dst->buf.used = (size_t)(out - dst->buf.data);
 
-	if ((lines->buf.used + 64 > COPY_CHUNK && dest_flush(load, 0, st) != 0) ||
+	if ((lines->buf.used + 64 > (lines->chunk > 0 ? lines->chunk : FIRST_CHUNK) &&
+	     dest_flush(load, 0, st) != 0) ||
 	    buf_reserve(&lines->buf, 64, st) != 0)
 		return -1;
 	lines->buf.used += (size_t)sprintf(lines->buf.data + lines->buf.used, "%llu\t%u\t%llu\n",
