@@ -36,7 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../log.h"
 #include "record_tables.h"
@@ -71,7 +70,6 @@ typedef struct dest {
 	dest_mode mode;
 	bool has_current;   /* the council had current records of the type */
 	uint64_t direct;    /* rows COPYed into rec_<type> and still there */
-	uint64_t changed;   /* rows the merge made or made not current */
 } dest;
 
 #define NDEST (CSPERF_RECORD_TYPE_LAST + 1)
@@ -700,37 +698,34 @@ static int merge_all(store_load *load, bool tentative, store_merge_counts *count
 		} else {
 			stored = load->dests[t].direct;
 		}
-		load->dests[t].changed = superseded + stored;
+		counts->changed[t] = superseded + stored;
 		counts->superseded += superseded;
 		counts->stored += stored;
 	}
 	return 0;
 }
 
-/* After the commit: fresh statistics of each partition the load changed
- * enough to need them, for the recompute that follows (csperf_analyze_records
- * decides). The records are durable already: a failure here costs the
- * planner its estimates, not the load, and is logged. */
-static void analyze_changed(store_load *load)
+int store_analyze_records(store_pool *pool, int64_t timeout_ms, const char *council,
+			  const store_merge_counts *counts, status *st)
 {
-	for (int t = 1; t < NDEST; t++) {
-		char table[80], changed[32];
-		const char *params[3] = { table, load->council, changed };
-		status st = STATUS_INIT;
+	store_conn *c;
+	int rc = 0;
 
-		if (load->dests[t].mode == DEST_UNSEEN || load->dests[t].changed == 0)
+	if (store_acquire(pool, timeout_ms, &c, st) != 0)
+		return -1;
+	for (int t = 1; t <= CSPERF_RECORD_TYPE_LAST && rc == 0; t++) {
+		char table[80], changed[32];
+		const char *params[3] = { table, council, changed };
+
+		if (counts->changed[t] == 0)
 			continue;
 		snprintf(table, sizeof(table), "rec_%s",
 			 csperf_schema_by_type((csperf_record_type)t)->name);
-		snprintf(changed, sizeof(changed), "%llu",
-			 (unsigned long long)load->dests[t].changed);
-		if (store_exec(load->conn, "SELECT csperf_analyze_records($1, $2, $3)", 3, params,
-			       &st) != 0) {
-			log_warn("store: load %lld: statistics of %s not taken: %s",
-				 (long long)load->id, table, st.message);
-			return;
-		}
+		snprintf(changed, sizeof(changed), "%llu", (unsigned long long)counts->changed[t]);
+		rc = store_exec(c, "SELECT csperf_analyze_records($1, $2, $3)", 3, params, st);
 	}
+	store_release(pool, c);
+	return rc;
 }
 
 int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_t *ndups,
@@ -892,15 +887,6 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 	}
 	if (store_exec(load->conn, "COMMIT", 0, NULL, st) != 0)
 		return -1;
-	{
-		struct timespec t0, t1;
-
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		analyze_changed(load);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		counts->statistics_ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 +
-					(t1.tv_nsec - t0.tv_nsec) / 1000000;
-	}
 	store_release(load->pool, load->conn);
 	load->conn = NULL;
 	load_free(load);

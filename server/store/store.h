@@ -216,15 +216,13 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 typedef struct store_merge_counts {
 	uint64_t stored;      /* rows the load made current */
 	uint64_t superseded;  /* earlier versions they replaced */
-	int64_t statistics_ms; /* taking the changed partitions' statistics, after the commit */
+	uint64_t changed[CSPERF_RECORD_TYPE_LAST + 1];  /* both, by type */
 } store_merge_counts;
 
 /* Merges the held records into their tables, records the summary to replay
  * for the same key and the call's audit line (a store_audit_entry of
- * store_access.h; NULL: none), and commits; then takes fresh statistics of
- * the partitions the load changed enough (outside the load's transaction: the
- * records are durable first); frees the load. On failure the caller still
- * calls store_load_abort. */
+ * store_access.h; NULL: none), and commits; frees the load. On failure the
+ * caller still calls store_load_abort. */
 struct store_audit_entry;
 int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 		      const uint8_t *summary, size_t summary_len,
@@ -233,6 +231,13 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 
 /* Rolls the load back (nothing of it stays) and frees it; accepts NULL. */
 void store_load_abort(store_load *load);
+
+/* Fresh statistics of the council's partitions a committed load changed
+ * enough to need them (counts->changed; csperf_analyze_records decides), for
+ * the recompute that follows: taken after the commit, outside the load's
+ * transaction, so the records are durable first. */
+int store_analyze_records(store_pool *pool, int64_t timeout_ms, const char *council,
+			  const store_merge_counts *counts, status *st);
 
 /* Called with each stored summary; non-zero stops. */
 typedef int (*store_bytes_cb)(const uint8_t *bytes, size_t len, void *ctx);
