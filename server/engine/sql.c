@@ -97,9 +97,16 @@ void eng_add_condition(strbuf *s, const engine_indicator *ind, const condition *
 			    c->amount);
 			break;
 		case UNIT_WORKING_DAYS:
-			/* the working days from right (inclusive) to left (exclusive) */
-			strbuf_add(s, "csperf_working_days((SELECT nation FROM council WHERE la_code = $1), "
-			    "%s, %s) %s %d", right, left, c->sql_op, c->amount);
+			/* The working days from right (inclusive) to left (exclusive):
+			 * csperf_working_days(nation, right, left), its body written
+			 * out. A SQL function whose body has subqueries is not
+			 * inlined, and running it row by row cost twice these two
+			 * index look-ups (CP09 over 110,000 spell-days: 550 ms). */
+			strbuf_add(s, "((SELECT wd_index FROM calendar_day WHERE calendar_day.nation = "
+			    "(SELECT nation FROM council WHERE la_code = $1) AND calendar_day.day = %s) - "
+			    "(SELECT wd_index FROM calendar_day WHERE calendar_day.nation = "
+			    "(SELECT nation FROM council WHERE la_code = $1) AND calendar_day.day = %s)) "
+			    "%s %d", left, right, c->sql_op, c->amount);
 			break;
 		}
 		break;

@@ -286,8 +286,14 @@ static void test_facts_and_date_comparisons(void **state)
 		"\"children\":true,\"numerator\":[{\"date\":\"period_end\",\"on_or_before\":"
 		"\"last_seen\",\"plus\":{\"working_days\":20}}]}", &ind, err, sizeof(err)), 0);
 	sql = engine_indicator_sql(ind);
-	assert_non_null(strstr(sql, "csperf_working_days((SELECT nation FROM council WHERE "
-				    "la_code = $1), e.last_seen, p.end_date) <= 20"));
+	/* csperf_working_days(nation, e.last_seen, p.end_date) <= 20, written
+	 * out: the day's working-day index less the other's. */
+	assert_non_null(strstr(sql, "((SELECT wd_index FROM calendar_day WHERE "
+				    "calendar_day.nation = (SELECT nation FROM council WHERE "
+				    "la_code = $1) AND calendar_day.day = p.end_date) - "
+				    "(SELECT wd_index FROM calendar_day WHERE calendar_day.nation = "
+				    "(SELECT nation FROM council WHERE la_code = $1) AND "
+				    "calendar_day.day = e.last_seen)) <= 20"));
 	free(sql);
 	engine_indicator_free(ind);
 
