@@ -772,6 +772,7 @@ void handle_delete_load(rpc_call *call, void *ctx)
 	Csperf__V1__DeleteLoadResponse reply = CSPERF__V1__DELETE_LOAD_RESPONSE__INIT;
 	status st = STATUS_INIT, ignored = STATUS_INIT;
 	uint64_t deleted = 0, restored = 0;
+	store_audit_entry audit;
 	bool noted;
 
 	if (req == NULL) {
@@ -787,19 +788,26 @@ void handle_delete_load(rpc_call *call, void *ctx)
 	 * the note, every period is recomputed. */
 	noted = compute_note_deletion(a->pool, rpc_call_remaining_ms(call), req->council,
 				      req->load_id, &ignored) == 0;
+	/* The call's audit line commits with the deletion: a crash after the
+	 * commit cannot lose it. */
+	if (access_audit_entry(call, &audit) != 0) {
+		rpc_call_fail(call, STATUS_INTERNAL, "the deletion has no audit line");
+		goto cleanup;
+	}
 	if (store_delete_load(a->pool, rpc_call_remaining_ms(call), req->council,
-			      req->load_id, &deleted, &restored, &st) != 0) {
+			      req->load_id, &deleted, &restored, &audit, &st) != 0) {
 		if (noted)
 			store_compute_forget_deletion(a->pool, rpc_call_remaining_ms(call), req->council,
 						      req->load_id, &ignored);
 		rpc_call_fail_status(call, &st);
 	} else {
+		access_note_rows(call, (int64_t)deleted);
+		access_note_audited(call);
 		log_info("load %lld of council %s deleted: %llu rows removed, %llu restored",
 			 (long long)req->load_id, req->council, (unsigned long long)deleted,
 			 (unsigned long long)restored);
 		recompute(a, call, req->council, !noted, NULL, NULL);
 		reply.load_id = req->load_id;
-		access_note_rows(call, (int64_t)deleted);
 		reply.rows_deleted = deleted;
 		reply.rows_restored = restored;
 		rpc_call_reply(call, &reply.base);

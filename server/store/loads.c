@@ -839,6 +839,18 @@ int store_load_check(store_load *load, bool merge, store_duplicate **dups, size_
 	return 0;
 }
 
+/* The call's audit line, within c's open transaction. */
+static int audit_in_transaction(store_conn *c, const store_audit_entry *audit, status *st)
+{
+	char principal_id[32], rows[32];
+	const char *params[8];
+
+	store_audit_params(audit, principal_id, rows, params);
+	return store_exec(c, "INSERT INTO audit_log (principal_id, principal_name, method, "
+			  "council, parameters, rows_returned, status, peer) VALUES ($1, $2, $3, $4, "
+			  "$5, $6, $7, $8)", 8, params, st);
+}
+
 int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 		      const uint8_t *summary, size_t summary_len,
 		      const store_audit_entry *audit, store_merge_counts *counts, status *st)
@@ -875,16 +887,8 @@ int store_load_commit(store_load *load, uint64_t accepted, uint64_t rejected,
 		PQclear(res);
 	}
 	/* The call's audit line commits with what it stored, or not at all. */
-	if (audit != NULL) {
-		char principal_id[32], rows[32];
-		const char *params[8];
-
-		store_audit_params(audit, principal_id, rows, params);
-		if (store_exec(load->conn, "INSERT INTO audit_log (principal_id, principal_name, "
-			       "method, council, parameters, rows_returned, status, peer) VALUES ($1, "
-			       "$2, $3, $4, $5, $6, $7, $8)", 8, params, st) != 0)
-			return -1;
-	}
+	if (audit != NULL && audit_in_transaction(load->conn, audit, st) != 0)
+		return -1;
 	if (store_exec(load->conn, "COMMIT", 0, NULL, st) != 0)
 		return -1;
 	store_release(load->pool, load->conn);
@@ -957,7 +961,8 @@ int store_list_loads(store_pool *pool, int64_t timeout_ms, const char *council, 
 }
 
 int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
-		      int64_t load_id, uint64_t *deleted, uint64_t *restored, status *st)
+		      int64_t load_id, uint64_t *deleted, uint64_t *restored,
+		      store_audit_entry *audit, status *st)
 {
 	char id[32];
 	const char *params[2] = { id, council };
@@ -1009,8 +1014,15 @@ int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
 		if (failed || store_exec(c, "TRUNCATE pg_temp.delete_keys", 0, NULL, st) != 0)
 			goto fail;
 	}
-	if (store_exec(c, "DELETE FROM load WHERE id = $1", 1, params, st) != 0 ||
-	    store_exec(c, "COMMIT", 0, NULL, st) != 0)
+	if (store_exec(c, "DELETE FROM load WHERE id = $1", 1, params, st) != 0)
+		goto fail;
+	/* The call's audit line commits with the deletion, or not at all. */
+	if (audit != NULL) {
+		audit->rows = (int64_t)*deleted;
+		if (audit_in_transaction(c, audit, st) != 0)
+			goto fail;
+	}
+	if (store_exec(c, "COMMIT", 0, NULL, st) != 0)
 		goto fail;
 	store_release(pool, c);
 	return 0;

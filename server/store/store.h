@@ -247,9 +247,12 @@ int store_list_loads(store_pool *pool, int64_t timeout_ms, const char *council, 
 		     store_bytes_cb cb, void *ctx, status *st);
 
 /* Removes load_id's rows and the load; the versions it superseded become
- * current again. NOT_FOUND if the council has no such load. */
+ * current again. NOT_FOUND if the council has no such load. The call's
+ * audit line (a store_audit_entry of store_access.h, its rows set to the
+ * rows deleted; NULL: none) commits with the deletion, or neither does. */
 int store_delete_load(store_pool *pool, int64_t timeout_ms, const char *council,
-		      int64_t load_id, uint64_t *deleted, uint64_t *restored, status *st);
+		      int64_t load_id, uint64_t *deleted, uint64_t *restored,
+		      struct store_audit_entry *audit, status *st);
 
 /* ---- computing indicators (the SQL comes from the engine) ---- */
 

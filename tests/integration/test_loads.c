@@ -527,6 +527,63 @@ static void test_duplicates_are_named_in_first_and_later_loads(void **state)
 	}
 }
 
+/* A deletion and its audit line commit together: while the database
+ * refuses the line, nothing is deleted and the call fails; once it takes
+ * it, the load is gone and its one line says how many rows went. */
+static void test_deletion_commits_with_its_audit_line(void **state)
+{
+	csperf_client_options options = CSPERF_CLIENT_OPTIONS_INIT;
+	csperf_client *client = NULL;
+	char path[512], *value;
+	cli_result r;
+	json_int_t id;
+	uint64_t deleted = 0, restored = 0;
+
+	snprintf(path, sizeof(path), "%s/returns/2017", CSPERF_FIXTURES);
+	r = run_load((const char *const[]){ "--council", "972", "--format", "ssda903", path, NULL });
+	assert_int_equal(r.status, 0);
+	id = json_int(r.json, "load_id");
+	cli_result_free(&r);
+	assert_true(count_rows("SELECT count(*) FROM rec_la_episode WHERE council = '972'") > 0);
+
+	value = fixture_pg_query(&pg,
+		"CREATE FUNCTION refuse_deletion_line() RETURNS trigger LANGUAGE plpgsql AS $$ "
+		"BEGIN IF NEW.method = '/csperf.v1.Performance/DeleteLoad' AND NEW.status = 'OK' "
+		"THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$; "
+		"CREATE TRIGGER refuse_deletion_line BEFORE INSERT ON audit_log FOR EACH ROW "
+		"EXECUTE FUNCTION refuse_deletion_line(); SELECT 'made'");
+	assert_non_null(value);
+	free(value);
+
+	options.server = server.address;
+	options.token = server.token;
+	assert_int_equal(csperf_client_new(&client, &options), CSPERF_OK);
+	assert_int_not_equal(csperf_load_delete(client, "972", id, &deleted, &restored), CSPERF_OK);
+	assert_int_equal(count_rows("SELECT count(*) FROM load WHERE council = '972'"), 1);
+	assert_true(count_rows("SELECT count(*) FROM rec_la_episode WHERE council = '972'") > 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM audit_log WHERE method = "
+				    "'/csperf.v1.Performance/DeleteLoad' AND council = '972' AND "
+				    "status = 'OK'"), 0);
+
+	value = fixture_pg_query(&pg, "DROP TRIGGER refuse_deletion_line ON audit_log; "
+				 "DROP FUNCTION refuse_deletion_line(); SELECT 'dropped'");
+	assert_non_null(value);
+	free(value);
+	assert_int_equal(csperf_load_delete(client, "972", id, &deleted, &restored), CSPERF_OK);
+	assert_true(deleted > 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM load WHERE council = '972'"), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM rec_la_episode WHERE council = '972'"), 0);
+	{
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_log WHERE method = "
+			 "'/csperf.v1.Performance/DeleteLoad' AND council = '972' AND status = 'OK' "
+			 "AND rows_returned = %llu", (unsigned long long)deleted);
+		assert_int_equal(count_rows(sql), 1);
+	}
+	csperf_client_free(client);
+}
+
 /* Header checks happen on the server too, for clients that are not ours. */
 static void test_server_checks_the_header(void **state)
 {
@@ -565,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_bad_rows_are_named_and_nothing_is_stored),
 		cmocka_unit_test(test_successive_returns_and_delete),
 		cmocka_unit_test(test_duplicates_are_named_in_first_and_later_loads),
+		cmocka_unit_test(test_deletion_commits_with_its_audit_line),
 		cmocka_unit_test(test_server_checks_the_header),
 	};
 
