@@ -64,7 +64,6 @@ typedef struct copy_buf {
 
 typedef struct dest {
 	copy_buf buf;       /* the caller's: rows not handed to the writer yet */
-	bool added;         /* the caller's: a record of the type was added */
 	size_t chunk;       /* the caller's: this destination's chunk size now */
 	/* The writer's (the caller's again once the writer has stopped): */
 	dest_mode mode;
@@ -392,6 +391,12 @@ static int buf_reserve(copy_buf *b, size_t more, status *st)
 	return 0;
 }
 
+/* The size at which the destination's rows go to the writer. */
+static size_t chunk_limit(const dest *dst)
+{
+	return dst->chunk > 0 ? dst->chunk : FIRST_CHUNK;
+}
+
 /* Hands destination d's rows to the writer, waiting while its queue is
  * full; the destination goes on in a spare buffer. */
 static int dest_flush(store_load *load, int d, status *st)
@@ -584,12 +589,10 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 		return status_set(st, STATUS_INTERNAL, "a record of %zu fields: %s has %zu",
 				  nvalues, schema->name, schema->nfields);
 	dst = &load->dests[type];
-	dst->added = true;
 	need = load->prefix_len + 32 + 3 * schema->nfields;
 	for (size_t i = 0; i < nvalues; i++)
 		need += (values[i] != NULL ? strlen(values[i]) * 2 : 0) + 1;
-	if ((dst->buf.used + need > (dst->chunk > 0 ? dst->chunk : FIRST_CHUNK) &&
-	     dest_flush(load, (int)type, st) != 0) ||
+	if ((dst->buf.used + need > chunk_limit(dst) && dest_flush(load, (int)type, st) != 0) ||
 	    buf_reserve(&dst->buf, need, st) != 0)
 		return -1;
 	out = dst->buf.data + dst->buf.used;
@@ -609,8 +612,7 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 	*out++ = '\n';
 	dst->buf.used = (size_t)(out - dst->buf.data);
 
-	if ((lines->buf.used + 64 > (lines->chunk > 0 ? lines->chunk : FIRST_CHUNK) &&
-	     dest_flush(load, 0, st) != 0) ||
+	if ((lines->buf.used + 64 > chunk_limit(lines) && dest_flush(load, 0, st) != 0) ||
 	    buf_reserve(&lines->buf, 64, st) != 0)
 		return -1;
 	lines->buf.used += (size_t)sprintf(lines->buf.data + lines->buf.used, "%llu\t%u\t%llu\n",
