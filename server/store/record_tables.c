@@ -290,6 +290,22 @@ static void load_columns(strbuf *b, const csperf_record_schema *schema)
 		strbuf_add(b, ", %s", schema->fields[f].name);
 }
 
+/* Three statements into steps: 0, or -1 (all freed) when one ran out of
+ * memory. */
+static int take_steps(strbuf *a, strbuf *b, strbuf *c, char *steps[3])
+{
+	if (a->failed || b->failed || c->failed) {
+		free(a->text);
+		free(b->text);
+		free(c->text);
+		return -1;
+	}
+	steps[0] = a->text;
+	steps[1] = b->text;
+	steps[2] = c->text;
+	return 0;
+}
+
 char *store_record_copy_sql(const csperf_record_schema *schema, bool held)
 {
 	strbuf b = STRBUF_INIT;
@@ -313,16 +329,7 @@ int store_record_hold_sql(const csperf_record_schema *schema, char *steps[3])
 	strbuf_add(&move, "INSERT INTO pg_temp.load_rec_%s SELECT * FROM rec_%s "
 		   "WHERE council = $2 AND load_id = $1", schema->name, schema->name);
 	strbuf_add(&drop, "DELETE FROM rec_%s WHERE council = $2 AND load_id = $1", schema->name);
-	if (make.failed || move.failed || drop.failed) {
-		free(make.text);
-		free(move.text);
-		free(drop.text);
-		return -1;
-	}
-	steps[0] = make.text;
-	steps[1] = move.text;
-	steps[2] = drop.text;
-	return 0;
+	return take_steps(&make, &move, &drop, steps);
 }
 
 char *store_record_previous_sql(const csperf_record_schema *schema)
@@ -452,14 +459,5 @@ int store_record_delete_sql(const csperf_record_schema *schema, char *steps[3])
 	for (size_t k = 0; key[k] != NULL; k++)
 		strbuf_add(&restore, " AND r.%s = best.%s", key[k], key[k]);
 
-	if (mark.failed || drop.failed || restore.failed) {
-		free(mark.text);
-		free(drop.text);
-		free(restore.text);
-		return -1;
-	}
-	steps[0] = mark.text;
-	steps[1] = drop.text;
-	steps[2] = restore.text;
-	return 0;
+	return take_steps(&mark, &drop, &restore, steps);
 }
