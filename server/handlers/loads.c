@@ -440,6 +440,7 @@ static void *quality_main(void *arg)
 /* Where the time after a load's commit went. */
 typedef struct figure_times {
 	int64_t statistics_ms, compute_ms, quality_ms, all_ms;
+	bool first_values;  /* the council's first values went in */
 } figure_times;
 
 /* After a load or a deletion, the council's indicators are computed again in
@@ -456,7 +457,7 @@ typedef struct figure_times {
 static bool recompute(app *a, rpc_call *call, const char *council, bool every_period,
 		      const store_merge_counts *merged, figure_times *times)
 {
-	store_compute_stats stats;
+	store_compute_stats stats = { 0, 0, 0, 0, 0, false };
 	status st = STATUS_INIT;
 	int64_t t0 = mono_ms(), t1;
 	quality_job job = { a->pool, council, rpc_call_remaining_ms(call), 0, 0, STATUS_INIT };
@@ -480,6 +481,7 @@ static bool recompute(app *a, rpc_call *call, const char *council, bool every_pe
 	if (times != NULL) {
 		times->statistics_ms = t1 - t0;
 		times->compute_ms = mono_ms() - t1;
+		times->first_values = rc == 0 && stats.first;
 	}
 	if (beside)
 		pthread_join(quality, NULL);
@@ -516,7 +518,7 @@ void handle_load_records(rpc_call *call, void *ctx)
 	bool ended = false;
 	uint64_t end_records = 0;
 	int64_t t_begin, t_streamed = 0, t_checked = 0, t_committed = 0;
-	figure_times times = { 0, 0, 0, 0 };
+	figure_times times = { 0, 0, 0, 0, false };
 	int rc;
 
 	memset(&s, 0, sizeof(s));
@@ -684,6 +686,21 @@ void handle_load_records(rpc_call *call, void *ctx)
 			 (long long)times.all_ms, (long long)times.statistics_ms,
 			 (long long)times.compute_ms, (long long)times.quality_ms,
 			 (long long)(mono_ms() - t_begin));
+		/* The council's first values: the planner learns of them now,
+		 * after the reply, not when the next load compares with them. */
+		if (times.first_values) {
+			int64_t t_analyze = mono_ms();
+
+			st = (status)STATUS_INIT;
+			/* The call may be gone now: a timeout of its own. */
+			if (store_analyze_values(a->pool, 60000, &st) != 0)
+				log_warn("compute: council %s: statistics of its first values not "
+					 "taken: %s", s.header->council, st.message);
+			else
+				log_info("compute: council %s: statistics of its first values taken "
+					 "after the reply, %lld ms", s.header->council,
+					 (long long)(mono_ms() - t_analyze));
+		}
 	}
 	goto cleanup;
 fail:

@@ -594,6 +594,7 @@ int store_compute_commit(store_compute *cmp, const char *data_from, int other_fa
 	stats->failures = cmp->failures;
 	stats->values = cmp->values;
 	stats->shared = cmp->shared;
+	stats->first = cmp->fresh && cmp->values > 0;
 	stats->milliseconds = (now.tv_sec - cmp->started.tv_sec) * 1000 +
 			      (now.tv_nsec - cmp->started.tv_nsec) / 1000000;
 	snprintf(indicators, sizeof(indicators), "%d", cmp->indicators);
@@ -647,6 +648,16 @@ int store_compute_commit(store_compute *cmp, const char *data_from, int other_fa
 	store_release(cmp->pool, cmp->conn);
 	free(cmp);
 	return rc;
+}
+
+int store_analyze_values(store_pool *pool, int64_t timeout_ms, status *st)
+{
+	PGresult *res = store_read(pool, timeout_ms, "SELECT csperf_analyze_values()", 0, NULL, st);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
 }
 
 void store_compute_abort(store_compute *cmp)

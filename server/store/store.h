@@ -292,7 +292,15 @@ typedef struct store_compute_stats {
 	int shared;               /* of the indicators, those the second connection computed */
 	long values;
 	long milliseconds;
+	bool first;               /* the council's first values (nothing to compare with) */
 } store_compute_stats;
+
+/* Fresh statistics of indicator_value (migration 0025), after a council's
+ * first values went in: until then the planner takes the council for one
+ * row, and a reload's comparison of its values reads them all for each
+ * batch. Takes a few hundred milliseconds on a large store: call it after
+ * the reply. */
+int store_analyze_values(store_pool *pool, int64_t timeout_ms, status *st);
 
 /* Begins recomputing a council's values: one transaction on a connection of
  * its own, holding the council's compute lock (one recompute of a council at

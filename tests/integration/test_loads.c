@@ -584,6 +584,47 @@ static void test_deletion_commits_with_its_audit_line(void **state)
 	csperf_client_free(client);
 }
 
+/* After a council's first values went in (its first load), csperfd takes
+ * fresh statistics of indicator_value, once its reply is sent, so that the
+ * next load's comparison is planned knowing the council; a later load does
+ * not. */
+static void test_first_values_are_analysed(void **state)
+{
+	char path[512], *log;
+	cli_result r;
+	long before, after = 0;
+	const char *said = "compute: council 971: statistics of its first values taken";
+
+	before = count_rows("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = "
+			    "'indicator_value'");
+	snprintf(path, sizeof(path), "%s/returns/2017", CSPERF_FIXTURES);
+	r = run_load((const char *const[]){ "--council", "971", "--format", "ssda903", path, NULL });
+	assert_int_equal(r.status, 0);
+	cli_result_free(&r);
+	for (long long until = fixture_now_ms() + fixture_deadline_ms(10000);
+	     fixture_now_ms() < until; usleep(50 * 1000)) {
+		after = count_rows("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = "
+				   "'indicator_value'");
+		if (after > before)
+			break;
+	}
+	assert_true(after > before);
+
+	snprintf(path, sizeof(path), "%s/returns/2018", CSPERF_FIXTURES);
+	r = run_load((const char *const[]){ "--council", "971", "--format", "ssda903", path, NULL });
+	assert_int_equal(r.status, 0);
+	cli_result_free(&r);
+	log = fixture_read_file(server.log_path);
+	assert_non_null(log);
+	{
+		const char *first = strstr(log, said);
+
+		assert_non_null(first);
+		assert_null(strstr(first + 1, said));
+	}
+	free(log);
+}
+
 /* Header checks happen on the server too, for clients that are not ours. */
 static void test_server_checks_the_header(void **state)
 {
@@ -623,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_successive_returns_and_delete),
 		cmocka_unit_test(test_duplicates_are_named_in_first_and_later_loads),
 		cmocka_unit_test(test_deletion_commits_with_its_audit_line),
+		cmocka_unit_test(test_first_values_are_analysed),
 		cmocka_unit_test(test_server_checks_the_header),
 	};
 
