@@ -694,10 +694,10 @@ void handle_load_records(rpc_call *call, void *ctx)
 			st = (status)STATUS_INIT;
 			/* The call may be gone now: a timeout of its own. */
 			if (store_analyze_values(a->pool, 60000, &st) != 0)
-				log_warn("compute: council %s: statistics of its first values not "
-					 "taken: %s", s.header->council, st.message);
+				log_warn("compute: the statistics of council %s's first values were "
+					 "not taken: %s", s.header->council, st.message);
 			else
-				log_info("compute: council %s: statistics of its first values taken "
+				log_info("compute: the statistics of council %s's first values taken "
 					 "after the reply, %lld ms", s.header->council,
 					 (long long)(mono_ms() - t_analyze));
 		}

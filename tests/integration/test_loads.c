@@ -593,7 +593,7 @@ static void test_first_values_are_analysed(void **state)
 	char path[512], *log;
 	cli_result r;
 	long before, after = 0;
-	const char *said = "compute: council 971: statistics of its first values taken";
+	const char *said = "compute: the statistics of council 971's first values taken";
 
 	before = count_rows("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = "
 			    "'indicator_value'");
