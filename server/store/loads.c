@@ -60,6 +60,7 @@ typedef enum dest_mode {
 typedef struct copy_buf {
 	char *data;
 	size_t used, cap;
+	uint64_t rows;      /* the COPY rows in data */
 } copy_buf;
 
 typedef struct dest {
@@ -315,8 +316,7 @@ static int write_chunk(store_load *load, int d, const copy_buf *rows, status *st
 		      st);
 	free(sql);
 	if (rc == 0) {
-		for (size_t i = 0; i < rows->used; i++)
-			dst->direct += rows->data[i] == '\n';
+		dst->direct += rows->rows;
 		return 0;
 	}
 	if (rc < 0)
@@ -361,6 +361,7 @@ static void *writer_main(void *arg)
 			load->error = st;
 		}
 		job.rows.used = 0;
+		job.rows.rows = 0;
 		if (load->nspares < sizeof(load->spares) / sizeof(load->spares[0]))
 			load->spares[load->nspares++] = job.rows;
 		else
@@ -611,6 +612,7 @@ int store_load_add(store_load *load, uint64_t record_no, csperf_record_type type
 	}
 	*out++ = '\n';
 	dst->buf.used = (size_t)(out - dst->buf.data);
+	dst->buf.rows++;
 
 	if ((lines->buf.used + 64 > chunk_limit(lines) && dest_flush(load, 0, st) != 0) ||
 	    buf_reserve(&lines->buf, 64, st) != 0)
